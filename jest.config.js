@@ -1,0 +1,22 @@
+// Two projects so `npm test` runs everything while unit and e2e can run alone.
+const transform = { '^.+\\.ts$': ['@swc/jest'] };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/src', '<rootDir>/test/unit'],
+      testMatch: ['**/*.spec.ts'],
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform,
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/build-once.js',
+    },
+  ],
+};

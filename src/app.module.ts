@@ -1,0 +1,50 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { Clock } from './common/clock';
+import type { ResolvedConfig } from './common/config';
+import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
+import { GatewayModule } from './modules/gateway/gateway.module';
+import { GatewayRuntime } from './modules/gateway/gateway-runtime';
+import { HealthModule } from './modules/health/health.module';
+import { StateModule } from './modules/state/state.module';
+
+export interface AppModuleOptions {
+  runtime: GatewayRuntime;
+  auth: GatewayAuthSettings;
+  clock?: Clock;
+}
+
+/** Process-wide values made before Nest starts: the validated config and the effective secret. */
+@Global()
+@Module({})
+class RuntimeModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: GatewayRuntime, useValue: options.runtime },
+        { provide: GatewayAuthSettings, useValue: options.auth },
+        { provide: Clock, useValue: options.clock ?? new Clock() },
+      ],
+      exports: [GatewayRuntime, GatewayAuthSettings, Clock],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const config: ResolvedConfig = options.runtime.config;
+    return {
+      module: AppModule,
+      imports: [
+        // Config was read and validated by loadConfig before Nest existed; expose it, read no env again.
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...config })] }),
+        RuntimeModule.forRoot(options),
+        StateModule,
+        GatewayModule,
+        HealthModule,
+      ],
+    };
+  }
+}

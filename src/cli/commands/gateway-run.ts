@@ -1,0 +1,85 @@
+import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+
+export interface GatewayRunOptions {
+  port?: string;
+  bind?: string;
+  auth?: string;
+  token?: string;
+  password?: string;
+  verbose?: boolean;
+}
+
+export const EXIT_STARTUP_REFUSED = 1;
+export const EXIT_BAD_CONFIG = 3;
+
+/** `nestclaw gateway run`: loads config, starts the gateway, stops it cleanly on SIGINT/SIGTERM. */
+export async function runGatewayCommand(options: GatewayRunOptions): Promise<void> {
+  let config: ResolvedConfig;
+  try {
+    config = loadConfigFromProcess({
+      port: options.port,
+      bind: options.bind,
+      auth: options.auth,
+      token: options.token,
+      password: options.password,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, EXIT_BAD_CONFIG);
+    throw error;
+  }
+
+  // Nest loads only now, after the config is known to be good.
+  const { startGateway, StartupError } = await import('../../main');
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  try {
+    gateway = await startGateway({
+      config,
+      logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
+    });
+  } catch (error) {
+    if (error instanceof StartupError) return fail(error.message, EXIT_STARTUP_REFUSED);
+    throw error;
+  }
+
+  console.log(describeStartup(config, gateway));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`received ${signal}, stopping the gateway`);
+    await gateway.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function describeStartup(
+  config: ResolvedConfig,
+  gateway: { url: string; port: number; hosts: readonly string[]; generatedToken?: { path: string; created: boolean } },
+): string {
+  const [first, ...others] = gateway.hosts.map((host) => (host.includes(':') ? `[${host}]` : host));
+  const also = others.length ? ` (also ${others.map((h) => `ws://${h}:${gateway.port}`).join(', ')})` : '';
+  const auth = config.gateway.auth;
+  const lines = [
+    `nestclaw gateway listening on ${gateway.url}${also}`,
+    `  health  http://${first}:${gateway.port}/healthz`,
+    `  config  ${config.configPath}${config.configFileFound ? '' : ' (no file yet; defaults in use)'}`,
+    `  state   ${config.stateDir}`,
+  ];
+  if (gateway.generatedToken) {
+    lines.push(
+      `  auth    token, ${gateway.generatedToken.created ? 'generated now and ' : ''}stored in ${gateway.generatedToken.path} (mode 0600)`,
+      '          local nestclaw commands read it from there; for another client, copy it into that',
+      '          client\'s gateway.remote.token or pass --token',
+    );
+  } else {
+    lines.push(`  auth    ${auth.mode} from ${auth.source}`);
+  }
+  return lines.join('\n');
+}
+
+function fail(message: string, code: number): void {
+  console.error(`nestclaw: ${message}`);
+  process.exitCode = code;
+}

@@ -1,0 +1,6 @@
+/** The time source, injectable so tests can move it. */
+export class Clock {
+  now(): number {
+    return Date.now();
+  }
+}

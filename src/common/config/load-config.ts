@@ -1,0 +1,216 @@
+import * as path from 'node:path';
+import JSON5 from 'json5';
+import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol/constants';
+import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, ConfigFile, TailscaleMode } from './config.schema';
+import { ConfigError } from './config-error';
+import { validateConfigObject } from './validate-config';
+
+/** Values given on the command line; they win over everything else. */
+export interface CliOverrides {
+  port?: number | string;
+  bind?: string;
+  auth?: string;
+  token?: string;
+  password?: string;
+}
+
+export interface LoadConfigInput {
+  env: Readonly<Record<string, string | undefined>>;
+  homeDir: string;
+  /** Returns the file's text, or undefined when it does not exist. */
+  readFile: (filePath: string) => string | undefined;
+  overrides?: CliOverrides;
+}
+
+/** Where a secret came from; "generated" means the gateway made and stored one itself. */
+export type SecretSource = 'flag' | `env:${string}` | 'config' | 'generated';
+
+export interface ResolvedAuth {
+  mode: AuthMode;
+  token?: string;
+  password?: string;
+  /** Undefined when no secret was configured and one will be generated at start. */
+  source?: Exclude<SecretSource, 'generated'>;
+  allowTailscale: boolean;
+}
+
+export interface ResolvedGateway {
+  mode: 'local' | 'remote';
+  port: number;
+  portSource: string;
+  bind: BindMode;
+  customBindHost?: string;
+  auth: ResolvedAuth;
+  trustedProxies: readonly string[];
+  tailscale: { mode: TailscaleMode; resetOnExit: boolean };
+  controlUi: { enabled: boolean; basePath: string; allowedOrigins: readonly string[]; allowInsecureAuth: boolean };
+  limits: GatewayLimits;
+  remote: NonNullable<ConfigFile['gateway']>['remote'];
+}
+
+export interface ResolvedConfig {
+  configPath: string;
+  configFileFound: boolean;
+  stateDir: string;
+  file: ConfigFile;
+  gateway: ResolvedGateway;
+}
+
+/**
+ * Reads and validates the config file and merges flags and environment over it.
+ * Pure apart from the injected readFile, so the CLI can call it without Nest.
+ */
+export function loadConfig(input: LoadConfigInput): ResolvedConfig {
+  const { env, overrides = {} } = input;
+  const stateDir = expandHome(env.NESTCLAW_STATE_DIR || path.join(input.homeDir, '.nestclaw'), input.homeDir);
+  const configPath = expandHome(env.NESTCLAW_CONFIG_PATH || path.join(stateDir, 'nestclaw.json'), input.homeDir);
+  const text = input.readFile(configPath);
+  const file = text === undefined ? new ConfigFile() : parseConfigText(text, configPath);
+
+  const problems: string[] = [];
+  const gateway = resolveGateway(file, env, overrides, problems);
+  if (problems.length > 0) throw new ConfigError('flags and environment', problems);
+
+  return deepFreeze({ configPath, configFileFound: text !== undefined, stateDir, file, gateway });
+}
+
+export function parseConfigText(text: string, source: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = text.trim() === '' ? {} : JSON5.parse(text);
+  } catch (error) {
+    const detail = error instanceof SyntaxError ? error.message.replace(/^JSON5: /, '') : 'unreadable';
+    throw new ConfigError(source, [`not valid JSON5: ${detail}`]);
+  }
+  const { value, problems } = validateConfigObject(raw);
+  if (!value) throw new ConfigError(source, problems);
+  return value;
+}
+
+function resolveGateway(
+  file: ConfigFile,
+  env: LoadConfigInput['env'],
+  overrides: CliOverrides,
+  problems: string[],
+): ResolvedGateway {
+  const section = file.gateway ?? {};
+  const port = resolvePort(section.port, env, overrides.port, problems);
+  const bind = resolveBind(section.bind, overrides.bind, problems);
+  const auth = resolveAuth(section, env, overrides, problems);
+  return {
+    mode: section.mode ?? 'local',
+    port: port.value,
+    portSource: port.source,
+    bind,
+    customBindHost: section.customBindHost,
+    auth,
+    trustedProxies: section.trustedProxies ?? [],
+    tailscale: { mode: section.tailscale?.mode ?? 'off', resetOnExit: section.tailscale?.resetOnExit ?? false },
+    controlUi: {
+      enabled: section.controlUi?.enabled ?? true,
+      basePath: section.controlUi?.basePath ?? '/',
+      allowedOrigins: section.controlUi?.allowedOrigins ?? [],
+      allowInsecureAuth: section.controlUi?.allowInsecureAuth ?? false,
+    },
+    limits: { ...DEFAULT_LIMITS, ...definedOnly(section.limits ?? {}) },
+    remote: section.remote,
+  };
+}
+
+function resolvePort(
+  fromFile: number | undefined,
+  env: LoadConfigInput['env'],
+  flag: number | string | undefined,
+  problems: string[],
+): { value: number; source: string } {
+  const candidates: Array<[string, unknown]> = [
+    ['--port', flag],
+    ['NESTCLAW_GATEWAY_PORT', env.NESTCLAW_GATEWAY_PORT],
+    ['OPENCLAW_GATEWAY_PORT', env.OPENCLAW_GATEWAY_PORT],
+    ['gateway.port', fromFile],
+  ];
+  for (const [source, value] of candidates) {
+    if (value === undefined || value === '') continue;
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      problems.push(`${source}: must be a whole number from 1 to 65535 (got ${JSON.stringify(value)})`);
+      return { value: DEFAULT_GATEWAY_PORT, source };
+    }
+    return { value: port, source };
+  }
+  return { value: DEFAULT_GATEWAY_PORT, source: 'default' };
+}
+
+function resolveBind(fromFile: BindMode | undefined, flag: string | undefined, problems: string[]): BindMode {
+  if (flag === undefined) return fromFile ?? 'loopback';
+  if ((BIND_MODES as readonly string[]).includes(flag)) return flag as BindMode;
+  problems.push(`--bind: must be one of ${BIND_MODES.join(', ')} (got ${JSON.stringify(flag)})`);
+  return 'loopback';
+}
+
+function resolveAuth(
+  section: NonNullable<ConfigFile['gateway']>,
+  env: LoadConfigInput['env'],
+  overrides: CliOverrides,
+  problems: string[],
+): ResolvedAuth {
+  const token = firstSecret([
+    ['flag', overrides.token],
+    ['env:NESTCLAW_GATEWAY_TOKEN', env.NESTCLAW_GATEWAY_TOKEN],
+    ['env:OPENCLAW_GATEWAY_TOKEN', env.OPENCLAW_GATEWAY_TOKEN],
+    ['config', section.auth?.token],
+  ]);
+  const password = firstSecret([
+    ['flag', overrides.password],
+    ['env:NESTCLAW_GATEWAY_PASSWORD', env.NESTCLAW_GATEWAY_PASSWORD],
+    ['env:OPENCLAW_GATEWAY_PASSWORD', env.OPENCLAW_GATEWAY_PASSWORD],
+    ['config', section.auth?.password],
+  ]);
+
+  let mode: AuthMode = section.auth?.mode ?? (password && !token ? 'password' : 'token');
+  if (overrides.auth !== undefined) {
+    if ((AUTH_MODES as readonly string[]).includes(overrides.auth)) mode = overrides.auth as AuthMode;
+    else problems.push(`--auth: must be one of ${AUTH_MODES.join(', ')} (got ${JSON.stringify(overrides.auth)})`);
+  }
+  if (mode === 'password' && !password) {
+    problems.push(
+      'auth mode is "password" but no password is set: set gateway.auth.password, NESTCLAW_GATEWAY_PASSWORD or --password',
+    );
+  }
+  const chosen = mode === 'token' ? token : password;
+  const tailscaleMode = section.tailscale?.mode ?? 'off';
+  return {
+    mode,
+    token: token?.value,
+    password: password?.value,
+    source: chosen?.source,
+    allowTailscale: section.auth?.allowTailscale ?? (tailscaleMode === 'serve' && mode === 'token'),
+  };
+}
+
+type SecretCandidate = [Exclude<SecretSource, 'generated'>, string | undefined];
+
+function firstSecret(candidates: SecretCandidate[]): { value: string; source: SecretCandidate[0] } | undefined {
+  for (const [source, value] of candidates) {
+    if (value !== undefined && value !== '') return { value, source };
+  }
+  return undefined;
+}
+
+function expandHome(p: string, homeDir: string): string {
+  if (p === '~') return homeDir;
+  if (p.startsWith('~/')) return path.join(homeDir, p.slice(2));
+  return path.resolve(p);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

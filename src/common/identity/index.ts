@@ -1,0 +1,2 @@
+export * from './device-signature';
+export * from './device-identity';

@@ -1,0 +1,39 @@
+export const PROTOCOL_VERSION = 3;
+
+export const DEFAULT_GATEWAY_PORT = 18789;
+
+export interface GatewayLimits {
+  maxPayload: number;
+  maxBufferedBytes: number;
+  tickIntervalMs: number;
+  handshakeTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<GatewayLimits> = Object.freeze({
+  maxPayload: 512 * 1024,
+  maxBufferedBytes: 1.5 * 1024 * 1024,
+  tickIntervalMs: 30_000,
+  handshakeTimeoutMs: 10_000,
+});
+
+export const CloseCode = {
+  Normal: 1000,
+  ProtocolMismatch: 1002,
+  Policy: 1008,
+  TooBig: 1009,
+  ServiceRestart: 1012,
+} as const;
+
+export const ErrorCode = {
+  InvalidRequest: 'INVALID_REQUEST',
+  NotPaired: 'NOT_PAIRED',
+  Unavailable: 'UNAVAILABLE',
+  AgentTimeout: 'AGENT_TIMEOUT',
+  NotLinked: 'NOT_LINKED',
+  /** Only on handshake refusals, where the socket closes anyway (see docs/protocol.md). */
+  RateLimited: 'RATE_LIMITED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A device signature older or newer than this is refused. */
+export const DEVICE_SIGNATURE_MAX_SKEW_MS = 10 * 60 * 1000;

@@ -1,0 +1,5 @@
+export * from './constants';
+export * from './frames';
+export * from './roles';
+export * from './connect';
+export * from './events';

@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import { AppModule } from './app.module';
+import { Clock } from './common/clock';
+import type { ResolvedConfig } from './common/config';
+import { resolveBindHosts } from './common/net';
+import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
+import { NESTCLAW_VERSION } from './common/version';
+import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
+import { GatewayRuntime } from './modules/gateway/gateway-runtime';
+import { GatewayWsAdapter } from './modules/gateway/ws/gateway-ws.adapter';
+
+/** A refusal to start that the user can fix; its message says how. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface StartGatewayOptions {
+  config: ResolvedConfig;
+  /** Overrides the configured port; tests pass 0 for a free one. */
+  listenPort?: number;
+  logLevels?: LogLevel[] | false;
+  clock?: Clock;
+}
+
+export interface RunningGateway {
+  app: NestExpressApplication;
+  runtime: GatewayRuntime;
+  port: number;
+  hosts: readonly string[];
+  /** ws:// URL on the first bind address. */
+  url: string;
+  generatedToken?: { path: string; created: boolean };
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const gateway = config.gateway;
+  const bind = resolveBindHosts(gateway.bind, gateway.customBindHost, os.networkInterfaces());
+  if (!bind.ok) throw new StartupError(bind.error);
+  if (!bind.loopbackOnly && !gateway.auth.source) {
+    throw new StartupError(
+      `refusing to listen on ${bind.hosts.join(', ')} (bind "${gateway.bind}") without a configured ${gateway.auth.mode}: ` +
+        'a generated token does not protect an exposed gateway. Set gateway.auth.token (or NESTCLAW_GATEWAY_TOKEN, or --token), ' +
+        'or keep --bind loopback and use an SSH tunnel or Tailscale Serve.',
+    );
+  }
+
+  ensurePrivateDir(config.stateDir);
+  const generated = gateway.auth.mode === 'token' && !gateway.auth.token ? ensureGeneratedToken(config.stateDir) : undefined;
+  const secret = gateway.auth.mode === 'token' ? (gateway.auth.token ?? generated!.token) : gateway.auth.password!;
+
+  const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, os.hostname());
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ runtime, auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies), clock: options.clock }),
+    { logger: options.logLevels ?? ['log', 'warn', 'error'], abortOnError: false },
+  );
+  app.disable('x-powered-by');
+  app.useWebSocketAdapter(
+    new GatewayWsAdapter(app, { maxPayload: gateway.limits.maxPayload, allowedOrigins: gateway.controlUi.allowedOrigins }),
+  );
+
+  const requestedPort = options.listenPort ?? gateway.port;
+  const [firstHost, ...otherHosts] = bind.hosts;
+  const extraListeners: net.Server[] = [];
+  try {
+    await app.listen(requestedPort, firstHost);
+    runtime.port = (app.getHttpServer().address() as net.AddressInfo).port;
+    // One HTTP server serves every bind address: further listeners hand their sockets to it.
+    for (const host of otherHosts) {
+      extraListeners.push(await listenForwarding(app.getHttpServer(), runtime.port, host));
+    }
+  } catch (error) {
+    await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
+    await app.close().catch(() => undefined);
+    throw describeListenError(error, requestedPort, firstHost);
+  }
+
+  return {
+    app,
+    runtime,
+    port: runtime.port,
+    hosts: bind.hosts,
+    url: `ws://${formatHost(firstHost)}:${runtime.port}`,
+    generatedToken: generated ? { path: generated.path, created: generated.created } : undefined,
+    close: async () => {
+      await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
+      await app.close();
+    },
+  };
+}
+
+function listenForwarding(httpServer: net.Server, port: number, host: string): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer((socket) => httpServer.emit('connection', socket));
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function describeListenError(error: unknown, port: number, host: string): Error {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(
+      `another gateway instance is already listening on ws://${formatHost(host)}:${port}; stop it, or start this one with --port <other>`,
+    );
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new StartupError(`cannot listen on ${host}: no interface of this host has that address; check gateway.bind / gateway.customBindHost`);
+  }
+  if (code === 'EACCES') {
+    return new StartupError(`not allowed to listen on port ${port}; choose a port above 1023 with --port`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

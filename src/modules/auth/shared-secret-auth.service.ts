@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { AuthErrors } from './auth.errors';
+import { GatewayAuthSettings } from './gateway-auth-settings';
+import { safeEqual } from './safe-equal';
+import type { RpcError } from '../gateway/rpc/rpc-error';
+
+export type SecretCheck = { ok: true } | { ok: false; presented: boolean; error: RpcError };
+
+/** Checks the token or password of a connect request against the gateway's own. */
+@Injectable()
+export class SharedSecretAuthService {
+  constructor(private readonly settings: GatewayAuthSettings) {}
+
+  check(auth: { token?: string; password?: string } | undefined): SecretCheck {
+    const tokenMode = this.settings.mode === 'token';
+    const given = tokenMode ? auth?.token : auth?.password;
+    if (!given) {
+      return {
+        ok: false,
+        presented: Boolean(auth?.token || auth?.password),
+        error: tokenMode ? AuthErrors.tokenMissing() : AuthErrors.passwordMissing(),
+      };
+    }
+    if (safeEqual(given, this.settings.secret)) return { ok: true };
+    return { ok: false, presented: true, error: tokenMode ? AuthErrors.tokenMismatch() : AuthErrors.passwordMismatch() };
+  }
+}

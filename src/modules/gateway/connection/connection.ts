@@ -1,0 +1,107 @@
+import type { WebSocket } from 'ws';
+import { CloseCode, ClientInfo, ErrorShape, EventFrame, ResponseFrame, Role, StateVersion } from '../../../common/protocol';
+
+const SLOW_CONSUMER_GRACE_MS = 5_000;
+
+/** What the handshake established; absent until hello-ok is sent. */
+export interface ConnectionSession {
+  role: Role;
+  scopes: string[];
+  client: ClientInfo;
+  deviceId?: string;
+  caps: string[];
+  commands: string[];
+  permissions: Record<string, boolean>;
+  connectedAtMs: number;
+}
+
+export interface ConnectionOrigin {
+  clientAddress: string;
+  isLocal: boolean;
+  host?: string;
+  userAgent?: string;
+}
+
+export interface EventOptions {
+  /** Broadcasts carry a per-connection seq so clients can detect gaps. */
+  withSeq?: boolean;
+  /** A droppable event is skipped for a backed-up client instead of disconnecting it. */
+  droppable?: boolean;
+  stateVersion?: StateVersion;
+}
+
+/**
+ * One client socket. Every outbound frame passes through send(), which is
+ * where the slow-consumer rule lives: the gateway never queues more than
+ * maxBufferedBytes for one client.
+ */
+export class Connection {
+  session?: ConnectionSession;
+  private seq = 0;
+  private closed = false;
+
+  constructor(
+    readonly connId: string,
+    readonly socket: WebSocket,
+    readonly origin: ConnectionOrigin,
+    readonly nonce: string,
+    private readonly maxBufferedBytes: number,
+  ) {}
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  sendResponse(frame: ResponseFrame): void {
+    this.sendText(JSON.stringify(frame), false);
+  }
+
+  sendError(id: string | undefined, error: ErrorShape): void {
+    if (id === undefined) return;
+    this.sendResponse({ type: 'res', id, ok: false, error });
+  }
+
+  sendEvent(event: string, payload: unknown, options: EventOptions = {}): void {
+    this.sendEventJson(event, payload === undefined ? undefined : JSON.stringify(payload), options);
+  }
+
+  /** Takes the payload already serialized so a broadcast stringifies it once, not once per client. */
+  sendEventJson(event: string, payloadJson: string | undefined, options: EventOptions = {}): void {
+    if (this.closed) return;
+    // The seq is spent even when the event is dropped, so the client sees the gap.
+    const seq = options.withSeq ? ++this.seq : undefined;
+    const frame: EventFrame = { type: 'event', event };
+    let text = JSON.stringify(frame);
+    // Splice the pre-serialized parts in before the closing brace.
+    const extra: string[] = [];
+    if (payloadJson !== undefined) extra.push(`"payload":${payloadJson}`);
+    if (seq !== undefined) extra.push(`"seq":${seq}`);
+    if (options.stateVersion) extra.push(`"stateVersion":${JSON.stringify(options.stateVersion)}`);
+    if (extra.length > 0) text = `${text.slice(0, -1)},${extra.join(',')}}`;
+    this.sendText(text, options.droppable ?? false);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close(code, reason);
+  }
+
+  /** Marks the connection gone after the socket closed on its own. */
+  markClosed(): void {
+    this.closed = true;
+  }
+
+  private sendText(text: string, droppable: boolean): void {
+    if (this.closed) return;
+    // Droppable events give up at half the budget so replies still fit in the rest.
+    const budget = droppable ? this.maxBufferedBytes / 2 : this.maxBufferedBytes;
+    if (this.socket.bufferedAmount + text.length <= budget) {
+      this.socket.send(text);
+    } else if (!droppable) {
+      this.close(CloseCode.Policy, 'slow consumer');
+      // A client that does not read will not read our close frame either; free its buffer.
+      setTimeout(() => this.socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CloseCode,
+  DEFAULT_OPERATOR_SCOPES,
+  ErrorShape,
+  GatewayEvent,
+  HelloOk,
+  OPERATOR_SCOPES,
+  PROTOCOL_VERSION,
+  RequestFrame,
+} from '../../../common/protocol';
+import { AuthRateLimiter } from '../../auth/auth-rate-limiter';
+import { AuthErrors } from '../../auth/auth.errors';
+import { DeviceVerifierService } from '../../auth/device-verifier.service';
+import { SharedSecretAuthService } from '../../auth/shared-secret-auth.service';
+import { ConnectParamsDto } from '../dto/connect.params';
+import { GatewayRuntime } from '../gateway-runtime';
+import { HelloSnapshotSource } from '../hello-snapshot';
+import { RpcError, invalidRequest } from '../rpc/rpc-error';
+import { RpcRegistry } from '../rpc/rpc-registry';
+import { validateParams } from '../rpc/validate-params';
+import type { Connection, ConnectionSession } from './connection';
+
+export type HandshakeOutcome =
+  | { ok: true; session: ConnectionSession }
+  | { ok: false; error: ErrorShape; closeCode: number; closeReason: string };
+
+class Refusal extends Error {
+  constructor(
+    readonly error: RpcError,
+    readonly closeCode: number,
+    readonly closeReason: string,
+  ) {
+    super(error.message);
+  }
+}
+
+const refuse = (error: RpcError, closeReason: string, closeCode: number = CloseCode.Policy) =>
+  new Refusal(error, closeCode, closeReason);
+
+/** Turns the first request of a connection into a session or a refusal. */
+@Injectable()
+export class HandshakeService {
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly rpcRegistry: RpcRegistry,
+    private readonly snapshot: HelloSnapshotSource,
+    private readonly rateLimiter: AuthRateLimiter,
+    private readonly secretAuth: SharedSecretAuthService,
+    private readonly deviceVerifier: DeviceVerifierService,
+  ) {}
+
+  connect(frame: RequestFrame, connection: Connection): HandshakeOutcome {
+    try {
+      return { ok: true, session: this.authenticate(frame, connection) };
+    } catch (error) {
+      if (error instanceof Refusal) {
+        return { ok: false, error: error.error.toShape(), closeCode: error.closeCode, closeReason: error.closeReason };
+      }
+      if (error instanceof RpcError) {
+        return { ok: false, error: error.toShape(), closeCode: CloseCode.Policy, closeReason: 'invalid connect' };
+      }
+      throw error;
+    }
+  }
+
+  private authenticate(frame: RequestFrame, connection: Connection): ConnectionSession {
+    if (frame.method !== 'connect') {
+      throw refuse(invalidRequest(`the first request must be "connect", got "${frame.method}"`), 'connect required');
+    }
+    const params = validateParams(ConnectParamsDto, frame.params) as ConnectParamsDto;
+    if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {
+      throw refuse(
+        invalidRequest(
+          `protocol mismatch: this gateway speaks protocol ${PROTOCOL_VERSION}, the client offered ${params.minProtocol}..${params.maxProtocol}; update the client or the gateway`,
+        ),
+        'protocol mismatch',
+        CloseCode.ProtocolMismatch,
+      );
+    }
+    const role = params.role ?? 'operator';
+    const scopes = this.resolveScopes(role, params.scopes);
+
+    const address = connection.origin.clientAddress;
+    const retryAfterMs = this.rateLimiter.retryAfterMs(address);
+    if (retryAfterMs > 0) throw refuse(AuthErrors.rateLimited(retryAfterMs), 'rate limited');
+
+    let deviceId: string | undefined;
+    if (params.device) {
+      const check = this.deviceVerifier.verify(params.device, {
+        clientId: params.client.id,
+        clientMode: params.client.mode,
+        role,
+        scopes: params.scopes ?? [],
+        token: params.auth?.token,
+        challengeNonce: connection.nonce,
+        isLocal: connection.origin.isLocal,
+      });
+      if (!check.ok) this.failAuth(address, check.error, 'device auth failed');
+      else deviceId = check.deviceId;
+    }
+
+    const secret = this.secretAuth.check(params.auth);
+    if (!secret.ok) {
+      const error = !params.device && !secret.presented ? AuthErrors.deviceIdentityRequired() : secret.error;
+      this.failAuth(address, error, 'unauthorized');
+    }
+
+    return {
+      role,
+      scopes,
+      client: { ...params.client },
+      deviceId,
+      caps: params.caps ?? [],
+      commands: params.commands ?? [],
+      permissions: params.permissions ?? {},
+      connectedAtMs: Date.now(),
+    };
+  }
+
+  private failAuth(address: string, error: RpcError, closeReason: string): never {
+    this.rateLimiter.recordFailure(address);
+    throw refuse(error, closeReason);
+  }
+
+  private resolveScopes(role: string, requested: string[] | undefined): string[] {
+    if (role === 'node') return [];
+    if (!requested || requested.length === 0) return [...DEFAULT_OPERATOR_SCOPES];
+    const unknown = requested.filter((scope) => !(OPERATOR_SCOPES as readonly string[]).includes(scope));
+    if (unknown.length > 0) {
+      throw refuse(
+        invalidRequest(`unknown scope: ${unknown.join(', ')} (known scopes: ${OPERATOR_SCOPES.join(', ')})`),
+        'invalid connect',
+      );
+    }
+    return [...new Set(requested)];
+  }
+
+  /** Built after the connection joined the registry, so the snapshot includes it. */
+  hello(connection: Connection): HelloOk {
+    const { config, limits } = this.runtime;
+    return {
+      type: 'hello-ok',
+      protocol: PROTOCOL_VERSION,
+      server: { version: this.runtime.version, host: this.runtime.hostName, connId: connection.connId },
+      features: { methods: this.rpcRegistry.names(), events: Object.values(GatewayEvent) },
+      snapshot: {
+        ...this.snapshot.build(),
+        uptimeMs: Date.now() - this.runtime.startedAtMs,
+        configPath: config.configPath,
+        stateDir: config.stateDir,
+      },
+      policy: {
+        maxPayload: limits.maxPayload,
+        maxBufferedBytes: limits.maxBufferedBytes,
+        tickIntervalMs: limits.tickIntervalMs,
+      },
+    };
+  }
+}

@@ -1,0 +1,139 @@
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { headerValue, isLocalRequest, resolveClientAddress, UpgradeRequestInfo } from '../../common/net';
+import { CloseCode, ErrorCode, GatewayEvent, parseInboundFrame, RequestFrame } from '../../common/protocol';
+import { Connection } from './connection/connection';
+import { ConnectionRegistry } from './connection/connection-registry';
+import { HandshakeService } from './connection/handshake.service';
+import { GatewayRuntime } from './gateway-runtime';
+import { RpcDispatcher } from './rpc/rpc-dispatcher';
+import { FRAME_MESSAGE, InboundMessage } from './ws/gateway-ws.adapter';
+
+const SHUTDOWN_GRACE_MS = 1_000;
+const CONNECTION = Symbol('nestclaw.connection');
+type TaggedSocket = WebSocket & { [CONNECTION]?: Connection };
+
+/** The WebSocket endpoint: connection lifecycle, handshake, then dispatch of every frame. */
+@WebSocketGateway()
+export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Gateway');
+  private readonly pending = new Set<Connection>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly registry: ConnectionRegistry,
+    private readonly handshake: HandshakeService,
+    private readonly dispatcher: RpcDispatcher,
+  ) {}
+
+  handleConnection(socket: TaggedSocket, request: IncomingMessage): void {
+    const upgrade: UpgradeRequestInfo = { peerAddress: request.socket.remoteAddress, headers: request.headers };
+    const trusted = this.runtime.config.gateway.trustedProxies;
+    const connection = new Connection(
+      randomUUID(),
+      socket,
+      {
+        clientAddress: resolveClientAddress(upgrade, trusted),
+        isLocal: isLocalRequest(upgrade, trusted),
+        host: headerValue(request.headers.host),
+        userAgent: headerValue(request.headers['user-agent']),
+      },
+      randomBytes(16).toString('hex'),
+      this.runtime.limits.maxBufferedBytes,
+    );
+    socket[CONNECTION] = connection;
+    if (this.shuttingDown) {
+      connection.close(CloseCode.ServiceRestart, 'gateway shutting down');
+      return;
+    }
+    this.pending.add(connection);
+    const timer = setTimeout(() => {
+      if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
+    }, this.runtime.limits.handshakeTimeoutMs);
+    socket.once('close', () => clearTimeout(timer));
+    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now() });
+  }
+
+  handleDisconnect(socket: TaggedSocket): void {
+    const connection = socket[CONNECTION];
+    if (!connection) return;
+    connection.markClosed();
+    this.pending.delete(connection);
+    this.registry.remove(connection, 'disconnect');
+  }
+
+  @SubscribeMessage(FRAME_MESSAGE)
+  async onFrame(@ConnectedSocket() socket: TaggedSocket, @MessageBody() message: InboundMessage): Promise<void> {
+    const connection = socket[CONNECTION];
+    if (!connection?.isOpen) return;
+    if (message.binary || message.text === undefined) {
+      // A binary frame means the client does not speak this protocol at all.
+      connection.close(CloseCode.Policy, 'binary frames not accepted');
+      return;
+    }
+    const parsed = parseInboundFrame(message.text);
+    if (parsed.kind === 'invalid') {
+      this.refuseFrame(connection, parsed.id, parsed.reason);
+      return;
+    }
+    if (!connection.session) {
+      this.onHandshakeFrame(connection, parsed.frame);
+      return;
+    }
+    if (parsed.frame.method === 'connect') {
+      connection.sendError(parsed.frame.id, { code: ErrorCode.InvalidRequest, message: 'already connected' });
+      return;
+    }
+    connection.sendResponse(await this.dispatcher.dispatch(parsed.frame, { connection }));
+  }
+
+  /**
+   * Sends the shutdown event and closes every socket with 1012, then waits a
+   * moment for the close handshakes: the adapter terminates what is left.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const closing: Promise<void>[] = [];
+    for (const connection of [...this.registry.all(), ...this.pending]) {
+      if (!connection.isOpen) continue;
+      closing.push(new Promise((resolve) => connection.socket.once('close', () => resolve())));
+      connection.sendEvent(GatewayEvent.Shutdown, { reason: 'gateway stopping' });
+      connection.close(CloseCode.ServiceRestart, 'gateway stopping');
+    }
+    await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+  }
+
+  private onHandshakeFrame(connection: Connection, frame: RequestFrame): void {
+    const outcome = this.handshake.connect(frame, connection);
+    if (!outcome.ok) {
+      connection.sendError(frame.id, outcome.error);
+      connection.close(outcome.closeCode, outcome.closeReason);
+      this.logger.warn(`refused ${connection.origin.clientAddress}: ${outcome.closeReason}`);
+      return;
+    }
+    connection.session = outcome.session;
+    this.pending.delete(connection);
+    this.registry.add(connection);
+    connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.handshake.hello(connection) });
+  }
+
+  /**
+   * Malformed frames before the handshake end the connection (PROTOCOL.md);
+   * afterwards the client gets an error and keeps its socket.
+   */
+  private refuseFrame(connection: Connection, id: string | undefined, reason: string): void {
+    connection.sendError(id, { code: ErrorCode.InvalidRequest, message: `invalid frame: ${reason}` });
+    if (!connection.session) connection.close(CloseCode.Policy, 'invalid handshake');
+  }
+}

@@ -1,0 +1,6 @@
+import type { Connection } from '../connection/connection';
+
+/** What a handler learns about its caller. */
+export interface RpcContext {
+  connection: Connection;
+}

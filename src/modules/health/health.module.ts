@@ -1,0 +1,32 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { GatewayModule } from '../gateway/gateway.module';
+import { HelloSnapshotSource } from '../gateway/hello-snapshot';
+import { HealthController } from './health.controller';
+import { HealthRpc } from './health.rpc';
+import { HealthService } from './health.service';
+import { PresenceService } from './presence.service';
+import { StateVersionService } from './state-version.service';
+import { StatusService } from './status.service';
+
+@Module({
+  imports: [GatewayModule],
+  controllers: [HealthController],
+  providers: [HealthRpc, HealthService, PresenceService, StateVersionService, StatusService],
+  exports: [HealthService, PresenceService],
+})
+export class HealthModule implements OnModuleInit {
+  constructor(
+    private readonly hello: HelloSnapshotSource,
+    private readonly health: HealthService,
+    private readonly presence: PresenceService,
+    private readonly versions: StateVersionService,
+  ) {}
+
+  onModuleInit(): void {
+    this.hello.use(() => ({
+      presence: this.presence.list(),
+      health: this.health.snapshot(),
+      stateVersion: this.versions.current(),
+    }));
+  }
+}

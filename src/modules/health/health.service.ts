@@ -1,0 +1,88 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Subscription } from 'rxjs';
+import { GatewayEvent } from '../../common/protocol';
+import { Broadcaster } from '../gateway/broadcaster';
+import { ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { StateVersionService } from './state-version.service';
+
+export const HEALTH_EVENT_MIN_INTERVAL_MS = 1_000;
+
+export interface HealthSnapshot {
+  ok: boolean;
+  ts: number;
+  durationMs: number;
+  channels: Record<string, { configured: boolean; running: boolean; linked?: boolean; lastError?: string }>;
+  sessions: { count: number; recent: unknown[] };
+  nodes: { connected: number };
+  uptimeMs: number;
+}
+
+/**
+ * The health snapshot. Asking for it answers only the caller; a `health`
+ * event goes out only when the snapshot really changed, at most once a second.
+ */
+@Injectable()
+export class HealthService implements OnModuleInit, OnModuleDestroy {
+  private lastBroadcastSignature?: string;
+  private lastBroadcastAt = 0;
+  private pendingTimer?: NodeJS.Timeout;
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly broadcaster: Broadcaster,
+    private readonly versions: StateVersionService,
+    private readonly runtime: GatewayRuntime,
+  ) {}
+
+  onModuleInit(): void {
+    this.lastBroadcastSignature = signatureOf(this.snapshot());
+    this.subscription = this.registry.changes$.subscribe(() => this.scheduleChangeCheck());
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    clearTimeout(this.pendingTimer);
+  }
+
+  snapshot(): HealthSnapshot {
+    const started = performance.now();
+    const now = Date.now();
+    return {
+      ok: true,
+      ts: now,
+      channels: {},
+      sessions: { count: 0, recent: [] },
+      nodes: { connected: this.registry.countByRole('node') },
+      uptimeMs: now - this.runtime.startedAtMs,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+    };
+  }
+
+  private scheduleChangeCheck(): void {
+    if (this.pendingTimer) return;
+    const wait = Math.max(0, this.lastBroadcastAt + HEALTH_EVENT_MIN_INTERVAL_MS - Date.now());
+    this.pendingTimer = setTimeout(() => this.broadcastIfChanged(), wait);
+    this.pendingTimer.unref();
+  }
+
+  private broadcastIfChanged(): void {
+    this.pendingTimer = undefined;
+    const snapshot = this.snapshot();
+    const signature = signatureOf(snapshot);
+    if (signature === this.lastBroadcastSignature) return;
+    this.lastBroadcastSignature = signature;
+    this.lastBroadcastAt = Date.now();
+    this.broadcaster.broadcast(GatewayEvent.Health, snapshot, {
+      scope: 'operator.read',
+      droppable: true,
+      stateVersion: this.versions.bumpHealth(),
+    });
+  }
+}
+
+/** The parts that mean something changed; timestamps and durations always differ. */
+function signatureOf(snapshot: HealthSnapshot): string {
+  return JSON.stringify([snapshot.ok, snapshot.channels, snapshot.sessions.count, snapshot.nodes]);
+}

@@ -1,0 +1,115 @@
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Subscription } from 'rxjs';
+import { GatewayEvent, PresenceEntry } from '../../common/protocol';
+import { Broadcaster } from '../gateway/broadcaster';
+import type { Connection } from '../gateway/connection/connection';
+import { ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { StateVersionService } from './state-version.service';
+
+export const PRESENCE_COALESCE_MS = 250;
+
+/**
+ * Who is connected. Changes are gathered for PRESENCE_COALESCE_MS and sent as
+ * one event with the net change, so N clients connecting cost O(N) events.
+ */
+@Injectable()
+export class PresenceService implements OnModuleInit, OnModuleDestroy {
+  private readonly entries = new Map<string, PresenceEntry>();
+  private readonly joined = new Map<string, PresenceEntry>();
+  private readonly left = new Map<string, { key: string; reason: string; ts: number }>();
+  private flushTimer?: NodeJS.Timeout;
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly broadcaster: Broadcaster,
+    private readonly versions: StateVersionService,
+    private readonly runtime: GatewayRuntime,
+  ) {}
+
+  onModuleInit(): void {
+    this.entries.set('gateway', this.gatewayEntry());
+    this.subscription = this.registry.changes$.subscribe((change) => {
+      if (change.type === 'joined') this.onJoined(change.connection);
+      else this.onLeft(change.connection, change.reason);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    clearTimeout(this.flushTimer);
+  }
+
+  list(): PresenceEntry[] {
+    return [...this.entries.values()];
+  }
+
+  private onJoined(connection: Connection): void {
+    const entry = presenceEntryOf(connection);
+    this.entries.set(entry.key, entry);
+    this.joined.set(entry.key, entry);
+    this.scheduleFlush();
+  }
+
+  private onLeft(connection: Connection, reason: string): void {
+    const key = connection.connId;
+    this.entries.delete(key);
+    // Joined and left within one window: the net change is nothing.
+    if (this.joined.delete(key)) return;
+    this.left.set(key, { key, reason, ts: Date.now() });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), PRESENCE_COALESCE_MS);
+    this.flushTimer.unref();
+  }
+
+  private flush(): void {
+    this.flushTimer = undefined;
+    if (this.joined.size === 0 && this.left.size === 0) return;
+    const payload = { ts: Date.now(), joined: [...this.joined.values()], left: [...this.left.values()], count: this.entries.size };
+    this.joined.clear();
+    this.left.clear();
+    this.broadcaster.broadcast(GatewayEvent.Presence, payload, {
+      scope: 'operator.read',
+      droppable: true,
+      stateVersion: this.versions.bumpPresence(),
+    });
+  }
+
+  private gatewayEntry(): PresenceEntry {
+    return {
+      key: 'gateway',
+      host: this.runtime.hostName,
+      version: this.runtime.version,
+      platform: process.platform,
+      mode: 'gateway',
+      roles: ['gateway'],
+      scopes: [],
+      reason: 'self',
+      ts: this.runtime.startedAtMs,
+    };
+  }
+}
+
+function presenceEntryOf(connection: Connection): PresenceEntry {
+  const session = connection.session!;
+  const entry: PresenceEntry = {
+    key: connection.connId,
+    host: session.client.displayName ?? session.client.id,
+    ip: connection.origin.clientAddress,
+    version: session.client.version,
+    platform: session.client.platform,
+    mode: session.client.mode,
+    roles: [session.role],
+    scopes: session.scopes,
+    reason: 'connect',
+    ts: session.connectedAtMs,
+  };
+  if (session.deviceId) entry.deviceId = session.deviceId;
+  if (session.client.instanceId) entry.instanceId = session.client.instanceId;
+  return entry;
+}

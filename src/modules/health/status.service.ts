@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
+import { DatabaseService } from '../state/database.service';
+
+/** The short summary behind the `status` method. */
+@Injectable()
+export class StatusService {
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly registry: ConnectionRegistry,
+    private readonly auth: GatewayAuthSettings,
+    private readonly database: DatabaseService,
+  ) {}
+
+  summary() {
+    const { gateway, configPath, stateDir } = this.runtime.config;
+    const nodes = this.registry.countByRole('node');
+    return {
+      version: this.runtime.version,
+      host: this.runtime.hostName,
+      uptimeMs: Date.now() - this.runtime.startedAtMs,
+      bind: { mode: gateway.bind, hosts: this.runtime.bindHosts, port: this.runtime.port },
+      auth: { mode: this.auth.mode },
+      tailscale: { mode: gateway.tailscale.mode },
+      channels: {},
+      sessions: { count: 0 },
+      nodes: { connected: nodes },
+      connections: { operators: this.registry.size - nodes, nodes },
+      configPath,
+      stateDir,
+      state: { schema: this.database.schemaVersion, createdAtMs: this.database.createdAtMs() },
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensurePrivateDir } from '../../common/state';
+import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { MIGRATIONS } from './migrations';
+
+export const DATABASE_FILE = 'state.db';
+
+/**
+ * The gateway's embedded SQLite store. WAL lets readers run beside the single
+ * writer; migrations run in order once, inside a transaction each.
+ */
+@Injectable()
+export class DatabaseService implements OnModuleDestroy {
+  private readonly logger = new Logger('State');
+  readonly db: Database.Database;
+  readonly file: string;
+
+  constructor(runtime: GatewayRuntime) {
+    ensurePrivateDir(runtime.config.stateDir);
+    this.file = path.join(runtime.config.stateDir, DATABASE_FILE);
+    this.db = new Database(this.file);
+    // Later modules keep device tokens and transcripts here: owner-only, like every secret file.
+    fs.chmodSync(this.file, 0o600);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    this.db
+      .prepare('INSERT OR IGNORE INTO gateway_meta (key, value, updated_at_ms) VALUES (?, ?, ?)')
+      .run('createdAtMs', String(Date.now()), Date.now());
+  }
+
+  /** When this state dir was first used; shown by `status` so a user can tell a fresh state from theirs. */
+  createdAtMs(): number | undefined {
+    const row = this.db.prepare('SELECT value FROM gateway_meta WHERE key = ?').get('createdAtMs') as
+      | { value: string }
+      | undefined;
+    return row ? Number(row.value) : undefined;
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  onModuleDestroy(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private migrate(): void {
+    const from = this.schemaVersion;
+    if (from > MIGRATIONS.length) {
+      throw new Error(
+        `the state database ${this.file} was written by a newer nestclaw (schema ${from}); upgrade nestclaw or use another state dir`,
+      );
+    }
+    for (let version = from + 1; version <= MIGRATIONS.length; version++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[version - 1]);
+        this.db.pragma(`user_version = ${version}`);
+      })();
+      this.logger.log(`state database migrated to schema ${version}`);
+    }
+  }
+}
