@@ -1,0 +1,102 @@
+import { createTestApp, TestApp } from '../support/test-app';
+import { WsTestClient } from '../support/ws-test-client';
+
+const nodeParams = (token: string, id: string) => ({
+  role: 'node' as const,
+  client: { id, version: '1', platform: 'linux', mode: 'node' },
+  auth: { token },
+});
+
+describe('broadcast events', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await createTestApp({ config: { gateway: { limits: { tickIntervalMs: 150 } } } });
+  });
+  afterAll(() => app.close());
+
+  it('sends ticks at the advertised interval with an increasing per-connection seq', async () => {
+    const client = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    const first = await client.nextEvent('tick', 2_000);
+    const second = await client.nextEvent('tick', 2_000);
+    expect((first.payload as { ts: number }).ts).toEqual(expect.any(Number));
+    expect(second.seq).toBeGreaterThan(first.seq!);
+    await client.close();
+  });
+
+  it('coalesces presence: many joins within a window arrive as one event with the net change', async () => {
+    const watcher = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // let the watcher's own join flush
+    watcher.events.length = 0;
+    const joiners = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        WsTestClient.connected(app.url, { client: { id: `joiner-${i}`, version: '1', platform: 'linux', mode: 'cli' }, auth: { token: app.token } }),
+      ),
+    );
+    const event = await watcher.nextEvent('presence', 2_000);
+    const payload = event.payload as { joined: Array<{ host: string }>; left: unknown[] };
+    expect(payload.joined.map((e) => e.host).sort()).toEqual(['joiner-0', 'joiner-1', 'joiner-2', 'joiner-3', 'joiner-4']);
+    expect(event.stateVersion!.presence).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(watcher.events.filter((e) => e.event === 'presence')).toHaveLength(0);
+
+    await Promise.all(joiners.map((j) => j.close()));
+    const leftEvent = await watcher.nextEvent('presence', 2_000);
+    expect((leftEvent.payload as { left: unknown[] }).left).toHaveLength(5);
+    expect(leftEvent.stateVersion!.presence).toBe(event.stateVersion!.presence + 1);
+    await watcher.close();
+  });
+
+  it('does not send presence or health events to nodes', async () => {
+    const node = await WsTestClient.connected(app.url, nodeParams(app.token, 'quiet-node'));
+    const other = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(node.events.filter((e) => e.event === 'presence' || e.event === 'health')).toEqual([]);
+    expect(node.events.some((e) => e.event === 'tick')).toBe(true);
+    await other.close();
+    await node.close();
+  });
+
+  it('answers health calls to the caller only and emits a health event only when the snapshot changes', async () => {
+    const watcher = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    const caller = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    watcher.events.length = 0;
+    for (let i = 0; i < 30; i++) expect((await caller.request('health')).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(watcher.events.filter((e) => e.event === 'health')).toEqual([]);
+
+    const node = await WsTestClient.connected(app.url, nodeParams(app.token, 'health-node'));
+    const event = await watcher.nextEvent('health', 2_500);
+    expect(event.payload).toMatchObject({ nodes: { connected: 1 } });
+    expect(event.stateVersion!.health).toBeGreaterThan(0);
+    await Promise.all([node.close(), caller.close(), watcher.close()]);
+  });
+});
+
+describe('slow consumer', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await createTestApp({ config: { gateway: { limits: { maxBufferedBytes: 16 * 1024 } } } });
+  });
+  afterAll(() => app.close());
+
+  it('disconnects a client that stops reading with 1008 "slow consumer", and keeps serving others', async () => {
+    const slow = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    const healthy = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    // Stop reading: the gateway's writes back up once the kernel buffers are full.
+    const raw = (slow.socket as unknown as { _socket: import('node:net').Socket })._socket;
+    raw.pause();
+    const request = JSON.stringify({ type: 'req', id: 'x', method: 'status' });
+    for (let batch = 0; batch < 400 && slow.socket.readyState === slow.socket.OPEN; batch++) {
+      for (let i = 0; i < 100; i++) slow.socket.send(request);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if ((await healthy.request('status')).ok !== true) throw new Error('healthy client was not served');
+    }
+    raw.resume();
+    expect(await slow.waitClosed(10_000)).toEqual({ code: 1008, reason: 'slow consumer' });
+    expect((await healthy.request('status')).ok).toBe(true);
+    await healthy.close();
+  }, 30_000);
+});

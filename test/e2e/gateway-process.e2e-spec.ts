@@ -1,0 +1,111 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { makeStateDir } from '../support/test-app';
+import { runCli } from '../support/cli-process';
+import { WsTestClient } from '../support/ws-test-client';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('nestclaw gateway run (real process)', () => {
+  const stateDirs: string[] = [];
+  const stateDir = () => {
+    const dir = makeStateDir();
+    stateDirs.push(dir);
+    return dir;
+  };
+  afterAll(() => stateDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+  it('starts on loopback with a generated 0600 token, prints where it is but not the token, and stops cleanly on SIGTERM', async () => {
+    const dir = stateDir();
+    const port = await freePort();
+    const run = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: dir });
+    await run.waitFor(`listening on ws://127.0.0.1:${port}`);
+    const tokenFile = path.join(dir, 'gateway.token');
+    const token = fs.readFileSync(tokenFile, 'utf8').trim();
+    expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(dir, 'state.db')).mode & 0o777).toBe(0o600);
+    expect(run.output()).toContain(tokenFile);
+    expect(run.output()).not.toContain(token);
+
+    const client = await WsTestClient.connected(`ws://127.0.0.1:${port}`, { auth: { token } });
+    run.child.kill('SIGTERM');
+    const shutdown = await client.nextEvent('shutdown');
+    expect(shutdown.payload).toMatchObject({ reason: expect.any(String) });
+    expect((await client.waitClosed()).code).toBe(1012);
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  it('reuses the generated token on the next start', async () => {
+    const dir = stateDir();
+    const port = await freePort();
+    for (let round = 0; round < 2; round++) {
+      const run = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: dir });
+      await run.waitFor('listening on');
+      expect(run.output().includes('generated now')).toBe(round === 0);
+      run.child.kill('SIGINT');
+      expect((await run.exited).code).toBe(0);
+    }
+  }, 30_000);
+
+  it('refuses to start when the port is taken, naming the other instance', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    const run = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: stateDir() });
+    const { code } = await run.exited;
+    blocker.close();
+    expect(code).not.toBe(0);
+    expect(run.output()).toContain(`another gateway instance is already listening on ws://127.0.0.1:${port}`);
+  }, 30_000);
+
+  it('refuses a LAN bind without an explicitly configured token', async () => {
+    const run = runCli(['gateway', 'run', '--bind', 'lan', '--port', String(await freePort())], { NESTCLAW_STATE_DIR: stateDir() });
+    const { code } = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output()).toContain('refusing to listen on 0.0.0.0');
+    expect(run.output()).toContain('gateway.auth.token');
+  }, 30_000);
+
+  it('stops on a bad config file with the key path and what is expected, exit 3', async () => {
+    const dir = stateDir();
+    fs.writeFileSync(path.join(dir, 'nestclaw.json'), '{ gateway: { prot: 1, bind: "everywhere" } }');
+    const run = runCli(['gateway', 'run'], { NESTCLAW_STATE_DIR: dir });
+    expect((await run.exited).code).toBe(3);
+    expect(run.output()).toContain('gateway.prot: unknown key');
+    expect(run.output()).toMatch(/gateway\.bind: .*loopback, lan, tailnet, auto, custom/);
+  }, 30_000);
+
+  it('takes the port from NESTCLAW_GATEWAY_PORT over OPENCLAW_GATEWAY_PORT and the config file', async () => {
+    const dir = stateDir();
+    const port = await freePort();
+    fs.writeFileSync(path.join(dir, 'nestclaw.json'), `{ gateway: { port: ${await freePort()} } }`);
+    const run = runCli(['gateway', 'run'], {
+      NESTCLAW_STATE_DIR: dir,
+      NESTCLAW_GATEWAY_PORT: String(port),
+      OPENCLAW_GATEWAY_PORT: String(await freePort()),
+    });
+    await run.waitFor(`listening on ws://127.0.0.1:${port}`);
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+  }, 30_000);
+
+  it('loads no @nestjs module for --help', async () => {
+    const probe = path.join(makeStateDir(), 'probe.js');
+    stateDirs.push(path.dirname(probe));
+    fs.writeFileSync(
+      probe,
+      "process.on('exit', () => { const nest = Object.keys(require.cache).filter((k) => k.includes('@nestjs')); process.stderr.write('NEST_MODULES=' + nest.length + '\\n'); });",
+    );
+    const run = runCli(['--help'], {}, ['--require', probe]);
+    expect((await run.exited).code).toBe(0);
+    expect(run.output()).toContain('gateway');
+    expect(run.output()).toContain('NEST_MODULES=0');
+  }, 30_000);
+});

@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Clock } from '../../src/common/clock';
+import { loadConfig, ResolvedConfig } from '../../src/common/config';
+import { startGateway, RunningGateway } from '../../src/main';
+
+export interface TestAppOptions {
+  /** The config file's content (JSON5 text or an object). */
+  config?: string | object;
+  env?: Record<string, string>;
+  clock?: Clock;
+}
+
+export interface TestApp {
+  gateway: RunningGateway;
+  config: ResolvedConfig;
+  url: string;
+  httpUrl: string;
+  port: number;
+  /** The secret clients must present: configured or generated. */
+  token: string;
+  stateDir: string;
+  close(): Promise<void>;
+}
+
+export function makeStateDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-test-'));
+}
+
+/** The real gateway on 127.0.0.1 with a free port and a throwaway state dir. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const stateDir = makeStateDir();
+  const text = typeof options.config === 'string' ? options.config : JSON.stringify(options.config ?? {});
+  const config = loadConfig({
+    env: { NESTCLAW_STATE_DIR: stateDir, ...options.env },
+    homeDir: stateDir,
+    readFile: () => text,
+  });
+  const gateway = await startGateway({ config, listenPort: 0, logLevels: false, clock: options.clock });
+  const token =
+    config.gateway.auth.mode === 'password'
+      ? config.gateway.auth.password!
+      : (config.gateway.auth.token ?? fs.readFileSync(path.join(stateDir, 'gateway.token'), 'utf8').trim());
+  return {
+    gateway,
+    config,
+    url: `ws://127.0.0.1:${gateway.port}`,
+    httpUrl: `http://127.0.0.1:${gateway.port}`,
+    port: gateway.port,
+    token,
+    stateDir,
+    close: async () => {
+      await gateway.close();
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
