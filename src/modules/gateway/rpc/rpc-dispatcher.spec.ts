@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { IsInt, Min } from 'class-validator';
+import type { Connection } from '../connection/connection';
+import { RpcDispatcher } from './rpc-dispatcher';
+import { invalidRequest } from './rpc-error';
+import type { RpcMethodEntry, RpcRegistry } from './rpc-registry';
+
+class CountParams {
+  @IsInt() @Min(1) count: number;
+}
+
+const methods: RpcMethodEntry[] = [
+  { name: 'echo.count', role: 'operator', scope: 'operator.read', params: CountParams, invoke: (p) => ({ got: (p as CountParams).count }) },
+  { name: 'async.write', role: 'operator', scope: 'operator.write', invoke: async () => 'written' },
+  { name: 'typed.fail', role: 'operator', scope: 'operator.read', invoke: () => { throw invalidRequest('nope', { details: { why: 1 } }); } },
+  { name: 'crash', role: 'operator', scope: 'operator.read', invoke: () => { throw new Error('/etc/secret path leaked'); } },
+  { name: 'node.only', role: 'node', scope: null, invoke: () => 'node ok' },
+];
+
+const registry = { get: (name: string) => methods.find((m) => m.name === name) } as unknown as RpcRegistry;
+
+function caller(role: 'operator' | 'node', scopes: string[]): Connection {
+  return { session: { role, scopes } } as unknown as Connection;
+}
+
+describe(RpcDispatcher.name, () => {
+  const dispatcher = new RpcDispatcher(registry);
+  beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+
+  describe('dispatch', () => {
+    it.each([
+      ['a valid call', 'echo.count', { count: 2 }, caller('operator', ['operator.read']), { ok: true, payload: { got: 2 } }],
+      ['an async handler', 'async.write', undefined, caller('operator', ['operator.write']), { ok: true, payload: 'written' }],
+      ['an unknown method', 'no.such', {}, caller('operator', ['operator.admin']), { ok: false, error: { code: 'INVALID_REQUEST', message: 'unknown method: no.such' } }],
+      ['a missing scope', 'async.write', {}, caller('operator', ['operator.read']), { ok: false, error: { code: 'INVALID_REQUEST', message: 'missing scope: operator.write' } }],
+      ['a node calling an operator method', 'echo.count', { count: 1 }, caller('node', []), { ok: false, error: { code: 'INVALID_REQUEST', message: 'unauthorized role: node' } }],
+      ['an operator calling a node method', 'node.only', {}, caller('operator', ['operator.admin']), { ok: false, error: { code: 'INVALID_REQUEST', message: 'unauthorized role: operator' } }],
+      ['a node method from a node', 'node.only', {}, caller('node', []), { ok: true, payload: 'node ok' }],
+      ['a failing validation', 'echo.count', { count: 0 }, caller('operator', ['operator.read']), { ok: false, error: { code: 'INVALID_REQUEST', message: 'invalid params: count: must not be less than 1', details: { fields: ['count'] } } }],
+      ['an unknown param', 'echo.count', { count: 1, extra: true }, caller('operator', ['operator.read']), { ok: false, error: { code: 'INVALID_REQUEST', message: 'invalid params: extra: unknown field', details: { fields: ['extra'] } } }],
+      ['a typed error', 'typed.fail', {}, caller('operator', ['operator.read']), { ok: false, error: { code: 'INVALID_REQUEST', message: 'nope', details: { why: 1 } } }],
+      ['an unexpected error, hidden', 'crash', {}, caller('operator', ['operator.read']), { ok: false, error: { code: 'UNAVAILABLE', message: 'internal gateway error; see the gateway log', retryable: true } }],
+      ['a call before the handshake', 'echo.count', { count: 1 }, { session: undefined } as unknown as Connection, { ok: false, error: { code: 'INVALID_REQUEST', message: 'connect first: the first request must be "connect"' } }],
+    ])('answers %s', async (_label, method, params, connection, expected) => {
+      const res = await dispatcher.dispatch({ type: 'req', id: 'r1', method, params }, { connection });
+      expect(res).toEqual({ type: 'res', id: 'r1', ...expected });
+    });
+  });
+});

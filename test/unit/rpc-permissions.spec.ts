@@ -1,0 +1,42 @@
+import { NestFactory } from '@nestjs/core';
+import * as fs from 'node:fs';
+import { AppModule } from '../../src/app.module';
+import { loadConfig } from '../../src/common/config';
+import { GatewayAuthSettings } from '../../src/modules/auth/gateway-auth-settings';
+import { GatewayRuntime } from '../../src/modules/gateway/gateway-runtime';
+import { RpcRegistry } from '../../src/modules/gateway/rpc/rpc-registry';
+import { makeStateDir } from '../support/test-app';
+
+/**
+ * The permission table of every wire method. A change here is a permission
+ * change: review it as one, never update the table just to make this pass.
+ */
+const EXPECTED_PERMISSIONS = {
+  health: { role: 'operator', scope: 'operator.read' },
+  status: { role: 'operator', scope: 'operator.read' },
+  'system-presence': { role: 'operator', scope: 'operator.read' },
+};
+
+describe('RPC permissions', () => {
+  it('match the reviewed method → role/scope table', async () => {
+    const stateDir = makeStateDir();
+    const config = loadConfig({ env: { NESTCLAW_STATE_DIR: stateDir }, homeDir: stateDir, readFile: () => undefined });
+    const runtime = new GatewayRuntime(config, ['127.0.0.1'], Date.now(), '0.0.0-test', 'test-host');
+    const app = await NestFactory.createApplicationContext(
+      AppModule.forRoot({ runtime, auth: new GatewayAuthSettings('token', 'x'.repeat(32), []) }),
+      { logger: false },
+    );
+    try {
+      const actual = Object.fromEntries(
+        app
+          .get(RpcRegistry)
+          .entries()
+          .map((entry) => [entry.name, { role: entry.role, scope: entry.scope }]),
+      );
+      expect(actual).toEqual(EXPECTED_PERMISSIONS);
+    } finally {
+      await app.close();
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+});
