@@ -21,7 +21,7 @@ function describeError(error: ValidationError, parentPath: string, parentClass: 
     lines.push(`${path}: unknown key (allowed here: ${allowedKeys(parentClass).join(', ')})`);
   } else if (Object.keys(constraints).length > 0) {
     const expected = Object.values(constraints).map(stripPropertyName).join('; ');
-    lines.push(`${path}: ${expected} (got ${describeValue(error.property, error.value)})`);
+    lines.push(`${path}: ${expected} (got ${describeValue(path, error.value)})`);
   }
   const childClass = error.value?.constructor ?? Object;
   for (const child of error.children ?? []) {
@@ -35,16 +35,17 @@ function allowedKeys(target: Function): string[] {
   return [...new Set(metadata.map((m) => m.propertyName))].sort();
 }
 
-/** class-validator says "port must be ..."; the path already names the key. */
+/** class-validator says "port must be ..." or "nested property auth must be ..."; the path already names the key. */
 function stripPropertyName(message: string): string {
-  return message.replace(/^\S+ /, '');
+  return message.replace(/^(nested property )?\S+ /, '');
 }
 
-const SECRET_KEY = /token|password|secret|apikey/i;
+/** Secret-like keys, and whole sections that hold secrets (a string given for `auth` may be the token). */
+const SECRET_PATH = /token|password|secret|apikey|(^|\.)(auth|remote)(\.|$)/i;
 
-function describeValue(key: string, value: unknown): string {
+function describeValue(path: string, value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (SECRET_KEY.test(key)) return `a ${typeof value}, value hidden`;
+  if (SECRET_PATH.test(path)) return `a ${Array.isArray(value) ? 'list' : typeof value}, value hidden`;
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

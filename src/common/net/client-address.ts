@@ -43,6 +43,8 @@ export function isLocalRequest(req: UpgradeRequestInfo, trustedProxies: readonly
   if (!isLocalHostHeader(headerValue(req.headers.host))) return false;
   if (!hasForwardingHeaders(req)) return true;
   if (!isTrustedProxy(req.peerAddress, trustedProxies)) return false;
+  // A proxy that forwards without X-Forwarded-For tells us nothing about the client: never local.
+  if (!headerValue(req.headers['x-forwarded-for'])) return false;
   return isLoopbackAddress(resolveClientAddress(req, trustedProxies));
 }
 

@@ -96,7 +96,7 @@ export class Connection {
     if (this.closed) return;
     // Droppable events give up at half the budget so replies still fit in the rest.
     const budget = droppable ? this.maxBufferedBytes / 2 : this.maxBufferedBytes;
-    if (this.socket.bufferedAmount + text.length <= budget) {
+    if (this.socket.bufferedAmount + Buffer.byteLength(text) <= budget) {
       this.socket.send(text);
     } else if (!droppable) {
       this.close(CloseCode.Policy, 'slow consumer');

@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MinLength, ValidateNested } from 'class-validator';
+import { ErrorCode } from '../../../common/protocol';
+import { RpcError } from './rpc-error';
+import { validateParams } from './validate-params';
+
+class TargetParams {
+  @IsString() @MinLength(1) nodeId: string;
+  @IsOptional() @IsInt() @Max(10) attempts?: number;
+}
+
+class InvokeParams {
+  @IsString() command: string;
+  @ValidateNested() @Type(() => TargetParams) target: TargetParams;
+}
+
+function rpcError(act: () => unknown): RpcError {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof RpcError) return error;
+    throw error;
+  }
+  throw new Error('expected validateParams to throw an RpcError');
+}
+
+describe(validateParams.name, () => {
+  describe('without a DTO', () => {
+    it.each([[undefined], [null], [{}]])('returns an empty object for %p', (params) => {
+      expect(validateParams(undefined, params)).toEqual({});
+    });
+
+    it('refuses an extra key with INVALID_REQUEST naming the key', () => {
+      // Act
+      const error = rpcError(() => validateParams(undefined, { verbose: true }));
+
+      // Assert
+      expect(error.code).toBe(ErrorCode.InvalidRequest);
+      expect(error.message).toBe('invalid params: verbose: unknown field (this method takes no params)');
+    });
+  });
+
+  describe('params that are not an object', () => {
+    it.each<[string, unknown]>([
+      ['a string', 'health'],
+      ['a number', 42],
+      ['a boolean', true],
+      ['an array', [{ nodeId: 'n' }]],
+      ['an empty array', []],
+    ])('refuses %s with or without a DTO', (_name, params) => {
+      // Act
+      const withoutDto = rpcError(() => validateParams(undefined, params));
+      const withDto = rpcError(() => validateParams(InvokeParams, params));
+
+      // Assert
+      for (const error of [withoutDto, withDto]) {
+        expect(error.code).toBe(ErrorCode.InvalidRequest);
+        expect(error.message).toBe('invalid params: params must be a JSON object');
+      }
+    });
+  });
+
+  describe('with a DTO', () => {
+    it('returns an instance of the DTO for valid params', () => {
+      // Act
+      const result = validateParams(InvokeParams, { command: 'system.run', target: { nodeId: 'n1', attempts: 3 } });
+
+      // Assert
+      expect(result).toBeInstanceOf(InvokeParams);
+      expect((result as InvokeParams).target).toBeInstanceOf(TargetParams);
+      expect(result).toEqual({ command: 'system.run', target: { nodeId: 'n1', attempts: 3 } });
+    });
+
+    it('names a wrong top-level field', () => {
+      // Act
+      const error = rpcError(() => validateParams(InvokeParams, { command: 7, target: { nodeId: 'n1' } }));
+
+      // Assert
+      expect(error.code).toBe(ErrorCode.InvalidRequest);
+      expect(error.message).toBe('invalid params: command: must be a string');
+      expect(error.options.details).toEqual({ fields: ['command'] });
+    });
+
+    it('names the full path of a nested field', () => {
+      // Act
+      const error = rpcError(() => validateParams(InvokeParams, { command: 'x', target: { nodeId: 'n1', attempts: 11 } }));
+
+      // Assert
+      expect(error.message).toBe('invalid params: target.attempts: must not be greater than 10');
+      expect(error.options.details).toEqual({ fields: ['target.attempts'] });
+    });
+
+    it('names an unknown top-level field', () => {
+      // Act
+      const error = rpcError(() => validateParams(InvokeParams, { command: 'x', target: { nodeId: 'n' }, extra: 1 }));
+
+      // Assert
+      expect(error.message).toBe('invalid params: extra: unknown field');
+      expect(error.options.details).toEqual({ fields: ['extra'] });
+    });
+
+    it('names an unknown nested field', () => {
+      // Act
+      const error = rpcError(() => validateParams(InvokeParams, { command: 'x', target: { nodeId: 'n', nodeID: 'n' } }));
+
+      // Assert
+      expect(error.message).toBe('invalid params: target.nodeID: unknown field');
+    });
+
+    it('lists every failing field in details but describes the first in the message', () => {
+      // Act
+      const error = rpcError(() => validateParams(InvokeParams, { command: 1, target: { nodeId: '' } }));
+
+      // Assert
+      expect(error.message).toBe('invalid params: command: must be a string');
+      expect(error.options.details).toEqual({ fields: ['command', 'target.nodeId'] });
+    });
+
+    it('treats missing params as an empty object and reports the required fields', () => {
+      // Act
+      const error = rpcError(() => validateParams(TargetParams, undefined));
+
+      // Assert
+      expect(error.message).toMatch(/^invalid params: nodeId: /);
+      expect(error.options.details).toEqual({ fields: ['nodeId'] });
+    });
+
+    it('does not convert types implicitly', () => {
+      // Act
+      const error = rpcError(() => validateParams(TargetParams, { nodeId: 'n', attempts: '3' }));
+
+      // Assert
+      expect(error.message).toMatch(/^invalid params: attempts: /);
+      expect(error.options.details).toEqual({ fields: ['attempts'] });
+    });
+  });
+});
