@@ -13,6 +13,7 @@ import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
 import { GatewayWsAdapter } from './modules/gateway/ws/gateway-ws.adapter';
+import { startupRefusal } from './startup-checks';
 
 /** A refusal to start that the user can fix; its message says how. */
 export class StartupError extends Error {
@@ -42,14 +43,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const { config } = options;
   const gateway = config.gateway;
   const bind = resolveBindHosts(gateway.bind, gateway.customBindHost, os.networkInterfaces());
-  if (!bind.ok) throw new StartupError(bind.error);
-  if (!bind.loopbackOnly && !gateway.auth.source) {
-    throw new StartupError(
-      `refusing to listen on ${bind.hosts.join(', ')} (bind "${gateway.bind}") without a configured ${gateway.auth.mode}: ` +
-        'a generated token does not protect an exposed gateway. Set gateway.auth.token (or NESTCLAW_GATEWAY_TOKEN, or --token), ' +
-        'or keep --bind loopback and use an SSH tunnel or Tailscale Serve.',
-    );
-  }
+  const refusal = startupRefusal(config, bind);
+  if (refusal || !bind.ok) throw new StartupError(refusal);
 
   ensurePrivateDir(config.stateDir);
   const generated = gateway.auth.mode === 'token' && !gateway.auth.token ? ensureGeneratedToken(config.stateDir) : undefined;

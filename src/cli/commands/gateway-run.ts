@@ -1,4 +1,5 @@
 import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import type { RunningGateway } from '../../main';
 
 export interface GatewayRunOptions {
   port?: string;
@@ -28,9 +29,12 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     throw error;
   }
 
+  // A signal during start-up is honoured once the gateway is up, so the stop is still clean.
+  const stop = signalStopper();
+
   // Nest loads only now, after the config is known to be good.
   const { startGateway, StartupError } = await import('../../main');
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let gateway: RunningGateway;
   try {
     gateway = await startGateway({
       config,
@@ -40,18 +44,40 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     if (error instanceof StartupError) return fail(error.message, EXIT_STARTUP_REFUSED);
     throw error;
   }
-
   console.log(describeStartup(config, gateway));
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
+  stop.attach(gateway);
+}
+
+/** SIGINT, SIGTERM and SIGHUP stop the gateway cleanly; a second signal exits at once. */
+function signalStopper(): { attach(gateway: RunningGateway): void } {
+  let gateway: RunningGateway | undefined;
+  let requested: string | undefined;
+  const stop = (signal: string) => {
     console.log(`received ${signal}, stopping the gateway`);
-    await gateway.close();
-    process.exit(0);
+    gateway!.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`nestclaw: the gateway did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (requested) {
+        console.error(`received ${signal} again, exiting without waiting`);
+        process.exit(1);
+      }
+      requested = signal;
+      if (gateway) stop(signal);
+    });
+  }
+  return {
+    attach(started) {
+      gateway = started;
+      if (requested) stop(requested);
+    },
+  };
 }
 
 function describeStartup(

@@ -155,6 +155,17 @@ describe(ensurePrivateDir.name, () => {
   it('accepts a directory that already exists', () => {
     expect(() => ensurePrivateDir(tempRoot)).not.toThrow();
   });
+
+  it('takes group and other access away from an existing directory', () => {
+    // Arrange
+    fs.chmodSync(tempRoot, 0o755);
+
+    // Act
+    ensurePrivateDir(tempRoot);
+
+    // Assert
+    expect(modeOf(tempRoot)).toBe(0o700);
+  });
 });
 
 describe(generatedTokenPath.name, () => {

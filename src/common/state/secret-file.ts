@@ -40,8 +40,11 @@ export function ensureGeneratedToken(stateDir: string): { token: string; created
   return { token, created: true, path: file };
 }
 
+/** Creates the dir 0700, and takes group/other access away from one that already exists. */
 export function ensurePrivateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const mode = fs.statSync(dir).mode & 0o777;
+  if (mode & 0o077) fs.chmodSync(dir, mode & 0o700);
 }
 
 function tightenMode(file: string): void {

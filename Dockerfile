@@ -1,0 +1,79 @@
+# nestclaw gateway image.
+#
+#   docker build -t nestclaw .
+#
+# The gateway listens on loopback by default, and inside a container loopback
+# is the container's own: a published port cannot reach it. To publish it, bind
+# to all interfaces of the container AND give an explicit token (the gateway
+# refuses a non-loopback bind with only a generated token). Publish on the
+# host's loopback and reach it through an SSH tunnel or Tailscale Serve:
+#
+#   (umask 077; echo "NESTCLAW_GATEWAY_TOKEN=$(openssl rand -hex 32)" > nestclaw.env)
+#   docker run -d --name nestclaw \
+#     -v nestclaw-data:/data \
+#     --env-file nestclaw.env \
+#     -p 127.0.0.1:18789:18789 \
+#     nestclaw gateway run --bind lan
+#
+# Publishing on all host interfaces (-p 18789:18789) exposes the gateway to
+# your network: do that only on purpose. There is no environment variable for
+# the bind mode; pass --bind or set gateway.bind in the config file.
+# Config and state (config file nestclaw.json, gateway.token, state.db) live
+# in /data. See docs/operations.md.
+
+# Both stages must use the same image: better-sqlite3's native addon is built
+# (or downloaded) for the exact Node ABI and glibc of the build stage.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+# The toolchain is only needed when no prebuilt better-sqlite3 binary matches.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+# Node 20 images ship npm 10, which ignores package.json "allowScripts" and runs
+# every install script. The project uses npm 11, whose `npm ci` honours that
+# allowlist (better-sqlite3 allowed, the rest not); use the same major here.
+ARG NPM_VERSION=11.19.1
+RUN npm install -g "npm@${NPM_VERSION}" --no-fund --no-audit
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-fund --no-audit
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bin ./bin
+RUN npm run build \
+ && npm prune --omit=dev --no-fund --no-audit
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    NESTCLAW_STATE_DIR=/data
+# A fixed uid/gid so a host directory mounted at /data can be chowned to match:
+#   sudo chown -R 10001:10001 ./nestclaw-data && chmod 700 ./nestclaw-data
+RUN groupadd --system --gid 10001 nestclaw \
+ && useradd --system --uid 10001 --gid nestclaw --home-dir /data --no-create-home \
+      --shell /usr/sbin/nologin nestclaw \
+ && mkdir -p /data \
+ && chown nestclaw:nestclaw /data \
+ && chmod 0700 /data
+WORKDIR /opt/nestclaw
+# Application files stay owned by root: the gateway process cannot rewrite its own code.
+COPY --from=build /src/package.json ./package.json
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/bin ./bin
+USER nestclaw
+# Declared after the chown above so a new named volume starts owned by nestclaw, mode 0700.
+VOLUME /data
+EXPOSE 18789
+# The slim image has no curl; Node's built-in fetch does the probe. It follows
+# NESTCLAW_GATEWAY_PORT; if you change the port with --port or the config file
+# instead, override this check (docker run --health-cmd ...). It works with
+# --bind loopback and --bind lan (0.0.0.0 includes 127.0.0.1), not with a
+# custom bind to one non-loopback address.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.NESTCLAW_GATEWAY_PORT||18789)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# docker stop sends SIGTERM: the gateway sends a `shutdown` event, closes every
+# socket with 1012 and exits 0 (docker's default 10 s stop timeout is enough).
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "bin/nestclaw"]
+CMD ["gateway", "run"]

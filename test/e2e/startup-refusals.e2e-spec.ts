@@ -1,0 +1,21 @@
+import { StartupError } from '../../src/main';
+import { createTestApp } from '../support/test-app';
+
+describe('start-up refusals', () => {
+  it.each([
+    ['a LAN bind with only a generated token', { gateway: { bind: 'lan' } }, /refusing to listen on 0\.0\.0\.0 .*gateway\.auth\.token/],
+    ['a custom bind without a host', { gateway: { bind: 'custom' } }, /gateway\.customBindHost is not set/],
+    ['TLS, which this version cannot serve yet', { gateway: { tls: { enabled: true } } }, /gateway\.tls\.enabled is not supported/],
+    ['Tailscale exposure, not available yet', { gateway: { tailscale: { mode: 'funnel' } } }, /gateway\.tailscale\.mode "funnel" is not supported/],
+  ])('refuses %s with a message naming the fix', async (_label, config, message) => {
+    const attempt = createTestApp({ config });
+    await expect(attempt).rejects.toBeInstanceOf(StartupError);
+    await expect(attempt).rejects.toThrow(message);
+  });
+
+  it('starts on a LAN-style custom loopback host with only a generated token', async () => {
+    const app = await createTestApp({ config: { gateway: { bind: 'custom', customBindHost: '127.0.0.1' } } });
+    expect(app.gateway.hosts).toEqual(['127.0.0.1']);
+    await app.close();
+  });
+});
