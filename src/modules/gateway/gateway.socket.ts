@@ -27,7 +27,8 @@ type TaggedSocket = WebSocket & { [CONNECTION]?: Connection };
 @WebSocketGateway()
 export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger('Gateway');
-  private readonly pending = new Set<Connection>();
+  /** Connections still in the handshake, with their timeout. */
+  private readonly handshakeTimers = new Map<Connection, NodeJS.Timeout>();
   private shuttingDown = false;
 
   constructor(
@@ -57,11 +58,10 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       connection.close(CloseCode.ServiceRestart, 'gateway shutting down');
       return;
     }
-    this.pending.add(connection);
     const timer = setTimeout(() => {
       if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
     }, this.runtime.limits.handshakeTimeoutMs);
-    socket.once('close', () => clearTimeout(timer));
+    this.handshakeTimers.set(connection, timer);
     connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now() });
   }
 
@@ -69,7 +69,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     const connection = socket[CONNECTION];
     if (!connection) return;
     connection.markClosed();
-    this.pending.delete(connection);
+    this.leavePending(connection);
     this.registry.remove(connection, 'disconnect');
   }
 
@@ -105,7 +105,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
     const closing: Promise<void>[] = [];
-    for (const connection of [...this.registry.all(), ...this.pending]) {
+    for (const connection of [...this.registry.all(), ...this.handshakeTimers.keys()]) {
       if (!connection.isOpen) continue;
       closing.push(new Promise((resolve) => connection.socket.once('close', () => resolve())));
       connection.sendEvent(GatewayEvent.Shutdown, { reason: 'gateway stopping' });
@@ -123,9 +123,14 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       return;
     }
     connection.session = outcome.session;
-    this.pending.delete(connection);
+    this.leavePending(connection);
     this.registry.add(connection);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.handshake.hello(connection) });
+  }
+
+  private leavePending(connection: Connection): void {
+    clearTimeout(this.handshakeTimers.get(connection));
+    this.handshakeTimers.delete(connection);
   }
 
   /**

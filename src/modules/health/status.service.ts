@@ -30,7 +30,7 @@ export class StatusService {
       connections: { operators: this.registry.size - nodes, nodes },
       configPath,
       stateDir,
-      state: { schema: this.database.schemaVersion, createdAtMs: this.database.createdAtMs() },
+      state: { schema: this.database.schemaVersion, createdAtMs: this.database.createdAtMs },
     };
   }
 }

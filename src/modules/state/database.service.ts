@@ -17,6 +17,9 @@ export class DatabaseService implements OnModuleDestroy {
   private readonly logger = new Logger('State');
   readonly db: Database.Database;
   readonly file: string;
+  /** Read once after migrating: `status` reports them on every call and they cannot change while running. */
+  readonly schemaVersion: number;
+  readonly createdAtMs: number;
 
   constructor(runtime: GatewayRuntime) {
     ensurePrivateDir(runtime.config.stateDir);
@@ -27,30 +30,16 @@ export class DatabaseService implements OnModuleDestroy {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.migrate();
-    this.db
-      .prepare('INSERT OR IGNORE INTO gateway_meta (key, value, updated_at_ms) VALUES (?, ?, ?)')
-      .run('createdAtMs', String(Date.now()), Date.now());
-  }
-
-  /** When this state dir was first used; shown by `status` so a user can tell a fresh state from theirs. */
-  createdAtMs(): number | undefined {
-    const row = this.db.prepare('SELECT value FROM gateway_meta WHERE key = ?').get('createdAtMs') as
-      | { value: string }
-      | undefined;
-    return row ? Number(row.value) : undefined;
-  }
-
-  get schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
+    this.schemaVersion = this.migrate();
+    this.createdAtMs = this.recordCreation();
   }
 
   onModuleDestroy(): void {
     if (this.db.open) this.db.close();
   }
 
-  private migrate(): void {
-    const from = this.schemaVersion;
+  private migrate(): number {
+    const from = this.db.pragma('user_version', { simple: true }) as number;
     if (from > MIGRATIONS.length) {
       throw new Error(
         `the state database ${this.file} was written by a newer nestclaw (schema ${from}); upgrade nestclaw or use another state dir`,
@@ -63,5 +52,15 @@ export class DatabaseService implements OnModuleDestroy {
       })();
       this.logger.log(`state database migrated to schema ${version}`);
     }
+    return Math.max(from, MIGRATIONS.length);
+  }
+
+  /** When this state dir was first used, so `status` can tell a fresh state from an old one. */
+  private recordCreation(): number {
+    this.db
+      .prepare('INSERT OR IGNORE INTO gateway_meta (key, value, updated_at_ms) VALUES (?, ?, ?)')
+      .run('createdAtMs', String(Date.now()), Date.now());
+    const row = this.db.prepare('SELECT value FROM gateway_meta WHERE key = ?').get('createdAtMs') as { value: string };
+    return Number(row.value);
   }
 }
