@@ -1,5 +1,7 @@
 // Two projects so `npm test` runs everything while unit and e2e can run alone.
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+// ts-jest transpiles file by file (isolatedModules); `npm run typecheck` and the
+// build do the type checking.
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
 
 module.exports = {
   projects: [
