@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
+import { registerGatewayRun } from './commands/gateway-run.command';
 
 /**
- * The nestclaw command. Only commander and node built-ins load here; each
- * command's module is imported when chosen, so `--help` never loads Nest.
+ * The nestclaw command. Only commander, node built-ins and the small
+ * `*.command.ts` files (options and help text) load here; each command's work
+ * lives in a module imported when that command runs, so `--help` never loads Nest.
  */
 export function buildProgram(): Command {
   const program = new Command('nestclaw')
@@ -12,17 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)');
 
   const gateway = program.command('gateway').description('run and talk to the gateway');
-  gateway
-    .command('run')
-    .alias('start')
-    .description('run the gateway in the foreground (ws + http on one port)')
-    .option('--port <port>', 'port to listen on (default: gateway.port or 18789)')
-    .option('--bind <mode>', 'loopback | lan | tailnet | auto | custom')
-    .option('--auth <mode>', 'token | password')
-    .option('--token <token>', 'shared token clients must present')
-    .option('--password <password>', 'shared password clients must present (with --auth password)')
-    .option('--verbose', 'log debug detail')
-    .action(async (options) => (await import('./commands/gateway-run')).runGatewayCommand(options));
+  registerGatewayRun(gateway);
 
   return program;
 }

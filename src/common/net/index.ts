@@ -1,2 +1,3 @@
 export * from './bind';
 export * from './client-address';
+export * from './fingerprint';

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+
+export function registerGatewayRun(gateway: Command): void {
+  gateway
+    .command('run')
+    .alias('start')
+    .description('run the gateway in the foreground (ws + http on one port)')
+    .option('--port <port>', 'port to listen on (default: gateway.port or 18789)')
+    .option('--bind <mode>', 'loopback | lan | tailnet | auto | custom')
+    .option('--auth <mode>', 'token | password')
+    .option('--token <token>', 'shared token clients must present')
+    .option('--password <password>', 'shared password clients must present (with --auth password)')
+    .option('--verbose', 'log debug detail')
+    .action(async (options) => (await import('./gateway-run')).runGatewayCommand(options));
+}
