@@ -1,6 +1,9 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
+import { ExitCode } from './exit-codes';
+import { registerGatewayCalls } from './commands/gateway-calls.command';
 import { registerGatewayRun } from './commands/gateway-run.command';
+import { registerStatus } from './commands/status.command';
 
 /**
  * The nestclaw command. Only commander, node built-ins and the small
@@ -11,10 +14,14 @@ export function buildProgram(): Command {
   const program = new Command('nestclaw')
     .description('Self-hosted gateway for a personal AI assistant')
     .version(NESTCLAW_VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Usage errors must exit 3 (README), not commander's default 1; subcommands inherit this.
+    .exitOverride();
 
   const gateway = program.command('gateway').description('run and talk to the gateway');
   registerGatewayRun(gateway);
+  registerGatewayCalls(program, gateway);
+  registerStatus(program);
 
   return program;
 }
@@ -24,6 +31,11 @@ export function run(argv: string[] = process.argv): Promise<void> {
     .parseAsync(argv)
     .then(() => undefined)
     .catch((error: unknown) => {
+      if (error instanceof CommanderError) {
+        // commander already printed the message (or the help / version).
+        process.exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+        return;
+      }
       console.error(`nestclaw: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;
     });

@@ -1,2 +1,3 @@
 export * from './device-signature';
 export * from './device-identity';
+export * from './identity-store';

@@ -1,0 +1,39 @@
+import { GatewayClient } from '../common/client';
+import { DeviceTokenStore, loadOrCreateDeviceIdentity } from '../common/identity';
+import { NESTCLAW_VERSION } from '../common/version';
+import { UsageError } from './exit-codes';
+import type { GatewayTarget } from './target';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Connects as the CLI (operator with this machine's device identity), runs `work`, and always disconnects. */
+export async function withGateway<T>(
+  target: GatewayTarget,
+  timeoutMs: number,
+  work: (client: GatewayClient) => Promise<T>,
+): Promise<T> {
+  const client = new GatewayClient({
+    url: target.url,
+    token: target.token,
+    password: target.password,
+    tlsFingerprint: target.tlsFingerprint,
+    identity: loadOrCreateDeviceIdentity(target.stateDir),
+    deviceTokens: new DeviceTokenStore(target.stateDir),
+    client: { id: 'nestclaw-cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
+    connectTimeoutMs: timeoutMs,
+    requestTimeoutMs: timeoutMs,
+  });
+  try {
+    await client.connect();
+    return await work(client);
+  } finally {
+    await client.stop();
+  }
+}
+
+export function parseTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds (got ${JSON.stringify(value)})`);
+  return ms;
+}

@@ -1,0 +1,338 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import { DeviceIdentity, DeviceTokenStore, signDeviceProof } from '../identity';
+import { normalizeFingerprint } from '../net/fingerprint';
+import {
+  ClientInfo,
+  ConnectParams,
+  EventFrame,
+  HelloOk,
+  PROTOCOL_VERSION,
+  ResponseFrame,
+  Role,
+} from '../protocol';
+import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
+import { classifySocketError, GatewayClientError } from './client-errors';
+import { pinnedTlsConnection } from './tls-pinning';
+
+export interface GatewayClientOptions {
+  url: string;
+  token?: string;
+  password?: string;
+  client: ClientInfo;
+  role?: Role;
+  scopes?: string[];
+  caps?: string[];
+  commands?: string[];
+  permissions?: Record<string, boolean>;
+  /** Signs the handshake with this device key when given. */
+  identity?: DeviceIdentity;
+  /** Keeps device tokens the gateway issues, and offers them on later connects. */
+  deviceTokens?: DeviceTokenStore;
+  /** SHA-256 of the gateway's certificate, any common notation; wss:// only. */
+  tlsFingerprint?: string;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  backoff?: BackoffOptions;
+}
+
+export interface RequestOptions {
+  timeoutMs?: number;
+  /** For two-stage methods (`agent`): skip the `accepted` ack and resolve with the final answer. */
+  expectFinal?: boolean;
+}
+
+interface PendingRequest {
+  resolve(payload: unknown): void;
+  reject(error: GatewayClientError): void;
+  expectFinal: boolean;
+  timer: NodeJS.Timeout;
+}
+
+type EventHandler = (payload: unknown, frame: EventFrame) => void;
+
+/**
+ * The one protocol client used by the CLI, the node host and tests.
+ * Lifecycle events: `connected` (HelloOk), `disconnected` ({code, reason}),
+ * `reconnecting` ({attempt, delayMs}), `gap` ({expected, received}), `error`.
+ */
+export class GatewayClient extends EventEmitter {
+  hello?: HelloOk;
+  private socket?: WebSocket;
+  private readonly pending = new Map<string, PendingRequest>();
+  private readonly eventHandlers = new Map<string, Set<EventHandler>>();
+  private readonly pin?: string;
+  private lastSeq?: number;
+  private watchdog?: NodeJS.Timeout;
+  private running = false;
+  private wake?: () => void;
+  private challengeWaiter?: (nonce: string) => void;
+
+  constructor(private readonly options: GatewayClientOptions) {
+    super();
+    const url = new URL(options.url);
+    if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+      throw new GatewayClientError('protocol', `gateway URL must start with ws:// or wss:// (got ${url.protocol}//)`);
+    }
+    if (options.tlsFingerprint !== undefined) {
+      this.pin = normalizeFingerprint(options.tlsFingerprint);
+      if (!this.pin) {
+        throw new GatewayClientError('protocol', 'the TLS fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons optional');
+      }
+      if (url.protocol !== 'wss:') {
+        throw new GatewayClientError('protocol', 'a TLS fingerprint was given for a ws:// URL; use wss:// or drop the fingerprint');
+      }
+    }
+  }
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  get isConnected(): boolean {
+    return this.hello !== undefined && this.socket?.readyState === WebSocket.OPEN;
+  }
+
+  /** One connection attempt: open, challenge, connect, hello-ok. */
+  async connect(): Promise<HelloOk> {
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    const socket = new WebSocket(this.options.url, {
+      handshakeTimeout: timeoutMs,
+      perMessageDeflate: false,
+      maxPayload: 64 * 1024 * 1024,
+      ...(this.pin ? { createConnection: pinnedTlsConnection(this.pin) as never } : {}),
+    });
+    this.socket = socket;
+    this.lastSeq = undefined;
+    const challenge = this.awaitChallenge(socket, timeoutMs);
+    // Errors are always followed by 'close', which does the cleanup; without a listener ws would throw.
+    socket.on('error', () => undefined);
+    socket.on('message', (data) => this.onMessage(data.toString()));
+    socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
+    try {
+      const nonce = await challenge;
+      const hello = (await this.request('connect', this.connectParams(nonce), { timeoutMs })) as HelloOk;
+      this.onHello(hello);
+      return hello;
+    } catch (error) {
+      socket.terminate();
+      throw this.asHandshakeError(error);
+    }
+  }
+
+  /** Keeps a connection up until stop(): reconnects with capped backoff and jitter. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.runLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    clearTimeout(this.watchdog);
+    const socket = this.socket;
+    if (!socket || socket.readyState === WebSocket.CLOSED) return;
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.close(1000, 'client stopping');
+    const forced = setTimeout(() => socket.terminate(), 2_000);
+    await closed;
+    clearTimeout(forced);
+  }
+
+  request(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new GatewayClientError('closed', 'not connected to the gateway'));
+    }
+    const id = randomUUID();
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new GatewayClientError('timeout', `no answer to "${method}" within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, expectFinal: options.expectFinal ?? false, timer });
+      socket.send(JSON.stringify({ type: 'req', id, method, params }));
+    });
+  }
+
+  /** Subscribes to a gateway event by name, or '*' for all; returns the unsubscribe function. */
+  onEvent(name: string, handler: EventHandler): () => void {
+    let handlers = this.eventHandlers.get(name);
+    if (!handlers) this.eventHandlers.set(name, (handlers = new Set()));
+    handlers.add(handler);
+    return () => handlers!.delete(handler);
+  }
+
+  private async runLoop(): Promise<void> {
+    let attempt = 0;
+    while (this.running) {
+      try {
+        const hello = await this.connect();
+        // Subscribed in the same tick connect() resolved in: no close event can slip in between.
+        const closed = new Promise((resolve) => this.once('disconnected', resolve));
+        attempt = 0;
+        this.emit('connected', hello);
+        await closed;
+      } catch (error) {
+        if (this.listenerCount('error') > 0) this.emit('error', error);
+      }
+      if (!this.running) break;
+      const delayMs = backoffDelay(attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
+      this.emit('reconnecting', { attempt, delayMs });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private connectParams(nonce: string): ConnectParams {
+    const role = this.options.role ?? 'operator';
+    const scopes = this.options.scopes ?? [];
+    const storedToken = this.options.identity ? this.options.deviceTokens?.get(this.options.url, role) : undefined;
+    const token = this.options.token ?? storedToken;
+    const params: ConnectParams = {
+      minProtocol: PROTOCOL_VERSION,
+      maxProtocol: PROTOCOL_VERSION,
+      client: this.options.client,
+      role,
+      scopes,
+    };
+    if (token !== undefined || this.options.password !== undefined) {
+      params.auth = { ...(token !== undefined ? { token } : {}), ...(this.options.password !== undefined ? { password: this.options.password } : {}) };
+    }
+    if (role === 'node') {
+      params.caps = this.options.caps ?? [];
+      params.commands = this.options.commands ?? [];
+      params.permissions = this.options.permissions ?? {};
+    }
+    if (this.options.identity) {
+      params.device = signDeviceProof(this.options.identity, {
+        clientId: this.options.client.id,
+        clientMode: this.options.client.mode,
+        role,
+        scopes,
+        signedAtMs: Date.now(),
+        token,
+        nonce,
+      });
+    }
+    return params;
+  }
+
+  private awaitChallenge(socket: WebSocket, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new GatewayClientError('timeout', `no gateway challenge within ${timeoutMs} ms: is this a nestclaw gateway?`)),
+        timeoutMs,
+      );
+      const done = (fn: () => void) => {
+        clearTimeout(timer);
+        fn();
+      };
+      socket.once('error', (error) => done(() => reject(classifySocketError(error))));
+      socket.once('unexpected-response', (_req, res) =>
+        done(() =>
+          reject(
+            new GatewayClientError('upgrade-refused', `the server refused the WebSocket upgrade (HTTP ${res.statusCode})`, {
+              httpStatus: res.statusCode,
+            }),
+          ),
+        ),
+      );
+      socket.once('close', (code, reason) =>
+        done(() =>
+          reject(new GatewayClientError('closed', 'the connection closed before the handshake', { closeCode: code, closeReason: reason.toString() })),
+        ),
+      );
+      this.challengeWaiter = (nonce) => done(() => resolve(nonce));
+    });
+  }
+
+  private onHello(hello: HelloOk): void {
+    this.hello = hello;
+    const role = this.options.role ?? 'operator';
+    if (hello.auth?.deviceToken && this.options.deviceTokens) {
+      this.options.deviceTokens.set(this.options.url, role, hello.auth.deviceToken);
+    }
+    this.armWatchdog();
+  }
+
+  /**
+   * The gateway ticks every tickIntervalMs; two silent intervals mean the link
+   * is dead even if TCP has not noticed, so the socket is dropped and the
+   * reconnect loop takes over.
+   */
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    const interval = this.hello?.policy.tickIntervalMs;
+    if (!interval) return;
+    this.watchdog = setTimeout(() => this.socket?.terminate(), interval * 2 + 1_000);
+    this.watchdog.unref();
+  }
+
+  private onMessage(text: string): void {
+    let frame: ResponseFrame | EventFrame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (this.hello) this.armWatchdog();
+    if (frame.type === 'res') this.onResponse(frame);
+    else if (frame.type === 'event') this.onEventFrame(frame);
+  }
+
+  private onResponse(frame: ResponseFrame): void {
+    const pending = this.pending.get(frame.id);
+    if (!pending) return;
+    const status = (frame.payload as { status?: string } | undefined)?.status;
+    if (frame.ok && pending.expectFinal && status === 'accepted') return;
+    this.pending.delete(frame.id);
+    clearTimeout(pending.timer);
+    if (frame.ok) pending.resolve(frame.payload);
+    else pending.reject(new GatewayClientError('gateway-error', frame.error?.message ?? 'request failed', { error: frame.error }));
+  }
+
+  private onEventFrame(frame: EventFrame): void {
+    if (frame.event === 'connect.challenge') {
+      this.challengeWaiter?.((frame.payload as { nonce?: string })?.nonce ?? '');
+      this.challengeWaiter = undefined;
+      return;
+    }
+    if (frame.seq !== undefined) {
+      if (this.lastSeq !== undefined && frame.seq > this.lastSeq + 1) {
+        this.emit('gap', { expected: this.lastSeq + 1, received: frame.seq });
+      }
+      this.lastSeq = frame.seq;
+    }
+    for (const name of [frame.event, '*']) {
+      for (const handler of this.eventHandlers.get(name) ?? []) handler(frame.payload, frame);
+    }
+  }
+
+  private onClose(socket: WebSocket, code: number, reason: string): void {
+    if (socket !== this.socket) return;
+    clearTimeout(this.watchdog);
+    const wasConnected = this.hello !== undefined;
+    this.hello = undefined;
+    for (const [id, pending] of this.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new GatewayClientError('closed', `the gateway closed the connection (${code}${reason ? ` ${reason}` : ''})`, { closeCode: code, closeReason: reason }));
+      this.pending.delete(id);
+    }
+    if (wasConnected) this.emit('disconnected', { code, reason });
+  }
+
+  private asHandshakeError(error: unknown): GatewayClientError {
+    if (!(error instanceof GatewayClientError)) return classifySocketError(error as Error);
+    if (error.kind === 'gateway-error') return new GatewayClientError('handshake-refused', error.message, error.info);
+    return error;
+  }
+}

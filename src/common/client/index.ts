@@ -1,0 +1,3 @@
+export * from './backoff';
+export * from './client-errors';
+export * from './gateway-client';
