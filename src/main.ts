@@ -12,13 +12,13 @@ import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
+import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
+import { TlsRepository } from './modules/gateway/tls/tls.repository';
 import { GatewayWsAdapter } from './modules/gateway/ws/gateway-ws.adapter';
 import { startupRefusal } from './startup-checks';
+import { StartupError } from './startup-error';
 
-/** A refusal to start that the user can fix; its message says how. */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+export { StartupError };
 
 export interface StartGatewayOptions {
   config: ResolvedConfig;
@@ -33,9 +33,13 @@ export interface RunningGateway {
   runtime: GatewayRuntime;
   port: number;
   hosts: readonly string[];
-  /** ws:// URL on the first bind address. */
+  /** ws:// URL on the first bind address; wss:// with TLS. */
   url: string;
   generatedToken?: { path: string; created: boolean };
+  /** SHA-256 of the served certificate, 64 lowercase hex digits; set only with TLS. */
+  tlsFingerprint?: string;
+  /** Where the served certificate lives; set only with TLS. */
+  tlsCertificate?: { path: string; generated: boolean; created: boolean };
   close(): Promise<void>;
 }
 
@@ -50,16 +54,25 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const generated = gateway.auth.mode === 'token' && !gateway.auth.token ? ensureGeneratedToken(config.stateDir) : undefined;
   const secret = gateway.auth.mode === 'token' ? (gateway.auth.token ?? generated!.token) : gateway.auth.password!;
 
-  const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, os.hostname());
+  const hostName = os.hostname();
+  const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
+
+  const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ runtime, auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies), clock: options.clock }),
-    { logger: options.logLevels ?? ['log', 'warn', 'error'], abortOnError: false },
+    {
+      logger: options.logLevels ?? ['log', 'warn', 'error'],
+      abortOnError: false,
+      // The ws adapter attaches to this server, so wss:// and https:// share the one port.
+      httpsOptions: tls ? { cert: tls.cert, key: tls.key } : undefined,
+    },
   );
   app.disable('x-powered-by');
   app.useWebSocketAdapter(
     new GatewayWsAdapter(app, { maxPayload: gateway.limits.maxPayload, allowedOrigins: gateway.controlUi.allowedOrigins }),
   );
 
+  const scheme = tls ? 'wss' : 'ws';
   const requestedPort = options.listenPort ?? gateway.port;
   const [firstHost, ...otherHosts] = bind.hosts;
   const extraListeners: net.Server[] = [];
@@ -73,7 +86,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   } catch (error) {
     await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
     await app.close().catch(() => undefined);
-    throw describeListenError(error, requestedPort, firstHost);
+    throw describeListenError(error, requestedPort, firstHost, scheme);
   }
 
   return {
@@ -81,8 +94,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     runtime,
     port: runtime.port,
     hosts: bind.hosts,
-    url: `ws://${formatHost(firstHost)}:${runtime.port}`,
+    url: `${scheme}://${formatHost(firstHost)}:${runtime.port}`,
     generatedToken: generated ? { path: generated.path, created: generated.created } : undefined,
+    tlsFingerprint: tls?.fingerprintSha256,
+    tlsCertificate: tls ? { path: tls.certPath, generated: tls.source === 'generated', created: tls.created } : undefined,
     close: async () => {
       await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
       await app.close();
@@ -98,11 +113,11 @@ function listenForwarding(httpServer: net.Server, port: number, host: string): P
   });
 }
 
-function describeListenError(error: unknown, port: number, host: string): Error {
+function describeListenError(error: unknown, port: number, host: string, scheme: string): Error {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'EADDRINUSE') {
     return new StartupError(
-      `another gateway instance is already listening on ws://${formatHost(host)}:${port}; stop it, or start this one with --port <other>`,
+      `another gateway instance is already listening on ${scheme}://${formatHost(host)}:${port}; stop it, or start this one with --port <other>`,
     );
   }
   if (code === 'EADDRNOTAVAIL') {

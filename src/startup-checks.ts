@@ -4,7 +4,8 @@ import type { BindResolution } from './common/net';
 /**
  * Configurations the gateway refuses to start with, each message naming the
  * fix. Settings that would promise protection this build does not give yet
- * (TLS, Tailscale exposure) are refused rather than silently ignored.
+ * (Tailscale exposure) are refused rather than silently ignored. Problems
+ * with TLS certificate files are found where they are loaded (modules/gateway/tls).
  */
 export function startupRefusal(config: ResolvedConfig, bind: BindResolution): string | undefined {
   const gateway = config.gateway;
@@ -15,9 +16,6 @@ export function startupRefusal(config: ResolvedConfig, bind: BindResolution): st
       'a generated token does not protect an exposed gateway. Set gateway.auth.token (or NESTCLAW_GATEWAY_TOKEN, or --token), ' +
       'or keep --bind loopback and use an SSH tunnel.'
     );
-  }
-  if (config.file.gateway?.tls?.enabled) {
-    return 'gateway.tls.enabled is not supported by this version yet: remove it, or put TLS in front of a loopback gateway (SSH tunnel or a reverse proxy)';
   }
   if (gateway.tailscale.mode !== 'off') {
     return `gateway.tailscale.mode "${gateway.tailscale.mode}" is not supported by this version yet: set it to "off" and reach the gateway through an SSH tunnel`;

@@ -1,5 +1,7 @@
 import type { ResolvedConfig } from '../common/config';
-import { readGeneratedToken } from '../common/state';
+import * as fs from 'node:fs';
+import { certificateFingerprint, normalizeFingerprint } from '../common/net/fingerprint';
+import { generatedTlsPaths, readGeneratedToken } from '../common/state';
 import { UsageError } from './exit-codes';
 
 export interface TargetFlags {
@@ -27,6 +29,32 @@ export interface GatewayTarget {
  * environment: a token meant for one gateway must not be sent to another.
  */
 export function resolveTarget(config: ResolvedConfig, flags: TargetFlags, localToken = readGeneratedToken): GatewayTarget {
+  return checkTarget(pickTarget(config, flags, localToken));
+}
+
+/** Catches what the client would refuse anyway, as a usage error that names the flag or key. */
+function checkTarget(target: GatewayTarget): GatewayTarget {
+  let scheme: string;
+  try {
+    scheme = new URL(target.url).protocol;
+  } catch {
+    throw new UsageError(`${target.url} (from ${target.urlSource}) is not a URL; use ws://host:port or wss://host:port`);
+  }
+  if (scheme !== 'ws:' && scheme !== 'wss:') {
+    throw new UsageError(`${target.url} (from ${target.urlSource}) must start with ws:// or wss://`);
+  }
+  if (target.tlsFingerprint !== undefined) {
+    if (!normalizeFingerprint(target.tlsFingerprint)) {
+      throw new UsageError('the TLS fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons optional');
+    }
+    if (scheme !== 'wss:') {
+      throw new UsageError(`a TLS fingerprint was given for the ws:// URL ${target.url}; use wss:// or drop the fingerprint`);
+    }
+  }
+  return target;
+}
+
+function pickTarget(config: ResolvedConfig, flags: TargetFlags, localToken: (stateDir: string) => string | undefined): GatewayTarget {
   const base = { configPath: config.configPath, stateDir: config.stateDir };
   const fromFlags = credentialsFromFlags(flags);
 
@@ -62,23 +90,36 @@ export function resolveTarget(config: ResolvedConfig, flags: TargetFlags, localT
   }
 
   // Local: the gateway's own secret, never gateway.remote.* (those are for a remote gateway).
-  const url = `ws://127.0.0.1:${gateway.port}`;
-  const urlSource = `local gateway, port from ${gateway.portSource}`;
-  if (fromFlags) return { ...base, url, urlSource, ...fromFlags, tlsFingerprint: flags.tlsFingerprint };
+  const local = localEndpoint(config, flags.tlsFingerprint);
+  if (fromFlags) return { ...base, ...local, ...fromFlags };
   const auth = gateway.auth;
   if (auth.mode === 'password') {
-    return { ...base, url, urlSource, password: auth.password, credentialSource: describeSource(auth.source, 'password') };
+    return { ...base, ...local, password: auth.password, credentialSource: describeSource(auth.source, 'password') };
   }
-  if (auth.token) return { ...base, url, urlSource, token: auth.token, credentialSource: describeSource(auth.source, 'token') };
+  if (auth.token) return { ...base, ...local, token: auth.token, credentialSource: describeSource(auth.source, 'token') };
   const generated = localToken(config.stateDir);
-  return {
-    ...base,
-    url,
-    urlSource,
-    token: generated,
-    credentialSource: generated ? `${config.stateDir}/gateway.token` : undefined,
-    tlsFingerprint: flags.tlsFingerprint,
-  };
+  return { ...base, ...local, token: generated, credentialSource: generated ? `${config.stateDir}/gateway.token` : undefined };
+}
+
+/**
+ * The local gateway's URL. With TLS on, the CLI on the same host pins the
+ * certificate file the gateway serves, so a self-signed one needs no flags.
+ */
+function localEndpoint(config: ResolvedConfig, flagFingerprint: string | undefined) {
+  const { port, portSource, tls } = config.gateway;
+  const urlSource = `local gateway, port from ${portSource}`;
+  if (!tls.enabled) return { url: `ws://127.0.0.1:${port}`, urlSource, tlsFingerprint: flagFingerprint };
+  const certPath = tls.certPath ?? generatedTlsPaths(config.stateDir).certPath;
+  return { url: `wss://127.0.0.1:${port}`, urlSource, tlsFingerprint: flagFingerprint ?? fingerprintOfFile(certPath) };
+}
+
+function fingerprintOfFile(certPath: string): string | undefined {
+  try {
+    return certificateFingerprint(fs.readFileSync(certPath, 'utf8'));
+  } catch {
+    // Not readable by this user: the handshake then fails as untrusted, with the fix.
+    return undefined;
+  }
 }
 
 function credentialsFromFlags(flags: TargetFlags) {

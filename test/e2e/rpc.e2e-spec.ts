@@ -22,6 +22,7 @@ describe('RPC dispatch', () => {
       bind: { mode: 'loopback', port: app.port },
       auth: { mode: 'token' },
       tailscale: { mode: 'off' },
+      tls: { enabled: false },
       nodes: { connected: 0 },
       state: { schema: 1, createdAtMs: expect.any(Number) },
     });

@@ -5,7 +5,11 @@ describe('start-up refusals', () => {
   it.each([
     ['a LAN bind with only a generated token', { gateway: { bind: 'lan' } }, /refusing to listen on 0\.0\.0\.0 .*gateway\.auth\.token/],
     ['a custom bind without a host', { gateway: { bind: 'custom' } }, /gateway\.customBindHost is not set/],
-    ['TLS, which this version cannot serve yet', { gateway: { tls: { enabled: true } } }, /gateway\.tls\.enabled is not supported/],
+    [
+      'TLS with a certificate but no key',
+      { gateway: { tls: { enabled: true, certPath: 'cert.pem' } } },
+      /gateway\.tls\.certPath is set but gateway\.tls\.keyPath is not: set both/,
+    ],
     ['Tailscale exposure, not available yet', { gateway: { tailscale: { mode: 'funnel' } } }, /gateway\.tailscale\.mode "funnel" is not supported/],
   ])('refuses %s with a message naming the fix', async (_label, config, message) => {
     const attempt = createTestApp({ config });

@@ -10,12 +10,16 @@ export interface TestAppOptions {
   config?: string | object;
   env?: Record<string, string>;
   clock?: Clock;
+  /** An existing state dir to reuse (kept on close); by default a fresh one that close() deletes. */
+  stateDir?: string;
 }
 
 export interface TestApp {
   gateway: RunningGateway;
   config: ResolvedConfig;
+  /** ws:// or, with gateway.tls.enabled, wss:// on 127.0.0.1. */
   url: string;
+  /** http:// or https:// on 127.0.0.1. */
   httpUrl: string;
   port: number;
   /** The secret clients must present: configured or generated. */
@@ -30,7 +34,7 @@ export function makeStateDir(): string {
 
 /** The real gateway on 127.0.0.1 with a free port and a throwaway state dir. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const stateDir = makeStateDir();
+  const stateDir = options.stateDir ?? makeStateDir();
   const text = typeof options.config === 'string' ? options.config : JSON.stringify(options.config ?? {});
   const config = loadConfig({
     env: { NESTCLAW_STATE_DIR: stateDir, ...options.env },
@@ -42,17 +46,18 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     config.gateway.auth.mode === 'password'
       ? config.gateway.auth.password!
       : (config.gateway.auth.token ?? fs.readFileSync(path.join(stateDir, 'gateway.token'), 'utf8').trim());
+  const secure = gateway.tlsFingerprint !== undefined;
   return {
     gateway,
     config,
-    url: `ws://127.0.0.1:${gateway.port}`,
-    httpUrl: `http://127.0.0.1:${gateway.port}`,
+    url: `${secure ? 'wss' : 'ws'}://127.0.0.1:${gateway.port}`,
+    httpUrl: `${secure ? 'https' : 'http'}://127.0.0.1:${gateway.port}`,
     port: gateway.port,
     token,
     stateDir,
     close: async () => {
       await gateway.close();
-      fs.rmSync(stateDir, { recursive: true, force: true });
+      if (!options.stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import type { ConnectParams, EventFrame, ResponseFrame } from '../../src/common/protocol';
 
@@ -6,6 +7,8 @@ export interface OpenOptions {
   headers?: Record<string, string>;
   /** Waits for connect.challenge before resolving (default true). */
   awaitChallenge?: boolean;
+  /** For wss://: false accepts the gateway's self-signed certificate (default true, as in ws). */
+  rejectUnauthorized?: boolean;
 }
 
 export interface CloseInfo {
@@ -20,6 +23,8 @@ export class WsTestClient {
   readonly events: EventFrame[] = [];
   readonly closed: Promise<CloseInfo>;
   challengeNonce?: string;
+  /** With wss://, SHA-256 (64 lowercase hex) of the certificate the server presented. */
+  peerCertificateSha256?: string;
   private readonly waiters = new Map<string, (frame: ResponseFrame) => void>();
   private readonly eventWaiters: Array<{ name: string; resolve: (e: EventFrame) => void }> = [];
   private readonly responses: ResponseFrame[] = [];
@@ -29,10 +34,14 @@ export class WsTestClient {
       socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     );
     socket.on('message', (data) => this.onMessage(data.toString()));
+    socket.once('upgrade', (res) => {
+      if (!(res.socket instanceof TLSSocket)) return;
+      this.peerCertificateSha256 = createHash('sha256').update(res.socket.getPeerCertificate().raw).digest('hex');
+    });
   }
 
   static async open(url: string, options: OpenOptions = {}): Promise<WsTestClient> {
-    const socket = new WebSocket(url, { headers: options.headers });
+    const socket = new WebSocket(url, { headers: options.headers, rejectUnauthorized: options.rejectUnauthorized });
     const client = new WsTestClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

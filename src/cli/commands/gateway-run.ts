@@ -1,4 +1,5 @@
 import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import { formatFingerprint } from '../../common/net';
 import type { RunningGateway } from '../../main';
 
 export interface GatewayRunOptions {
@@ -80,16 +81,14 @@ function signalStopper(): { attach(gateway: RunningGateway): void } {
   };
 }
 
-function describeStartup(
-  config: ResolvedConfig,
-  gateway: { url: string; port: number; hosts: readonly string[]; generatedToken?: { path: string; created: boolean } },
-): string {
+function describeStartup(config: ResolvedConfig, gateway: RunningGateway): string {
   const [first, ...others] = gateway.hosts.map((host) => (host.includes(':') ? `[${host}]` : host));
-  const also = others.length ? ` (also ${others.map((h) => `ws://${h}:${gateway.port}`).join(', ')})` : '';
+  const scheme = gateway.tlsFingerprint ? 'wss' : 'ws';
+  const also = others.length ? ` (also ${others.map((h) => `${scheme}://${h}:${gateway.port}`).join(', ')})` : '';
   const auth = config.gateway.auth;
   const lines = [
     `nestclaw gateway listening on ${gateway.url}${also}`,
-    `  health  http://${first}:${gateway.port}/healthz`,
+    `  health  ${gateway.tlsFingerprint ? 'https' : 'http'}://${first}:${gateway.port}/healthz`,
     `  config  ${config.configPath}${config.configFileFound ? '' : ' (no file yet; defaults in use)'}`,
     `  state   ${config.stateDir}`,
   ];
@@ -101,6 +100,18 @@ function describeStartup(
     );
   } else {
     lines.push(`  auth    ${auth.mode} from ${auth.source}`);
+  }
+  if (gateway.tlsFingerprint && gateway.tlsCertificate) {
+    const certificate = gateway.tlsCertificate;
+    const fingerprint = formatFingerprint(gateway.tlsFingerprint);
+    lines.push(
+      certificate.generated
+        ? `  tls     self-signed certificate, ${certificate.created ? 'generated now in' : 'from'} ${certificate.path}`
+        : `  tls     certificate from ${certificate.path} (gateway.tls.certPath)`,
+      `          SHA-256 ${fingerprint}`,
+      `          clients pin it with --tls-fingerprint ${fingerprint}`,
+      '          or gateway.remote.tlsFingerprint in their config',
+    );
   }
   return lines.join('\n');
 }

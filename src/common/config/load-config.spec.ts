@@ -384,6 +384,7 @@ describe(loadConfig.name, () => {
         auth: { mode: 'token', token: undefined, password: undefined, source: undefined, allowTailscale: false },
         trustedProxies: [],
         tailscale: { mode: 'off', resetOnExit: false },
+        tls: { enabled: false, certPath: undefined, keyPath: undefined },
         controlUi: { enabled: true, basePath: '/', allowedOrigins: [], allowInsecureAuth: false },
         limits: { ...DEFAULT_LIMITS },
         remote: undefined,
@@ -425,6 +426,35 @@ describe(loadConfig.name, () => {
         allowInsecureAuth: true,
       });
       expect(gateway.remote).toEqual({ url: 'wss://gw.example', token: 'remote-tok' });
+    });
+  });
+
+  describe('tls', () => {
+    it('takes a relative certPath/keyPath from the config file directory', () => {
+      // Act
+      const { tls } = load({
+        env: { NESTCLAW_CONFIG_PATH: '/etc/nestclaw/gateway.json5' },
+        file: fileWith({ tls: { enabled: true, certPath: 'tls/cert.pem', keyPath: '../keys/key.pem' } }),
+      }).config.gateway;
+
+      // Assert
+      expect(tls).toEqual({ enabled: true, certPath: '/etc/nestclaw/tls/cert.pem', keyPath: '/etc/keys/key.pem' });
+    });
+
+    it('keeps absolute paths and expands ~ to the home directory', () => {
+      // Act
+      const { tls } = load({ file: fileWith({ tls: { certPath: '/srv/cert.pem', keyPath: '~/key.pem' } }) }).config.gateway;
+
+      // Assert
+      expect(tls).toEqual({ enabled: false, certPath: '/srv/cert.pem', keyPath: path.join(HOME, 'key.pem') });
+    });
+
+    it('treats an empty path as unset', () => {
+      // Act
+      const { tls } = load({ file: fileWith({ tls: { enabled: true, certPath: '', keyPath: '' } }) }).config.gateway;
+
+      // Assert
+      expect(tls).toEqual({ enabled: true, certPath: undefined, keyPath: undefined });
     });
   });
 

@@ -43,9 +43,17 @@ export interface ResolvedGateway {
   auth: ResolvedAuth;
   trustedProxies: readonly string[];
   tailscale: { mode: TailscaleMode; resetOnExit: boolean };
+  tls: ResolvedTls;
   controlUi: { enabled: boolean; basePath: string; allowedOrigins: readonly string[]; allowInsecureAuth: boolean };
   limits: GatewayLimits;
   remote: NonNullable<ConfigFile['gateway']>['remote'];
+}
+
+export interface ResolvedTls {
+  enabled: boolean;
+  /** Absolute; a relative path in the file is taken from the config file's directory. */
+  certPath?: string;
+  keyPath?: string;
 }
 
 export interface ResolvedConfig {
@@ -68,7 +76,7 @@ export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   const file = text === undefined ? new ConfigFile() : parseConfigText(text, configPath);
 
   const problems: string[] = [];
-  const gateway = resolveGateway(file, env, overrides, problems);
+  const gateway = resolveGateway(file, env, overrides, problems, { baseDir: path.dirname(configPath), homeDir: input.homeDir });
   if (problems.length > 0) throw new ConfigError('flags and environment', problems);
 
   return deepFreeze({ configPath, configFileFound: text !== undefined, stateDir, file, gateway });
@@ -92,6 +100,7 @@ function resolveGateway(
   env: LoadConfigInput['env'],
   overrides: CliOverrides,
   problems: string[],
+  paths: { baseDir: string; homeDir: string },
 ): ResolvedGateway {
   const section = file.gateway ?? {};
   const port = resolvePort(section.port, env, overrides.port, problems);
@@ -106,6 +115,11 @@ function resolveGateway(
     auth,
     trustedProxies: section.trustedProxies ?? [],
     tailscale: { mode: section.tailscale?.mode ?? 'off', resetOnExit: section.tailscale?.resetOnExit ?? false },
+    tls: {
+      enabled: section.tls?.enabled ?? false,
+      certPath: resolveFilePath(section.tls?.certPath, paths),
+      keyPath: resolveFilePath(section.tls?.keyPath, paths),
+    },
     controlUi: {
       enabled: section.controlUi?.enabled ?? true,
       basePath: section.controlUi?.basePath ?? '/',
@@ -201,6 +215,16 @@ function expandHome(p: string, homeDir: string): string {
   if (p === '~') return homeDir;
   if (p.startsWith('~/')) return path.join(homeDir, p.slice(2));
   return path.resolve(p);
+}
+
+/**
+ * A service manager usually starts the gateway in "/", so a relative path in
+ * the file means "next to the config file", not the working directory.
+ */
+function resolveFilePath(p: string | undefined, { baseDir, homeDir }: { baseDir: string; homeDir: string }): string | undefined {
+  if (p === undefined || p === '') return undefined;
+  if (p === '~' || p.startsWith('~/')) return expandHome(p, homeDir);
+  return path.resolve(baseDir, p);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -1,1 +1,2 @@
 export * from './secret-file';
+export * from './tls-paths';

@@ -11,6 +11,8 @@ export class GatewayRuntime {
     readonly startedAtMs: number,
     readonly version: string,
     readonly hostName: string,
+    /** SHA-256 of the served certificate (64 lowercase hex); undefined without TLS. */
+    readonly tlsFingerprint?: string,
   ) {
     this.port = config.gateway.port;
   }

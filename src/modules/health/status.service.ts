@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { formatFingerprint } from '../../common/net';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../gateway/gateway-runtime';
 import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
@@ -24,6 +25,7 @@ export class StatusService {
       bind: { mode: gateway.bind, hosts: this.runtime.bindHosts, port: this.runtime.port },
       auth: { mode: this.auth.mode },
       tailscale: { mode: gateway.tailscale.mode },
+      tls: this.tlsSummary(),
       channels: {},
       sessions: { count: 0 },
       nodes: { connected: nodes },
@@ -32,5 +34,10 @@ export class StatusService {
       stateDir,
       state: { schema: this.database.schemaVersion, createdAtMs: this.database.createdAtMs },
     };
+  }
+
+  private tlsSummary(): { enabled: boolean; fingerprintSha256?: string } {
+    const fingerprint = this.runtime.tlsFingerprint;
+    return fingerprint ? { enabled: true, fingerprintSha256: formatFingerprint(fingerprint) } : { enabled: false };
   }
 }
