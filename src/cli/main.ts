@@ -3,6 +3,7 @@ import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
 import { registerGatewayRun } from './commands/gateway-run.command';
+import { registerTunnel } from './commands/tunnel.command';
 import { registerStatus } from './commands/status.command';
 
 /**
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
 
   const gateway = program.command('gateway').description('run and talk to the gateway');
   registerGatewayRun(gateway);
+  registerTunnel(program);
   registerGatewayCalls(program, gateway);
   registerStatus(program);
 
