@@ -18,14 +18,19 @@ export function describeFailure(error: unknown, target?: GatewayTarget): Failure
   if (error instanceof UsageError) {
     return { exitCode: ExitCode.Usage, message: error.message, json: { ok: false, kind: 'usage', message: error.message } };
   }
-  if (!(error instanceof GatewayClientError)) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { exitCode: ExitCode.Unreachable, message, json: { ok: false, kind: 'internal', message } };
-  }
-  const gatewayAnswered = error.kind === 'gateway-error' || error.kind === 'handshake-refused';
   const where = target
     ? [`  target  ${target.url} (from ${target.urlSource})`, `  config  ${target.configPath}`]
     : [];
+  const targetJson = target ? { target: { url: target.url, source: target.urlSource }, configPath: target.configPath } : {};
+  if (!(error instanceof GatewayClientError)) {
+    const text = error instanceof Error ? error.message : String(error);
+    return {
+      exitCode: ExitCode.Unreachable,
+      message: [text, ...where].join('\n'),
+      json: { ok: false, kind: 'internal', message: text, ...targetJson },
+    };
+  }
+  const gatewayAnswered = error.kind === 'gateway-error' || error.kind === 'handshake-refused';
   if (target?.credentialSource) where.push(`  auth    from ${target.credentialSource}`);
   const fix = suggestFix(error, target);
   const message = [`${headline(error)}`, ...where, ...(fix ? [`  fix     ${fix}`] : [])].join('\n');
@@ -37,7 +42,7 @@ export function describeFailure(error: unknown, target?: GatewayTarget): Failure
       kind: error.kind,
       message: error.message,
       ...(error.info.error ? { error: error.info.error } : {}),
-      ...(target ? { target: { url: target.url, source: target.urlSource }, configPath: target.configPath } : {}),
+      ...targetJson,
       ...(fix ? { fix } : {}),
     },
   };

@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensurePrivateDir } from '../state/secret-file';
@@ -32,18 +33,32 @@ export function loadOrCreateDeviceIdentity(stateDir: string): DeviceIdentity {
 }
 
 function readIdentity(file: string): DeviceIdentity {
-  let record: Partial<DeviceIdentity & { version: number }>;
+  let record: unknown;
   try {
     record = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     throw new Error(`${file} is not readable JSON; move it away to create a new device identity (the device must then pair again)`);
   }
-  const raw = typeof record.publicKey === 'string' ? parseDevicePublicKey(record.publicKey) : undefined;
-  if (!raw || typeof record.privateKeyPem !== 'string' || record.deviceId !== deviceIdFromPublicKey(raw)) {
+  if (!isConsistentIdentity(record)) {
     throw new Error(`${file} does not hold a valid device identity; move it away to create a new one (the device must then pair again)`);
   }
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
-  return { deviceId: record.deviceId, publicKey: record.publicKey!, privateKeyPem: record.privateKeyPem };
+  return { deviceId: record.deviceId, publicKey: record.publicKey, privateKeyPem: record.privateKeyPem };
+}
+
+/** The id must hash the public key, and the private key must be that public key's partner. */
+function isConsistentIdentity(record: unknown): record is DeviceIdentity {
+  if (typeof record !== 'object' || record === null) return false;
+  const { deviceId, publicKey, privateKeyPem } = record as Partial<DeviceIdentity>;
+  if (typeof publicKey !== 'string' || typeof privateKeyPem !== 'string') return false;
+  const raw = parseDevicePublicKey(publicKey);
+  if (!raw || deviceId !== deviceIdFromPublicKey(raw)) return false;
+  try {
+    const derived = createPublicKey(createPrivateKey(privateKeyPem)).export({ format: 'der', type: 'spki' }).subarray(-32);
+    return derived.equals(raw);
+  } catch {
+    return false;
+  }
 }
 
 /** Device tokens the gateway issued to this device, per gateway URL and role, in a 0600 file. */
@@ -85,6 +100,8 @@ export class DeviceTokenStore {
     // Write then rename so a crash never leaves half a file of secrets.
     const temp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+    // The mode above applies only to a new file; a stale temp file may have kept a looser one.
+    fs.chmodSync(temp, 0o600);
     fs.renameSync(temp, this.file);
   }
 }
