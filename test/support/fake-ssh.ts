@@ -65,7 +65,8 @@ export function fakeWorld(): FakeWorld {
     spawned: [],
     states: [],
     gateway: (ssh) => (ssh?.running ? { ok: true } : { ok: false, reason: 'ECONNREFUSED' }),
-    random: 0,
+    // The top of the jitter range: delays come out exactly as the backoff ceiling.
+    random: 1,
     deps: {
       spawnSsh: (args) => {
         const ssh = new FakeSsh(args, 1000 + world.spawned.length);

@@ -92,9 +92,9 @@ describe(SshTunnel.name, () => {
     });
 
     it('takes jitter off the delay', async () => {
-      world.random = 1;
+      world.random = 0;
       world.onSpawn = failOnSpawn('ssh: connect to host gw.example port 22: Connection refused\n');
-      start({ backoff: { initialMs: 1_000, maxMs: 30_000, jitter: 0.5 } });
+      start({ backoff: { initialDelayMs: 1_000, maxDelayMs: 30_000 } });
       await advance(0);
       expect(ofState('restarting')[0].inMs).toBe(500);
     });

@@ -1,9 +1,12 @@
-import { BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { backoffDelay, BackoffOptions } from '../../common/client/backoff';
 import { checkGatewayHandshake, GatewayCheckResult } from './gateway-check';
 import { findPortOwner, isLocalPortInUse } from './port-owner';
 import { buildSshArgs, SshTunnelSpec } from './ssh-args';
 import { diagnoseSshStderr, isFatal, localPortInUse, SshFailure, SshFailureKind, unexplainedExit } from './ssh-diagnosis';
 import { SpawnSshOptions, SshExit, SshProcess, spawnSystemSsh } from './ssh-process';
+
+/** ssh reconnects cost a login on the server; start at a second rather than the client's half second. */
+const TUNNEL_BACKOFF: BackoffOptions = { initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
 export type TunnelState =
   | { state: 'starting'; attempt: number }
@@ -25,7 +28,7 @@ export interface SshTunnelDeps {
 }
 
 export interface SshTunnelOptions extends SshTunnelSpec {
-  backoff?: BackoffPolicy;
+  backoff?: BackoffOptions;
   /** Restarts allowed after failures (default: no limit). 0 makes a one-shot tunnel. */
   maxRestarts?: number;
   /** How long ssh has to bring up a forward that answers the handshake. */
@@ -131,7 +134,7 @@ export class SshTunnel {
       this.emit({ state: 'down', kind: failure.kind, reason: failure.message, fix: failure.fix, willRetry });
       if (!willRetry) return this.finish(failure);
 
-      const delay = backoffDelay(failures, this.options.backoff ?? DEFAULT_BACKOFF, this.deps.random);
+      const delay = backoffDelay(failures - 1, this.options.backoff ?? TUNNEL_BACKOFF, this.deps.random);
       this.emit({ state: 'restarting', inMs: delay, attempt: attempt + 1 });
       if ((await this.untilStop(this.sleep(delay))) === STOP) break;
       restarts++;
