@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
+import { registerGatewayProbe } from './commands/gateway-probe.command';
 import { registerGatewayRun } from './commands/gateway-run.command';
 import { registerTunnel } from './commands/tunnel.command';
 import { registerStatus } from './commands/status.command';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerGatewayRun(gateway);
   registerTunnel(program);
   registerGatewayCalls(program, gateway);
+  registerGatewayProbe(gateway);
   registerStatus(program);
 
   return program;

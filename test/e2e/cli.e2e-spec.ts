@@ -147,6 +147,33 @@ describe('nestclaw CLI against a real gateway', () => {
     });
   });
 
+  describe('gateway probe', () => {
+    it('reports the loopback gateway and a configured remote one, exit 0', async () => {
+      const dir = cliStateDir({ gateway: { port: app.port, remote: { url: app.url, token: app.token } } });
+      fs.copyFileSync(path.join(app.stateDir, 'gateway.token'), path.join(dir, 'gateway.token'));
+      const { code, output } = await cli(['gateway', 'probe', '--json'], { NESTCLAW_STATE_DIR: dir });
+      expect(code).toBe(0);
+      const results = JSON.parse(output);
+      expect(results).toEqual([
+        expect.objectContaining({ name: 'remote', url: app.url, reachable: true, authenticated: true }),
+        expect.objectContaining({ name: 'loopback', url: app.url, reachable: true, authenticated: true }),
+      ]);
+    });
+
+    it('says a gateway answered but refused the credentials', async () => {
+      const dir = cliStateDir({ gateway: { port: app.port } });
+      const { code, output } = await cli(['gateway', 'probe'], { NESTCLAW_STATE_DIR: dir });
+      expect(code).toBe(0);
+      expect(output).toContain('a gateway answered, but refused the credentials');
+    });
+
+    it('exits 2 when no gateway answers anywhere', async () => {
+      const { code, output } = await cli(['gateway', 'probe'], { NESTCLAW_STATE_DIR: cliStateDir(), NESTCLAW_GATEWAY_PORT: '1' });
+      expect(code).toBe(2);
+      expect(output).toContain('no gateway');
+    });
+  });
+
   describe('usage', () => {
     it('exits 3 on an unknown command or option', async () => {
       expect((await cli(['gateway', 'bogus'], { NESTCLAW_STATE_DIR: cliStateDir() })).code).toBe(3);

@@ -159,6 +159,25 @@ if (!sshd) {
     expect(fs.readFileSync(emptyKnownHosts, 'utf8')).toBe('');
   }, 30_000);
 
+  it('gateway probe --ssh reaches the remote gateway through a temporary tunnel and closes it', async () => {
+    const cliDir = makeStateDir();
+    // The gateway as the laptop knows it: its port and token, reached only through ssh.
+    fs.writeFileSync(
+      path.join(cliDir, 'nestclaw.json'),
+      JSON.stringify({ gateway: { port: app.port, remote: { token: app.token } } }),
+    );
+    const run = runCli(
+      ['gateway', 'probe', '--ssh', target(), '--ssh-identity', server.clientKey, ...trustOnFirstUse(), '--json'],
+      { NESTCLAW_STATE_DIR: cliDir, NESTCLAW_GATEWAY_PORT: String(await freePort()) },
+    );
+    runs.push(run);
+    expect((await run.exited).code).toBe(0);
+    const results = JSON.parse(run.output()) as Array<{ name: string; reachable: boolean; authenticated: boolean; source: string }>;
+    expect(results.find((r) => r.name === 'ssh')).toMatchObject({ reachable: true, authenticated: true, source: `SSH tunnel to ${target()}` });
+    expect(results.find((r) => r.name === 'loopback')).toMatchObject({ reachable: false });
+    fs.rmSync(cliDir, { recursive: true, force: true });
+  }, 40_000);
+
   it('exits 3 with a fix when the usage is wrong', async () => {
     const noTarget = runCli(['tunnel', 'ssh'], { NESTCLAW_STATE_DIR: stateDir });
     expect((await noTarget.exited).code).toBe(3);

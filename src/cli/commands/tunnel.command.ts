@@ -15,6 +15,6 @@ export function registerTunnel(program: Command): void {
     .action(async (target: string | undefined, options) => (await import('./tunnel')).runTunnelSshCommand(target, options));
 }
 
-function collect(value: string, previous: string[] = []): string[] {
+export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
