@@ -21,6 +21,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
+const { measureCliColdStart } = require('./cli-cold-start');
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
@@ -635,6 +636,10 @@ async function main() {
       results[kind].throughput = await phaseThroughput(live[kind]);
       done(t);
     }
+    t = now();
+    step('CLI cold start: `nestclaw gateway call health` and `node -e 0`, 20 runs each');
+    results.gateway.cliColdStart = measureCliColdStart({ url: live.gateway.url, token: TOKEN, runs: 20 });
+    done(t);
   } finally {
     await Promise.all([live.echo.stop(), live.gateway.stop()]);
   }
@@ -675,6 +680,8 @@ async function main() {
       [`time to open ${g.memory.connections} conns (s)`, f(g.memory.openMs / 1000, 2), f(e.memory.openMs / 1000, 2), ''],
       ['  bytes sent to those clients (MB)', f(g.memory.bytesReceivedMB, 1), f(e.memory.bytesReceivedMB, 2), ''],
       ['  hello-ok size first / last (B)', `${g.memory.firstHelloBytes} / ${g.memory.lastHelloBytes}`, '-', ''],
+      ['CLI `gateway call health` median (ms)', f(g.cliColdStart.cliMedianMs, 1), '-', ''],
+      ['  bare `node -e 0` median (ms)', f(g.cliColdStart.nodeMedianMs, 1), '-', ratio(g.cliColdStart.cliMedianMs, g.cliColdStart.nodeMedianMs)],
     ]),
   );
   if (g.throughput.errors) console.log(`note: ${g.throughput.errors} status calls answered with an error during the throughput run`);
@@ -697,6 +704,11 @@ async function main() {
       name: `${CFG.idleConnections} idle connections < 60 MB above idle RSS`,
       pass: g.memory.deltaRssMB < 60 && g.memory.stillOpen === g.memory.connections,
       detail: `+${f(g.memory.deltaRssMB, 1)} MB (${f(g.memory.idleRssMB, 1)} → ${f(g.memory.loadedRssMB, 1)} MB), ${g.memory.stillOpen}/${g.memory.connections} still open`,
+    },
+    {
+      name: 'CLI cold start under 250 ms median and under 3× bare node',
+      pass: g.cliColdStart.cliMedianMs < 250 && g.cliColdStart.cliMedianMs < 3 * g.cliColdStart.nodeMedianMs,
+      detail: `${f(g.cliColdStart.cliMedianMs, 1)} ms vs limits 250 ms and ${f(3 * g.cliColdStart.nodeMedianMs, 1)} ms (3 × ${f(g.cliColdStart.nodeMedianMs, 1)})`,
     },
   ];
   console.log('\ntargets:');

@@ -108,4 +108,17 @@ describe('nestclaw gateway run (real process)', () => {
     expect(run.output()).toContain('gateway');
     expect(run.output()).toContain('NEST_MODULES=0');
   }, 30_000);
+
+  it('loads neither Nest nor class-validator for a gateway call without a config file (fast CLI start)', async () => {
+    const dir = makeStateDir();
+    stateDirs.push(dir);
+    const probe = path.join(dir, 'probe.js');
+    fs.writeFileSync(
+      probe,
+      "process.on('exit', () => { const heavy = Object.keys(require.cache).filter((k) => /@nestjs|class-validator|class-transformer/.test(k)); process.stderr.write('HEAVY_MODULES=' + heavy.length + '\\n'); });",
+    );
+    const run = runCli(['gateway', 'call', 'health', '--url', 'ws://127.0.0.1:1', '--token', 'x'], { NESTCLAW_STATE_DIR: dir }, ['--require', probe]);
+    expect((await run.exited).code).toBe(2);
+    expect(run.output()).toContain('HEAVY_MODULES=0');
+  }, 30_000);
 });

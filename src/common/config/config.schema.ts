@@ -15,12 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 
-export const BIND_MODES = ['loopback', 'lan', 'tailnet', 'auto', 'custom'] as const;
-export type BindMode = (typeof BIND_MODES)[number];
-export const AUTH_MODES = ['token', 'password'] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
-export const TAILSCALE_MODES = ['off', 'serve', 'funnel'] as const;
-export type TailscaleMode = (typeof TAILSCALE_MODES)[number];
+import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TAILSCALE_MODES, TailscaleMode } from './config.constants';
 
 export class GatewayAuthSection {
   @IsOptional() @IsIn(AUTH_MODES) mode?: AuthMode;

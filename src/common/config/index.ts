@@ -1,4 +1,5 @@
-export * from './config.schema';
+export * from './config.constants';
+export type * from './config.schema';
 export * from './config-error';
 export * from './load-config';
 export * from './node-config';

@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import JSON5 from 'json5';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol/constants';
-import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, ConfigFile, TailscaleMode } from './config.schema';
+import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TailscaleMode } from './config.constants';
+import type { ConfigFile } from './config.schema';
 import { ConfigError } from './config-error';
-import { validateConfigObject } from './validate-config';
 
 /** Values given on the command line; they win over everything else. */
 export interface CliOverrides {
@@ -73,7 +73,7 @@ export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   const stateDir = expandHome(env.NESTCLAW_STATE_DIR || path.join(input.homeDir, '.nestclaw'), input.homeDir);
   const configPath = expandHome(env.NESTCLAW_CONFIG_PATH || path.join(stateDir, 'nestclaw.json'), input.homeDir);
   const text = input.readFile(configPath);
-  const file = text === undefined ? new ConfigFile() : parseConfigText(text, configPath);
+  const file: ConfigFile = text === undefined ? {} : parseConfigText(text, configPath);
 
   const problems: string[] = [];
   const gateway = resolveGateway(file, env, overrides, problems, { baseDir: path.dirname(configPath), homeDir: input.homeDir });
@@ -90,6 +90,8 @@ export function parseConfigText(text: string, source: string): ConfigFile {
     const detail = error instanceof SyntaxError ? error.message.replace(/^JSON5: /, '') : 'unreadable';
     throw new ConfigError(source, [`not valid JSON5: ${detail}`]);
   }
+  // Loaded on demand: class-validator is most of a CLI start, and without a config file it is not needed.
+  const { validateConfigObject } = require('./validate-config') as typeof import('./validate-config');
   const { value, problems } = validateConfigObject(raw);
   if (!value) throw new ConfigError(source, problems);
   return value;

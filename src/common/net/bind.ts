@@ -1,5 +1,5 @@
 import type { NetworkInterfaceInfo } from 'node:os';
-import type { BindMode } from '../config/config.schema';
+import type { BindMode } from '../config/config.constants';
 
 export type InterfaceTable = NodeJS.Dict<NetworkInterfaceInfo[]>;
 

@@ -1,0 +1,7 @@
+/** Value lists shared by the schema and the loader; kept apart so loading config needs no class-validator. */
+export const BIND_MODES = ['loopback', 'lan', 'tailnet', 'auto', 'custom'] as const;
+export type BindMode = (typeof BIND_MODES)[number];
+export const AUTH_MODES = ['token', 'password'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+export const TAILSCALE_MODES = ['off', 'serve', 'funnel'] as const;
+export type TailscaleMode = (typeof TAILSCALE_MODES)[number];
