@@ -112,7 +112,7 @@ describe('device identity', () => {
   afterAll(() => app.close());
 
   it('accepts a v2 signature over the challenge nonce together with the shared token', async () => {
-    const client = await WsTestClient.open(app.url, { headers: REMOTE_HOST });
+    const client = await WsTestClient.open(app.url);
     const res = await client.connect({ auth: { token: app.token }, device: proofFor(identity, app.token, client.challengeNonce) });
     expect(res.ok).toBe(true);
     const presence = (await client.request('system-presence')).payload as Array<{ deviceId?: string }>;

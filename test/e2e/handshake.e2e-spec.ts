@@ -21,7 +21,8 @@ describe('handshake', () => {
     expect(res.ok).toBe(true);
     const hello = res.payload as any;
     expect(hello).toMatchObject({ type: 'hello-ok', protocol: 3 });
-    expect(hello.features.methods).toEqual(['health', 'status', 'system-presence']);
+    expect(hello.features.methods).toEqual(expect.arrayContaining(['health', 'status', 'system-presence', 'device.pair.approve']));
+    expect(hello.features.methods).not.toContain('connect');
     expect(hello.features.events).toEqual(expect.arrayContaining(['connect.challenge', 'tick', 'shutdown', 'presence', 'health']));
     expect(hello.policy).toEqual({ maxPayload: 4096, maxBufferedBytes: 1.5 * 1024 * 1024, tickIntervalMs: 30_000 });
     expect(hello.server.connId).toEqual(expect.any(String));

@@ -1,3 +1,4 @@
+import { MIGRATIONS } from '../../src/modules/state/migrations';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 
@@ -24,7 +25,7 @@ describe('RPC dispatch', () => {
       tailscale: { mode: 'off' },
       tls: { enabled: false },
       nodes: { connected: 0 },
-      state: { schema: 1, createdAtMs: expect.any(Number) },
+      state: { schema: MIGRATIONS.length, createdAtMs: expect.any(Number) },
     });
     expect(JSON.stringify(res.payload)).not.toContain(app.token);
   });

@@ -12,7 +12,17 @@ import { makeStateDir } from '../support/test-app';
  * change: review it as one, never update the table just to make this pass.
  */
 const EXPECTED_PERMISSIONS = {
+  'device.pair.approve': { role: 'operator', scope: 'operator.pairing' },
+  'device.pair.list': { role: 'operator', scope: 'operator.pairing' },
+  'device.pair.reject': { role: 'operator', scope: 'operator.pairing' },
+  'device.token.revoke': { role: 'operator', scope: 'operator.pairing' },
+  'device.token.rotate': { role: 'operator', scope: 'operator.pairing' },
   health: { role: 'operator', scope: 'operator.read' },
+  'node.pair.approve': { role: 'operator', scope: 'operator.pairing' },
+  'node.pair.list': { role: 'operator', scope: 'operator.pairing' },
+  'node.pair.reject': { role: 'operator', scope: 'operator.pairing' },
+  'node.pair.request': { role: 'operator', scope: 'operator.pairing' },
+  'node.pair.verify': { role: 'operator', scope: 'operator.pairing' },
   status: { role: 'operator', scope: 'operator.read' },
   'system-presence': { role: 'operator', scope: 'operator.read' },
 };

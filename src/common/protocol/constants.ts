@@ -21,6 +21,8 @@ export const CloseCode = {
   ProtocolMismatch: 1002,
   Policy: 1008,
   TooBig: 1009,
+  /** Only when the gateway itself failed; the protocol's list has no code for that. */
+  InternalError: 1011,
   ServiceRestart: 1012,
 } as const;
 

@@ -5,5 +5,9 @@ export const GatewayEvent = {
   Shutdown: 'shutdown',
   Presence: 'presence',
   Health: 'health',
+  DevicePairRequested: 'device.pair.requested',
+  DevicePairResolved: 'device.pair.resolved',
+  NodePairRequested: 'node.pair.requested',
+  NodePairResolved: 'node.pair.resolved',
 } as const;
 export type GatewayEvent = (typeof GatewayEvent)[keyof typeof GatewayEvent];

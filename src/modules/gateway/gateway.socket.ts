@@ -17,6 +17,7 @@ import { ConnectionRegistry } from './connection/connection-registry';
 import { HandshakeService } from './connection/handshake.service';
 import { GatewayRuntime } from './gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
+import { toErrorShape } from './rpc/rpc-error';
 import { FRAME_MESSAGE, InboundMessage } from './ws/gateway-ws.adapter';
 
 const SHUTDOWN_GRACE_MS = 1_000;
@@ -88,7 +89,14 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       return;
     }
     if (!connection.session) {
-      this.onHandshakeFrame(connection, parsed.frame);
+      try {
+        this.onHandshakeFrame(connection, parsed.frame);
+      } catch (error) {
+        // The handshake must answer even when something below it breaks, or the client hangs until its timeout.
+        this.logger.error('handshake failed', (error as Error)?.stack ?? String(error));
+        connection.sendError(parsed.frame.id, toErrorShape(error).shape);
+        connection.close(CloseCode.InternalError, 'internal error');
+      }
       return;
     }
     if (parsed.frame.method === 'connect') {
@@ -125,7 +133,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     connection.session = outcome.session;
     this.leavePending(connection);
     this.registry.add(connection);
-    connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.handshake.hello(connection) });
+    connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.handshake.hello(connection, outcome.deviceAuth) });
   }
 
   private leavePending(connection: Connection): void {

@@ -1,5 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { GatewayModule } from '../gateway/gateway.module';
+import { GatewayCoreModule } from '../gateway/gateway-core.module';
 import { HelloSnapshotSource } from '../gateway/hello-snapshot';
 import { HealthController } from './health.controller';
 import { HealthRpc } from './health.rpc';
@@ -9,7 +9,7 @@ import { StateVersionService } from './state-version.service';
 import { StatusService } from './status.service';
 
 @Module({
-  imports: [GatewayModule],
+  imports: [GatewayCoreModule],
   controllers: [HealthController],
   providers: [HealthRpc, HealthService, PresenceService, StateVersionService, StatusService],
   exports: [HealthService, PresenceService],

@@ -2,17 +2,20 @@ import { Injectable } from '@nestjs/common';
 import {
   CloseCode,
   DEFAULT_OPERATOR_SCOPES,
+  ErrorCode,
   ErrorShape,
   GatewayEvent,
   HelloOk,
   OPERATOR_SCOPES,
   PROTOCOL_VERSION,
   RequestFrame,
+  Role,
 } from '../../../common/protocol';
 import { AuthRateLimiter } from '../../auth/auth-rate-limiter';
 import { AuthErrors } from '../../auth/auth.errors';
 import { DeviceVerifierService } from '../../auth/device-verifier.service';
 import { SharedSecretAuthService } from '../../auth/shared-secret-auth.service';
+import { AdmissionRequest, DeviceAuth, PairingService } from '../../pairing/pairing.service';
 import { ConnectParamsDto } from '../dto/connect.params';
 import { GatewayRuntime } from '../gateway-runtime';
 import { HelloSnapshotSource } from '../hello-snapshot';
@@ -22,7 +25,7 @@ import { validateParams } from '../rpc/validate-params';
 import type { Connection, ConnectionSession } from './connection';
 
 export type HandshakeOutcome =
-  | { ok: true; session: ConnectionSession }
+  | { ok: true; session: ConnectionSession; deviceAuth?: DeviceAuth }
   | { ok: false; error: ErrorShape; closeCode: number; closeReason: string };
 
 class Refusal extends Error {
@@ -48,11 +51,12 @@ export class HandshakeService {
     private readonly rateLimiter: AuthRateLimiter,
     private readonly secretAuth: SharedSecretAuthService,
     private readonly deviceVerifier: DeviceVerifierService,
+    private readonly pairing: PairingService,
   ) {}
 
   connect(frame: RequestFrame, connection: Connection): HandshakeOutcome {
     try {
-      return { ok: true, session: this.authenticate(frame, connection) };
+      return { ok: true, ...this.authenticate(frame, connection) };
     } catch (error) {
       if (error instanceof Refusal) {
         return { ok: false, error: error.error.toShape(), closeCode: error.closeCode, closeReason: error.closeReason };
@@ -64,7 +68,7 @@ export class HandshakeService {
     }
   }
 
-  private authenticate(frame: RequestFrame, connection: Connection): ConnectionSession {
+  private authenticate(frame: RequestFrame, connection: Connection): { session: ConnectionSession; deviceAuth?: DeviceAuth } {
     if (frame.method !== 'connect') {
       throw refuse(invalidRequest(`the first request must be "connect", got "${frame.method}"`), 'connect required');
     }
@@ -85,7 +89,9 @@ export class HandshakeService {
     const retryAfterMs = this.rateLimiter.retryAfterMs(address);
     if (retryAfterMs > 0) throw refuse(AuthErrors.rateLimited(retryAfterMs), 'rate limited');
 
+    const secret = this.secretAuth.check(params.auth);
     let deviceId: string | undefined;
+    let deviceAuth: DeviceAuth | undefined;
     if (params.device) {
       const check = this.deviceVerifier.verify(params.device, {
         clientId: params.client.id,
@@ -97,16 +103,28 @@ export class HandshakeService {
         isLocal: connection.origin.isLocal,
       });
       if (!check.ok) this.failAuth(address, check.error, 'device auth failed');
-      else deviceId = check.deviceId;
+      deviceId = check.deviceId;
+      // Without the shared secret, the token can only be this device's own device token.
+      const deviceToken = secret.ok ? undefined : params.auth?.token;
+      // A device that holds no device token for this role can only have meant the gateway's secret.
+      if (!secret.ok && (deviceToken === undefined || !this.pairing.hasDeviceTokens(deviceId, role))) {
+        this.failAuth(address, secret.error, 'unauthorized');
+      }
+      deviceAuth = this.admitDevice(address, {
+        deviceId,
+        publicKey: params.device.publicKey,
+        role,
+        scopes,
+        client: params.client,
+        remoteIp: address,
+        isLocal: connection.origin.isLocal,
+        deviceToken,
+      });
+    } else if (!secret.ok) {
+      this.failAuth(address, secret.presented ? secret.error : AuthErrors.deviceIdentityRequired(), 'unauthorized');
     }
 
-    const secret = this.secretAuth.check(params.auth);
-    if (!secret.ok) {
-      const error = !params.device && !secret.presented ? AuthErrors.deviceIdentityRequired() : secret.error;
-      this.failAuth(address, error, 'unauthorized');
-    }
-
-    return {
+    const session: ConnectionSession = {
       role,
       scopes,
       client: { ...params.client },
@@ -116,6 +134,18 @@ export class HandshakeService {
       permissions: params.permissions ?? {},
       connectedAtMs: Date.now(),
     };
+    return { session, deviceAuth };
+  }
+
+  /** Pairing refusals are not failed logins (the secret was right), so only bad tokens count toward the rate limit. */
+  private admitDevice(address: string, request: AdmissionRequest): DeviceAuth {
+    try {
+      return this.pairing.admit(request);
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      if (error.code === ErrorCode.NotPaired) throw refuse(error, 'pairing required');
+      return this.failAuth(address, error, 'unauthorized');
+    }
   }
 
   private failAuth(address: string, error: RpcError, closeReason: string): never {
@@ -137,7 +167,7 @@ export class HandshakeService {
   }
 
   /** Built after the connection joined the registry, so the snapshot includes it. */
-  hello(connection: Connection): HelloOk {
+  hello(connection: Connection, deviceAuth?: DeviceAuth): HelloOk {
     const { config, limits } = this.runtime;
     return {
       type: 'hello-ok',
@@ -150,6 +180,7 @@ export class HandshakeService {
         configPath: config.configPath,
         stateDir: config.stateDir,
       },
+      ...(deviceAuth ? { auth: { ...deviceAuth, role: deviceAuth.role as Role } } : {}),
       policy: {
         maxPayload: limits.maxPayload,
         maxBufferedBytes: limits.maxBufferedBytes,

@@ -1,0 +1,254 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../common/clock';
+import { CloseCode, ClientInfo } from '../../common/protocol';
+import { Broadcaster } from '../gateway/broadcaster';
+import { ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { hashDeviceToken, matchTokenHash, newDeviceToken } from './device-tokens';
+import { PairingErrors } from './pairing.errors';
+import { PairingRepository } from './pairing.repository';
+import type { PairedDevice, PairingRequest } from './pairing.types';
+
+export const PAIRING_REQUEST_TTL_MS = 5 * 60_000;
+/** A device may hold a few live tokens per role, so concurrent clients on one machine do not invalidate each other. */
+export const TOKENS_KEPT_PER_ROLE = 5;
+
+export const PairingEvent = {
+  DevicePairRequested: 'device.pair.requested',
+  DevicePairResolved: 'device.pair.resolved',
+} as const;
+
+export interface AdmissionRequest {
+  deviceId: string;
+  publicKey: string;
+  role: string;
+  scopes: string[];
+  client: ClientInfo;
+  remoteIp: string;
+  isLocal: boolean;
+  /** How the connect proved itself: the gateway's shared secret, or a device token (given here). */
+  deviceToken?: string;
+}
+
+export interface DeviceAuth {
+  deviceToken: string;
+  role: string;
+  scopes: string[];
+  issuedAtMs: number;
+}
+
+/**
+ * Decides whether a verified device may connect, keeps the pairing state and
+ * issues device tokens. Trust rules (docs/protocol.md, "Pairing"):
+ * - paired for this role and scopes → in;
+ * - local → approved silently;
+ * - paired, authenticated with the shared secret, asking for more → upgraded
+ *   silently (the secret's holder could approve it anyway);
+ * - otherwise a pending request that the owner approves or rejects.
+ */
+@Injectable()
+export class PairingService {
+  constructor(
+    private readonly repo: PairingRepository,
+    private readonly clock: Clock,
+    private readonly broadcaster: Broadcaster,
+    private readonly connections: ConnectionRegistry,
+  ) {}
+
+  /** Throws NOT_PAIRED (with a request id) or an invalid-token error; returns the hello-ok auth block. */
+  admit(request: AdmissionRequest): DeviceAuth {
+    const now = this.clock.now();
+    const device = this.repo.findDevice(request.deviceId);
+    if (request.deviceToken !== undefined) return this.admitWithDeviceToken(request, device, now);
+
+    if (device && covers(device, request.role, request.scopes)) {
+      this.repo.touchDevice(device.deviceId, request.remoteIp, now);
+      return this.issueToken(device.deviceId, request.role, request.scopes, now);
+    }
+    if (request.isLocal || device) {
+      const approved = this.approveDirectly(request, device, now);
+      return this.issueToken(approved.deviceId, request.role, request.scopes, now);
+    }
+    throw PairingErrors.pairingRequired(this.openRequest(request, now).requestId, request.deviceId);
+  }
+
+  hasDeviceTokens(deviceId: string, role: string): boolean {
+    return this.repo.tokensFor(deviceId, role).length > 0;
+  }
+
+  list(): { pending: PairingRequest[]; paired: PairedDevice[] } {
+    this.repo.deleteExpiredRequests(this.clock.now());
+    return { pending: this.repo.listRequests(), paired: this.repo.listDevices() };
+  }
+
+  findPairedDevice(deviceId: string): PairedDevice | undefined {
+    return this.repo.findDevice(deviceId);
+  }
+
+  renameDevice(deviceId: string, displayName: string): boolean {
+    return this.repo.renameDevice(deviceId, displayName);
+  }
+
+  approve(requestId: string): { requestId: string; device: PairedDevice } {
+    const now = this.clock.now();
+    this.repo.deleteExpiredRequests(now);
+    const request = this.repo.findRequest(requestId);
+    if (!request) throw PairingErrors.requestNotFound(requestId);
+    const device = this.repo.transaction(() => {
+      const merged = mergeDevice(this.repo.findDevice(request.deviceId), request, now);
+      this.repo.saveDevice(merged);
+      this.repo.deleteRequest(requestId);
+      return merged;
+    });
+    this.resolved(requestId, request.deviceId, 'approved', false);
+    return { requestId, device };
+  }
+
+  reject(requestId: string): { requestId: string; deviceId: string; rejected: true } {
+    this.repo.deleteExpiredRequests(this.clock.now());
+    const request = this.repo.findRequest(requestId);
+    if (!request) throw PairingErrors.requestNotFound(requestId);
+    this.repo.deleteRequest(requestId);
+    this.resolved(requestId, request.deviceId, 'rejected', false);
+    return { requestId, deviceId: request.deviceId, rejected: true };
+  }
+
+  /** A fresh token for the operator to hand over; every older token of that role stops working. */
+  rotateToken(deviceId: string, role: string): DeviceAuth {
+    const device = this.repo.findDevice(deviceId);
+    if (!device || !device.roles.includes(role)) throw PairingErrors.deviceNotPaired(deviceId);
+    return this.repo.transaction(() => {
+      this.repo.deleteTokens(deviceId, role);
+      return this.issueToken(deviceId, role, role === 'node' ? [] : device.scopes, this.clock.now());
+    });
+  }
+
+  /**
+   * Revokes a device's tokens (of one role, or all); with unpair the pairing
+   * goes too. Its live connections are closed either way: a revoked device
+   * must not keep a session it could no longer open.
+   */
+  revoke(deviceId: string, options: { role?: string; unpair?: boolean }): { deviceId: string; tokensRevoked: number; unpaired: boolean; disconnected: number } {
+    const device = this.repo.findDevice(deviceId);
+    if (!device) throw PairingErrors.deviceNotPaired(deviceId);
+    const { tokensRevoked, unpaired } = this.repo.transaction(() => ({
+      tokensRevoked: this.repo.deleteTokens(deviceId, options.role),
+      unpaired: options.unpair ? this.repo.deleteDevice(deviceId) : false,
+    }));
+    let disconnected = 0;
+    for (const connection of this.connections.all()) {
+      const session = connection.session;
+      if (session?.deviceId !== deviceId || (options.role && session.role !== options.role)) continue;
+      connection.close(CloseCode.Policy, 'device revoked');
+      disconnected++;
+    }
+    return { deviceId, tokensRevoked, unpaired, disconnected };
+  }
+
+  private admitWithDeviceToken(request: AdmissionRequest, device: PairedDevice | undefined, now: number): DeviceAuth {
+    const tokens = this.repo.tokensFor(request.deviceId, request.role);
+    const hash = matchTokenHash(request.deviceToken!, tokens.map((t) => t.tokenHash));
+    const record = tokens.find((t) => t.tokenHash === hash);
+    if (!device || !record) throw PairingErrors.deviceTokenInvalid();
+    // A token is good for what it was issued for; asking for more needs the owner (or the shared secret).
+    if (!covers({ roles: [record.role], scopes: record.scopes }, request.role, request.scopes)) {
+      throw PairingErrors.pairingRequired(this.openRequest(request, now).requestId, request.deviceId);
+    }
+    this.repo.markTokenUsed(record.tokenHash, now);
+    this.repo.touchDevice(device.deviceId, request.remoteIp, now);
+    return { deviceToken: request.deviceToken!, role: record.role, scopes: record.scopes, issuedAtMs: record.issuedAtMs };
+  }
+
+  private approveDirectly(request: AdmissionRequest, existing: PairedDevice | undefined, now: number): PairedDevice {
+    const pending = this.repo.findRequestForDevice(request.deviceId);
+    const requestId = pending?.requestId ?? randomUUID();
+    const merged = mergeDevice(existing, { ...describe(request), requestId, createdAtMs: now, expiresAtMs: now }, now);
+    this.repo.transaction(() => {
+      this.repo.saveDevice(merged);
+      if (pending) this.repo.deleteRequest(pending.requestId);
+    });
+    this.resolved(requestId, request.deviceId, 'approved', true);
+    return merged;
+  }
+
+  private openRequest(request: AdmissionRequest, now: number): PairingRequest {
+    this.repo.deleteExpiredRequests(now);
+    const existing = this.repo.findRequestForDevice(request.deviceId);
+    const next: PairingRequest = {
+      ...describe(request),
+      requestId: existing?.requestId ?? randomUUID(),
+      role: request.role,
+      scopes: existing && existing.role === request.role ? union(existing.scopes, request.scopes) : request.scopes,
+      createdAtMs: existing?.createdAtMs ?? now,
+      expiresAtMs: now + PAIRING_REQUEST_TTL_MS,
+    };
+    this.repo.saveRequest(next);
+    if (!existing) {
+      this.broadcaster.broadcast(PairingEvent.DevicePairRequested, { ...withoutKey(next), ts: now }, { scope: 'operator.pairing' });
+    }
+    return next;
+  }
+
+  private issueToken(deviceId: string, role: string, scopes: string[], now: number): DeviceAuth {
+    const deviceToken = newDeviceToken();
+    this.repo.saveToken({ tokenHash: hashDeviceToken(deviceToken), deviceId, role, scopes, issuedAtMs: now });
+    this.repo.pruneTokens(deviceId, role, TOKENS_KEPT_PER_ROLE);
+    return { deviceToken, role, scopes, issuedAtMs: now };
+  }
+
+  private resolved(requestId: string, deviceId: string, decision: 'approved' | 'rejected', auto: boolean): void {
+    this.broadcaster.broadcast(
+      PairingEvent.DevicePairResolved,
+      { requestId, deviceId, decision, auto, ts: this.clock.now() },
+      { scope: 'operator.pairing' },
+    );
+  }
+}
+
+/** A paired role and scope set covers a request when the role is there and every scope is (admin covers all). */
+function covers(granted: Pick<PairedDevice, 'roles' | 'scopes'>, role: string, scopes: readonly string[]): boolean {
+  if (!granted.roles.includes(role)) return false;
+  if (granted.scopes.includes('operator.admin')) return true;
+  return scopes.every((scope) => granted.scopes.includes(scope));
+}
+
+function describe(request: AdmissionRequest): Omit<PairingRequest, 'requestId' | 'createdAtMs' | 'expiresAtMs'> {
+  return {
+    deviceId: request.deviceId,
+    publicKey: request.publicKey,
+    role: request.role,
+    scopes: request.scopes,
+    displayName: request.client.displayName,
+    platform: request.client.platform,
+    clientId: request.client.id,
+    clientMode: request.client.mode,
+    remoteIp: request.remoteIp,
+  };
+}
+
+function mergeDevice(existing: PairedDevice | undefined, request: PairingRequest, now: number): PairedDevice {
+  return {
+    deviceId: request.deviceId,
+    publicKey: request.publicKey,
+    roles: union(existing?.roles ?? [], [request.role]),
+    scopes: union(existing?.scopes ?? [], request.scopes),
+    displayName: existing?.displayName ?? request.displayName,
+    platform: request.platform,
+    clientId: request.clientId,
+    clientMode: request.clientMode,
+    remoteIp: request.remoteIp,
+    createdAtMs: existing?.createdAtMs ?? now,
+    approvedAtMs: now,
+    lastSeenAtMs: now,
+  };
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b])];
+}
+
+function withoutKey(request: PairingRequest): Omit<PairingRequest, 'publicKey'> {
+  const { publicKey: _publicKey, ...rest } = request;
+  return rest;
+}
+
