@@ -23,6 +23,8 @@ class FakeGateway {
   nonce = 'fake-nonce-0123456789abcdef';
   sendChallenge = true;
   helloAuth?: object;
+  /** Refuses connects that present this token, with these error details. */
+  refuseToken?: { token: string; details: object; code?: string };
   onRequest: RequestHandler = (frame, reply) => reply({ type: 'res', id: frame.id, ok: true, payload: { echo: frame.method } });
 
   private constructor(readonly server: WebSocketServer) {
@@ -58,7 +60,14 @@ class FakeGateway {
       const frame = JSON.parse(data.toString()) as RequestFrame;
       const reply = (answer: object) => socket.send(JSON.stringify(answer));
       if (frame.method === 'connect') {
-        this.connects.push(frame.params as ConnectParams);
+        const params = frame.params as ConnectParams;
+        this.connects.push(params);
+        if (this.refuseToken && params.auth?.token === this.refuseToken.token) {
+          const { code = 'INVALID_REQUEST', details } = this.refuseToken;
+          reply({ type: 'res', id: frame.id, ok: false, error: { code, message: 'refused', details } });
+          socket.close(1008, 'refused');
+          return;
+        }
         reply({ type: 'res', id: frame.id, ok: true, payload: this.hello() });
         return;
       }
@@ -226,7 +235,7 @@ describe(GatewayClient.name, () => {
         expect(fake.connects[1].auth).toEqual({ token: 'issued-device-token' });
       });
 
-      it('prefers an explicit token over a stored one and never offers a stored token without an identity', async () => {
+      it('offers a stored device token first, and never without an identity', async () => {
         // Arrange
         const deviceTokens = new DeviceTokenStore(stateDir);
         deviceTokens.set(fake.url, 'operator', 'stored');
@@ -236,8 +245,37 @@ describe(GatewayClient.name, () => {
         await makeClient({ deviceTokens, token: undefined }).connect();
 
         // Assert
-        expect(fake.connects[0].auth).toEqual({ token: 'explicit' });
+        expect(fake.connects[0].auth).toEqual({ token: 'stored' });
         expect(fake.connects[1].auth).toBeUndefined();
+      });
+
+      it('forgets a device token the gateway no longer knows and retries once with the configured token', async () => {
+        // Arrange
+        const deviceTokens = new DeviceTokenStore(stateDir);
+        deviceTokens.set(fake.url, 'operator', 'revoked');
+        fake.refuseToken = { token: 'revoked', details: { reason: 'device-token-invalid' } };
+
+        // Act
+        await makeClient({ identity: generateDeviceIdentity(), deviceTokens, token: 'explicit' }).connect();
+
+        // Assert
+        expect(fake.connects.map((c) => c.auth?.token)).toEqual(['revoked', 'explicit']);
+        expect(deviceTokens.get(fake.url, 'operator')).toBeUndefined();
+      });
+
+      it('keeps the stored token when the refusal is about something else', async () => {
+        // Arrange
+        const deviceTokens = new DeviceTokenStore(stateDir);
+        deviceTokens.set(fake.url, 'operator', 'still-good');
+        fake.refuseToken = { token: 'still-good', details: { requestId: 'r1' }, code: 'NOT_PAIRED' };
+
+        // Act
+        const error = await rejectionOf(makeClient({ identity: generateDeviceIdentity(), deviceTokens, token: 'explicit' }).connect());
+
+        // Assert
+        expect(error.kind).toBe('handshake-refused');
+        expect(fake.connects).toHaveLength(1);
+        expect(deviceTokens.get(fake.url, 'operator')).toBe('still-good');
       });
     });
 

@@ -94,8 +94,26 @@ export class GatewayClient extends EventEmitter {
     return this.hello !== undefined && this.socket?.readyState === WebSocket.OPEN;
   }
 
-  /** One connection attempt: open, challenge, connect, hello-ok. */
+  /**
+   * One connection attempt: open, challenge, connect, hello-ok. A stored
+   * device token is tried first; when the gateway no longer knows it (revoked,
+   * rotated), it is forgotten and the attempt repeats once with the
+   * configured secret.
+   */
   async connect(): Promise<HelloOk> {
+    const stored = this.storedDeviceToken();
+    try {
+      return await this.connectWith(stored ?? this.options.token);
+    } catch (error) {
+      const staleToken = error instanceof GatewayClientError && error.info.error?.details !== undefined &&
+        (error.info.error.details as { reason?: string }).reason === 'device-token-invalid';
+      if (stored === undefined || !staleToken) throw error;
+      this.options.deviceTokens!.delete(this.options.url, this.options.role ?? 'operator');
+      return this.connectWith(this.options.token);
+    }
+  }
+
+  private async connectWith(token: string | undefined): Promise<HelloOk> {
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
     const socket = new WebSocket(this.options.url, {
       handshakeTimeout: timeoutMs,
@@ -112,7 +130,7 @@ export class GatewayClient extends EventEmitter {
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     try {
       const nonce = await challenge;
-      const hello = (await this.request('connect', this.connectParams(nonce), { timeoutMs })) as HelloOk;
+      const hello = (await this.request('connect', this.connectParams(nonce, token), { timeoutMs })) as HelloOk;
       this.onHello(hello);
       return hello;
     } catch (error) {
@@ -192,11 +210,14 @@ export class GatewayClient extends EventEmitter {
     }
   }
 
-  private connectParams(nonce: string): ConnectParams {
+  private storedDeviceToken(): string | undefined {
+    if (!this.options.identity) return undefined;
+    return this.options.deviceTokens?.get(this.options.url, this.options.role ?? 'operator');
+  }
+
+  private connectParams(nonce: string, token: string | undefined): ConnectParams {
     const role = this.options.role ?? 'operator';
     const scopes = this.options.scopes ?? [];
-    const storedToken = this.options.identity ? this.options.deviceTokens?.get(this.options.url, role) : undefined;
-    const token = this.options.token ?? storedToken;
     const params: ConnectParams = {
       minProtocol: PROTOCOL_VERSION,
       maxProtocol: PROTOCOL_VERSION,
