@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { GatewayClient } from '../../common/client';
+import { UsageError } from '../exit-codes';
+import { table } from '../output';
+import { reportFailure, runGatewayCommand } from '../run-gateway-command';
+import { approve as approveDevice, reject as rejectDevice } from './devices';
+import { formatAge } from './time-format';
+import type { TargetOptions } from './target-options';
+
+export interface NodeEntry {
+  nodeId: string;
+  displayName?: string;
+  platform?: string;
+  version?: string;
+  remoteIp?: string;
+  caps: string[];
+  commands: string[];
+  connectedAtMs?: number;
+  lastSeenAtMs?: number;
+  paired: boolean;
+  connected: boolean;
+}
+
+export function list(options: TargetOptions): Promise<void> {
+  return runGatewayCommand<{ nodes: NodeEntry[] }>(options, {
+    call: async (client) => (await client.request('node.list')) as { nodes: NodeEntry[] },
+    render: ({ nodes }) => (nodes.length === 0 ? ['no nodes: start one with `nestclaw node run` on another machine'] : renderNodes(nodes)),
+  });
+}
+
+export function status(options: TargetOptions): Promise<void> {
+  return runGatewayCommand<{ nodes: NodeEntry[] }>(options, {
+    call: async (client) => (await client.request('node.list')) as { nodes: NodeEntry[] },
+    render: ({ nodes }) => {
+      const connected = nodes.filter((n) => n.connected);
+      return [
+        `${connected.length} connected, ${nodes.filter((n) => n.paired).length} paired`,
+        ...connected.map((n) => `  ${nameOf(n)}  ${n.platform ?? '?'}  ${n.commands.join(', ') || 'no commands'}`),
+      ];
+    },
+  });
+}
+
+export function pending(options: TargetOptions): Promise<void> {
+  return runGatewayCommand<{ pending: Array<{ requestId: string; role: string; displayName?: string; platform?: string; remoteIp?: string; deviceId: string; expiresAtMs: number }> }>(
+    options,
+    {
+      call: async (client) => {
+        const all = (await client.request('device.pair.list')) as { pending: Array<{ role: string } & Record<string, any>> };
+        return { pending: all.pending.filter((r) => r.role === 'node') as any };
+      },
+      render: ({ pending: requests }) =>
+        requests.length === 0
+          ? ['no node is waiting for approval']
+          : table(
+              requests.map((r) => [
+                r.requestId,
+                `${r.displayName ?? r.deviceId.slice(0, 12)} (${r.platform ?? '?'}) from ${r.remoteIp ?? '?'}, expires in ${formatAge(r.expiresAtMs - Date.now())}`,
+              ]),
+            ),
+    },
+  );
+}
+
+export const approve = approveDevice;
+export const reject = rejectDevice;
+
+export function describe(node: string, options: TargetOptions): Promise<void> {
+  return runGatewayCommand<NodeEntry>(options, {
+    call: (client) => describeNode(client, node),
+    render: (n) =>
+      table([
+        ['node', n.nodeId],
+        ['name', n.displayName ?? '-'],
+        ['platform', `${n.platform ?? '?'}${n.version ? ` ${n.version}` : ''}`],
+        ['state', `${n.connected ? 'connected' : 'offline'}, ${n.paired ? 'paired' : 'not paired'}`],
+        ['address', n.remoteIp ?? '-'],
+        ['caps', n.caps.join(', ') || '-'],
+        ['commands', n.commands.join(', ') || '-'],
+        ['last seen', lastSeen(n)],
+      ]),
+  });
+}
+
+export function rename(options: TargetOptions & { node: string; name: string }): Promise<void> {
+  return runGatewayCommand<{ nodeId: string; displayName: string }>(options, {
+    call: async (client) => {
+      const { nodeId } = await describeNode(client, options.node);
+      await client.request('node.rename', { nodeId, displayName: options.name });
+      return { nodeId, displayName: options.name };
+    },
+    render: (r) => [`renamed ${r.nodeId.slice(0, 12)} to ${r.displayName}`],
+  });
+}
+
+export async function invoke(options: TargetOptions & { node: string; command: string; params?: string; invokeTimeout?: string }): Promise<void> {
+  let params: unknown;
+  let timeoutMs: number | undefined;
+  try {
+    params = parseJson(options.params);
+    timeoutMs = parseInvokeTimeout(options.invokeTimeout);
+  } catch (error) {
+    return reportFailure(error, undefined, options.json);
+  }
+  return runGatewayCommand<{ payload?: unknown }>(
+    // The request itself must outlive the node's own timeout.
+    { ...options, timeout: String(Math.max(Number(options.timeout ?? 10_000), (timeoutMs ?? 30_000) + 5_000)) },
+    {
+      call: async (client) => {
+        const { nodeId } = await describeNode(client, options.node);
+        return (await client.request('node.invoke', {
+          nodeId,
+          command: options.command,
+          ...(params === undefined ? {} : { params }),
+          ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          idempotencyKey: randomUUID(),
+        })) as { payload?: unknown };
+      },
+      render: (r) => renderInvokeResult(r.payload),
+    },
+  );
+}
+
+async function describeNode(client: GatewayClient, node: string): Promise<NodeEntry> {
+  return (await client.request('node.describe', { nodeId: node })) as NodeEntry;
+}
+
+/** system.run answers get the shape a terminal user expects; anything else prints as JSON. */
+function renderInvokeResult(payload: unknown): string[] {
+  const run = payload as { exitCode?: number; stdout?: string; stderr?: string; timedOut?: boolean };
+  if (run && typeof run.exitCode === 'number' && typeof run.stdout === 'string') {
+    const lines = [run.stdout.replace(/\n$/, '')];
+    if (run.stderr) lines.push(`stderr: ${run.stderr.replace(/\n$/, '')}`);
+    lines.push(`exit code ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}`);
+    return lines;
+  }
+  return [JSON.stringify(payload, null, 2)];
+}
+
+function renderNodes(nodes: NodeEntry[]): string[] {
+  const header: [string, string] = ['NAME', 'ID  PLATFORM  STATE  COMMANDS  ADDRESS  LAST SEEN'];
+  return table([
+    header,
+    ...nodes.map((n): [string, string] => [
+      nameOf(n),
+      [
+        n.nodeId.slice(0, 12),
+        n.platform ?? '?',
+        `${n.connected ? 'connected' : 'offline'}/${n.paired ? 'paired' : 'unpaired'}`,
+        n.commands.join(',') || '-',
+        n.remoteIp ?? '-',
+        lastSeen(n),
+      ].join('  '),
+    ]),
+  ]);
+}
+
+function nameOf(n: NodeEntry): string {
+  return n.displayName ?? n.nodeId.slice(0, 12);
+}
+
+function lastSeen(n: NodeEntry): string {
+  if (n.connected) return 'now';
+  return n.lastSeenAtMs ? `${formatAge(Date.now() - n.lastSeenAtMs)} ago` : '-';
+}
+
+function parseInvokeTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--invoke-timeout must be a positive number of milliseconds (got ${JSON.stringify(value)})`);
+  return ms;
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`--params must be JSON, e.g. --params '{"command":["uptime"]}' (got ${JSON.stringify(text)})`);
+  }
+}
