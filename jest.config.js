@@ -19,6 +19,8 @@ module.exports = {
       roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/build-once.js',
+      // These start gateways and spawn the CLI; on a busy 2-core machine 5 s is too tight.
+      testTimeout: 20_000,
     },
   ],
 };

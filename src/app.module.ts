@@ -6,6 +6,7 @@ import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
 import { HealthModule } from './modules/health/health.module';
+import { NodesModule } from './modules/nodes/nodes.module';
 import { StateModule } from './modules/state/state.module';
 
 export interface AppModuleOptions {
@@ -44,6 +45,7 @@ export class AppModule {
         StateModule,
         GatewayModule,
         HealthModule,
+        NodesModule,
       ],
     };
   }

@@ -388,6 +388,7 @@ describe(loadConfig.name, () => {
         controlUi: { enabled: true, basePath: '/', allowedOrigins: [], allowInsecureAuth: false },
         limits: { ...DEFAULT_LIMITS },
         remote: undefined,
+        nodes: { allowCommands: [], denyCommands: [] },
       });
     });
 
@@ -501,6 +502,34 @@ describe(loadConfig.name, () => {
 
       // Assert
       expect(DEFAULT_LIMITS.maxPayload).toBe(512 * 1024);
+    });
+  });
+
+  describe('nodes', () => {
+    it('takes allowCommands and denyCommands from the file', () => {
+      // Act
+      const { nodes } = load({
+        file: fileWith({ nodes: { allowCommands: ['camera.*', 'custom.ping'], denyCommands: ['system.run'] } }),
+      }).config.gateway;
+
+      // Assert
+      expect(nodes).toEqual({ allowCommands: ['camera.*', 'custom.ping'], denyCommands: ['system.run'] });
+    });
+
+    it('defaults a missing list to empty', () => {
+      // Act
+      const { nodes } = load({ file: fileWith({ nodes: { denyCommands: ['system.run'] } }) }).config.gateway;
+
+      // Assert
+      expect(nodes).toEqual({ allowCommands: [], denyCommands: ['system.run'] });
+    });
+
+    it('refuses a list that is not of strings', () => {
+      // Act
+      const error = configError({ file: fileWith({ nodes: { denyCommands: ['system.run', 7] } }) });
+
+      // Assert
+      expect(error.problems[0]).toMatch(/^gateway\.nodes\.denyCommands/);
     });
   });
 

@@ -47,6 +47,8 @@ export interface ResolvedGateway {
   controlUi: { enabled: boolean; basePath: string; allowedOrigins: readonly string[]; allowInsecureAuth: boolean };
   limits: GatewayLimits;
   remote: NonNullable<ConfigFile['gateway']>['remote'];
+  /** Node command policy on top of the per-platform defaults (docs/protocol.md, "Nodes"). */
+  nodes: { allowCommands: readonly string[]; denyCommands: readonly string[] };
 }
 
 export interface ResolvedTls {
@@ -130,6 +132,7 @@ function resolveGateway(
     },
     limits: { ...DEFAULT_LIMITS, ...definedOnly(section.limits ?? {}) },
     remote: section.remote,
+    nodes: { allowCommands: section.nodes?.allowCommands ?? [], denyCommands: section.nodes?.denyCommands ?? [] },
   };
 }
 

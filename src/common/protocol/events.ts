@@ -9,5 +9,9 @@ export const GatewayEvent = {
   DevicePairResolved: 'device.pair.resolved',
   NodePairRequested: 'node.pair.requested',
   NodePairResolved: 'node.pair.resolved',
+  /** To one node only: run a command (PROTOCOL.md, "Nodes"). */
+  NodeInvokeRequest: 'node.invoke.request',
+  /** To operators: an event a node reported with the node.event method. */
+  NodeEvent: 'node.event',
 } as const;
 export type GatewayEvent = (typeof GatewayEvent)[keyof typeof GatewayEvent];

@@ -81,6 +81,11 @@ export class PairingService {
     return { pending: this.repo.listRequests(), paired: this.repo.listDevices() };
   }
 
+  /** Read-only, unlike list(), which also clears expired requests. */
+  listPairedDevices(): PairedDevice[] {
+    return this.repo.listDevices();
+  }
+
   findPairedDevice(deviceId: string): PairedDevice | undefined {
     return this.repo.findDevice(deviceId);
   }

@@ -1,0 +1,8 @@
+import { Allow, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class NodeEventParams {
+  @IsString() @MinLength(1) @MaxLength(128) event: string;
+  /** Any JSON value. */
+  @Allow() payload?: unknown;
+  @IsOptional() @IsString() payloadJSON?: string;
+}

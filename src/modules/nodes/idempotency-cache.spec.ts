@@ -1,0 +1,128 @@
+import { Clock } from '../../common/clock';
+import { IdempotencyCache } from './idempotency-cache';
+
+class FakeClock extends Clock {
+  ms = 1_000_000;
+  override now(): number {
+    return this.ms;
+  }
+}
+
+const TTL = 60_000;
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe(IdempotencyCache.name, () => {
+  let clock: FakeClock;
+
+  beforeEach(() => {
+    clock = new FakeClock();
+  });
+
+  describe('get', () => {
+    it('returns the remembered outcome, also while it is still pending', async () => {
+      // Arrange
+      const cache = new IdempotencyCache<string>(clock, TTL, 10);
+      let resolve!: (value: string) => void;
+      const outcome = new Promise<string>((r) => (resolve = r));
+      cache.remember('k', outcome);
+
+      // Act
+      const joined = cache.get('k');
+      resolve('done');
+
+      // Assert
+      expect(joined).toBe(outcome);
+      await expect(joined).resolves.toBe('done');
+    });
+
+    it('keeps a pending entry however long it runs', async () => {
+      // Arrange
+      const cache = new IdempotencyCache<string>(clock, TTL, 10);
+      cache.remember('k', new Promise<string>(() => undefined));
+
+      // Act
+      clock.ms += 10 * TTL;
+
+      // Assert
+      expect(cache.get('k')).toBeDefined();
+    });
+
+    it('forgets an outcome ttl after it was known', async () => {
+      // Arrange
+      const cache = new IdempotencyCache<string>(clock, TTL, 10);
+      cache.remember('k', Promise.resolve('done'));
+      await flush();
+
+      // Act / Assert
+      clock.ms += TTL - 1;
+      expect(cache.get('k')).toBeDefined();
+      clock.ms += 1;
+      expect(cache.get('k')).toBeUndefined();
+      expect(cache.size).toBe(0);
+    });
+
+    it('remembers failures too, without an unhandled rejection', async () => {
+      // Arrange
+      const cache = new IdempotencyCache<string>(clock, TTL, 10);
+      const failure = Promise.reject(new Error('boom'));
+      failure.catch(() => undefined);
+      cache.remember('k', failure);
+      await flush();
+
+      // Act / Assert
+      await expect(cache.get('k')).rejects.toThrow('boom');
+    });
+  });
+
+  describe('remember', () => {
+    it('never holds more than maxEntries, dropping expired entries first', async () => {
+      // Arrange
+      const cache = new IdempotencyCache<string>(clock, TTL, 3);
+      cache.remember('old', Promise.resolve('x'));
+      await flush();
+      clock.ms += TTL;
+      cache.remember('a', new Promise<string>(() => undefined));
+      cache.remember('b', Promise.resolve('y'));
+      await flush();
+
+      // Act
+      cache.remember('c', Promise.resolve('z'));
+
+      // Assert
+      expect(cache.size).toBe(3);
+      expect(cache.get('old')).toBeUndefined();
+      expect(cache.get('a')).toBeDefined();
+    });
+
+    it('drops the oldest settled entry before any pending one when full', async () => {
+      // Arrange
+      const cache = new IdempotencyCache<string>(clock, TTL, 2);
+      cache.remember('pending', new Promise<string>(() => undefined));
+      cache.remember('settled', Promise.resolve('y'));
+      await flush();
+
+      // Act
+      cache.remember('new', Promise.resolve('z'));
+
+      // Assert
+      expect(cache.size).toBe(2);
+      expect(cache.get('pending')).toBeDefined();
+      expect(cache.get('settled')).toBeUndefined();
+    });
+
+    it('drops the oldest pending entry when nothing else can go', () => {
+      // Arrange
+      const cache = new IdempotencyCache<string>(clock, TTL, 2);
+      cache.remember('first', new Promise<string>(() => undefined));
+      cache.remember('second', new Promise<string>(() => undefined));
+
+      // Act
+      cache.remember('third', new Promise<string>(() => undefined));
+
+      // Assert
+      expect(cache.get('first')).toBeUndefined();
+      expect(cache.get('second')).toBeDefined();
+      expect(cache.get('third')).toBeDefined();
+    });
+  });
+});

@@ -1,0 +1,70 @@
+import type { Clock } from '../../common/clock';
+
+interface Entry<T> {
+  outcome: Promise<T>;
+  /** Set once the outcome is known; the entry lives ttlMs from then. */
+  settledAtMs?: number;
+}
+
+/**
+ * Remembers the outcome of a call by key so a retry gets the same answer
+ * instead of running the call again. A call still in flight is joined. The
+ * entry lives `ttlMs` after its outcome is known, and at most `maxEntries`
+ * are kept: when full, expired entries go first, then the oldest settled,
+ * then the oldest of all.
+ */
+export class IdempotencyCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): Promise<T> | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (this.isExpired(entry, this.clock.now())) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.outcome;
+  }
+
+  remember(key: string, outcome: Promise<T>): void {
+    this.entries.delete(key);
+    this.makeRoom();
+    const entry: Entry<T> = { outcome };
+    this.entries.set(key, entry);
+    const settle = () => {
+      entry.settledAtMs = this.clock.now();
+    };
+    // Both branches handled: this bookkeeping must not turn a failed call into an unhandled rejection.
+    outcome.then(settle, settle);
+  }
+
+  private isExpired(entry: Entry<T>, now: number): boolean {
+    return entry.settledAtMs !== undefined && now - entry.settledAtMs >= this.ttlMs;
+  }
+
+  private makeRoom(): void {
+    if (this.entries.size < this.maxEntries) return;
+    const now = this.clock.now();
+    for (const [key, entry] of this.entries) if (this.isExpired(entry, now)) this.entries.delete(key);
+    while (this.entries.size >= this.maxEntries) {
+      let victim: string | undefined;
+      for (const [key, entry] of this.entries) {
+        if (entry.settledAtMs !== undefined) {
+          victim = key;
+          break;
+        }
+      }
+      this.entries.delete(victim ?? this.entries.keys().next().value!);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { CommandRefusal } from './nodes.types';
+
+/** Headless hosts (`nestclaw node run`) lend a shell; they have no camera or screen to offer. */
+const HEADLESS_HOST_COMMANDS = ['system.run', 'system.which', 'system.notify'] as const;
+/** Phones and tablets lend sensors and their screen, never a shell. */
+const MOBILE_COMMANDS = ['camera.snap', 'camera.list', 'location.get', 'screen.record', 'canvas.*', 'system.notify'] as const;
+
+/**
+ * Commands a node may run without any configuration, by the platform it
+ * reports. The platform is the node's own claim, so this is a sensible
+ * default, not a security boundary: `gateway.nodes.denyCommands` is.
+ */
+export const PLATFORM_DEFAULT_COMMANDS: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  linux: HEADLESS_HOST_COMMANDS,
+  darwin: HEADLESS_HOST_COMMANDS,
+  macos: HEADLESS_HOST_COMMANDS,
+  win32: HEADLESS_HOST_COMMANDS,
+  windows: HEADLESS_HOST_COMMANDS,
+  freebsd: HEADLESS_HOST_COMMANDS,
+  openbsd: HEADLESS_HOST_COMMANDS,
+  netbsd: HEADLESS_HOST_COMMANDS,
+  ios: MOBILE_COMMANDS,
+  ipados: MOBILE_COMMANDS,
+  android: MOBILE_COMMANDS,
+});
+
+/** The defaults for a reported platform ("iOS 17.4" and "ios" alike); an unknown platform gets none. */
+export function platformDefaultCommands(platform: string | undefined): readonly string[] {
+  const family = (platform ?? '').trim().toLowerCase().split(/[\s/_-]/)[0];
+  return Object.hasOwn(PLATFORM_DEFAULT_COMMANDS, family) ? PLATFORM_DEFAULT_COMMANDS[family] : [];
+}
+
+/** `*` matches everything, `prefix.*` every command under `prefix.`, anything else only itself. */
+export function commandMatches(pattern: string, command: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) {
+    const prefix = pattern.slice(0, -1);
+    return command.length > prefix.length && command.startsWith(prefix);
+  }
+  return pattern === command;
+}
+
+export interface CommandCheck {
+  platform: string | undefined;
+  /** What the node declared in `connect.commands`. */
+  declared: readonly string[];
+  allow: readonly string[];
+  deny: readonly string[];
+}
+
+/**
+ * Why a command may not run on a node, or undefined when it may. The
+ * gateway's own policy is reported before what the node declared, so the
+ * reason names the setting to change.
+ */
+export function commandRefusal(command: string, check: CommandCheck): CommandRefusal | undefined {
+  const matches = (patterns: readonly string[]) => patterns.some((pattern) => commandMatches(pattern, command));
+  if (matches(check.deny)) return 'denied';
+  if (!matches(platformDefaultCommands(check.platform)) && !matches(check.allow)) return 'not-allowlisted';
+  if (!check.declared.includes(command)) return 'not-declared';
+  return undefined;
+}
+
+/** The allowlist with `gateway.nodes.allowCommands` / `.denyCommands` from the config. */
+@Injectable()
+export class NodeCommandPolicy {
+  private readonly allow: readonly string[];
+  private readonly deny: readonly string[];
+
+  constructor(runtime: GatewayRuntime) {
+    ({ allowCommands: this.allow, denyCommands: this.deny } = runtime.config.gateway.nodes);
+  }
+
+  refusal(command: string, node: { platform: string | undefined; declared: readonly string[] }): CommandRefusal | undefined {
+    return commandRefusal(command, { ...node, allow: this.allow, deny: this.deny });
+  }
+
+  /** The declared commands that may run, in the node's order, without duplicates. */
+  allowedCommands(platform: string | undefined, declared: readonly string[]): string[] {
+    return [...new Set(declared)].filter((command) => this.refusal(command, { platform, declared }) === undefined);
+  }
+}

@@ -1,0 +1,47 @@
+import { Clock } from '../../common/clock';
+import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
+import type { RpcContext } from '../gateway/rpc/rpc-context';
+import { DescribeNodeParams } from './dto/describe-node.params';
+import { InvokeNodeParams } from './dto/invoke-node.params';
+import { NodeInvokeResultParams } from './dto/invoke-result.params';
+import { NodeEventParams } from './dto/node-event.params';
+import { RenameNodeParams } from './dto/rename-node.params';
+import { NodesService } from './nodes.service';
+
+@RpcHandlers()
+export class NodesRpc {
+  constructor(
+    private readonly nodes: NodesService,
+    private readonly clock: Clock,
+  ) {}
+
+  @RpcMethod('node.list', { scope: 'operator.read' })
+  list() {
+    return { ts: this.clock.now(), nodes: this.nodes.list() };
+  }
+
+  @RpcMethod('node.describe', { scope: 'operator.read', params: DescribeNodeParams })
+  describe(p: DescribeNodeParams) {
+    return this.nodes.describe(p.nodeId);
+  }
+
+  @RpcMethod('node.invoke', { scope: 'operator.write', params: InvokeNodeParams })
+  invoke(p: InvokeNodeParams) {
+    return this.nodes.invoke(p);
+  }
+
+  @RpcMethod('node.invoke.result', { role: 'node', scope: null, params: NodeInvokeResultParams })
+  invokeResult(p: NodeInvokeResultParams, ctx: RpcContext) {
+    return this.nodes.acceptResult(p, ctx.connection);
+  }
+
+  @RpcMethod('node.event', { role: 'node', scope: null, params: NodeEventParams })
+  event(p: NodeEventParams, ctx: RpcContext) {
+    return this.nodes.reportEvent(ctx.connection, p);
+  }
+
+  @RpcMethod('node.rename', { scope: 'operator.pairing', params: RenameNodeParams })
+  rename(p: RenameNodeParams) {
+    return this.nodes.rename(p.nodeId, p.displayName);
+  }
+}

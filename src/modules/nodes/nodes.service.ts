@@ -1,0 +1,316 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { Clock } from '../../common/clock';
+import { GatewayEvent } from '../../common/protocol';
+import { Broadcaster } from '../gateway/broadcaster';
+import type { Connection } from '../gateway/connection/connection';
+import { RpcError } from '../gateway/rpc/rpc-error';
+import { PairingService } from '../pairing/pairing.service';
+import type { PairedDevice } from '../pairing/pairing.types';
+import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
+import { MAX_DISPLAY_NAME_LENGTH } from './dto/rename-node.params';
+import { IdempotencyCache } from './idempotency-cache';
+import { InvokeIds } from './invoke-ids';
+import { NodeCommandPolicy } from './node-command-policy';
+import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
+import { NodesErrors } from './nodes.errors';
+import type {
+  InvokeNodeRequest,
+  InvokeNodeResult,
+  InvokeRequestEvent,
+  InvokeResultReport,
+  NodeError,
+  NodeSummary,
+} from './nodes.types';
+
+export const IDEMPOTENCY_TTL_MS = 5 * 60_000;
+export const IDEMPOTENCY_MAX_ENTRIES = 10_000;
+/** In-memory names of unpaired nodes; a cap, since nothing else ever removes them. */
+export const MAX_LOCAL_NAMES = 1_000;
+
+interface PendingInvoke {
+  nodeId: string;
+  command: string;
+  connection: Connection;
+  timer: NodeJS.Timeout;
+  resolve(result: InvokeNodeResult): void;
+  reject(error: RpcError): void;
+}
+
+/** A node found by id or name: live, paired, or both. */
+interface NodeTarget {
+  nodeId: string;
+  live?: LiveNode;
+  device?: PairedDevice;
+}
+
+/**
+ * The nodes API for the RPC methods and the agent runtime: who is there,
+ * and running a command on one of them (PROTOCOL.md and docs/protocol.md,
+ * "Nodes").
+ */
+@Injectable()
+export class NodesService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Nodes');
+  private readonly pending = new Map<string, PendingInvoke>();
+  private readonly idempotency: IdempotencyCache<InvokeNodeResult>;
+  /** Names given to unpaired nodes: there is no device record to keep them in, so they last until restart. */
+  private readonly localNames = new Map<string, string>();
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly policy: NodeCommandPolicy,
+    private readonly pairing: PairingService,
+    private readonly broadcaster: Broadcaster,
+    private readonly clock: Clock,
+    private readonly ids: InvokeIds,
+  ) {
+    this.idempotency = new IdempotencyCache(clock, IDEMPOTENCY_TTL_MS, IDEMPOTENCY_MAX_ENTRIES);
+  }
+
+  onModuleInit(): void {
+    this.subscription = this.registry.departures$.subscribe((departure) => this.failCallsOn(departure));
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    for (const [id, call] of [...this.pending]) this.finish(id, NodesErrors.shuttingDown(call.nodeId, call.command));
+  }
+
+  /** Connected nodes first, then paired nodes that are offline; by name within each. */
+  list(): NodeSummary[] {
+    const paired = this.pairedNodes();
+    const summaries: NodeSummary[] = [];
+    for (const live of this.registry.all()) {
+      summaries.push(this.summarize({ nodeId: live.nodeId, live, device: paired.get(live.session.deviceId ?? '') }));
+    }
+    for (const device of paired.values()) {
+      if (!this.registry.get(device.deviceId)) summaries.push(this.summarize({ nodeId: device.deviceId, device }));
+    }
+    const label = (node: NodeSummary) => (node.displayName ?? node.nodeId).toLowerCase();
+    return summaries.sort(
+      (a, b) => Number(b.connected) - Number(a.connected) || label(a).localeCompare(label(b)) || a.nodeId.localeCompare(b.nodeId),
+    );
+  }
+
+  describe(nodeIdOrName: string): NodeSummary {
+    const target = this.resolve(nodeIdOrName);
+    if (!target) throw NodesErrors.unknownNode(nodeIdOrName);
+    return this.summarize(target);
+  }
+
+  /**
+   * Runs a command on a node and resolves with its result. The outcome of
+   * the first call with an idempotency key is returned for every retry with
+   * that key (same node and command) until 5 minutes after it is known.
+   */
+  async invoke(request: InvokeNodeRequest): Promise<InvokeNodeResult> {
+    const target = this.resolve(request.nodeId);
+    const nodeId = target?.nodeId ?? request.nodeId;
+    const key = JSON.stringify([nodeId, request.command, request.idempotencyKey]);
+    const earlier = this.idempotency.get(key);
+    if (earlier) return earlier;
+
+    const live = target?.live;
+    if (!live || !live.connection.isOpen) throw NodesErrors.notConnected(nodeId);
+    const { platform } = live.session.client;
+    const refusal = this.policy.refusal(request.command, { platform, declared: live.session.commands });
+    if (refusal) throw NodesErrors.commandNotAllowed(nodeId, request.command, refusal, live.commands);
+
+    // Only a call that reached the node is remembered: a refusal above ran nothing, so a retry may succeed.
+    const outcome = this.send(live, request);
+    this.idempotency.remember(key, outcome);
+    return outcome;
+  }
+
+  /** A node's `node.invoke.result`. A result nobody waits for (late, unknown, another node's) is acknowledged and dropped. */
+  acceptResult(report: InvokeResultReport, caller: Connection): { ok: true; ignored?: true } {
+    const own = nodeIdOf(caller.session!);
+    if (report.nodeId !== own) throw NodesErrors.resultForOtherNode(report.nodeId, own);
+    const call = this.pending.get(report.id);
+    if (!call || call.nodeId !== own || call.connection !== caller) {
+      this.logger.debug(`ignored a result from node ${own} for call ${report.id}: no such call is waiting`);
+      return { ok: true, ignored: true };
+    }
+    if (report.ok) {
+      const { payload, payloadJSON } = resultPayload(report);
+      this.finish(report.id, { ok: true, nodeId: own, command: call.command, payload, payloadJSON });
+    } else {
+      this.finish(report.id, NodesErrors.nodeFailed(own, call.command, nodeErrorOf(report.error)));
+    }
+    return { ok: true };
+  }
+
+  /** A node's `node.event`, passed on to operators who can read. */
+  reportEvent(caller: Connection, event: { event: string; payload?: unknown; payloadJSON?: string }): { ok: true } {
+    const nodeId = nodeIdOf(caller.session!);
+    const payload =
+      event.payload !== undefined ? event.payload : event.payloadJSON !== undefined ? parseJson(event.payloadJSON, 'payloadJSON') : null;
+    this.logger.debug(`node ${nodeId} reported event ${event.event}`);
+    // Droppable: a chatty node must not get operators disconnected as slow consumers.
+    this.broadcaster.broadcast(
+      GatewayEvent.NodeEvent,
+      { nodeId, event: event.event, payload, ts: this.clock.now() },
+      { scope: 'operator.read', droppable: true },
+    );
+    return { ok: true };
+  }
+
+  /** Paired nodes keep the name in their device record; an unpaired live node keeps it until the gateway restarts. */
+  rename(nodeIdOrName: string, rawName: string): { nodeId: string; displayName: string; persisted: boolean } {
+    const displayName = validDisplayName(rawName);
+    const target = this.resolve(nodeIdOrName);
+    if (!target) throw NodesErrors.unknownNode(nodeIdOrName);
+    if (target.device) {
+      this.pairing.renameDevice(target.device.deviceId, displayName);
+      this.localNames.delete(target.nodeId);
+      return { nodeId: target.nodeId, displayName, persisted: true };
+    }
+    this.localNames.delete(target.nodeId);
+    if (this.localNames.size >= MAX_LOCAL_NAMES) this.localNames.delete(this.localNames.keys().next().value!);
+    this.localNames.set(target.nodeId, displayName);
+    return { nodeId: target.nodeId, displayName, persisted: false };
+  }
+
+  private send(live: LiveNode, request: InvokeNodeRequest): Promise<InvokeNodeResult> {
+    const { nodeId, connection } = live;
+    const { command, idempotencyKey } = request;
+    const timeoutMs = Math.min(Math.max(1, Math.floor(request.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS)), MAX_INVOKE_TIMEOUT_MS);
+    const event: InvokeRequestEvent = { id: this.ids.next(), nodeId, command, timeoutMs, idempotencyKey };
+    if (request.params !== undefined) event.paramsJSON = serializeParams(request.params);
+    return new Promise<InvokeNodeResult>((resolve, reject) => {
+      const timer = setTimeout(() => this.finish(event.id, NodesErrors.timedOut(nodeId, command, timeoutMs)), timeoutMs);
+      timer.unref?.();
+      this.pending.set(event.id, { nodeId, command, connection, timer, resolve, reject });
+      connection.sendEvent(GatewayEvent.NodeInvokeRequest, event);
+    });
+  }
+
+  private finish(id: string, outcome: InvokeNodeResult | RpcError): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    this.pending.delete(id);
+    clearTimeout(call.timer);
+    if (outcome instanceof RpcError) call.reject(outcome);
+    else call.resolve(outcome);
+  }
+
+  /** The node cannot answer on a connection that is gone, so its calls fail now rather than at their timeout. */
+  private failCallsOn(departure: NodeDeparture): void {
+    for (const [id, call] of [...this.pending]) {
+      if (call.connection === departure.connection) this.finish(id, NodesErrors.disconnected(call.nodeId, call.command, departure.reason));
+    }
+  }
+
+  private resolve(ref: string): NodeTarget | undefined {
+    const live = this.registry.get(ref);
+    if (live) return { nodeId: ref, live, device: this.pairedNode(live.session.deviceId) };
+    const device = this.pairedNode(ref);
+    if (device) return { nodeId: ref, device };
+    return this.resolveByName(ref);
+  }
+
+  /** Exact display name, ignoring case, among connected and paired nodes; more than one is an error, not a guess. */
+  private resolveByName(name: string): NodeTarget | undefined {
+    const wanted = name.toLowerCase();
+    const paired = this.pairedNodes();
+    const matches = new Map<string, NodeTarget>();
+    for (const live of this.registry.all()) matches.set(live.nodeId, { nodeId: live.nodeId, live, device: paired.get(live.session.deviceId ?? '') });
+    for (const device of paired.values()) if (!matches.has(device.deviceId)) matches.set(device.deviceId, { nodeId: device.deviceId, device });
+    const found = [...matches.values()].filter((target) => this.displayNameOf(target)?.toLowerCase() === wanted);
+    if (found.length > 1) throw NodesErrors.ambiguousName(name, found.map((target) => target.nodeId).sort());
+    return found[0];
+  }
+
+  private pairedNode(deviceId: string | undefined): PairedDevice | undefined {
+    if (!deviceId) return undefined;
+    const device = this.pairing.findPairedDevice(deviceId);
+    return device?.roles.includes('node') ? device : undefined;
+  }
+
+  private pairedNodes(): Map<string, PairedDevice> {
+    const devices = this.pairing.listPairedDevices().filter((device) => device.roles.includes('node'));
+    return new Map(devices.map((device) => [device.deviceId, device]));
+  }
+
+  /** An operator's rename wins over the name the node reports for itself. */
+  private displayNameOf(target: NodeTarget): string | undefined {
+    return this.localNames.get(target.nodeId) ?? target.device?.displayName ?? target.live?.session.client.displayName;
+  }
+
+  private summarize(target: NodeTarget): NodeSummary {
+    const { live, device } = target;
+    const displayName = this.displayNameOf(target);
+    if (!live) {
+      return {
+        nodeId: target.nodeId,
+        ...(displayName !== undefined ? { displayName } : {}),
+        ...(device?.platform !== undefined ? { platform: device.platform } : {}),
+        ...(device?.remoteIp !== undefined ? { remoteIp: device.remoteIp } : {}),
+        caps: [],
+        commands: [],
+        permissions: {},
+        paired: device !== undefined,
+        connected: false,
+      };
+    }
+    const { client, caps, permissions, connectedAtMs } = live.session;
+    return {
+      nodeId: target.nodeId,
+      ...(displayName !== undefined ? { displayName } : {}),
+      platform: client.platform,
+      version: client.version,
+      ...(client.deviceFamily !== undefined ? { deviceFamily: client.deviceFamily } : {}),
+      remoteIp: live.connection.origin.clientAddress,
+      caps: [...caps],
+      commands: [...live.commands],
+      permissions: { ...permissions },
+      connectedAtMs,
+      paired: device !== undefined,
+      connected: true,
+    };
+  }
+}
+
+function resultPayload(report: InvokeResultReport): { payload: unknown; payloadJSON: string | null } {
+  if (report.payloadJSON !== undefined) {
+    const parsed = parseJson(report.payloadJSON, 'payloadJSON');
+    return { payload: report.payload !== undefined ? report.payload : parsed, payloadJSON: report.payloadJSON };
+  }
+  if (report.payload !== undefined) return { payload: report.payload, payloadJSON: JSON.stringify(report.payload) };
+  return { payload: null, payloadJSON: null };
+}
+
+function nodeErrorOf(error: InvokeResultReport['error']): NodeError {
+  return {
+    code: error?.code || 'NODE_ERROR',
+    message: error?.message || 'the node reported a failure without a message',
+  };
+}
+
+function parseJson(text: string, field: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw NodesErrors.invalidJson(field);
+  }
+}
+
+function serializeParams(params: unknown): string {
+  try {
+    const text = JSON.stringify(params);
+    if (text !== undefined) return text;
+  } catch {
+    // Falls through: a cycle or a BigInt is as unsendable as a bare function.
+  }
+  throw NodesErrors.unserializableParams();
+}
+
+function validDisplayName(raw: string): string {
+  const name = raw.trim();
+  if (name === '') throw NodesErrors.invalidDisplayName('must not be empty');
+  if (name.length > MAX_DISPLAY_NAME_LENGTH) throw NodesErrors.invalidDisplayName(`must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
+  if (/\p{Cc}/u.test(name)) throw NodesErrors.invalidDisplayName('must not contain control characters');
+  return name;
+}
