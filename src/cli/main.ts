@@ -1,11 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
+import { registerDevices } from './commands/devices.command';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
 import { registerGatewayProbe } from './commands/gateway-probe.command';
 import { registerGatewayRun } from './commands/gateway-run.command';
 import { registerTunnel } from './commands/tunnel.command';
+import { registerNodes } from './commands/nodes.command';
 import { registerStatus } from './commands/status.command';
+import { registerNodeRun } from './commands/node-run.command';
 
 /**
  * The nestclaw command. Only commander, node built-ins and the small
@@ -26,6 +29,9 @@ export function buildProgram(): Command {
   registerGatewayCalls(program, gateway);
   registerGatewayProbe(gateway);
   registerStatus(program);
+  registerDevices(program);
+  registerNodes(program);
+  registerNodeRun(program);
 
   return program;
 }

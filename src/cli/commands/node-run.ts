@@ -1,0 +1,74 @@
+import type { ExecPolicy } from '../../node-host/exec-policy';
+import { createNodeHost } from '../../node-host/create-node-host';
+import type { NodeHost } from '../../node-host/node-host';
+import { formatNodeHostEvent } from '../../node-host/node-host-report';
+import { ExitCode, UsageError } from '../exit-codes';
+import { loadCliConfig, reportFailure } from '../run-gateway-command';
+import { GatewayTarget, resolveTarget } from '../target';
+
+export interface NodeRunOptions {
+  url?: string;
+  token?: string;
+  password?: string;
+  tlsFingerprint?: string;
+  displayName?: string;
+  exec: ExecPolicy;
+  json?: boolean;
+}
+
+/** `nestclaw node run`: the node host in the foreground until SIGINT/SIGTERM; exits 0 when stopped that way. */
+export async function runNodeHostCommand(options: NodeRunOptions): Promise<void> {
+  let target: GatewayTarget | undefined;
+  let host: NodeHost;
+  try {
+    const config = loadCliConfig();
+    target = resolveTarget(config, options);
+    if (options.displayName !== undefined && options.displayName.trim() === '') throw new UsageError('--display-name must not be empty');
+    host = createNodeHost({
+      url: target.url,
+      token: target.token,
+      password: target.password,
+      credentialSource: target.credentialSource,
+      tlsFingerprint: target.tlsFingerprint,
+      stateDir: target.stateDir,
+      displayName: options.displayName,
+      execPolicy: options.exec,
+    });
+  } catch (error) {
+    // A corrupt device identity is a local state problem: nothing was tried.
+    reportFailure(error instanceof UsageError || target === undefined ? error : new UsageError(errorText(error)), target, options.json);
+    return;
+  }
+
+  host.onEvent((event) => {
+    const line = formatNodeHostEvent(event, Boolean(options.json), new Date());
+    (line.stream === 'stdout' ? process.stdout : process.stderr).write(`${line.text}\n`);
+  });
+  const removeSignalHandlers = stopOnSignals(host);
+  host.start();
+  await host.stopped();
+  removeSignalHandlers();
+  process.exitCode = ExitCode.Ok;
+  // Everything is closed by now; should a stray handle remain, a supervisor's stop must still end the process.
+  setTimeout(() => process.exit(ExitCode.Ok), 5_000).unref();
+}
+
+/** The first SIGINT/SIGTERM stops the node cleanly; a second one exits at once. */
+function stopOnSignals(host: NodeHost): () => void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`received ${signal} again, exiting without waiting\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    void host.stop(signal);
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  signals.forEach((signal) => process.on(signal, onSignal));
+  return () => signals.forEach((signal) => process.off(signal, onSignal));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import { InvokeErrors } from '../invoke-errors';
+import type { InvokeContext, NodeCommand } from '../invoke-types';
+import { onlyKeys, optionalEnv, optionalPositiveInt, optionalString, paramsObject, stringArray } from '../params';
+import type { ExecApprovalsState } from '../exec-approvals';
+import { decideExec, ExecPolicy } from '../exec-policy';
+import { findOnPath, resolveCommandPath } from '../exec/path-lookup';
+import type { ProcessOutcome, ProcessRunner } from '../exec/process-runner';
+import { codeLoadingKeys, mergeEnv } from '../exec/safe-env';
+
+export const SYSTEM_RUN = 'system.run';
+/** Per stream. */
+export const MAX_OUTPUT_BYTES = 200 * 1024;
+export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
+const MAX_ARGS = 4_096;
+/** Kept free before the gateway's deadline: the kill grace plus sending the result. */
+const DEADLINE_MARGIN_MS = 1_500;
+
+export interface SystemRunParams {
+  command: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface SystemRunResult {
+  exitCode: number | null;
+  /** Set when a signal ended the command (a timeout ends it with SIGTERM, then SIGKILL). */
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  truncated: { stdout: boolean; stderr: boolean };
+}
+
+export interface SystemRunDeps {
+  policy: ExecPolicy;
+  /** Read on every call, so edits to the file apply at once. */
+  loadApprovals(): ExecApprovalsState;
+  runProcess: ProcessRunner;
+  /** The node host's own safe environment; also the PATH approvals are resolved with. */
+  baseEnv: Record<string, string>;
+  /** Where commands run without a cwd param. */
+  defaultCwd: string;
+  isDirectory(dir: string): boolean;
+  isExecutableFile?(file: string): boolean;
+  defaultTimeoutMs?: number;
+  maxOutputBytes?: number;
+}
+
+export function parseSystemRunParams(value: unknown): SystemRunParams {
+  const params = paramsObject(value);
+  onlyKeys(params, ['command', 'cwd', 'env', 'timeoutMs']);
+  const command = stringArray(params, 'command', { nonEmpty: true, max: MAX_ARGS, what: 'argv, e.g. ["uname","-a"]' });
+  if (command[0] === '') throw InvokeErrors.invalidParams('command[0] must name the program to run');
+  return {
+    command,
+    cwd: optionalString(params, 'cwd', { maxLength: 4_096 }),
+    env: optionalEnv(params, 'env'),
+    timeoutMs: optionalPositiveInt(params, 'timeoutMs'),
+  };
+}
+
+/**
+ * `system.run`: argv is executed directly, never through a shell (a shell
+ * runs only when argv names one, e.g. ["sh","-c","..."]). A program that
+ * cannot be found answers like a shell would: ok, exit code 127 (126 when
+ * it exists but cannot be executed), with the reason on stderr.
+ */
+export function systemRunCommand(deps: SystemRunDeps): NodeCommand {
+  return {
+    name: SYSTEM_RUN,
+    async run(value: unknown, context: InvokeContext): Promise<SystemRunResult> {
+      const params = parseSystemRunParams(value);
+      const argv0 = params.command[0];
+      // Decided before touching the file system, so a denying node reveals nothing about it.
+      if (deps.policy === 'deny') assertAllowed(deps, argv0, undefined, params, context);
+
+      const cwd = params.cwd ?? deps.defaultCwd;
+      if (!deps.isDirectory(cwd)) throw InvokeErrors.invalidParams(`cwd ${JSON.stringify(cwd)} is not a directory on this node`);
+      const env = mergeEnv(deps.baseEnv, params.env);
+      const resolvedPath = resolveCommandPath(argv0, env.PATH, cwd, probeOf(deps));
+      assertAllowed(deps, argv0, resolvedPath, params, context);
+
+      if (resolvedPath === undefined) {
+        context.note(`${argv0}: not found on PATH (exit 127)`);
+        return notStarted(127, `${argv0}: command not found on this node's PATH\n`);
+      }
+      const timeoutMs = runTimeout(params.timeoutMs ?? deps.defaultTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, context.deadlineMs);
+      const outcome = await deps.runProcess({
+        file: resolvedPath,
+        argv: params.command,
+        cwd,
+        env,
+        timeoutMs,
+        maxOutputBytes: deps.maxOutputBytes ?? MAX_OUTPUT_BYTES,
+        signal: context.signal,
+      });
+      const result = toResult(argv0, outcome);
+      context.note(`${resolvedPath} ${describeEnd(result)}`);
+      return result;
+    },
+  };
+}
+
+/** Throws EXEC_DENIED unless the policy allows the program. */
+function assertAllowed(deps: SystemRunDeps, argv0: string, resolvedPath: string | undefined, params: SystemRunParams, context: InvokeContext): void {
+  const decision = decideExec(
+    deps.policy,
+    { argv0, resolvedPath, codeLoadingEnv: codeLoadingKeys(params.env) },
+    deps.loadApprovals,
+    (name) => findOnPath(name, deps.baseEnv.PATH, probeOf(deps)),
+  );
+  if (decision.allowed) return;
+  context.note(`${argv0}: refused by the ${deps.policy} policy`);
+  throw InvokeErrors.execDenied(decision.message);
+}
+
+function probeOf(deps: SystemRunDeps) {
+  return deps.isExecutableFile ? { isExecutableFile: deps.isExecutableFile } : undefined;
+}
+
+function toResult(argv0: string, outcome: ProcessOutcome): SystemRunResult {
+  if (outcome.spawnError === 'ENOENT') return notStarted(127, `${argv0}: no such file on this node\n`);
+  if (outcome.spawnError === 'EACCES') return notStarted(126, `${argv0}: permission denied (not executable)\n`);
+  if (outcome.spawnError) return notStarted(126, `${argv0}: could not be started (${outcome.spawnError})\n`);
+  return {
+    exitCode: outcome.exitCode,
+    ...(outcome.signal ? { signal: outcome.signal } : {}),
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+    timedOut: outcome.timedOut,
+    truncated: outcome.truncated,
+  };
+}
+
+/**
+ * The command must end early enough for its result (and the kill grace) to
+ * reach the gateway before the gateway gives up on the call: a timed-out
+ * result with partial output is more useful than the gateway's TIMEOUT.
+ */
+export function runTimeout(requestedMs: number, deadlineMs: number | undefined): number {
+  if (deadlineMs === undefined) return requestedMs;
+  const bound = deadlineMs > 2 * DEADLINE_MARGIN_MS ? deadlineMs - DEADLINE_MARGIN_MS : Math.ceil(deadlineMs / 2);
+  return Math.min(requestedMs, bound);
+}
+
+function notStarted(exitCode: number, stderr: string): SystemRunResult {
+  return { exitCode, stdout: '', stderr, timedOut: false, truncated: { stdout: false, stderr: false } };
+}
+
+function describeEnd(result: SystemRunResult): string {
+  if (result.timedOut) return `timed out (${result.signal ?? 'killed'})`;
+  if (result.signal) return `ended by ${result.signal}`;
+  return `exited ${result.exitCode}`;
+}
+
+export function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

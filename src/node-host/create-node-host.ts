@@ -1,0 +1,76 @@
+import * as os from 'node:os';
+import { GatewayClient } from '../common/client';
+import { DeviceTokenStore, loadOrCreateDeviceIdentity } from '../common/identity';
+import { NESTCLAW_VERSION } from '../common/version';
+import { isDirectory, systemRunCommand } from './commands/system-run';
+import { systemNotifyCommand } from './commands/system-notify';
+import { systemWhichCommand } from './commands/system-which';
+import { execApprovalsPath, loadExecApprovals } from './exec-approvals';
+import type { ExecPolicy } from './exec-policy';
+import { runProcess } from './exec/process-runner';
+import { baseEnv } from './exec/safe-env';
+import { InvokeDispatcher } from './invoke-dispatcher';
+import { NodeHost } from './node-host';
+
+export const NODE_CLIENT_ID = 'nestclaw-node-host';
+export const NODE_ROLE = 'node';
+export const NODE_CAPS = ['system'];
+
+export interface NodeHostConfig {
+  url: string;
+  token?: string;
+  password?: string;
+  credentialSource?: string;
+  tlsFingerprint?: string;
+  /** Holds the device identity, device tokens and exec-approvals.json. */
+  stateDir: string;
+  displayName?: string;
+  execPolicy: ExecPolicy;
+}
+
+/** Builds a node host with the real client, identity, files and processes. */
+export function createNodeHost(config: NodeHostConfig): NodeHost {
+  const identity = loadOrCreateDeviceIdentity(config.stateDir);
+  const deviceTokens = new DeviceTokenStore(config.stateDir);
+  const env = baseEnv();
+  const displayName = config.displayName ?? os.hostname();
+
+  let host: NodeHost | undefined;
+  const dispatcher = new InvokeDispatcher([
+    systemRunCommand({
+      policy: config.execPolicy,
+      loadApprovals: () => loadExecApprovals(execApprovalsPath(config.stateDir)),
+      runProcess,
+      baseEnv: env,
+      defaultCwd: env.HOME ?? os.homedir(),
+      isDirectory,
+    }),
+    systemWhichCommand({ pathEnv: env.PATH }),
+    systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
+  ]);
+
+  const client = new GatewayClient({
+    url: config.url,
+    // The client offers a device token this gateway issued before this secret,
+    // and falls back to the secret when the gateway no longer knows the token.
+    token: config.token,
+    password: config.password,
+    tlsFingerprint: config.tlsFingerprint,
+    client: { id: NODE_CLIENT_ID, mode: 'node', platform: process.platform, version: NESTCLAW_VERSION, displayName },
+    role: NODE_ROLE,
+    caps: NODE_CAPS,
+    commands: dispatcher.names,
+    permissions: { exec: config.execPolicy !== 'deny' },
+    identity,
+    deviceTokens,
+  });
+
+  host = new NodeHost(client, dispatcher, {
+    url: config.url,
+    credentialSource: config.credentialSource,
+    nodeId: identity.deviceId,
+    displayName,
+    execPolicy: config.execPolicy,
+  });
+  return host;
+}

@@ -1,0 +1,83 @@
+import { ApprovalsFileSystem, execApprovalsPath, loadExecApprovals, parseExecApprovals } from './exec-approvals';
+
+const FILE = '/state/exec-approvals.json';
+
+function fileSystem(result: { text: string; mode?: number } | NodeJS.ErrnoException): ApprovalsFileSystem {
+  return {
+    read: () => {
+      if (result instanceof Error) throw result;
+      return { text: result.text, mode: result.mode ?? 0o100600 };
+    },
+  };
+}
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(code), { code });
+}
+
+describe(parseExecApprovals.name, () => {
+  it('reads absolute paths and bare names, with optional notes', () => {
+    // Act
+    const parsed = parseExecApprovals('{"version":1,"allow":[{"command":"/usr/bin/uptime"},{"command":"echo","note":"demo"}]}');
+    // Assert
+    expect(parsed).toEqual({ ok: true, allow: [{ command: '/usr/bin/uptime' }, { command: 'echo', note: 'demo' }] });
+  });
+
+  it('accepts an empty allow list', () => {
+    expect(parseExecApprovals('{"version":1,"allow":[]}')).toEqual({ ok: true, allow: [] });
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['broken JSON', '{"version":1,', /not valid JSON/],
+    ['an array', '[]', /must hold a JSON object/],
+    ['a missing version', '{"allow":[]}', /"version" must be 1 \(got undefined\)/],
+    ['another version', '{"version":2,"allow":[]}', /"version" must be 1 \(got 2\)/],
+    ['no allow list', '{"version":1}', /"allow" must be an array/],
+    ['an unknown top-level key', '{"version":1,"allow":[],"deny":[]}', /unknown key "deny"/],
+    ['an entry that is a string', '{"version":1,"allow":["echo"]}', /allow\[0\]: must be an object/],
+    ['an entry without a command', '{"version":1,"allow":[{"cmd":"echo"}]}', /allow\[0\]: unknown key "cmd"/],
+    ['an empty command', '{"version":1,"allow":[{"command":""}]}', /allow\[0\]: "command" must be a non-empty string/],
+    ['a relative path', '{"version":1,"allow":[{"command":"echo"},{"command":"bin/tool"}]}', /allow\[1\]: "command" must be an absolute path or a bare name/],
+    ['an args key, which would restrict nothing', '{"version":1,"allow":[{"command":"git","args":["status"]}]}', /unknown key "args".*arguments cannot be restricted/],
+    ['a non-string note', '{"version":1,"allow":[{"command":"echo","note":1}]}', /"note" must be a string/],
+  ])('refuses %s, naming the problem', (_name, text, problem) => {
+    // Act
+    const parsed = parseExecApprovals(text);
+    // Assert
+    expect(parsed.ok).toBe(false);
+    expect((parsed as { problem: string }).problem).toMatch(problem);
+  });
+});
+
+describe(loadExecApprovals.name, () => {
+  it('lives in the state dir', () => {
+    expect(execApprovalsPath('/state')).toBe(FILE);
+  });
+
+  it('reports a missing file as missing', () => {
+    expect(loadExecApprovals(FILE, fileSystem(errno('ENOENT')))).toEqual({ status: 'missing', file: FILE });
+  });
+
+  it('reports an unreadable file as invalid', () => {
+    expect(loadExecApprovals(FILE, fileSystem(errno('EACCES')))).toEqual({ status: 'invalid', file: FILE, problem: 'it cannot be read (EACCES)' });
+  });
+
+  it('refuses a file other users can write, saying how to fix it', () => {
+    // Act
+    const state = loadExecApprovals(FILE, fileSystem({ text: '{"version":1,"allow":[]}', mode: 0o100666 }));
+    // Assert
+    expect(state).toEqual({ status: 'invalid', file: FILE, problem: `it is writable by other users; run chmod 600 ${FILE}` });
+  });
+
+  it('returns the entries of a valid file', () => {
+    expect(loadExecApprovals(FILE, fileSystem({ text: '{"version":1,"allow":[{"command":"echo"}]}', mode: 0o100644 }))).toEqual({
+      status: 'ok',
+      file: FILE,
+      allow: [{ command: 'echo' }],
+    });
+  });
+
+  it('passes the parse problem on', () => {
+    expect(loadExecApprovals(FILE, fileSystem({ text: 'nope' }))).toMatchObject({ status: 'invalid', problem: expect.stringContaining('not valid JSON') });
+  });
+});

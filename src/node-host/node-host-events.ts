@@ -1,0 +1,29 @@
+import type { ExecPolicy } from './exec-policy';
+
+/** Everything the node host reports; the CLI prints each as a line (plain or JSON). */
+export type NodeHostEvent =
+  | { event: 'starting'; url: string; nodeId: string; displayName: string; execPolicy: ExecPolicy; commands: string[] }
+  | { event: 'connected'; url: string; connId: string; deviceTokenIssued: boolean }
+  | { event: 'disconnected'; code: number; reason: string }
+  | { event: 'reconnecting'; attempt: number; delayMs: number }
+  | { event: 'waiting-approval'; requestId?: string; message: string }
+  | { event: 'error'; reason: string; fix?: string; repeated: boolean }
+  | { event: 'gateway-shutdown'; reason?: string; restartExpectedMs?: number }
+  | {
+      event: 'invoke';
+      id: string;
+      command: string;
+      ok: boolean;
+      code?: string;
+      durationMs: number;
+      notes: string[];
+      delivered: boolean;
+      deliveryError?: string;
+    }
+  | { event: 'invoke-ignored'; reason: string }
+  | { event: 'internal-error'; message: string }
+  | { event: 'notify'; title: string; body: string }
+  | { event: 'stopping'; signal?: string }
+  | { event: 'stopped' };
+
+export type NodeHostListener = (event: NodeHostEvent) => void;
