@@ -1,15 +1,8 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  MessageBody,
-  OnGatewayConnection,
-  OnGatewayDisconnect,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { headerValue, isLocalRequest, resolveClientAddress, UpgradeRequestInfo } from '../../common/net';
 import { CloseCode, ErrorCode, GatewayEvent, parseInboundFrame, RequestFrame } from '../../common/protocol';
 import { Connection } from './connection/connection';
@@ -18,7 +11,6 @@ import { HandshakeService } from './connection/handshake.service';
 import { GatewayRuntime } from './gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
 import { toErrorShape } from './rpc/rpc-error';
-import { FRAME_MESSAGE, InboundMessage } from './ws/gateway-ws.adapter';
 
 const SHUTDOWN_GRACE_MS = 1_000;
 const CONNECTION = Symbol('nestclaw.connection');
@@ -55,6 +47,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       this.runtime.limits.maxBufferedBytes,
     );
     socket[CONNECTION] = connection;
+    socket.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
     if (this.shuttingDown) {
       connection.close(CloseCode.ServiceRestart, 'gateway shutting down');
       return;
@@ -74,16 +67,14 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     this.registry.remove(connection, 'disconnect');
   }
 
-  @SubscribeMessage(FRAME_MESSAGE)
-  async onFrame(@ConnectedSocket() socket: TaggedSocket, @MessageBody() message: InboundMessage): Promise<void> {
-    const connection = socket[CONNECTION];
-    if (!connection?.isOpen) return;
-    if (message.binary || message.text === undefined) {
+  private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
+    if (!connection.isOpen) return;
+    if (isBinary) {
       // A binary frame means the client does not speak this protocol at all.
       connection.close(CloseCode.Policy, 'binary frames not accepted');
       return;
     }
-    const parsed = parseInboundFrame(message.text);
+    const parsed = parseInboundFrame(data.toString());
     if (parsed.kind === 'invalid') {
       this.refuseFrame(connection, parsed.id, parsed.reason);
       return;
@@ -103,7 +94,9 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       connection.sendError(parsed.frame.id, { code: ErrorCode.InvalidRequest, message: 'already connected' });
       return;
     }
-    connection.sendResponse(await this.dispatcher.dispatch(parsed.frame, { connection }));
+    const response = this.dispatcher.dispatch(parsed.frame, { connection });
+    if (response instanceof Promise) void response.then((answer) => connection.sendResponse(answer));
+    else connection.sendResponse(response);
   }
 
   /**

@@ -13,15 +13,30 @@ export class RpcDispatcher {
 
   constructor(private readonly registry: RpcRegistry) {}
 
-  async dispatch(frame: RequestFrame, ctx: RpcContext): Promise<ResponseFrame> {
+  /**
+   * Synchronous handlers are answered in the same tick; only a handler that
+   * returns a promise costs a microtask round. Most methods are synchronous.
+   */
+  dispatch(frame: RequestFrame, ctx: RpcContext): ResponseFrame | Promise<ResponseFrame> {
+    let result: unknown;
     try {
-      const payload = await this.run(frame, ctx);
-      return { type: 'res', id: frame.id, ok: true, payload };
+      result = this.run(frame, ctx);
     } catch (error) {
-      const { shape, unexpected } = toErrorShape(error);
-      if (unexpected) this.logger.error(`${frame.method} failed`, (error as Error)?.stack ?? String(error));
-      return { type: 'res', id: frame.id, ok: false, error: shape };
+      return this.failure(frame, error);
     }
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(
+        (payload) => success(frame, payload),
+        (error: unknown) => this.failure(frame, error),
+      );
+    }
+    return success(frame, result);
+  }
+
+  private failure(frame: RequestFrame, error: unknown): ResponseFrame {
+    const { shape, unexpected } = toErrorShape(error);
+    if (unexpected) this.logger.error(`${frame.method} failed`, (error as Error)?.stack ?? String(error));
+    return { type: 'res', id: frame.id, ok: false, error: shape };
   }
 
   private run(frame: RequestFrame, ctx: RpcContext): unknown {
@@ -33,4 +48,12 @@ export class RpcDispatcher {
     if (denial) throw invalidRequest(denial);
     return method.invoke(validateParams(method.params, frame.params), ctx);
   }
+}
+
+function success(frame: RequestFrame, payload: unknown): ResponseFrame {
+  return { type: 'res', id: frame.id, ok: true, payload };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

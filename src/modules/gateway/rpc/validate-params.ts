@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { invalidRequest } from './rpc-error';
 
 /**
@@ -17,12 +17,40 @@ export function validateParams(dto: Type<object> | undefined, params: unknown): 
     if (extra !== undefined) throw invalidRequest(`invalid params: ${extra}: unknown field (this method takes no params)`);
     return {};
   }
-  const instance = plainToInstance(dto, raw);
+  const instance = toInstance(dto, raw as Record<string, unknown>);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     throw invalidRequest(`invalid params: ${describeFirst(errors)}`, { details: { fields: fieldPaths(errors) } });
   }
   return instance;
+}
+
+const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
+const nestedPropsCache = new WeakMap<Type<object>, string[]>();
+
+/**
+ * class-transformer deep-copies every value, free-form JSON payloads
+ * included, which costs more than validating on the hot invoke path. Only a
+ * nested DTO needs its transform (to become an instance class-validator can
+ * walk); flat params are validated on a shallow instance instead.
+ */
+function toInstance(dto: Type<object>, raw: Record<string, unknown>): object {
+  for (const key of FORBIDDEN_KEYS) {
+    if (Object.prototype.hasOwnProperty.call(raw, key)) throw invalidRequest(`invalid params: ${key}: unknown field`);
+  }
+  const nested = nestedProperties(dto);
+  if (nested.some((key) => raw[key] !== undefined)) return plainToInstance(dto, raw);
+  return Object.assign(Object.create(dto.prototype) as object, raw);
+}
+
+function nestedProperties(dto: Type<object>): string[] {
+  let props = nestedPropsCache.get(dto);
+  if (!props) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+    props = [...new Set(metadata.filter((m) => m.type === 'nestedValidation').map((m) => m.propertyName))];
+    nestedPropsCache.set(dto, props);
+  }
+  return props;
 }
 
 function describeFirst(errors: ValidationError[], parent = ''): string {
