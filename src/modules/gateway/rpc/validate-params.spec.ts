@@ -62,6 +62,28 @@ describe(validateParams.name, () => {
   });
 
   describe('with a DTO', () => {
+    it.each(['__proto__', 'constructor', 'prototype'])('refuses an own %s key instead of letting it reshape the instance', (key) => {
+      // Arrange: JSON.parse makes __proto__ an own property, as a client frame would.
+      const params = JSON.parse(`{"nodeId":"n1","${key}":{"polluted":true}}`);
+
+      // Act
+      const error = rpcError(() => validateParams(TargetParams, params));
+
+      // Assert
+      expect(error.message).toBe(`invalid params: ${key}: unknown field`);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('returns an instance of the DTO for flat params and for nested ones', () => {
+      // Act
+      const flat = validateParams(TargetParams, { nodeId: 'n1' });
+      const nested = validateParams(InvokeParams, { command: 'x', target: { nodeId: 'n1' } }) as InvokeParams;
+
+      // Assert
+      expect(flat).toBeInstanceOf(TargetParams);
+      expect(nested.target).toBeInstanceOf(TargetParams);
+    });
+
     it('returns an instance of the DTO for valid params', () => {
       // Act
       const result = validateParams(InvokeParams, { command: 'system.run', target: { nodeId: 'n1', attempts: 3 } });
