@@ -6,6 +6,7 @@ import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
 import { HealthModule } from './modules/health/health.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { StateModule } from './modules/state/state.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         StateModule,
         GatewayModule,
         HealthModule,
+        SessionsModule,
         NodesModule,
       ],
     };

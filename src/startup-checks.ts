@@ -17,6 +17,13 @@ export function startupRefusal(config: ResolvedConfig, bind: BindResolution): st
       'or keep --bind loopback and use an SSH tunnel.'
     );
   }
+  const telegram = config.channels.telegram;
+  if (telegram.enabled && !telegram.botToken) {
+    return 'channels.telegram.enabled is true but no bot token is set: set channels.telegram.botToken or TELEGRAM_BOT_TOKEN (from @BotFather), or disable the channel';
+  }
+  if (config.agent.provider === 'openai' && !config.agent.model) {
+    return 'agent.provider is "openai" but agent.model is not set: set it to a model your endpoint serves (e.g. "gpt-4o-mini")';
+  }
   if (gateway.tailscale.mode !== 'off') {
     return `gateway.tailscale.mode "${gateway.tailscale.mode}" is not supported by this version yet: set it to "off" and reach the gateway through an SSH tunnel`;
   }

@@ -5,3 +5,7 @@ export const AUTH_MODES = ['token', 'password'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 export const TAILSCALE_MODES = ['off', 'serve', 'funnel'] as const;
 export type TailscaleMode = (typeof TAILSCALE_MODES)[number];
+export const DM_POLICIES = ['pairing', 'allowlist', 'open', 'disabled'] as const;
+export type DmPolicy = (typeof DM_POLICIES)[number];
+export const AGENT_PROVIDERS = ['builtin', 'openai'] as const;
+export type AgentProvider = (typeof AGENT_PROVIDERS)[number];

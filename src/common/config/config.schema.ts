@@ -12,10 +12,23 @@ import {
   Max,
   Min,
   MinLength,
+  Matches,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 
-import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TAILSCALE_MODES, TailscaleMode } from './config.constants';
+import {
+  AGENT_PROVIDERS,
+  AgentProvider,
+  AUTH_MODES,
+  AuthMode,
+  BIND_MODES,
+  BindMode,
+  DM_POLICIES,
+  DmPolicy,
+  TAILSCALE_MODES,
+  TailscaleMode,
+} from './config.constants';
 
 export class GatewayAuthSection {
   @IsOptional() @IsIn(AUTH_MODES) mode?: AuthMode;
@@ -80,7 +93,67 @@ export class GatewaySection {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayLimitsSection) limits?: GatewayLimitsSection;
 }
 
+/** Telegram user and chat ids: whole numbers, written as numbers or strings (group ids are negative). */
+function IsTelegramIdList() {
+  return ValidateBy({
+    name: 'isTelegramIdList',
+    validator: {
+      validate: (value: unknown) =>
+        Array.isArray(value) && value.every((id) => (typeof id === 'number' && Number.isInteger(id)) || (typeof id === 'string' && /^-?\d+$/.test(id))),
+      defaultMessage: () => '$property must be a list of Telegram ids (whole numbers, e.g. [123456789])',
+    },
+  });
+}
+
+export class TelegramGroupsSection {
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @IsBoolean() requireMention?: boolean;
+  @IsOptional() @IsTelegramIdList() allowFrom?: Array<string | number>;
+}
+
+export class TelegramSection {
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @IsString() @MinLength(1) botToken?: string;
+  @IsOptional() @IsIn(DM_POLICIES) dmPolicy?: DmPolicy;
+  @IsOptional() @IsTelegramIdList() allowFrom?: Array<string | number>;
+  @IsOptional() @IsString() @Matches(/^https?:\/\//, { message: '$property must be an http(s) URL' }) apiRoot?: string;
+  /** Public https URL Telegram posts updates to; setting it switches from long polling to webhook mode. */
+  @IsOptional() @IsString() @Matches(/^https:\/\//, { message: '$property must be an https URL' }) webhookUrl?: string;
+  @IsOptional() @IsString() @Matches(/^\/[\w\-./]*$/, { message: '$property must be a path such as /telegram/webhook' }) webhookPath?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{16,256}$/, { message: '$property must be 16-256 letters, digits, _ or -' }) webhookSecret?: string;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => TelegramGroupsSection) groups?: TelegramGroupsSection;
+}
+
+export class ChannelsSection {
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => TelegramSection) telegram?: TelegramSection;
+}
+
+export class AgentSection {
+  @IsOptional() @IsIn(AGENT_PROVIDERS) provider?: AgentProvider;
+  @IsOptional() @IsString() @MinLength(1) model?: string;
+  @IsOptional() @IsString() @Matches(/^https?:\/\//, { message: '$property must be an http(s) URL' }) baseUrl?: string;
+  @IsOptional() @IsString() @MinLength(1) apiKey?: string;
+  @IsOptional() @IsString() systemPrompt?: string;
+  @IsOptional() @IsInt() @Min(1_000) @Max(3_600_000) timeoutMs?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(64) maxConcurrent?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(50) maxSteps?: number;
+  @IsOptional() @IsInt() @Min(2) @Max(1_000) historyLimit?: number;
+}
+
+export class ExecToolSection {
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @IsArray() @IsString({ each: true }) allowlist?: string[];
+  @IsOptional() @IsBoolean() ask?: boolean;
+}
+
+export class ToolsSection {
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ExecToolSection) exec?: ExecToolSection;
+}
+
 /** The config file as written by the user; every key optional. */
 export class ConfigFile {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewaySection) gateway?: GatewaySection;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ChannelsSection) channels?: ChannelsSection;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AgentSection) agent?: AgentSection;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ToolsSection) tools?: ToolsSection;
 }

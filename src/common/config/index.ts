@@ -3,3 +3,4 @@ export type * from './config.schema';
 export * from './config-error';
 export * from './load-config';
 export * from './node-config';
+export * from './resolve-features';

@@ -4,6 +4,7 @@ import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol
 import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TailscaleMode } from './config.constants';
 import type { ConfigFile } from './config.schema';
 import { ConfigError } from './config-error';
+import { resolveFeatures, ResolvedAgent, ResolvedTelegram, ResolvedTools } from './resolve-features';
 
 /** Values given on the command line; they win over everything else. */
 export interface CliOverrides {
@@ -64,6 +65,9 @@ export interface ResolvedConfig {
   stateDir: string;
   file: ConfigFile;
   gateway: ResolvedGateway;
+  channels: { telegram: ResolvedTelegram };
+  agent: ResolvedAgent;
+  tools: ResolvedTools;
 }
 
 /**
@@ -81,7 +85,8 @@ export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   const gateway = resolveGateway(file, env, overrides, problems, { baseDir: path.dirname(configPath), homeDir: input.homeDir });
   if (problems.length > 0) throw new ConfigError('flags and environment', problems);
 
-  return deepFreeze({ configPath, configFileFound: text !== undefined, stateDir, file, gateway });
+  const { telegram, agent, tools } = resolveFeatures(file, env);
+  return deepFreeze({ configPath, configFileFound: text !== undefined, stateDir, file, gateway, channels: { telegram }, agent, tools });
 }
 
 export function parseConfigText(text: string, source: string): ConfigFile {

@@ -42,7 +42,7 @@ describe(validateConfigObject.name, () => {
 
       // Assert
       expect(result.value).toBeUndefined();
-      expect(result.problems).toEqual(['gatway: unknown key (allowed here: gateway)']);
+      expect(result.problems).toEqual(['gatway: unknown key (allowed here: agent, channels, gateway, tools)']);
     });
 
     it('names an unknown key inside gateway with the gateway keys', () => {

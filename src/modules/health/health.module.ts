@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { GatewayCoreModule } from '../gateway/gateway-core.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { HelloSnapshotSource } from '../gateway/hello-snapshot';
 import { HealthController } from './health.controller';
 import { HealthRpc } from './health.rpc';
@@ -9,7 +10,7 @@ import { StateVersionService } from './state-version.service';
 import { StatusService } from './status.service';
 
 @Module({
-  imports: [GatewayCoreModule],
+  imports: [GatewayCoreModule, SessionsModule],
   controllers: [HealthController],
   providers: [HealthRpc, HealthService, PresenceService, StateVersionService, StatusService],
   exports: [HealthService, PresenceService],

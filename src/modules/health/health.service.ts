@@ -4,9 +4,11 @@ import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { SessionsService } from '../sessions/sessions.service';
 import { StateVersionService } from './state-version.service';
 
 export const HEALTH_EVENT_MIN_INTERVAL_MS = 1_000;
+const RECENT_SESSIONS = 5;
 
 export interface HealthSnapshot {
   ok: boolean;
@@ -34,6 +36,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     private readonly broadcaster: Broadcaster,
     private readonly versions: StateVersionService,
     private readonly runtime: GatewayRuntime,
+    private readonly sessions: SessionsService,
   ) {}
 
   onModuleInit(): void {
@@ -53,7 +56,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
       ok: true,
       ts: now,
       channels: {},
-      sessions: { count: 0, recent: [] },
+      sessions: { count: this.sessions.count, recent: this.sessions.list(RECENT_SESSIONS).map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs })) },
       nodes: { connected: this.registry.countByRole('node') },
       uptimeMs: now - this.runtime.startedAtMs,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,

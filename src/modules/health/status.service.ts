@@ -4,6 +4,7 @@ import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../gateway/gateway-runtime';
 import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
 import { DatabaseService } from '../state/database.service';
+import { SessionsService } from '../sessions/sessions.service';
 
 /** The short summary behind the `status` method. */
 @Injectable()
@@ -13,6 +14,7 @@ export class StatusService {
     private readonly registry: ConnectionRegistry,
     private readonly auth: GatewayAuthSettings,
     private readonly database: DatabaseService,
+    private readonly sessions: SessionsService,
   ) {}
 
   summary() {
@@ -27,7 +29,7 @@ export class StatusService {
       tailscale: { mode: gateway.tailscale.mode },
       tls: this.tlsSummary(),
       channels: {},
-      sessions: { count: 0 },
+      sessions: { count: this.sessions.count },
       nodes: { connected: nodes },
       connections: { operators: this.registry.size - nodes, nodes },
       configPath,

@@ -61,4 +61,86 @@ export const MIGRATIONS: readonly string[] = [
      resolved_at_ms INTEGER
    );
    CREATE INDEX node_pair_requests_by_node ON node_pair_requests(node_id, status);`,
+  `CREATE TABLE sessions (
+     session_key TEXT PRIMARY KEY,
+     channel TEXT NOT NULL,
+     account_id TEXT,
+     chat_id TEXT,
+     peer_id TEXT,
+     display_name TEXT,
+     generation INTEGER NOT NULL DEFAULT 1,
+     created_at_ms INTEGER NOT NULL,
+     updated_at_ms INTEGER NOT NULL,
+     last_message_at_ms INTEGER
+   );
+   CREATE TABLE transcript_entries (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     session_key TEXT NOT NULL REFERENCES sessions(session_key) ON DELETE CASCADE,
+     generation INTEGER NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'tool', 'system')),
+     content TEXT NOT NULL,
+     meta TEXT,
+     run_id TEXT,
+     source_ref TEXT,
+     created_at_ms INTEGER NOT NULL
+   );
+   CREATE INDEX transcript_by_session ON transcript_entries(session_key, generation, id);
+   CREATE UNIQUE INDEX transcript_source_ref ON transcript_entries(session_key, source_ref) WHERE source_ref IS NOT NULL;
+   CREATE TABLE channel_cursors (
+     channel TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     cursor TEXT NOT NULL,
+     updated_at_ms INTEGER NOT NULL,
+     PRIMARY KEY (channel, account_id)
+   );
+   CREATE TABLE channel_inbox (
+     channel TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     update_id TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     received_at_ms INTEGER NOT NULL,
+     handled_at_ms INTEGER,
+     PRIMARY KEY (channel, account_id, update_id)
+   );
+   CREATE TABLE channel_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     channel TEXT NOT NULL,
+     account_id TEXT NOT NULL,
+     chat_id TEXT NOT NULL,
+     text TEXT NOT NULL,
+     reply_to TEXT,
+     source_ref TEXT,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at_ms INTEGER NOT NULL,
+     last_error TEXT,
+     created_at_ms INTEGER NOT NULL,
+     sent_at_ms INTEGER
+   );
+   CREATE INDEX channel_outbox_due ON channel_outbox(sent_at_ms, next_attempt_at_ms);
+   CREATE UNIQUE INDEX channel_outbox_source_ref ON channel_outbox(channel, account_id, source_ref) WHERE source_ref IS NOT NULL;
+   CREATE TABLE channel_pairing_codes (
+     channel TEXT NOT NULL,
+     code TEXT NOT NULL,
+     sender_id TEXT NOT NULL,
+     sender_name TEXT,
+     chat_id TEXT,
+     created_at_ms INTEGER NOT NULL,
+     expires_at_ms INTEGER NOT NULL,
+     PRIMARY KEY (channel, code)
+   );
+   CREATE UNIQUE INDEX channel_pairing_by_sender ON channel_pairing_codes(channel, sender_id);
+   CREATE TABLE channel_allowed_senders (
+     channel TEXT NOT NULL,
+     sender_id TEXT NOT NULL,
+     sender_name TEXT,
+     approved_at_ms INTEGER NOT NULL,
+     PRIMARY KEY (channel, sender_id)
+   );
+   CREATE TABLE request_idempotency (
+     scope TEXT NOT NULL,
+     key TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     created_at_ms INTEGER NOT NULL,
+     PRIMARY KEY (scope, key)
+   );`,
 ];

@@ -1,0 +1,39 @@
+/** Who started a run: a chat message on a channel, or an operator method (agent, chat.send). */
+export type AgentRunOrigin =
+  | { kind: 'channel'; channel: string; chatId: string; senderId: string; senderName?: string }
+  | { kind: 'operator'; connId?: string };
+
+export interface AgentRunRequest {
+  sessionKey: string;
+  message: string;
+  origin: AgentRunOrigin;
+  /** Chosen by the caller when it must announce the id before the run ends (the `agent` ack). */
+  runId?: string;
+  /** Id of the message at its source; a redelivered message is recorded once. */
+  sourceRef?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type AgentRunStatus = 'ok' | 'error' | 'timeout' | 'aborted';
+
+export interface AgentRunResult {
+  runId: string;
+  sessionKey: string;
+  status: AgentRunStatus;
+  /** Always something to show the user: the answer, or a short apology. */
+  text: string;
+  /** For logs and operators, never for chat users. */
+  error?: string;
+  durationMs: number;
+}
+
+/** One streamed piece of a run, sent to operators as the `agent` event. */
+export interface AgentStreamEvent {
+  runId: string;
+  sessionKey: string;
+  seq: number;
+  stream: 'lifecycle' | 'assistant' | 'tool';
+  ts: number;
+  data: Record<string, unknown>;
+}

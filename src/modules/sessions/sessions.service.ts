@@ -1,0 +1,90 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { SessionsRepository } from './sessions.repository';
+import type { NewTranscriptEntry, SessionInfo, SessionRecord, TranscriptEntry } from './sessions.types';
+import { SessionsErrors } from './sessions.errors';
+
+export interface SessionSummary {
+  sessionKey: string;
+  channel: string;
+  displayName?: string;
+  chatId?: string;
+  messageCount: number;
+  lastMessageAtMs?: number;
+  createdAtMs: number;
+}
+
+/**
+ * Conversations and their transcripts. A reset starts a new generation, so
+ * old turns stay on disk (for audit) but never reach the model again.
+ */
+@Injectable()
+export class SessionsService implements OnModuleInit {
+  /** Kept in memory because status and health report it on every call. */
+  private sessionCount = 0;
+
+  constructor(
+    private readonly repo: SessionsRepository,
+    private readonly clock: Clock,
+    private readonly runtime: GatewayRuntime,
+  ) {}
+
+  onModuleInit(): void {
+    this.sessionCount = this.repo.count();
+  }
+
+  get count(): number {
+    return this.sessionCount;
+  }
+
+  ensure(sessionKey: string, info: SessionInfo): SessionRecord {
+    if (this.repo.upsert(sessionKey, info, this.clock.now())) this.sessionCount++;
+    return this.repo.find(sessionKey)!;
+  }
+
+  find(sessionKey: string): SessionRecord | undefined {
+    return this.repo.find(sessionKey);
+  }
+
+  /** Adds a turn to the current transcript; undefined when its sourceRef was stored before (a redelivery). */
+  append(sessionKey: string, entry: NewTranscriptEntry): TranscriptEntry | undefined {
+    const session = this.require(sessionKey);
+    return this.repo.append(sessionKey, session.generation, entry, this.clock.now());
+  }
+
+  /** Whether this session already recorded a message from the source with that id. */
+  hasSeen(sessionKey: string, sourceRef: string): boolean {
+    return this.repo.hasSourceRef(sessionKey, sourceRef);
+  }
+
+  /** The newest turns of the current transcript, oldest first, at most the history limit. */
+  history(sessionKey: string, limit = this.runtime.config.agent.historyLimit): TranscriptEntry[] {
+    const session = this.repo.find(sessionKey);
+    if (!session) return [];
+    return this.repo.history(sessionKey, session.generation, Math.min(limit, this.runtime.config.agent.historyLimit));
+  }
+
+  reset(sessionKey: string): { sessionKey: string; generation: number } {
+    this.require(sessionKey);
+    return { sessionKey, generation: this.repo.nextGeneration(sessionKey, this.clock.now()) };
+  }
+
+  list(limit = 200): SessionSummary[] {
+    return this.repo.list(limit).map((s) => ({
+      sessionKey: s.sessionKey,
+      channel: s.channel,
+      displayName: s.displayName,
+      chatId: s.chatId,
+      messageCount: s.messageCount,
+      lastMessageAtMs: s.lastMessageAtMs,
+      createdAtMs: s.createdAtMs,
+    }));
+  }
+
+  private require(sessionKey: string): SessionRecord {
+    const session = this.repo.find(sessionKey);
+    if (!session) throw SessionsErrors.unknownSession(sessionKey);
+    return session;
+  }
+}

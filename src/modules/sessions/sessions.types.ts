@@ -1,0 +1,38 @@
+export type TranscriptRole = 'user' | 'assistant' | 'tool' | 'system';
+
+export interface SessionInfo {
+  channel: string;
+  accountId?: string;
+  chatId?: string;
+  peerId?: string;
+  displayName?: string;
+}
+
+export interface SessionRecord extends SessionInfo {
+  sessionKey: string;
+  generation: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+  lastMessageAtMs?: number;
+}
+
+export interface TranscriptEntry {
+  id: number;
+  sessionKey: string;
+  generation: number;
+  role: TranscriptRole;
+  content: string;
+  meta?: Record<string, unknown>;
+  runId?: string;
+  sourceRef?: string;
+  createdAtMs: number;
+}
+
+export interface NewTranscriptEntry {
+  role: TranscriptRole;
+  content: string;
+  meta?: Record<string, unknown>;
+  runId?: string;
+  /** An id from the source (e.g. a Telegram update id): the same ref is stored once per session. */
+  sourceRef?: string;
+}
