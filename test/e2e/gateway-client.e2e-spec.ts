@@ -7,6 +7,7 @@ import type { PresenceEntry } from '../../src/common/protocol';
 import { RunningGateway, startGateway } from '../../src/main';
 import { TcpRelay } from '../support/tcp-relay';
 import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
+import { freePort } from '../support/free-port';
 
 const CLIENT = { id: 'client-e2e', version: '0.0.1', platform: 'linux', mode: 'cli' };
 const FAST_BACKOFF = { initialDelayMs: 50, maxDelayMs: 200 };
@@ -44,13 +45,6 @@ async function rejectionOf(promise: Promise<unknown>): Promise<GatewayClientErro
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A port nothing listens on: bound once, then released. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('GatewayClient against the gateway', () => {
   let app: TestApp;

@@ -4,14 +4,8 @@ import * as path from 'node:path';
 import { makeStateDir } from '../support/test-app';
 import { runCli } from '../support/cli-process';
 import { WsTestClient } from '../support/ws-test-client';
+import { freePort } from '../support/free-port';
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('nestclaw gateway run (real process)', () => {
   const stateDirs: string[] = [];

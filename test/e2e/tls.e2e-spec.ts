@@ -11,6 +11,7 @@ import { StartupError } from '../../src/main';
 import { runCli } from '../support/cli-process';
 import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
+import { freePort } from '../support/free-port';
 
 const TLS_ON = { gateway: { tls: { enabled: true } } };
 const sha256Of = (pem: string) => createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
@@ -195,10 +196,3 @@ describe('TLS on the gateway port', () => {
   }, 30_000);
 });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../state/database.service';
+import { optional, Row } from '../state/sql-row';
 import type { DeviceTokenRecord, NodePairRequest, NodePairStatus, PairedDevice, PairingRequest } from './pairing.types';
 
-type Row = Record<string, any>;
 
 /** SQLite storage for pairing; tokens only ever as hashes. */
 @Injectable()
@@ -174,7 +174,6 @@ const REQUEST_COLUMNS = ['requestId', 'deviceId', 'publicKey', 'role', 'displayN
 const TOKEN_COLUMNS = ['tokenHash', 'deviceId', 'role', 'issuedAtMs', 'lastUsedAtMs'];
 const NODE_REQUEST_COLUMNS = ['requestId', 'nodeId', 'displayName', 'platform', 'version', 'remoteIp', 'status', 'tokenHash', 'createdAtMs', 'expiresAtMs', 'resolvedAtMs'];
 
-const optional = (value: unknown) => (value === null ? undefined : (value as any));
 
 function toDevice(row: Row): PairedDevice {
   return {

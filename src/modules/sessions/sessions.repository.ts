@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../state/database.service';
+import { optional, Row } from '../state/sql-row';
 import type { NewTranscriptEntry, SessionInfo, SessionRecord, TranscriptEntry } from './sessions.types';
 
-type Row = Record<string, any>;
 
 @Injectable()
 export class SessionsRepository {
@@ -88,7 +88,6 @@ export class SessionsRepository {
   }
 }
 
-const optional = (value: unknown) => (value === null ? undefined : (value as any));
 
 function toSession(row: Row): SessionRecord {
   return {
