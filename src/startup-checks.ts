@@ -3,13 +3,14 @@ import type { BindResolution } from './common/net';
 
 /**
  * Configurations the gateway refuses to start with, each message naming the
- * fix. Settings that would promise protection this build does not give yet
- * (Tailscale exposure) are refused rather than silently ignored. Problems
- * with TLS certificate files are found where they are loaded (modules/gateway/tls).
+ * fix. Problems with TLS certificate files are found where they are loaded
+ * (modules/gateway/tls).
  */
 export function startupRefusal(config: ResolvedConfig, bind: BindResolution): string | undefined {
   const gateway = config.gateway;
   if (!bind.ok) return bind.error;
+  const tailscale = tailscaleRefusal(config, bind);
+  if (tailscale) return tailscale;
   if (!bind.loopbackOnly && !gateway.auth.source) {
     return (
       `refusing to listen on ${bind.hosts.join(', ')} (bind "${gateway.bind}") without a configured ${gateway.auth.mode}: ` +
@@ -24,8 +25,30 @@ export function startupRefusal(config: ResolvedConfig, bind: BindResolution): st
   if (config.agent.provider === 'openai' && !config.agent.model) {
     return 'agent.provider is "openai" but agent.model is not set: set it to a model your endpoint serves (e.g. "gpt-4o-mini")';
   }
-  if (gateway.tailscale.mode !== 'off') {
-    return `gateway.tailscale.mode "${gateway.tailscale.mode}" is not supported by this version yet: set it to "off" and reach the gateway through an SSH tunnel`;
+  return undefined;
+}
+
+/**
+ * Serve and Funnel proxy to the loopback port and must be the only way in;
+ * Funnel is public, so only a password stands between the internet and the gateway.
+ * Checked before the generic bind rule so the message names the Tailscale fix.
+ */
+function tailscaleRefusal(config: ResolvedConfig, bind: Extract<BindResolution, { ok: true }>): string | undefined {
+  const { tailscale, auth } = config.gateway;
+  if (tailscale.mode === 'off') return undefined;
+  if (!bind.loopbackOnly) {
+    return (
+      `gateway.tailscale.mode "${tailscale.mode}" needs a loopback bind, but gateway.bind is "${config.gateway.bind}" (${bind.hosts.join(', ')}): ` +
+      `Tailscale ${tailscale.mode === 'serve' ? 'Serve' : 'Funnel'} forwards to 127.0.0.1 and must be the only way in. ` +
+      'Set gateway.bind to "loopback" (or pass --bind loopback), or set gateway.tailscale.mode to "off"'
+    );
+  }
+  if (tailscale.mode === 'funnel' && auth.mode !== 'password') {
+    return (
+      'gateway.tailscale.mode "funnel" publishes the gateway on the public internet and requires password auth: ' +
+      'set gateway.auth.mode to "password" with a long gateway.auth.password (or NESTCLAW_GATEWAY_PASSWORD, or --auth password --password ...), ' +
+      'or use "serve" to stay inside your tailnet'
+    );
   }
   return undefined;
 }

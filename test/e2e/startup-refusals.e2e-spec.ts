@@ -10,7 +10,7 @@ describe('start-up refusals', () => {
       { gateway: { tls: { enabled: true, certPath: 'cert.pem' } } },
       /gateway\.tls\.certPath is set but gateway\.tls\.keyPath is not: set both/,
     ],
-    ['Tailscale exposure, not available yet', { gateway: { tailscale: { mode: 'funnel' } } }, /gateway\.tailscale\.mode "funnel" is not supported/],
+    ['Tailscale Funnel without password auth', { gateway: { tailscale: { mode: 'funnel' } } }, /gateway\.tailscale\.mode "funnel" .* requires password auth/],
   ])('refuses %s with a message naming the fix', async (_label, config, message) => {
     const attempt = createTestApp({ config });
     await expect(attempt).rejects.toBeInstanceOf(StartupError);

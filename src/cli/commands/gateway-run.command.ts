@@ -10,6 +10,8 @@ export function registerGatewayRun(gateway: Command): void {
     .option('--auth <mode>', 'token | password')
     .option('--token <token>', 'shared token clients must present')
     .option('--password <password>', 'shared password clients must present (with --auth password)')
+    .option('--tailscale <mode>', 'off | serve (tailnet-only HTTPS) | funnel (public HTTPS, needs --auth password)')
+    .option('--tailscale-reset-on-exit', 'undo the tailscale serve/funnel setup when the gateway stops')
     .option('--verbose', 'log debug detail')
     .action(async (options) => (await import('./gateway-run')).runGatewayCommand(options));
 }

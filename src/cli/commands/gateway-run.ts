@@ -8,6 +8,8 @@ export interface GatewayRunOptions {
   auth?: string;
   token?: string;
   password?: string;
+  tailscale?: string;
+  tailscaleResetOnExit?: boolean;
   verbose?: boolean;
 }
 
@@ -24,6 +26,8 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
       auth: options.auth,
       token: options.token,
       password: options.password,
+      tailscale: options.tailscale,
+      tailscaleResetOnExit: options.tailscaleResetOnExit,
     });
   } catch (error) {
     if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, EXIT_BAD_CONFIG);
@@ -101,6 +105,8 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   } else {
     lines.push(`  auth    ${auth.mode} from ${auth.source}`);
   }
+  const tailscale = describeTailscale(config, gateway);
+  if (tailscale) lines.push(tailscale);
   if (gateway.tlsFingerprint && gateway.tlsCertificate) {
     const certificate = gateway.tlsCertificate;
     const fingerprint = formatFingerprint(gateway.tlsFingerprint);
@@ -114,6 +120,16 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
     );
   }
   return lines.join('\n');
+}
+
+function describeTailscale(config: ResolvedConfig, gateway: RunningGateway): string | undefined {
+  const { mode, state, url } = gateway.tailscale;
+  if (mode === 'off') return undefined;
+  // The fix is in the [Tailscale] warning logged just before.
+  if (state !== 'active') return `  ${mode.padEnd(7)} not active (${state}); see the Tailscale warning above`;
+  const reach = mode === 'serve' ? 'tailnet only' : 'public internet, password required';
+  const reset = config.gateway.tailscale.resetOnExit ? '; removed when the gateway stops' : '';
+  return `  ${mode.padEnd(7)} ${url} (${reach}${reset})`;
 }
 
 function fail(message: string, code: number): void {

@@ -369,6 +369,46 @@ describe(loadConfig.name, () => {
     });
   });
 
+  describe('tailscale', () => {
+    it('takes the mode and resetOnExit from the file', () => {
+      expect(load({ file: fileWith({ tailscale: { mode: 'serve', resetOnExit: true } }) }).config.gateway.tailscale).toEqual({
+        mode: 'serve',
+        resetOnExit: true,
+      });
+    });
+
+    it('lets --tailscale and --tailscale-reset-on-exit win over the file', () => {
+      // Arrange
+      const file = fileWith({ tailscale: { mode: 'funnel', resetOnExit: false } });
+
+      // Act
+      const { tailscale } = load({ file, overrides: { tailscale: 'serve', tailscaleResetOnExit: true } }).config.gateway;
+
+      // Assert
+      expect(tailscale).toEqual({ mode: 'serve', resetOnExit: true });
+    });
+
+    it('keeps the file\'s resetOnExit when the switch is absent', () => {
+      const file = fileWith({ tailscale: { mode: 'serve', resetOnExit: true } });
+      expect(load({ file, overrides: { tailscale: 'serve' } }).config.gateway.tailscale.resetOnExit).toBe(true);
+    });
+
+    it('defaults allowTailscale from the effective mode, --tailscale included', () => {
+      expect(load({ overrides: { tailscale: 'serve' } }).config.gateway.auth.allowTailscale).toBe(true);
+      expect(load({ file: fileWith({ tailscale: { mode: 'serve' } }), overrides: { tailscale: 'off' } }).config.gateway.auth.allowTailscale).toBe(
+        false,
+      );
+    });
+
+    it('refuses an unknown --tailscale value, naming the choices', () => {
+      // Act
+      const error = configError({ overrides: { tailscale: 'public' } });
+
+      // Assert
+      expect(error.problems).toEqual(['--tailscale: must be one of off, serve, funnel (got "public")']);
+    });
+  });
+
   describe('defaults', () => {
     it('fills every section when the file is missing', () => {
       // Act

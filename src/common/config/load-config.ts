@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import JSON5 from 'json5';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol/constants';
-import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TailscaleMode } from './config.constants';
+import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TAILSCALE_MODES, TailscaleMode } from './config.constants';
 import type { ConfigFile } from './config.schema';
 import { ConfigError } from './config-error';
 import { resolveFeatures, ResolvedAgent, ResolvedTelegram, ResolvedTools } from './resolve-features';
@@ -13,6 +13,9 @@ export interface CliOverrides {
   auth?: string;
   token?: string;
   password?: string;
+  tailscale?: string;
+  /** Only `true` overrides; commander leaves an absent switch undefined. */
+  tailscaleResetOnExit?: boolean;
 }
 
 export interface LoadConfigInput {
@@ -114,7 +117,8 @@ function resolveGateway(
   const section = file.gateway ?? {};
   const port = resolvePort(section.port, env, overrides.port, problems);
   const bind = resolveBind(section.bind, overrides.bind, problems);
-  const auth = resolveAuth(section, env, overrides, problems);
+  const tailscaleMode = resolveTailscaleMode(section.tailscale?.mode, overrides.tailscale, problems);
+  const auth = resolveAuth(section, env, overrides, tailscaleMode, problems);
   return {
     mode: section.mode ?? 'local',
     port: port.value,
@@ -123,7 +127,7 @@ function resolveGateway(
     customBindHost: section.customBindHost,
     auth,
     trustedProxies: section.trustedProxies ?? [],
-    tailscale: { mode: section.tailscale?.mode ?? 'off', resetOnExit: section.tailscale?.resetOnExit ?? false },
+    tailscale: { mode: tailscaleMode, resetOnExit: overrides.tailscaleResetOnExit || (section.tailscale?.resetOnExit ?? false) },
     tls: {
       enabled: section.tls?.enabled ?? false,
       certPath: resolveFilePath(section.tls?.certPath, paths),
@@ -172,10 +176,18 @@ function resolveBind(fromFile: BindMode | undefined, flag: string | undefined, p
   return 'loopback';
 }
 
+function resolveTailscaleMode(fromFile: TailscaleMode | undefined, flag: string | undefined, problems: string[]): TailscaleMode {
+  if (flag === undefined) return fromFile ?? 'off';
+  if ((TAILSCALE_MODES as readonly string[]).includes(flag)) return flag as TailscaleMode;
+  problems.push(`--tailscale: must be one of ${TAILSCALE_MODES.join(', ')} (got ${JSON.stringify(flag)})`);
+  return 'off';
+}
+
 function resolveAuth(
   section: NonNullable<ConfigFile['gateway']>,
   env: LoadConfigInput['env'],
   overrides: CliOverrides,
+  tailscaleMode: TailscaleMode,
   problems: string[],
 ): ResolvedAuth {
   const token = firstSecret([
@@ -202,7 +214,6 @@ function resolveAuth(
     );
   }
   const chosen = mode === 'token' ? token : password;
-  const tailscaleMode = section.tailscale?.mode ?? 'off';
   return {
     mode,
     token: token?.value,

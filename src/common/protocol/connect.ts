@@ -47,6 +47,8 @@ export interface PresenceEntry {
   roles: string[];
   scopes: string[];
   instanceId?: string;
+  /** The whois-verified Tailscale login of a connection admitted on its Tailscale Serve identity (our addition). */
+  tailscaleLogin?: string;
   reason?: string;
   ts: number;
 }

@@ -13,6 +13,10 @@ export const AuthErrors = {
     unauthorized('gateway password missing (pass --password, or set gateway.remote.password / NESTCLAW_GATEWAY_PASSWORD on the client)'),
   passwordMismatch: () =>
     unauthorized('gateway password mismatch (set gateway.remote.password to match gateway.auth.password)'),
+  tailscaleIdentityUnverified: () =>
+    unauthorized(
+      'Tailscale identity not verified (`tailscale whois` of the forwarded address did not confirm the Tailscale-User-Login header; present the gateway token, or check that tailscaled runs on the gateway host)',
+    ),
   rateLimited: (retryAfterMs: number) =>
     new RpcError(
       ErrorCode.RateLimited,

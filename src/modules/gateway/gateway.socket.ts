@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { headerValue, isLocalRequest, resolveClientAddress, UpgradeRequestInfo } from '../../common/net';
 import { CloseCode, ErrorCode, GatewayEvent, parseInboundFrame, RequestFrame } from '../../common/protocol';
+import { readTailscaleClaim } from '../auth/tailscale-identity';
 import { Connection } from './connection/connection';
 import { ConnectionRegistry } from './connection/connection-registry';
 import { HandshakeService } from './connection/handshake.service';
@@ -13,6 +14,8 @@ import { RpcDispatcher } from './rpc/rpc-dispatcher';
 import { toErrorShape } from './rpc/rpc-error';
 
 const SHUTDOWN_GRACE_MS = 1_000;
+/** Frames a client may send before hello-ok while its connect is still being checked; real clients send none. */
+const MAX_FRAMES_HELD_DURING_HANDSHAKE = 16;
 const CONNECTION = Symbol('nestclaw.connection');
 type TaggedSocket = WebSocket & { [CONNECTION]?: Connection };
 
@@ -22,6 +25,8 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
   private readonly logger = new Logger('Gateway');
   /** Connections still in the handshake, with their timeout. */
   private readonly handshakeTimers = new Map<Connection, NodeJS.Timeout>();
+  /** Frames that arrived while a connect awaited its checks, replayed in order once it is decided. */
+  private readonly heldFrames = new Map<Connection, Array<[RawData, boolean]>>();
   private shuttingDown = false;
 
   constructor(
@@ -42,6 +47,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
         isLocal: isLocalRequest(upgrade, trusted),
         host: headerValue(request.headers.host),
         userAgent: headerValue(request.headers['user-agent']),
+        tailscale: readTailscaleClaim(upgrade),
       },
       randomBytes(16).toString('hex'),
       this.runtime.limits.maxBufferedBytes,
@@ -63,12 +69,19 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     const connection = socket[CONNECTION];
     if (!connection) return;
     connection.markClosed();
+    this.heldFrames.delete(connection);
     this.leavePending(connection);
     this.registry.remove(connection, 'disconnect');
   }
 
   private onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
     if (!connection.isOpen) return;
+    const held = this.heldFrames.get(connection);
+    if (held) {
+      if (held.length >= MAX_FRAMES_HELD_DURING_HANDSHAKE) connection.close(CloseCode.Policy, 'too many frames before hello-ok');
+      else held.push([data, isBinary]);
+      return;
+    }
     if (isBinary) {
       // A binary frame means the client does not speak this protocol at all.
       connection.close(CloseCode.Policy, 'binary frames not accepted');
@@ -80,14 +93,16 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       return;
     }
     if (!connection.session) {
-      try {
-        this.onHandshakeFrame(connection, parsed.frame);
-      } catch (error) {
-        // The handshake must answer even when something below it breaks, or the client hangs until its timeout.
-        this.logger.error('handshake failed', (error as Error)?.stack ?? String(error));
-        connection.sendError(parsed.frame.id, toErrorShape(error).shape);
-        connection.close(CloseCode.InternalError, 'internal error');
-      }
+      const frame = parsed.frame;
+      this.heldFrames.set(connection, []);
+      void this.onHandshakeFrame(connection, frame)
+        .catch((error: unknown) => {
+          // The handshake must answer even when something below it breaks, or the client hangs until its timeout.
+          this.logger.error('handshake failed', (error as Error)?.stack ?? String(error));
+          connection.sendError(frame.id, toErrorShape(error).shape);
+          connection.close(CloseCode.InternalError, 'internal error');
+        })
+        .finally(() => this.releaseHeldFrames(connection));
       return;
     }
     if (parsed.frame.method === 'connect') {
@@ -115,8 +130,10 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
   }
 
-  private onHandshakeFrame(connection: Connection, frame: RequestFrame): void {
-    const outcome = this.handshake.connect(frame, connection);
+  private async onHandshakeFrame(connection: Connection, frame: RequestFrame): Promise<void> {
+    const outcome = await this.handshake.connect(frame, connection);
+    // Closed (by the client, the handshake timeout or shutdown) while the connect was checked: admit nothing.
+    if (!connection.isOpen) return;
     if (!outcome.ok) {
       connection.sendError(frame.id, outcome.error);
       connection.close(outcome.closeCode, outcome.closeReason);
@@ -127,6 +144,12 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     this.leavePending(connection);
     this.registry.add(connection);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.handshake.hello(connection, outcome.deviceAuth) });
+  }
+
+  private releaseHeldFrames(connection: Connection): void {
+    const held = this.heldFrames.get(connection) ?? [];
+    this.heldFrames.delete(connection);
+    for (const [data, isBinary] of held) this.onFrame(connection, data, isBinary);
   }
 
   private leavePending(connection: Connection): void {

@@ -111,5 +111,6 @@ function presenceEntryOf(connection: Connection): PresenceEntry {
   };
   if (session.deviceId) entry.deviceId = session.deviceId;
   if (session.client.instanceId) entry.instanceId = session.client.instanceId;
+  if (session.tailscaleLogin) entry.tailscaleLogin = session.tailscaleLogin;
   return entry;
 }

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import { CloseCode, ClientInfo, ErrorShape, EventFrame, ResponseFrame, Role, StateVersion } from '../../../common/protocol';
+import type { TailscaleClaim } from '../../auth/tailscale-identity';
 
 const SLOW_CONSUMER_GRACE_MS = 5_000;
 
@@ -13,6 +14,8 @@ export interface ConnectionSession {
   commands: string[];
   permissions: Record<string, boolean>;
   connectedAtMs: number;
+  /** Set when the connection was admitted on a whois-verified Tailscale Serve identity. */
+  tailscaleLogin?: string;
 }
 
 export interface ConnectionOrigin {
@@ -20,6 +23,8 @@ export interface ConnectionOrigin {
   isLocal: boolean;
   host?: string;
   userAgent?: string;
+  /** Unverified Tailscale Serve identity headers of a loopback request; the handshake checks them with whois. */
+  tailscale?: TailscaleClaim;
 }
 
 export interface EventOptions {

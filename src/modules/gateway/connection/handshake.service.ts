@@ -15,6 +15,7 @@ import { AuthRateLimiter } from '../../auth/auth-rate-limiter';
 import { AuthErrors } from '../../auth/auth.errors';
 import { DeviceVerifierService } from '../../auth/device-verifier.service';
 import { SharedSecretAuthService } from '../../auth/shared-secret-auth.service';
+import { TailscaleIdentityService } from '../../auth/tailscale-identity.service';
 import { AdmissionRequest, DeviceAuth, PairingService } from '../../pairing/pairing.service';
 import { ConnectParamsDto } from '../dto/connect.params';
 import { GatewayRuntime } from '../gateway-runtime';
@@ -52,11 +53,13 @@ export class HandshakeService {
     private readonly secretAuth: SharedSecretAuthService,
     private readonly deviceVerifier: DeviceVerifierService,
     private readonly pairing: PairingService,
+    private readonly tailscaleIdentity: TailscaleIdentityService,
   ) {}
 
-  connect(frame: RequestFrame, connection: Connection): HandshakeOutcome {
+  /** Asynchronous only for the Tailscale whois; everything else decides at once. */
+  async connect(frame: RequestFrame, connection: Connection): Promise<HandshakeOutcome> {
     try {
-      return { ok: true, ...this.authenticate(frame, connection) };
+      return { ok: true, ...(await this.authenticate(frame, connection)) };
     } catch (error) {
       if (error instanceof Refusal) {
         return { ok: false, error: error.error.toShape(), closeCode: error.closeCode, closeReason: error.closeReason };
@@ -68,7 +71,10 @@ export class HandshakeService {
     }
   }
 
-  private authenticate(frame: RequestFrame, connection: Connection): { session: ConnectionSession; deviceAuth?: DeviceAuth } {
+  private async authenticate(
+    frame: RequestFrame,
+    connection: Connection,
+  ): Promise<{ session: ConnectionSession; deviceAuth?: DeviceAuth }> {
     if (frame.method !== 'connect') {
       throw refuse(invalidRequest(`the first request must be "connect", got "${frame.method}"`), 'connect required');
     }
@@ -92,6 +98,7 @@ export class HandshakeService {
     const secret = this.secretAuth.check(params.auth);
     let deviceId: string | undefined;
     let deviceAuth: DeviceAuth | undefined;
+    let tailscaleLogin: string | undefined;
     if (params.device) {
       const check = this.deviceVerifier.verify(params.device, {
         clientId: params.client.id,
@@ -105,10 +112,12 @@ export class HandshakeService {
       if (!check.ok) this.failAuth(address, check.error, 'device auth failed');
       deviceId = check.deviceId;
       // Without the shared secret, the token can only be this device's own device token.
-      const deviceToken = secret.ok ? undefined : params.auth?.token;
-      // A device that holds no device token for this role can only have meant the gateway's secret.
+      let deviceToken = secret.ok ? undefined : params.auth?.token;
+      // A device that holds no device token for this role can only have meant the gateway's secret,
+      // for which a verified Tailscale identity stands in.
       if (!secret.ok && (deviceToken === undefined || !this.pairing.hasDeviceTokens(deviceId, role))) {
-        this.failAuth(address, secret.error, 'unauthorized');
+        tailscaleLogin = await this.requireTailscaleIdentity(connection, secret.error, secret.presented);
+        deviceToken = undefined;
       }
       deviceAuth = this.admitDevice(address, {
         deviceId,
@@ -121,7 +130,8 @@ export class HandshakeService {
         deviceToken,
       });
     } else if (!secret.ok) {
-      this.failAuth(address, secret.presented ? secret.error : AuthErrors.deviceIdentityRequired(), 'unauthorized');
+      const otherwise = secret.presented ? secret.error : AuthErrors.deviceIdentityRequired();
+      tailscaleLogin = await this.requireTailscaleIdentity(connection, otherwise, secret.presented);
     }
 
     const session: ConnectionSession = {
@@ -133,8 +143,24 @@ export class HandshakeService {
       commands: params.commands ?? [],
       permissions: params.permissions ?? {},
       connectedAtMs: Date.now(),
+      ...(tailscaleLogin ? { tailscaleLogin } : {}),
     };
     return { session, deviceAuth };
+  }
+
+  /**
+   * The last resort after the secret and device token failed: a Tailscale
+   * Serve identity confirmed by whois. Without one, `otherwise` is the
+   * refusal, unless an unconfirmed claim deserves its own message. Either way
+   * it counts as a failed login.
+   */
+  private async requireTailscaleIdentity(connection: Connection, otherwise: RpcError, secretPresented: boolean): Promise<string> {
+    const claim = connection.origin.tailscale;
+    const login = await this.tailscaleIdentity.verify(claim);
+    if (login) return login;
+    const unverified = claim && this.tailscaleIdentity.enabled && !secretPresented;
+    const error = unverified ? AuthErrors.tailscaleIdentityUnverified() : otherwise;
+    return this.failAuth(connection.origin.clientAddress, error, 'unauthorized');
   }
 
   /** Pairing refusals are not failed logins (the secret was right), so only bad tokens count toward the rate limit. */

@@ -3,6 +3,7 @@ import { IsInt, Min } from 'class-validator';
 import type { Connection } from '../connection/connection';
 import { RpcDispatcher } from './rpc-dispatcher';
 import { invalidRequest } from './rpc-error';
+import type { RpcContext } from './rpc-context';
 import type { RpcMethodEntry, RpcRegistry } from './rpc-registry';
 
 class CountParams {
@@ -15,7 +16,13 @@ const methods: RpcMethodEntry[] = [
   { name: 'typed.fail', role: 'operator', scope: 'operator.read', invoke: () => { throw invalidRequest('nope', { details: { why: 1 } }); } },
   { name: 'crash', role: 'operator', scope: 'operator.read', invoke: () => { throw new Error('/etc/secret path leaked'); } },
   { name: 'node.only', role: 'node', scope: null, invoke: () => 'node ok' },
+  { name: 'two.stage', role: 'operator', scope: 'operator.write', invoke: async (_p, ctx) => { ctx.ack({ status: 'accepted' }); ctx.ack({ status: 'again' }); await Promise.resolve(); return { status: 'ok' }; } },
+  { name: 'sync.ack', role: 'operator', scope: 'operator.write', invoke: (_p, ctx) => { ctx.ack({ status: 'accepted' }); return { status: 'ok' }; } },
+  { name: 'ack.then.fail', role: 'operator', scope: 'operator.write', invoke: async (_p, ctx) => { ctx.ack({ status: 'accepted' }); throw invalidRequest('failed after the ack'); } },
+  { name: 'late.ack', role: 'operator', scope: 'operator.write', invoke: (_p, ctx) => { lateAck = ctx; return 'done'; } },
 ];
+
+let lateAck: RpcContext | undefined;
 
 const registry = { get: (name: string) => methods.find((m) => m.name === name) } as unknown as RpcRegistry;
 
@@ -44,6 +51,48 @@ describe(RpcDispatcher.name, () => {
     ])('answers %s', async (_label, method, params, connection, expected) => {
       const res = await dispatcher.dispatch({ type: 'req', id: 'r1', method, params }, { connection });
       expect(res).toEqual({ type: 'res', id: 'r1', ...expected });
+    });
+  });
+
+  describe('ack', () => {
+    function sender(): { connection: Connection; sent: unknown[] } {
+      const sent: unknown[] = [];
+      const connection = { session: { role: 'operator', scopes: ['operator.write'] }, sendResponse: (frame: unknown) => sent.push(frame) };
+      return { connection: connection as unknown as Connection, sent };
+    }
+
+    it('sends one early response with the request id, then the final one is returned', async () => {
+      // Arrange
+      const { connection, sent } = sender();
+      // Act
+      const pending = dispatcher.dispatch({ type: 'req', id: 'r2', method: 'two.stage' }, { connection });
+      const acksBeforeFinal = [...sent];
+      const final = await pending;
+      // Assert
+      expect(acksBeforeFinal).toEqual([{ type: 'res', id: 'r2', ok: true, payload: { status: 'accepted' } }]);
+      expect(sent).toHaveLength(1);
+      expect(final).toEqual({ type: 'res', id: 'r2', ok: true, payload: { status: 'ok' } });
+    });
+
+    it('works for a synchronous handler: the ack goes out before the final answer is returned', () => {
+      const { connection, sent } = sender();
+      const final = dispatcher.dispatch({ type: 'req', id: 'r3', method: 'sync.ack' }, { connection });
+      expect(sent).toEqual([{ type: 'res', id: 'r3', ok: true, payload: { status: 'accepted' } }]);
+      expect(final).toEqual({ type: 'res', id: 'r3', ok: true, payload: { status: 'ok' } });
+    });
+
+    it('still answers a failure after the ack as the final response', async () => {
+      const { connection, sent } = sender();
+      const final = await dispatcher.dispatch({ type: 'req', id: 'r4', method: 'ack.then.fail' }, { connection });
+      expect(sent).toHaveLength(1);
+      expect(final).toEqual({ type: 'res', id: 'r4', ok: false, error: { code: 'INVALID_REQUEST', message: 'failed after the ack' } });
+    });
+
+    it('ignores an ack after the final answer', () => {
+      const { connection, sent } = sender();
+      dispatcher.dispatch({ type: 'req', id: 'r5', method: 'late.ack' }, { connection });
+      lateAck!.ack({ status: 'accepted' });
+      expect(sent).toEqual([]);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { RequestFrame, ResponseFrame } from '../../../common/protocol';
 import { accessDenial } from './access';
-import type { RpcContext } from './rpc-context';
+import type { RpcCaller, RpcContext } from './rpc-context';
 import { invalidRequest, toErrorShape } from './rpc-error';
 import { RpcRegistry } from './rpc-registry';
 import { validateParams } from './validate-params';
@@ -16,21 +16,23 @@ export class RpcDispatcher {
   /**
    * Synchronous handlers are answered in the same tick; only a handler that
    * returns a promise costs a microtask round. Most methods are synchronous.
+   * A handler may send one early ack (RpcContext.ack) before this final answer.
    */
-  dispatch(frame: RequestFrame, ctx: RpcContext): ResponseFrame | Promise<ResponseFrame> {
+  dispatch(frame: RequestFrame, caller: RpcCaller): ResponseFrame | Promise<ResponseFrame> {
+    const call = new CallState(frame.id, caller);
     let result: unknown;
     try {
-      result = this.run(frame, ctx);
+      result = this.run(frame, call.context);
     } catch (error) {
-      return this.failure(frame, error);
+      return call.final(this.failure(frame, error));
     }
     if (isThenable(result)) {
       return Promise.resolve(result).then(
-        (payload) => success(frame, payload),
-        (error: unknown) => this.failure(frame, error),
+        (payload) => call.final(success(frame, payload)),
+        (error: unknown) => call.final(this.failure(frame, error)),
       );
     }
-    return success(frame, result);
+    return call.final(success(frame, result));
   }
 
   private failure(frame: RequestFrame, error: unknown): ResponseFrame {
@@ -47,6 +49,31 @@ export class RpcDispatcher {
     const denial = accessDenial(method, session);
     if (denial) throw invalidRequest(denial);
     return method.invoke(validateParams(method.params, frame.params), ctx);
+  }
+}
+
+/** One request in flight: its context, and whether the ack or the final answer went out. */
+class CallState {
+  readonly context: RpcContext;
+  private acked = false;
+  private answered = false;
+
+  constructor(id: string, caller: RpcCaller) {
+    const { connection } = caller;
+    this.context = {
+      connection,
+      ack: (payload: unknown) => {
+        // The ack must precede the final answer; late or repeated acks would read as a second final.
+        if (this.acked || this.answered) return;
+        this.acked = true;
+        connection.sendResponse({ type: 'res', id, ok: true, payload });
+      },
+    };
+  }
+
+  final(frame: ResponseFrame): ResponseFrame {
+    this.answered = true;
+    return frame;
   }
 }
 
