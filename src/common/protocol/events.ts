@@ -13,5 +13,9 @@ export const GatewayEvent = {
   NodeInvokeRequest: 'node.invoke.request',
   /** To operators: an event a node reported with the node.event method. */
   NodeEvent: 'node.event',
+  /** To operators: a piece of an agent run's stream (docs/protocol.md, "Agent and chat"). */
+  Agent: 'agent',
+  /** To operators: a run as a conversation (WebChat), delta and final states. */
+  Chat: 'chat',
 } as const;
 export type GatewayEvent = (typeof GatewayEvent)[keyof typeof GatewayEvent];

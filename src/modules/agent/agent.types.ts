@@ -13,6 +13,8 @@ export interface AgentRunRequest {
   sourceRef?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Instructions added to the system prompt for this run only (the `agent` method's extraSystemPrompt). */
+  extraSystemPrompt?: string;
 }
 
 export type AgentRunStatus = 'ok' | 'error' | 'timeout' | 'aborted';
@@ -26,6 +28,12 @@ export interface AgentRunResult {
   /** For logs and operators, never for chat users. */
   error?: string;
   durationMs: number;
+  /**
+   * Set when the gateway cut the run short because it is stopping: nothing was
+   * answered, so the caller should run the message again after the restart
+   * rather than treat this result as the answer.
+   */
+  retryable?: boolean;
 }
 
 /** One streamed piece of a run, sent to operators as the `agent` event. */

@@ -1,0 +1,91 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { Clock } from '../../common/clock';
+import { GatewayEvent } from '../../common/protocol';
+import { Broadcaster } from '../gateway/broadcaster';
+import { AgentRuntime } from './agent.runtime';
+import type { AgentRunResult, AgentStreamEvent } from './agent.types';
+
+export type ChatState = 'delta' | 'final' | 'aborted' | 'error';
+
+export interface ChatMessage {
+  role: 'assistant';
+  content: Array<{ type: 'text'; text: string }>;
+  timestamp: number;
+}
+
+/** The `chat` event payload (PROTOCOL.md, "Events"). */
+export interface ChatEventPayload {
+  runId: string;
+  sessionKey: string;
+  seq: number;
+  state: ChatState;
+  message?: ChatMessage;
+  errorMessage?: string;
+}
+
+/**
+ * Turns every run's stream into the operator events: `agent` (the raw
+ * stream) and `chat` (the conversation view WebChat draws). Both go to
+ * operators with operator.read. Pieces a client can rebuild from the end of
+ * the run (assistant text, tool calls, chat deltas) are droppable; the
+ * lifecycle and the final chat state never are.
+ */
+@Injectable()
+export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Agent');
+  private readonly chatSeq = new Map<string, number>();
+  private readonly subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly runtime: AgentRuntime,
+    private readonly broadcaster: Broadcaster,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscriptions.push(
+      this.runtime.events$.subscribe((event) => this.guard(() => this.onStream(event))),
+      this.runtime.results$.subscribe((result) => this.guard(() => this.onResult(result))),
+    );
+  }
+
+  onModuleDestroy(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  private onStream(event: AgentStreamEvent): void {
+    this.broadcaster.broadcast(GatewayEvent.Agent, event, { scope: 'operator.read', droppable: event.stream !== 'lifecycle' });
+    if (event.stream === 'assistant' && typeof event.data.text === 'string') {
+      this.chat(event.runId, event.sessionKey, 'delta', { message: assistantMessage(event.data.text, event.ts) });
+    }
+  }
+
+  private onResult(result: AgentRunResult): void {
+    const ts = this.clock.now();
+    if (result.status === 'ok') this.chat(result.runId, result.sessionKey, 'final', { message: assistantMessage(result.text, ts) });
+    else if (result.status === 'aborted') this.chat(result.runId, result.sessionKey, 'aborted', {});
+    else this.chat(result.runId, result.sessionKey, 'error', { errorMessage: result.error ?? result.text });
+    this.chatSeq.delete(result.runId);
+  }
+
+  private chat(runId: string, sessionKey: string, state: ChatState, extra: Pick<ChatEventPayload, 'message' | 'errorMessage'>): void {
+    const seq = (this.chatSeq.get(runId) ?? 0) + 1;
+    this.chatSeq.set(runId, seq);
+    const payload: ChatEventPayload = { runId, sessionKey, seq, state, ...extra };
+    this.broadcaster.broadcast(GatewayEvent.Chat, payload, { scope: 'operator.read', droppable: state === 'delta' });
+  }
+
+  /** A throwing rxjs subscriber would be rethrown asynchronously and take the process down. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.logger.error('could not publish an agent event', (error as Error)?.stack ?? String(error));
+    }
+  }
+}
+
+function assistantMessage(text: string, timestamp: number): ChatMessage {
+  return { role: 'assistant', content: [{ type: 'text', text }], timestamp };
+}

@@ -1,0 +1,159 @@
+import { Logger } from '@nestjs/common';
+import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { NodesErrors } from '../../nodes/nodes.errors';
+import type { NodesService } from '../../nodes/nodes.service';
+import type { InvokeNodeRequest, NodeSummary } from '../../nodes/nodes.types';
+import { AgentTools, MAX_TOOL_RESULT_CHARS } from './agent-tools';
+import type { HostExecRunner, HostExecSpec } from './host-exec.runner';
+
+const NODES: NodeSummary[] = [
+  { nodeId: 'n1', displayName: 'garage', platform: 'linux', caps: [], commands: ['system.run'], permissions: {}, paired: true, connected: true },
+  { nodeId: 'n2', displayName: 'attic', caps: [], commands: [], permissions: {}, paired: true, connected: false },
+];
+
+function setup(exec: { enabled: boolean; allowlist?: string[]; ask?: boolean } = { enabled: false }) {
+  const invoke = jest.fn<Promise<unknown>, [InvokeNodeRequest]>();
+  const nodes = { list: () => NODES, invoke } as unknown as NodesService;
+  const run = jest.fn<Promise<unknown>, [HostExecSpec]>();
+  const gateway = { config: { tools: { exec: { allowlist: [], ask: false, ...exec } } } } as unknown as GatewayRuntime;
+  const tools = new AgentTools(nodes, { run } as unknown as HostExecRunner, gateway);
+  const call = (name: string, args: unknown) =>
+    tools.execute(
+      { name, arguments: typeof args === 'string' ? args : JSON.stringify(args), callId: 'c1' },
+      { runId: 'r1', signal: new AbortController().signal },
+    );
+  return { tools, invoke, run, call };
+}
+
+describe(AgentTools.name, () => {
+  beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+
+  describe('definitions', () => {
+    it('offers exec only when tools.exec.enabled', () => {
+      expect(setup().tools.definitions().map((t) => t.name)).toEqual(['nodes_list', 'node_invoke']);
+      expect(setup({ enabled: true }).tools.definitions().map((t) => t.name)).toEqual(['nodes_list', 'node_invoke', 'exec']);
+    });
+  });
+
+  describe('execute', () => {
+    it('lists connected nodes for nodes_list', async () => {
+      const outcome = await setup().call('nodes_list', {});
+      expect(outcome.ok).toBe(true);
+      expect(JSON.parse(outcome.content)).toEqual([{ name: 'garage', id: 'n1', platform: 'linux', commands: ['system.run'] }]);
+    });
+
+    it('accepts empty arguments text', async () => {
+      expect((await setup().call('nodes_list', '')).ok).toBe(true);
+    });
+
+    it('invokes the node and returns its payload as JSON text', async () => {
+      const { call, invoke } = setup();
+      invoke.mockResolvedValue({ ok: true, payload: { exitCode: 0 }, payloadJSON: '{"exitCode":0,"stdout":"hi\\n"}' });
+      const outcome = await call('node_invoke', { node: 'garage', command: 'system.run', params: { command: ['echo', 'hi'] } });
+      expect(outcome).toEqual({ ok: true, content: '{"exitCode":0,"stdout":"hi\\n"}' });
+      expect(invoke).toHaveBeenCalledWith({
+        nodeId: 'garage',
+        command: 'system.run',
+        params: { command: ['echo', 'hi'] },
+        timeoutMs: 30_000,
+        idempotencyKey: 'agent:r1:c1',
+      });
+    });
+
+    it('waits longer than the command timeout the model asked for', async () => {
+      const { call, invoke } = setup();
+      invoke.mockResolvedValue({ ok: true, payload: null, payloadJSON: null });
+      await call('node_invoke', { node: 'garage', command: 'system.run', params: { command: ['sleep', '50'], timeoutMs: 60_000 } });
+      expect(invoke.mock.calls[0][0].timeoutMs).toBe(65_000);
+    });
+
+    it('returns a node error as the tool result instead of throwing', async () => {
+      const { call, invoke } = setup();
+      invoke.mockRejectedValue(NodesErrors.notConnected('attic'));
+      const outcome = await call('node_invoke', { node: 'attic', command: 'system.run', params: { command: ['ls'] } });
+      expect(outcome.ok).toBe(false);
+      expect(JSON.parse(outcome.content)).toMatchObject({ code: 'UNAVAILABLE', error: expect.stringMatching(/^node not connected/) });
+    });
+
+    it('passes the node error details on', async () => {
+      const { call, invoke } = setup();
+      invoke.mockRejectedValue(NodesErrors.timedOut('n1', 'system.run', 100));
+      const outcome = await call('node_invoke', { node: 'n1', command: 'system.run' });
+      expect(JSON.parse(outcome.content).nodeError).toEqual({ code: 'TIMEOUT', message: 'no result within 100 ms' });
+    });
+
+    it.each([
+      ['not JSON', '{node:', 'invalid arguments: not valid JSON'],
+      ['not an object', '[1]', 'invalid arguments: expected a JSON object'],
+      ['no node', { command: 'system.run' }, 'invalid arguments: node must be a non-empty string'],
+      ['params not an object', { node: 'n1', command: 'system.run', params: ['ls'] }, 'invalid arguments: params must be an object'],
+    ])('refuses bad arguments (%s) with a readable error', async (_label, args, message) => {
+      const { call, invoke } = setup();
+      expect(JSON.parse((await call('node_invoke', args)).content)).toEqual({ error: message });
+      expect(invoke).not.toHaveBeenCalled();
+    });
+
+    it('names the available tools for an unknown one', async () => {
+      expect(JSON.parse((await setup().call('rm_rf', {})).content).error).toBe('unknown tool "rm_rf"; available tools: nodes_list, node_invoke');
+    });
+
+    it('hides an unexpected failure behind a generic message', async () => {
+      const { call, invoke } = setup();
+      invoke.mockRejectedValue(new Error('/home/me/secret'));
+      expect(JSON.parse((await call('node_invoke', { node: 'n1', command: 'x' })).content).error).toBe(
+        'the tool failed inside the gateway; see the gateway log',
+      );
+    });
+
+    it('cuts a huge payload', async () => {
+      const { call, invoke } = setup();
+      invoke.mockResolvedValue({ ok: true, payload: null, payloadJSON: JSON.stringify({ stdout: 'x'.repeat(50_000) }) });
+      const outcome = await call('node_invoke', { node: 'n1', command: 'system.run' });
+      expect(outcome.content.length).toBeLessThan(MAX_TOOL_RESULT_CHARS + 100);
+      expect(outcome.content).toMatch(/\[cut: \d+ more characters\]$/);
+    });
+
+    describe('exec', () => {
+      it('refuses when host exec is disabled', async () => {
+        const { call, run } = setup();
+        expect(JSON.parse((await call('exec', { argv: ['uptime'] })).content).error).toMatch(/tools\.exec\.enabled is false/);
+        expect(run).not.toHaveBeenCalled();
+      });
+
+      it('refuses a program outside the allowlist, compared exactly', async () => {
+        const { call, run } = setup({ enabled: true, allowlist: ['uptime'] });
+        for (const argv0 of ['rm', '/usr/bin/uptime', 'UPTIME']) {
+          const outcome = await call('exec', { argv: [argv0] });
+          expect(JSON.parse(outcome.content).error).toBe(`exec refused: "${argv0}" is not in tools.exec.allowlist (allowed: uptime)`);
+        }
+        expect(run).not.toHaveBeenCalled();
+      });
+
+      it('refuses when every command needs an approval', async () => {
+        const { call, run } = setup({ enabled: true, allowlist: ['uptime'], ask: true });
+        expect(JSON.parse((await call('exec', { argv: ['uptime'] })).content).error).toMatch(/tools\.exec\.ask/);
+        expect(run).not.toHaveBeenCalled();
+      });
+
+      it('runs an allowlisted program with a capped timeout', async () => {
+        const { call, run } = setup({ enabled: true, allowlist: ['uptime'] });
+        run.mockResolvedValue({ exitCode: 0, signal: null, stdout: 'up 3 days\n', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false } });
+        const outcome = await call('exec', { argv: ['uptime', '-p'], timeoutMs: 999_999 });
+        expect(outcome.ok).toBe(true);
+        expect(JSON.parse(outcome.content)).toEqual({ exitCode: 0, stdout: 'up 3 days\n', stderr: '', timedOut: false });
+        expect(run.mock.calls[0][0]).toMatchObject({ argv: ['uptime', '-p'], timeoutMs: 120_000 });
+      });
+
+      it('reports a program that could not start', async () => {
+        const { call, run } = setup({ enabled: true, allowlist: ['nothere'] });
+        run.mockResolvedValue({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false }, spawnError: 'ENOENT' });
+        expect(JSON.parse((await call('exec', { argv: ['nothere'] })).content).error).toBe('exec failed: could not start "nothere" (ENOENT)');
+      });
+
+      it('refuses argv that is not a list of strings', async () => {
+        const { call } = setup({ enabled: true, allowlist: ['ls'] });
+        expect(JSON.parse((await call('exec', { argv: 'ls -la' })).content).error).toBe('invalid arguments: argv must be a non-empty array of strings');
+      });
+    });
+  });
+});

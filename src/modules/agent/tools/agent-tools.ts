@@ -1,0 +1,219 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { RpcError } from '../../gateway/rpc/rpc-error';
+import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/dto/invoke-node.params';
+import { NodesService } from '../../nodes/nodes.service';
+import { HostExecRunner } from './host-exec.runner';
+
+/** A tool as offered to a model: JSON Schema parameters, no provider types. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface ToolCall {
+  name: string;
+  /** The model's arguments as JSON text, unparsed. */
+  arguments: string;
+  callId: string;
+}
+
+export interface ToolContext {
+  runId: string;
+  signal: AbortSignal;
+}
+
+/** What goes back to the model; `ok` is for events and logs. */
+export interface ToolOutcome {
+  ok: boolean;
+  content: string;
+}
+
+/** Tool output beyond this is cut, so one chatty command cannot flood the model's context. */
+export const MAX_TOOL_RESULT_CHARS = 16_000;
+export const EXEC_DEFAULT_TIMEOUT_MS = 30_000;
+export const EXEC_MAX_TIMEOUT_MS = 120_000;
+/** A node's own command timeout plus this is how long the gateway waits for its answer. */
+const NODE_ANSWER_MARGIN_MS = 5_000;
+
+const NODES_LIST: ToolDefinition = {
+  name: 'nodes_list',
+  description: 'List the devices (nodes) connected to this gateway: name, id, platform and the commands each can run.',
+  parameters: { type: 'object', properties: {}, additionalProperties: false },
+};
+
+const NODE_INVOKE: ToolDefinition = {
+  name: 'node_invoke',
+  description:
+    'Run a command on a connected node. For a shell command use command "system.run" with params ' +
+    '{"command": ["argv0", "arg1", ...]} (no shell: pass each argument separately); optional params: cwd, timeoutMs. ' +
+    'The result is the node\'s answer as JSON, e.g. {"exitCode":0,"stdout":"...","stderr":"","timedOut":false}, or an error.',
+  parameters: {
+    type: 'object',
+    properties: {
+      node: { type: 'string', description: 'The node id or its display name (see nodes_list).' },
+      command: { type: 'string', description: 'The node command, usually "system.run".' },
+      params: { type: 'object', description: 'Parameters of the command, e.g. {"command": ["uname", "-a"]} for system.run.' },
+    },
+    required: ['node', 'command'],
+    additionalProperties: false,
+  },
+};
+
+const EXEC: ToolDefinition = {
+  name: 'exec',
+  description:
+    'Run a program on the gateway machine itself (not on a node). Only allowlisted programs may run; ' +
+    'argv[0] must be exactly one of them. No shell: pass each argument separately.',
+  parameters: {
+    type: 'object',
+    properties: {
+      argv: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Program and arguments, e.g. ["uptime"].' },
+      timeoutMs: { type: 'integer', description: `At most ${EXEC_MAX_TIMEOUT_MS} ms; default ${EXEC_DEFAULT_TIMEOUT_MS}.` },
+    },
+    required: ['argv'],
+    additionalProperties: false,
+  },
+};
+
+/**
+ * The tools a model may call. execute() never throws: every failure becomes
+ * an error the model can read and react to, so one bad call never ends the run.
+ */
+@Injectable()
+export class AgentTools {
+  private readonly logger = new Logger('AgentTools');
+
+  constructor(
+    private readonly nodes: NodesService,
+    private readonly exec: HostExecRunner,
+    private readonly gateway: GatewayRuntime,
+  ) {}
+
+  definitions(): ToolDefinition[] {
+    return this.gateway.config.tools.exec.enabled ? [NODES_LIST, NODE_INVOKE, EXEC] : [NODES_LIST, NODE_INVOKE];
+  }
+
+  async execute(call: ToolCall, context: ToolContext): Promise<ToolOutcome> {
+    try {
+      const args = parseArguments(call.arguments);
+      switch (call.name) {
+        case NODES_LIST.name:
+          return this.listNodes();
+        case NODE_INVOKE.name:
+          return await this.invokeNode(args, call.callId, context);
+        case EXEC.name:
+          return await this.runOnHost(args, context);
+        default:
+          return failure(`unknown tool "${call.name}"; available tools: ${this.definitions().map((t) => t.name).join(', ')}`);
+      }
+    } catch (error) {
+      if (error instanceof ToolArgumentsError) return failure(error.message);
+      this.logger.error(`tool ${call.name} failed`, (error as Error)?.stack ?? String(error));
+      return failure('the tool failed inside the gateway; see the gateway log');
+    }
+  }
+
+  private listNodes(): ToolOutcome {
+    const nodes = this.nodes
+      .list()
+      .filter((node) => node.connected)
+      .map((node) => ({ name: node.displayName ?? null, id: node.nodeId, platform: node.platform ?? null, commands: node.commands }));
+    return { ok: true, content: JSON.stringify(nodes) };
+  }
+
+  private async invokeNode(args: Record<string, unknown>, callId: string, context: ToolContext): Promise<ToolOutcome> {
+    const node = requireString(args, 'node');
+    const command = requireString(args, 'command');
+    const params = args.params;
+    if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
+      throw new ToolArgumentsError('invalid arguments: params must be an object');
+    }
+    const commandTimeout = (params as { timeoutMs?: unknown } | undefined)?.timeoutMs;
+    const timeoutMs =
+      typeof commandTimeout === 'number' && commandTimeout > 0
+        ? Math.min(commandTimeout + NODE_ANSWER_MARGIN_MS, MAX_INVOKE_TIMEOUT_MS)
+        : DEFAULT_INVOKE_TIMEOUT_MS;
+    try {
+      const result = await this.nodes.invoke({
+        nodeId: node,
+        command,
+        params,
+        timeoutMs,
+        // One key per tool call: a repeat of the same call (a retried run) does not run the command twice.
+        idempotencyKey: `agent:${context.runId}:${callId}`,
+      });
+      return { ok: true, content: capped(result.payloadJSON ?? JSON.stringify(result.payload ?? null)) };
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      const nodeError = (error.options.details as { nodeError?: unknown } | undefined)?.nodeError;
+      return { ok: false, content: JSON.stringify({ error: error.message, code: error.code, ...(nodeError ? { nodeError } : {}) }) };
+    }
+  }
+
+  private async runOnHost(args: Record<string, unknown>, context: ToolContext): Promise<ToolOutcome> {
+    const policy = this.gateway.config.tools.exec;
+    if (!policy.enabled) return failure('exec refused: host exec is disabled (tools.exec.enabled is false)');
+    const argv = args.argv;
+    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((part) => typeof part === 'string') || argv[0] === '') {
+      throw new ToolArgumentsError('invalid arguments: argv must be a non-empty array of strings');
+    }
+    if (policy.ask) {
+      return failure('exec refused: tools.exec.ask requires an approval for every command, and approvals are not available in this gateway yet');
+    }
+    if (!policy.allowlist.includes(argv[0])) {
+      const allowed = policy.allowlist.length > 0 ? policy.allowlist.join(', ') : 'nothing';
+      return failure(`exec refused: "${argv[0]}" is not in tools.exec.allowlist (allowed: ${allowed})`);
+    }
+    const requested = args.timeoutMs;
+    const timeoutMs = typeof requested === 'number' && requested > 0 ? Math.min(requested, EXEC_MAX_TIMEOUT_MS) : EXEC_DEFAULT_TIMEOUT_MS;
+    const outcome = await this.exec.run({ argv: argv as string[], timeoutMs, signal: context.signal });
+    if (outcome.spawnError) return failure(`exec failed: could not start "${argv[0]}" (${outcome.spawnError})`);
+    const truncated = outcome.truncated.stdout || outcome.truncated.stderr;
+    return {
+      ok: outcome.exitCode === 0 && !outcome.timedOut,
+      content: capped(
+        JSON.stringify({
+          exitCode: outcome.exitCode,
+          ...(outcome.signal ? { signal: outcome.signal } : {}),
+          stdout: outcome.stdout,
+          stderr: outcome.stderr,
+          timedOut: outcome.timedOut,
+          ...(truncated ? { truncated: true } : {}),
+        }),
+      ),
+    };
+  }
+}
+
+class ToolArgumentsError extends Error {}
+
+function parseArguments(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ToolArgumentsError('invalid arguments: not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ToolArgumentsError('invalid arguments: expected a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function requireString(args: Record<string, unknown>, name: string): string {
+  const value = args[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new ToolArgumentsError(`invalid arguments: ${name} must be a non-empty string`);
+  return value.trim();
+}
+
+function failure(message: string): ToolOutcome {
+  return { ok: false, content: JSON.stringify({ error: message }) };
+}
+
+function capped(text: string): string {
+  if (text.length <= MAX_TOOL_RESULT_CHARS) return text;
+  return `${text.slice(0, MAX_TOOL_RESULT_CHARS)}… [cut: ${text.length - MAX_TOOL_RESULT_CHARS} more characters]`;
+}

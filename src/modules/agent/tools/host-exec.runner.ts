@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import * as os from 'node:os';
+import { runProcess, type ProcessOutcome } from '../../../node-host/exec/process-runner';
+import { baseEnv } from '../../../node-host/exec/safe-env';
+
+export const HOST_EXEC_MAX_OUTPUT_BYTES = 64 * 1024;
+
+export interface HostExecSpec {
+  argv: string[];
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a command on the gateway machine: no shell, its own process group
+ * (killed whole on timeout or abort), output capped, and an environment
+ * holding none of the gateway's secrets. The process runner is the node
+ * host's, so both hosts behave the same way.
+ */
+@Injectable()
+export class HostExecRunner {
+  private readonly env = baseEnv(process.env);
+
+  run(spec: HostExecSpec): Promise<ProcessOutcome> {
+    return runProcess({
+      file: spec.argv[0],
+      argv: spec.argv,
+      cwd: os.homedir(),
+      env: this.env,
+      timeoutMs: spec.timeoutMs,
+      maxOutputBytes: HOST_EXEC_MAX_OUTPUT_BYTES,
+      signal: spec.signal,
+    });
+  }
+}
