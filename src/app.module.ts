@@ -2,13 +2,16 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { Clock } from './common/clock';
 import type { ResolvedConfig } from './common/config';
+import { AgentModule } from './modules/agent/agent.module';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
+import { ChannelsModule } from './modules/channels/channels.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
 import { HealthModule } from './modules/health/health.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { StateModule } from './modules/state/state.module';
+import { TailscaleModule } from './modules/tailscale/tailscale.module';
 
 export interface AppModuleOptions {
   runtime: GatewayRuntime;
@@ -48,6 +51,9 @@ export class AppModule {
         HealthModule,
         SessionsModule,
         NodesModule,
+        AgentModule,
+        TailscaleModule,
+        ChannelsModule,
       ],
     };
   }

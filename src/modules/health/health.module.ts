@@ -1,4 +1,5 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { ChannelsCoreModule } from '../channels/channels-core.module';
 import { GatewayCoreModule } from '../gateway/gateway-core.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { HelloSnapshotSource } from '../gateway/hello-snapshot';
@@ -10,7 +11,7 @@ import { StateVersionService } from './state-version.service';
 import { StatusService } from './status.service';
 
 @Module({
-  imports: [GatewayCoreModule, SessionsModule],
+  imports: [GatewayCoreModule, SessionsModule, ChannelsCoreModule],
   controllers: [HealthController],
   providers: [HealthRpc, HealthService, PresenceService, StateVersionService, StatusService],
   exports: [HealthService, PresenceService],

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Subscription } from 'rxjs';
+import { merge, Subscription } from 'rxjs';
 import { GatewayEvent } from '../../common/protocol';
+import { ChannelRegistry } from '../channels/channel-registry';
 import { Broadcaster } from '../gateway/broadcaster';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../gateway/gateway-runtime';
@@ -37,11 +38,12 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     private readonly versions: StateVersionService,
     private readonly runtime: GatewayRuntime,
     private readonly sessions: SessionsService,
+    private readonly channels: ChannelRegistry,
   ) {}
 
   onModuleInit(): void {
     this.lastBroadcastSignature = signatureOf(this.snapshot());
-    this.subscription = this.registry.changes$.subscribe(() => this.scheduleChangeCheck());
+    this.subscription = merge(this.registry.changes$, this.channels.changes$).subscribe(() => this.scheduleChangeCheck());
   }
 
   onModuleDestroy(): void {
@@ -55,7 +57,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     return {
       ok: true,
       ts: now,
-      channels: {},
+      channels: this.channels.snapshot(),
       sessions: { count: this.sessions.count, recent: this.sessions.list(RECENT_SESSIONS).map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs })) },
       nodes: { connected: this.registry.countByRole('node') },
       uptimeMs: now - this.runtime.startedAtMs,

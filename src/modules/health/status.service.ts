@@ -4,7 +4,9 @@ import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../gateway/gateway-runtime';
 import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
 import { DatabaseService } from '../state/database.service';
+import { ChannelRegistry } from '../channels/channel-registry';
 import { SessionsService } from '../sessions/sessions.service';
+import { TailscaleService } from '../tailscale/tailscale.service';
 
 /** The short summary behind the `status` method. */
 @Injectable()
@@ -15,6 +17,8 @@ export class StatusService {
     private readonly auth: GatewayAuthSettings,
     private readonly database: DatabaseService,
     private readonly sessions: SessionsService,
+    private readonly channels: ChannelRegistry,
+    private readonly tailscale: TailscaleService,
   ) {}
 
   summary() {
@@ -26,9 +30,9 @@ export class StatusService {
       uptimeMs: Date.now() - this.runtime.startedAtMs,
       bind: { mode: gateway.bind, hosts: this.runtime.bindHosts, port: this.runtime.port },
       auth: { mode: this.auth.mode },
-      tailscale: { mode: gateway.tailscale.mode },
+      tailscale: this.tailscale.summary(),
       tls: this.tlsSummary(),
-      channels: {},
+      channels: this.channels.snapshot(),
       sessions: { count: this.sessions.count },
       nodes: { connected: nodes },
       connections: { operators: this.registry.size - nodes, nodes },

@@ -143,4 +143,9 @@ export const MIGRATIONS: readonly string[] = [
      created_at_ms INTEGER NOT NULL,
      PRIMARY KEY (scope, key)
    );`,
+  // Channel outbox: the platform's id of each delivered part (what `send` answers),
+  // and a terminal state for parts the platform refused for good.
+  `ALTER TABLE channel_outbox ADD COLUMN message_id TEXT;
+   ALTER TABLE channel_outbox ADD COLUMN failed_at_ms INTEGER;
+   CREATE INDEX channel_outbox_pending ON channel_outbox(channel, account_id, chat_id, id) WHERE sent_at_ms IS NULL AND failed_at_ms IS NULL;`,
 ];

@@ -1,0 +1,147 @@
+import { backoffDelay } from '../../../common/client/backoff';
+import { ChannelRegistry } from '../channel-registry';
+import { FakeChannel, openTestDatabase, permanentFailure, TestClock, transientFailure } from '../channels.testing';
+import { ChannelOutbox, OUTBOX_RETRY_BACKOFF } from './channel-outbox.service';
+import { OutboxRepository } from './outbox.repository';
+
+describe(ChannelOutbox.name, () => {
+  let db: ReturnType<typeof openTestDatabase>;
+  let clock: TestClock;
+  let channel: FakeChannel;
+  let registry: ChannelRegistry;
+  const chat = () => ({ channel: channel.id, accountId: channel.accountId, chatId: '42' });
+  const newOutbox = () => new ChannelOutbox(new OutboxRepository(db.database), registry, clock);
+
+  beforeEach(() => {
+    db = openTestDatabase();
+    clock = new TestClock();
+    channel = new FakeChannel();
+    registry = new ChannelRegistry(undefined as never, undefined as never);
+    registry.register(channel);
+  });
+  afterEach(() => db.close());
+
+  describe('enqueue and flushChat', () => {
+    it('delivers a long text as ordered parts within the channel limit, the first one quoting', async () => {
+      // Arrange
+      const outbox = newOutbox();
+      channel.textLimit = 100;
+      const text = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
+
+      // Act
+      outbox.enqueue(channel, '42', text, { sourceRef: 'u1', replyTo: '9' });
+      await outbox.flushChat(chat());
+
+      // Assert
+      expect(channel.sent.length).toBeGreaterThan(1);
+      for (const sent of channel.sent) expect(sent.text.length).toBeLessThanOrEqual(channel.textLimit);
+      expect(channel.sent.map((s) => s.text).join('\n')).toBe(text);
+      expect(channel.sent.map((s) => s.options.replyToMessageId)).toEqual(['9', ...channel.sent.slice(1).map(() => undefined)]);
+      expect(outbox.outcome(channel, 'u1')).toEqual({ state: 'sent', messageId: '1' });
+    });
+
+    it('queues a sourceRef once, so a redelivery is never answered twice', async () => {
+      // Arrange
+      const outbox = newOutbox();
+
+      // Act
+      const first = outbox.enqueue(channel, '42', 'answer', { sourceRef: 'u1' });
+      const second = outbox.enqueue(channel, '42', 'another answer', { sourceRef: 'u1' });
+      await outbox.flushChat(chat());
+      await outbox.flushChat(chat());
+
+      // Assert
+      expect([first, second]).toEqual([true, false]);
+      expect(channel.sent.map((s) => s.text)).toEqual(['answer']);
+      expect(outbox.has(channel, 'u1')).toBe(true);
+    });
+
+    it('keeps a part that failed for a retry after its backoff, and the parts after it wait', async () => {
+      // Arrange
+      const outbox = newOutbox();
+      channel.failures.push(transientFailure());
+      outbox.enqueue(channel, '42', 'first', { sourceRef: 'a' });
+      outbox.enqueue(channel, '42', 'second', { sourceRef: 'b' });
+
+      // Act
+      await outbox.flushChat(chat());
+
+      // Assert
+      expect(channel.sent).toEqual([]);
+      expect(outbox.outcome(channel, 'a')).toMatchObject({ state: 'pending', error: 'try later' });
+
+      // Act: not due yet
+      clock.ms += backoffDelay(0, OUTBOX_RETRY_BACKOFF, () => 0) - 1;
+      await outbox.flushDue();
+      expect(channel.sent).toEqual([]);
+
+      // Act: due
+      clock.ms += OUTBOX_RETRY_BACKOFF.maxDelayMs;
+      await outbox.flushDue();
+
+      // Assert
+      expect(channel.sent.map((s) => s.text)).toEqual(['first', 'second']);
+    });
+
+    it('waits at least the retry-after the platform asked for', async () => {
+      // Arrange
+      const outbox = newOutbox();
+      channel.failures.push(transientFailure(60_000));
+      outbox.enqueue(channel, '42', 'x', { sourceRef: 'a' });
+
+      // Act
+      await outbox.flushChat(chat());
+
+      // Assert
+      expect(outbox.outcome(channel, 'a')).toMatchObject({ state: 'pending', retryAfterMs: 60_000 });
+    });
+
+    it('gives up on a part the platform refused for good and goes on with the next', async () => {
+      // Arrange
+      const outbox = newOutbox();
+      channel.failures.push(permanentFailure());
+      outbox.enqueue(channel, '42', 'refused', { sourceRef: 'a' });
+      outbox.enqueue(channel, '42', 'fine', { sourceRef: 'b' });
+
+      // Act
+      await outbox.flushChat(chat());
+
+      // Assert
+      expect(outbox.outcome(channel, 'a')).toEqual({ state: 'failed', error: 'chat not found' });
+      expect(outbox.outcome(channel, 'b')).toEqual({ state: 'sent', messageId: '1' });
+    });
+
+    it('sends nothing through a channel that is not running', async () => {
+      // Arrange
+      const outbox = newOutbox();
+      channel.running = false;
+      outbox.enqueue(channel, '42', 'later', { sourceRef: 'a' });
+
+      // Act
+      await outbox.flushChat(chat());
+
+      // Assert
+      expect(channel.sent).toEqual([]);
+      expect(outbox.outcome(channel, 'a').state).toBe('pending');
+    });
+  });
+
+  describe('flushChannel', () => {
+    it('delivers what an earlier process queued, even before its retry time', async () => {
+      // Arrange: queued and failed once by the "previous process".
+      const before = newOutbox();
+      channel.failures.push(transientFailure());
+      before.enqueue(channel, '42', 'queued before the crash', { sourceRef: 'a' });
+      before.enqueue(channel, '-7', 'another chat', { sourceRef: 'b' });
+      await before.flushChat(chat());
+      before.stop();
+
+      // Act
+      const after = newOutbox();
+      await after.flushChannel(channel);
+
+      // Assert
+      expect(channel.sent.map((s) => s.text).sort()).toEqual(['another chat', 'queued before the crash']);
+    });
+  });
+});

@@ -1,0 +1,175 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../../../common/clock';
+import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
+import { ChannelRegistry } from '../channel-registry';
+import { ChannelSendError, type Channel } from '../channel.types';
+import { splitText } from '../text/split-text';
+import { OutboxKey, OutboxRepository, OutboxRow } from './outbox.repository';
+
+/** A part that keeps failing for this long is given up on. */
+export const OUTBOX_GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
+export const OUTBOX_RETRY_BACKOFF: BackoffOptions = { initialDelayMs: 1_000, maxDelayMs: 5 * 60_000 };
+export const OUTBOX_POLL_INTERVAL_MS = 1_000;
+const PRUNE_AFTER_MS = 7 * 24 * 60 * 60_000;
+
+export type DeliveryOutcome =
+  | { state: 'sent'; messageId: string }
+  | { state: 'pending'; error?: string; retryAfterMs?: number }
+  | { state: 'failed'; error: string }
+  | { state: 'missing' };
+
+/**
+ * Every message a channel sends goes through here: it is written to
+ * channel_outbox first, then delivered in order per chat, retried with backoff
+ * until the platform takes it (or refuses it for good). Because the row exists
+ * before the send, a crash at any point re-sends at most the one message that
+ * was on the wire, and an inbound message whose reply is queued is never
+ * answered twice.
+ */
+@Injectable()
+export class ChannelOutbox implements OnModuleDestroy {
+  private readonly logger = new Logger('ChannelOutbox');
+  private readonly chains = new Map<string, Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly repo: OutboxRepository,
+    private readonly registry: ChannelRegistry,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+
+  /** Starts the timer that retries due parts. */
+  start(intervalMs = OUTBOX_POLL_INTERVAL_MS): void {
+    this.stopped = false;
+    this.prune();
+    if (this.timer) return;
+    this.timer = setInterval(() => this.flushDue(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** No new deliveries start after this; one already on the wire finishes. */
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /**
+   * Queues text for the chat, split to the channel's limit. With a sourceRef,
+   * queues nothing when a message with that ref was queued before; returns
+   * whether it queued.
+   */
+  enqueue(channel: Channel, chatId: string, text: string, options: { replyTo?: string; sourceRef?: string } = {}): boolean {
+    const key = { channel: channel.id, accountId: channel.accountId, chatId };
+    return this.repo.enqueue(key, splitText(text, channel.textLimit), options, this.clock.now());
+  }
+
+  has(channel: Channel, sourceRef: string): boolean {
+    return this.repo.findFirst(channel.id, channel.accountId, sourceRef) !== undefined;
+  }
+
+  /** Where the message queued under sourceRef stands: sent once every part is. */
+  outcome(channel: Channel, sourceRef: string): DeliveryOutcome {
+    const parts = this.repo.parts(channel.id, channel.accountId, sourceRef);
+    if (parts.length === 0) return { state: 'missing' };
+    const failed = parts.find((p) => p.failedAtMs !== undefined);
+    if (failed) return { state: 'failed', error: failed.lastError ?? 'refused' };
+    const pending = parts.find((p) => p.sentAtMs === undefined);
+    if (pending) {
+      const wait = pending.nextAttemptAtMs - this.clock.now();
+      return { state: 'pending', error: pending.lastError, ...(wait > 0 ? { retryAfterMs: wait } : {}) };
+    }
+    return { state: 'sent', messageId: parts[0].messageId ?? '' };
+  }
+
+  /**
+   * Delivers the chat's pending parts in order. Resolves when they are all
+   * sent or one must wait for a retry; never rejects.
+   */
+  flushChat(key: OutboxKey, options: { ignoreSchedule?: boolean } = {}): Promise<void> {
+    const chainKey = `${key.channel}\u0000${key.accountId}\u0000${key.chatId}`;
+    const previous = this.chains.get(chainKey) ?? Promise.resolve();
+    const next = previous.then(() => this.deliverChat(key, options.ignoreSchedule ?? false));
+    this.chains.set(chainKey, next);
+    void next.finally(() => {
+      if (this.chains.get(chainKey) === next) this.chains.delete(chainKey);
+    });
+    return next;
+  }
+
+  /** Everything still queued for one channel account, due or not: run when the channel (re)starts. */
+  async flushChannel(channel: Channel): Promise<void> {
+    const chats = this.repo.chatsWithPending().filter((k) => k.channel === channel.id && k.accountId === channel.accountId);
+    await Promise.all(chats.map((key) => this.flushChat(key, { ignoreSchedule: true })));
+  }
+
+  /** One pass of the retry timer; exposed for tests. */
+  async flushDue(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const chats = this.repo.chatsWithPending(this.clock.now()).filter((key) => this.deliverable(key));
+      await Promise.all(chats.map((key) => this.flushChat(key)));
+    } catch (error) {
+      this.logger.error(`outbox pass failed: ${describe(error)}`);
+    }
+  }
+
+  private async deliverChat(key: OutboxKey, ignoreSchedule: boolean): Promise<void> {
+    try {
+      for (const row of this.repo.pendingForChat(key)) {
+        if (this.stopped || !this.deliverable(key)) return;
+        if (!ignoreSchedule && row.nextAttemptAtMs > this.clock.now()) return;
+        if (!(await this.deliver(row))) return;
+      }
+    } catch (error) {
+      this.logger.error(`delivering to ${key.channel} chat ${key.chatId} failed: ${describe(error)}`);
+    }
+  }
+
+  /** Sends one part; true when the next part may follow (sent, or refused for good). */
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const channel = this.registry.get(row.channel)!;
+    try {
+      const sent = await channel.sendText(row.chatId, row.text, { replyToMessageId: row.replyTo, format: 'markdown' });
+      this.repo.markSent(row.id, sent.messageId, this.clock.now());
+      return true;
+    } catch (error) {
+      const message = describe(error);
+      const now = this.clock.now();
+      const permanent = error instanceof ChannelSendError && error.permanent;
+      if (permanent || now - row.createdAtMs > OUTBOX_GIVE_UP_AFTER_MS) {
+        this.logger.warn(`gave up on a message to ${row.channel} chat ${row.chatId}: ${message}`);
+        this.repo.markFailed(row.id, message, now);
+        return true;
+      }
+      const retryAfter = error instanceof ChannelSendError ? (error.retryAfterMs ?? 0) : 0;
+      const delay = Math.max(retryAfter, backoffDelay(row.attempts, OUTBOX_RETRY_BACKOFF));
+      this.logger.warn(`message to ${row.channel} chat ${row.chatId} not delivered (${message}); retrying in ${Math.round(delay / 1000)} s`);
+      this.repo.markRetry(row.id, now + delay, message);
+      return false;
+    }
+  }
+
+  /** Only through a running channel of the same account (a changed bot token cannot send the old bot's replies). */
+  private deliverable(key: OutboxKey): boolean {
+    const channel = this.registry.get(key.channel);
+    return channel !== undefined && channel.accountId === key.accountId && channel.state().running;
+  }
+
+  private prune(): void {
+    try {
+      this.repo.prune(this.clock.now() - PRUNE_AFTER_MS);
+    } catch (error) {
+      this.logger.warn(`could not prune the outbox: ${describe(error)}`);
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,303 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { withTimeout } from './ws-test-client';
+
+export interface FakeUser {
+  id: number;
+  first_name: string;
+  last_name?: string;
+  username?: string;
+  is_bot?: boolean;
+}
+
+export interface IncomingMessage {
+  chatId: number;
+  from: FakeUser;
+  text: string;
+  chatType?: 'private' | 'group' | 'supergroup';
+  chatTitle?: string;
+  entities?: Array<{ type: string; offset: number; length: number; user?: FakeUser }>;
+  replyToFrom?: FakeUser;
+}
+
+export interface SentMessage {
+  message_id: number;
+  chat_id: string;
+  text: string;
+  parse_mode?: string;
+  reply_parameters?: { message_id: number };
+  at: number;
+}
+
+export interface ApiCall {
+  method: string;
+  body: Record<string, any>;
+  at: number;
+}
+
+interface ScriptedReply {
+  status: number;
+  body?: unknown;
+  /** Close the socket without answering: a network error for the client. */
+  drop?: boolean;
+}
+
+interface PendingPoll {
+  offset: number;
+  limit: number;
+  respond: (updates: unknown[]) => void;
+}
+
+/**
+ * A Telegram Bot API on 127.0.0.1 for tests: real HTTP, the routes the gateway
+ * uses, getUpdates long polling with Telegram's offset semantics (asking with
+ * offset N confirms, and forgets, every update below N), and scriptable
+ * failures.
+ */
+export class FakeTelegram {
+  readonly bot: FakeUser & { is_bot: true };
+  readonly sent: SentMessage[] = [];
+  readonly calls: ApiCall[] = [];
+  webhook?: { url: string; secret_token?: string };
+  /** When true, sendMessage with any parse_mode fails with Telegram's 400 "can't parse entities". */
+  rejectMarkup = false;
+  /** The highest offset a getUpdates call confirmed. */
+  confirmedOffset = 0;
+  private server?: http.Server;
+  private readonly updates: Array<{ update_id: number } & Record<string, unknown>> = [];
+  private readonly polls = new Set<PendingPoll>();
+  private readonly scripts = new Map<string, ScriptedReply[]>();
+  private readonly listeners = new Set<() => void>();
+  private nextUpdateId: number;
+  private nextMessageId = 5_000;
+  apiRoot = '';
+
+  constructor(
+    readonly token = '123456789:TEST-fake-token_abcdefghijklmnopqrst',
+    options: { username?: string; firstUpdateId?: number } = {},
+  ) {
+    this.bot = { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Test Bot', username: options.username ?? 'nestclaw_test_bot' };
+    this.nextUpdateId = options.firstUpdateId ?? 100;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const poll of this.polls) poll.respond([]);
+    this.polls.clear();
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server!.close(resolve));
+  }
+
+  /** Queues a message update as Telegram would deliver it; returns its update_id. */
+  pushMessage(message: IncomingMessage): number {
+    const update = this.buildUpdate(message);
+    this.updates.push(update);
+    this.wakePolls();
+    return update.update_id;
+  }
+
+  /** An update as Telegram would send it, not queued (for posting to a webhook). */
+  buildUpdate(message: IncomingMessage): { update_id: number } & Record<string, unknown> {
+    const chatType = message.chatType ?? (message.chatId > 0 ? 'private' : 'supergroup');
+    const update = {
+      update_id: this.nextUpdateId++,
+      message: {
+        message_id: this.nextMessageId++,
+        date: Math.floor(Date.now() / 1000),
+        from: { is_bot: false, ...message.from },
+        chat:
+          chatType === 'private'
+            ? { id: message.chatId, type: 'private', first_name: message.from.first_name, username: message.from.username }
+            : { id: message.chatId, type: chatType, title: message.chatTitle ?? 'Test group' },
+        text: message.text,
+        ...(message.entities ? { entities: message.entities } : {}),
+        ...(message.replyToFrom
+          ? { reply_to_message: { message_id: 1, date: 0, chat: { id: message.chatId, type: chatType }, from: message.replyToFrom, text: 'earlier' } }
+          : {}),
+      },
+    };
+    return update;
+  }
+
+  /** The next `times` calls of method get this answer instead of the normal one. */
+  script(method: string, reply: ScriptedReply, times = 1): void {
+    const queue = this.scripts.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push(reply);
+    this.scripts.set(method, queue);
+  }
+
+  rateLimitNext(method: string, retryAfterSeconds: number, times = 1): void {
+    this.script(method, {
+      status: 429,
+      body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfterSeconds}`, parameters: { retry_after: retryAfterSeconds } },
+    }, times);
+  }
+
+  failNext(method: string, status = 500, times = 1): void {
+    this.script(method, { status, body: { ok: false, error_code: status, description: status >= 500 ? 'Internal Server Error' : 'Bad Request' } }, times);
+  }
+
+  sentTo(chatId: number | string): SentMessage[] {
+    return this.sent.filter((m) => m.chat_id === String(chatId));
+  }
+
+  callsOf(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with the sent messages once `count` went to the chat. */
+  waitForSent(chatId: number | string, count = 1, timeoutMs = 10_000): Promise<SentMessage[]> {
+    return this.waitUntil(() => (this.sentTo(chatId).length >= count ? this.sentTo(chatId) : undefined), timeoutMs, `${count} message(s) to ${chatId}`);
+  }
+
+  waitForCall(method: string, predicate: (call: ApiCall) => boolean = () => true, timeoutMs = 10_000): Promise<ApiCall> {
+    return this.waitUntil(() => this.calls.find((c) => c.method === method && predicate(c)), timeoutMs, `a ${method} call`);
+  }
+
+  waitUntil<T>(check: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    return withTimeout(
+      new Promise<T>((resolve) => {
+        const listener = () => {
+          const value = check();
+          if (value === undefined) return;
+          this.listeners.delete(listener);
+          resolve(value);
+        };
+        this.listeners.add(listener);
+        listener();
+      }),
+      timeoutMs,
+      what,
+    );
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const body = await readJson(req);
+    if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    const [, token, method] = match;
+    if (token !== this.token) return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    this.calls.push({ method, body, at: Date.now() });
+    this.notify();
+
+    const scripted = this.scripts.get(method)?.shift();
+    if (scripted?.drop) return void req.socket.destroy();
+    if (scripted) return send(res, scripted.status, scripted.body);
+
+    switch (method) {
+      case 'getMe':
+        return send(res, 200, { ok: true, result: { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
+      case 'getUpdates':
+        return this.getUpdates(body, req, res);
+      case 'sendMessage':
+        return this.sendMessage(body, res);
+      case 'sendChatAction':
+        return send(res, 200, { ok: true, result: true });
+      case 'setWebhook':
+        this.webhook = { url: body.url, secret_token: body.secret_token };
+        return send(res, 200, { ok: true, result: true, description: 'Webhook was set' });
+      case 'deleteWebhook':
+        this.webhook = undefined;
+        return send(res, 200, { ok: true, result: true, description: 'Webhook was deleted' });
+      default:
+        return send(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
+    }
+  }
+
+  private getUpdates(body: Record<string, any>, req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.webhook) {
+      return send(res, 409, { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+    }
+    const offset = Number(body.offset ?? 0);
+    const limit = Number(body.limit ?? 100);
+    if (offset > 0) {
+      this.confirmedOffset = Math.max(this.confirmedOffset, offset);
+      while (this.updates.length && this.updates[0].update_id < offset) this.updates.shift();
+    }
+    const ready = this.pending(offset, limit);
+    const timeoutSeconds = Number(body.timeout ?? 0);
+    if (ready.length || timeoutSeconds <= 0) return send(res, 200, { ok: true, result: ready });
+    const poll: PendingPoll = {
+      offset,
+      limit,
+      respond: (updates) => {
+        clearTimeout(timer);
+        this.polls.delete(poll);
+        send(res, 200, { ok: true, result: updates });
+      },
+    };
+    const timer = setTimeout(() => poll.respond([]), timeoutSeconds * 1000);
+    this.polls.add(poll);
+    req.on('close', () => {
+      clearTimeout(timer);
+      this.polls.delete(poll);
+    });
+  }
+
+  private sendMessage(body: Record<string, any>, res: http.ServerResponse): void {
+    if (this.rejectMarkup && body.parse_mode) {
+      return send(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0" });
+    }
+    if (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 4096) {
+      return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty or too long' });
+    }
+    const message: SentMessage = {
+      message_id: this.nextMessageId++,
+      chat_id: String(body.chat_id),
+      text: body.text,
+      ...(body.parse_mode ? { parse_mode: body.parse_mode } : {}),
+      ...(body.reply_parameters ? { reply_parameters: body.reply_parameters } : {}),
+      at: Date.now(),
+    };
+    this.sent.push(message);
+    this.notify();
+    send(res, 200, {
+      ok: true,
+      result: { message_id: message.message_id, date: Math.floor(message.at / 1000), chat: { id: Number(body.chat_id), type: 'private' }, from: this.bot, text: body.text },
+    });
+  }
+
+  private pending(offset: number, limit: number): unknown[] {
+    return this.updates.filter((u) => u.update_id >= offset).slice(0, limit);
+  }
+
+  private wakePolls(): void {
+    for (const poll of [...this.polls]) {
+      const ready = this.pending(poll.offset, poll.limit);
+      if (ready.length) poll.respond(ready);
+    }
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+function readJson(req: http.IncomingMessage): Promise<Record<string, any>> {
+  return new Promise((resolve) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      try {
+        resolve(text ? JSON.parse(text) : {});
+      } catch {
+        resolve({});
+      }
+    });
+    req.on('error', () => resolve({}));
+  });
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
