@@ -1,25 +1,25 @@
-# nestclaw gateway image.
+# nestclaw gateway image, for a VPS.
 #
 #   docker build -t nestclaw .
-#
-# The gateway listens on loopback by default, and inside a container loopback
-# is the container's own: a published port cannot reach it. To publish it, bind
-# to all interfaces of the container AND give an explicit token (the gateway
-# refuses a non-loopback bind with only a generated token). Publish on the
-# host's loopback and reach it through an SSH tunnel or Tailscale Serve:
-#
 #   (umask 077; echo "NESTCLAW_GATEWAY_TOKEN=$(openssl rand -hex 32)" > nestclaw.env)
-#   docker run -d --name nestclaw \
-#     -v nestclaw-data:/data \
-#     --env-file nestclaw.env \
-#     -p 127.0.0.1:18789:18789 \
-#     nestclaw gateway run --bind lan
+#   docker run -d --name nestclaw --restart unless-stopped \
+#     -v nestclaw-data:/data --env-file nestclaw.env \
+#     -p 127.0.0.1:18789:18789 nestclaw
 #
+# or `docker compose up -d` with docker-compose.yml. The default command is
+# `gateway run --bind lan`: inside a container loopback is the container's own,
+# so the gateway listens on the container's interfaces, and publishing the port
+# on the HOST's 127.0.0.1 keeps it off the network. Reach it with an SSH tunnel
+# or Tailscale Serve on the host (README: "VPS + SSH tunnel", "VPS + Tailscale Serve").
+#
+# A non-loopback bind needs a secret you chose: without NESTCLAW_GATEWAY_TOKEN
+# (or NESTCLAW_GATEWAY_PASSWORD, or gateway.auth.* in /data/nestclaw.json) the
+# container exits at once and `docker logs` shows
+#   nestclaw: refusing to listen on 0.0.0.0 (bind "lan") without a configured token: ...
 # Publishing on all host interfaces (-p 18789:18789) exposes the gateway to
-# your network: do that only on purpose. There is no environment variable for
-# the bind mode; pass --bind or set gateway.bind in the config file.
-# Config and state (config file nestclaw.json, gateway.token, state.db) live
-# in /data. See docs/operations.md.
+# every network the host is on: do that only on purpose, with gateway.tls on.
+# Config and state (nestclaw.json, state.db, identity) live in /data.
+# See docs/operations.md.
 
 # Both stages must use the same image: better-sqlite3's native addon is built
 # (or downloaded) for the exact Node ABI and glibc of the build stage.
@@ -76,4 +76,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # socket with 1012 and exits 0 (docker's default 10 s stop timeout is enough).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "bin/nestclaw"]
-CMD ["gateway", "run"]
+CMD ["gateway", "run", "--bind", "lan"]

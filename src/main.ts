@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { LogLevel } from '@nestjs/common';
+import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import * as net from 'node:net';
@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
 import type { ResolvedConfig } from './common/config';
+import { criticalFindings } from './common/audit';
 import { resolveBindHosts } from './common/net';
 import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
@@ -14,6 +15,7 @@ import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
+import { TailscaleExposure, TailscaleService } from './modules/tailscale/tailscale.service';
 import { GatewayWsAdapter } from './modules/gateway/ws/gateway-ws.adapter';
 import { startupRefusal } from './startup-checks';
 import { StartupError } from './startup-error';
@@ -40,6 +42,8 @@ export interface RunningGateway {
   tlsFingerprint?: string;
   /** Where the served certificate lives; set only with TLS. */
   tlsCertificate?: { path: string; generated: boolean; created: boolean };
+  /** Tailscale Serve/Funnel as set up after listening; state "off" when gateway.tailscale.mode is "off". */
+  tailscale: TailscaleExposure;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await app.close().catch(() => undefined);
     throw describeListenError(error, requestedPort, firstHost, scheme);
   }
+  // Only now is the port known; Tailscale trouble is a warning, never a failed start.
+  const tailscale = await app.get(TailscaleService).expose({ host: firstHost, port: runtime.port, tls: Boolean(tls) });
+  for (const f of criticalFindings(config)) new Logger('SecurityAudit').warn(`${f.message}; fix: ${f.fix}`);
 
   return {
     app,
@@ -98,6 +105,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     generatedToken: generated ? { path: generated.path, created: generated.created } : undefined,
     tlsFingerprint: tls?.fingerprintSha256,
     tlsCertificate: tls ? { path: tls.certPath, generated: tls.source === 'generated', created: tls.created } : undefined,
+    tailscale,
     close: async () => {
       await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
       await app.close();

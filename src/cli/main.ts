@@ -1,14 +1,19 @@
 import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
+import { registerChannels } from './commands/channels.command';
 import { registerDevices } from './commands/devices.command';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
 import { registerGatewayProbe } from './commands/gateway-probe.command';
 import { registerGatewayRun } from './commands/gateway-run.command';
 import { registerTunnel } from './commands/tunnel.command';
 import { registerNodes } from './commands/nodes.command';
+import { registerPairing } from './commands/pairing.command';
 import { registerStatus } from './commands/status.command';
 import { registerNodeRun } from './commands/node-run.command';
+import { registerGatewayService } from './commands/gateway-install.command';
+import { registerOnboard } from './commands/onboard.command';
+import { registerSecurityAudit } from './commands/security-audit.command';
 
 /**
  * The nestclaw command. Only commander, node built-ins and the small
@@ -31,7 +36,12 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerDevices(program);
   registerNodes(program);
+  registerChannels(program);
+  registerPairing(program);
   registerNodeRun(program);
+  registerGatewayService(gateway);
+  registerSecurityAudit(program);
+  registerOnboard(program);
 
   return program;
 }

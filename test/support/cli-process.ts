@@ -21,8 +21,11 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): CliRun {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** `stdin`: text piped to the CLI, then end of input; without it stdin is closed. */
+export function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = [], options: { stdin?: string } = {}): CliRun {
+  const piped = options.stdin !== undefined;
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: cleanEnv(env), stdio: [piped ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  if (piped) child.stdin!.end(options.stdin);
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
