@@ -4,6 +4,9 @@
 const transform = { '^.+\\.ts$': ['ts-jest'] };
 
 module.exports = {
+  // e2e suites start gateways and spawn the CLI; on a busy 2-core machine 5 s is too tight.
+  // (Jest 29 reads testTimeout only here, not per project.)
+  testTimeout: 20_000,
   projects: [
     {
       displayName: 'unit',
@@ -19,8 +22,6 @@ module.exports = {
       roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/build-once.js',
-      // These start gateways and spawn the CLI; on a busy 2-core machine 5 s is too tight.
-      testTimeout: 20_000,
     },
   ],
 };

@@ -10,6 +10,8 @@ import { GatewayTarget, resolveTarget } from './target';
 export interface GatewayCommand<T> {
   call(client: GatewayClient, config: ResolvedConfig): Promise<T>;
   render(result: T): string[];
+  /** For answers that are delivered but describe a failure (an agent run that errored). */
+  exitCode?(result: T): number;
 }
 
 /** Resolve the target, call the gateway, print the result or a failure that says how to fix it, set the exit code. */
@@ -25,6 +27,7 @@ export async function runGatewayCommand<T>(options: TargetOptions, command: Gate
     );
     if (options.json) printJson(result);
     else printLines(command.render(result));
+    process.exitCode = command.exitCode?.(result) ?? ExitCode.Ok;
   } catch (error) {
     reportFailure(error, target, options.json);
   }

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import { GatewayClient, GatewayClientError, GatewayClientOptions } from '../../src/common/client';
 import { loadConfig, ResolvedConfig } from '../../src/common/config';
 import { DeviceTokenStore, generateDeviceIdentity, loadOrCreateDeviceIdentity } from '../../src/common/identity';

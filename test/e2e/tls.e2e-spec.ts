@@ -1,7 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { generate } from 'selfsigned';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { UsageError } from '../exit-codes';
+import { ExitCode, UsageError } from '../exit-codes';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
@@ -76,6 +76,8 @@ export function agent(
       const final = payload as { status?: string; summary?: string };
       return [final.summary ?? JSON.stringify(payload, null, 2)];
     },
+    // The gateway answered, but the run itself failed, timed out or was aborted.
+    exitCode: (payload) => ((payload as { status?: string }).status === 'ok' ? ExitCode.Ok : ExitCode.GatewayError),
   });
 }
 
