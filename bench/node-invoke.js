@@ -99,4 +99,4 @@ async function measureNodeInvoke({ gatewayUrl, relayBaseUrl, token, count = 2000
   }
 }
 
-module.exports = { measureNodeInvoke };
+module.exports = { measureNodeInvoke, connectGateway };

@@ -3,6 +3,9 @@
 // Compares the gateway (dist/, in a child process) with a bare `ws` echo
 // server (also a child process) on 127.0.0.1: handshake latency, sequential
 // round trips, 16-connection throughput and RSS with 1000 idle connections.
+// Then the main flow's own overhead: a Telegram message through a real
+// `nestclaw gateway run` child, a fake Bot API, a fake model and a bench node,
+// to the reply (bench/telegram-flow.js; figures only, no baseline, no target).
 // Prints a table, the targets with PASS/FAIL, and one JSON line at the end.
 // Exit code: 0 all targets pass, 1 a target failed, 2 the bench itself failed.
 //
@@ -23,6 +26,7 @@ const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
 const { measureCliColdStart } = require('./cli-cold-start');
 const { measureNodeInvoke } = require('./node-invoke');
+const { measureTelegramFlow } = require('./telegram-flow');
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF === '1';
@@ -40,6 +44,9 @@ const CFG = {
   idleConnections: QUICK ? 200 : 1000,
   idleBatch: 50,
   settleMs: 2000,
+  tgMessages: QUICK ? 40 : 200,
+  tgWarmup: QUICK ? 4 : 10,
+  tgGapMs: 5,
   // Hard bounds so nothing can hang.
   opTimeoutMs: 10_000,
   phaseTimeoutMs: 60_000,
@@ -680,9 +687,34 @@ async function main() {
     results[kind].memory = await phaseMemory(kind);
     done(t);
   }
+  {
+    const t = now();
+    step(`Telegram → agent → node.invoke → reply: ${CFG.tgMessages} sequential messages with and ${CFG.tgMessages} without the tool call (\`nestclaw gateway run\` child)`);
+    const nodeArgs = [];
+    if (CPU_PROF) {
+      fs.mkdirSync(PROFILE_DIR, { recursive: true });
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`);
+    }
+    results.gateway.telegramFlow = await measureTelegramFlow({
+      token: TOKEN,
+      stats,
+      BenchError,
+      nodeArgs,
+      count: CFG.tgMessages,
+      warmup: CFG.tgWarmup,
+      gapMs: CFG.tgGapMs,
+      timeoutMs: CFG.opTimeoutMs,
+      track: (proc) => {
+        children.add(proc);
+        proc.once('exit', () => children.delete(proc));
+      },
+    });
+    done(t);
+  }
 
   const g = results.gateway;
   const e = results.echo;
+  const tg = g.telegramFlow;
   const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : '-');
   console.log('');
   console.log(
@@ -715,7 +747,19 @@ async function main() {
       ['node.invoke round trip p99 (µs)', f(g.nodeInvoke.p99), f(e.nodeInvokeRelay.p99), ratio(g.nodeInvoke.p99, e.nodeInvokeRelay.p99)],
       ['CLI `gateway call health` median (ms)', f(g.cliColdStart.cliMedianMs, 1), '-', ''],
       ['  bare `node -e 0` median (ms)', f(g.cliColdStart.nodeMedianMs, 1), '-', ratio(g.cliColdStart.cliMedianMs, g.cliColdStart.nodeMedianMs)],
+      ['Telegram → reply, node_invoke p50 (ms)', f(tg.withNodeInvoke.latencyMs.p50, 2), '-', ''],
+      ['Telegram → reply, node_invoke p99 (ms)', f(tg.withNodeInvoke.latencyMs.p99, 2), '-', ''],
+      ['  gateway CPU per message (ms)', f(tg.withNodeInvoke.gatewayCpuMsPerMessage, 2), '-', ''],
+      ['Telegram → reply, text only p50 (ms)', f(tg.textOnly.latencyMs.p50, 2), '-', ''],
+      ['Telegram → reply, text only p99 (ms)', f(tg.textOnly.latencyMs.p99, 2), '-', ''],
+      ['  gateway CPU per message (ms)', f(tg.textOnly.gatewayCpuMsPerMessage, 2), '-', ''],
     ]),
+  );
+  console.log(
+    `note: the Telegram rows have no raw-ws baseline ("-" in the ws echo column). They time a fake Bot API answering a getUpdates long poll\n` +
+      `      with a message until the gateway's reply reaches the fake's sendMessage, ${tg.count} sequential messages per path, with a fake model\n` +
+      `      and a bench node that answer at once: the gateway's own overhead. "node_invoke": two model calls and one node.invoke per\n` +
+      `      message; "text only": one model call.`,
   );
   if (g.throughput.errors) console.log(`note: ${g.throughput.errors} status calls answered with an error during the throughput run`);
   if (e.throughput.clientCpuPct > 90) {
@@ -749,8 +793,19 @@ async function main() {
       detail: `${f(g.cliColdStart.cliMedianMs, 1)} ms vs limits 250 ms and ${f(3 * g.cliColdStart.nodeMedianMs, 1)} ms (3 × ${f(g.cliColdStart.nodeMedianMs, 1)})`,
     },
   ];
+  // Figures the issues ask for without a limit: printed and in the JSON, never counted in pass/fail.
+  const informational = [
+    {
+      name: 'Telegram → agent → node.invoke → reply latency (issue 5; no target)',
+      detail:
+        `p50 ${f(tg.withNodeInvoke.latencyMs.p50, 2)} ms, p99 ${f(tg.withNodeInvoke.latencyMs.p99, 2)} ms over ${tg.withNodeInvoke.latencyMs.n} messages; ` +
+        `text only p50 ${f(tg.textOnly.latencyMs.p50, 2)} ms, p99 ${f(tg.textOnly.latencyMs.p99, 2)} ms; ` +
+        `the tool round (node.invoke + a second model call) adds ${f(tg.nodeHopP50Ms, 2)} ms at p50`,
+    },
+  ];
   console.log('\ntargets:');
   for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
+  for (const i of informational) console.log(`  INFO  ${i.name}: ${i.detail}`);
   const totalS = (now() - started) / 1000;
   console.log(`\nbench finished in ${totalS.toFixed(1)} s`);
 
@@ -766,6 +821,7 @@ async function main() {
     config: CFG,
     results,
     targets: targets.map(({ name, pass }) => ({ name, pass })),
+    informational,
     pass: targets.every((t) => t.pass),
     durationS: totalS,
   };

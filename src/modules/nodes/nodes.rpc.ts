@@ -32,7 +32,11 @@ export class NodesRpc {
 
   @RpcMethod('node.invoke.result', { role: 'node', scope: null, params: NodeInvokeResultParams })
   invokeResult(p: NodeInvokeResultParams, ctx: RpcContext) {
-    return this.nodes.acceptResult(p, ctx.connection);
+    const ack = this.nodes.acceptResult(p, ctx.connection);
+    // The operator waiting on this result is answered first: its response is
+    // queued on promise callbacks, and a synchronous ack would take the
+    // socket write ahead of it. The node does not wait on the ack.
+    return new Promise<typeof ack>((resolve) => setImmediate(() => resolve(ack)));
   }
 
   @RpcMethod('node.event', { role: 'node', scope: null, params: NodeEventParams })
