@@ -5,7 +5,8 @@ import { NESTCLAW_VERSION } from '../common/version';
 import { isDirectory, systemRunCommand } from './commands/system-run';
 import { systemNotifyCommand } from './commands/system-notify';
 import { systemWhichCommand } from './commands/system-which';
-import { execApprovalsPath, loadExecApprovals } from './exec-approvals';
+import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/exec-approval';
+import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
 import type { ExecPolicy } from './exec-policy';
 import { runProcess } from './exec/process-runner';
 import { baseEnv } from './exec/safe-env';
@@ -15,6 +16,8 @@ import { NodeHost } from './node-host';
 export const NODE_CLIENT_ID = 'nestclaw-node-host';
 export const NODE_ROLE = 'node';
 export const NODE_CAPS = ['system'];
+/** The approval call waits for people: its answer may come this long after the prompt expires (clock skew, a busy gateway). */
+const APPROVAL_ANSWER_MARGIN_MS = 10_000;
 
 export interface NodeHostConfig {
   url: string;
@@ -36,10 +39,28 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
   const displayName = config.displayName ?? os.hostname();
 
   let host: NodeHost | undefined;
+  let client: GatewayClient | undefined;
+  const approvalsFile = execApprovalsPath(config.stateDir);
   const dispatcher = new InvokeDispatcher([
     systemRunCommand({
       policy: config.execPolicy,
-      loadApprovals: () => loadExecApprovals(execApprovalsPath(config.stateDir)),
+      loadApprovals: () => loadExecApprovals(approvalsFile),
+      ...(config.execPolicy === 'ask'
+        ? {
+            requestApproval: async (ask) => {
+              if (!client) throw new Error('not connected');
+              const answer = (await client.request(ExecApprovalMethod.Request, ask, {
+                timeoutMs: ask.timeoutMs + APPROVAL_ANSWER_MARGIN_MS,
+              })) as ExecApprovalAnswer;
+              return answer;
+            },
+            recordApproval: (resolvedPath, decidedBy) =>
+              appendExecApproval(approvalsFile, {
+                command: resolvedPath,
+                note: `allowed always by ${decidedBy ?? 'an operator'} on ${new Date().toISOString()}`,
+              }),
+          }
+        : {}),
       runProcess,
       baseEnv: env,
       defaultCwd: env.HOME ?? os.homedir(),
@@ -49,7 +70,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
   ]);
 
-  const client = new GatewayClient({
+  client = new GatewayClient({
     url: config.url,
     // The client offers a device token this gateway issued before this secret,
     // and falls back to the secret when the gateway no longer knows the token.

@@ -1,4 +1,7 @@
-import { ApprovalsFileSystem, execApprovalsPath, loadExecApprovals, parseExecApprovals } from './exec-approvals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { appendExecApproval, ApprovalsFileSystem, execApprovalsPath, loadExecApprovals, parseExecApprovals } from './exec-approvals';
 
 const FILE = '/state/exec-approvals.json';
 
@@ -79,5 +82,37 @@ describe(loadExecApprovals.name, () => {
 
   it('passes the parse problem on', () => {
     expect(loadExecApprovals(FILE, fileSystem({ text: 'nope' }))).toMatchObject({ status: 'invalid', problem: expect.stringContaining('not valid JSON') });
+  });
+});
+
+describe(appendExecApproval.name, () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-approvals-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the file (0600) when there is none', () => {
+    const file = execApprovalsPath(dir);
+    expect(appendExecApproval(file, { command: '/usr/bin/uptime' })).toEqual({ added: true });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadExecApprovals(file)).toEqual({ status: 'ok', file, allow: [{ command: '/usr/bin/uptime' }] });
+  });
+
+  it('keeps existing entries and notes, and adds a command only once', () => {
+    const file = execApprovalsPath(dir);
+    fs.writeFileSync(file, '{"version":1,"allow":[{"command":"echo","note":"demo"}]}', { mode: 0o600 });
+    appendExecApproval(file, { command: '/usr/bin/uptime', note: 'allowed always by cli' });
+    expect(appendExecApproval(file, { command: '/usr/bin/uptime' })).toEqual({ added: false });
+    expect(loadExecApprovals(file)).toMatchObject({
+      status: 'ok',
+      allow: [{ command: 'echo', note: 'demo' }, { command: '/usr/bin/uptime', note: 'allowed always by cli' }],
+    });
+    expect(fs.readdirSync(dir)).toEqual(['exec-approvals.json']);
+  });
+
+  it('leaves an unusable file alone', () => {
+    const file = execApprovalsPath(dir);
+    fs.writeFileSync(file, '{"version":2}', { mode: 0o600 });
+    expect(() => appendExecApproval(file, { command: '/usr/bin/uptime' })).toThrow(/is not usable/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"version":2}');
   });
 });

@@ -98,3 +98,42 @@ function entryProblem(entry: unknown): string | undefined {
   if (record.note !== undefined && typeof record.note !== 'string') return '"note" must be a string';
   return undefined;
 }
+
+/**
+ * Adds one approved program to the file ("allow always"), keeping every
+ * existing entry and the format. Written to a temporary file (0600) then
+ * renamed over the old one, so a crash never leaves half a file, and the
+ * file never becomes readable or writable by others. An unusable existing
+ * file is left alone (an error): rewriting it could widen what it allowed.
+ */
+export function appendExecApproval(file: string, approval: ExecApproval): { added: boolean } {
+  let allow: ExecApproval[] = [];
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (text !== undefined) {
+    const parsed = parseExecApprovals(text);
+    if (!parsed.ok) throw new Error(`${file} is not usable (${parsed.problem}); fix it by hand`);
+    allow = parsed.allow;
+  }
+  if (allow.some((entry) => entry.command === approval.command)) return { added: false };
+  const next = { version: EXEC_APPROVALS_VERSION, allow: [...allow, approval] };
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const fd = fs.openSync(temporary, 'wx', 0o600);
+  try {
+    fs.writeFileSync(fd, `${JSON.stringify(next, null, 2)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+  return { added: true };
+}

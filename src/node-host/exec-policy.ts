@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from './exec-approvals';
 import { isBareName } from './exec/path-lookup';
 
-export const EXEC_POLICIES = ['deny', 'allowlist', 'full'] as const;
+export const EXEC_POLICIES = ['deny', 'allowlist', 'ask', 'full'] as const;
 export type ExecPolicy = (typeof EXEC_POLICIES)[number];
 export const DEFAULT_EXEC_POLICY: ExecPolicy = 'deny';
 
@@ -15,7 +15,11 @@ export interface ExecRequest {
   codeLoadingEnv: string[];
 }
 
-export type ExecDecision = { allowed: true } | { allowed: false; message: string };
+/**
+ * `askable` is set under the ask policy when an operator may approve this
+ * exact file (the path "allow always" would record); anything else stays refused.
+ */
+export type ExecDecision = { allowed: true } | { allowed: false; message: string; askable?: { resolvedPath: string } };
 
 /**
  * Whether system.run may start this program. Decided on the node from its
@@ -38,18 +42,22 @@ export function decideExec(
   }
 
   const state = approvals();
+  if (state.status === 'missing' && policy === 'ask' && request.codeLoadingEnv.length === 0 && request.resolvedPath !== undefined) {
+    // No file yet under ask: the first "allow always" creates it.
+    return { ...refuse(policy, `"${request.argv0}" (${request.resolvedPath}) is not approved yet`), askable: { resolvedPath: request.resolvedPath } };
+  }
   if (state.status === 'missing') {
-    return refuse('allowlist', `there is no approvals file, so nothing is allowed: create ${state.file} with e.g. ${EXEC_APPROVALS_EXAMPLE}`);
+    return refuse(policy, `there is no approvals file, so nothing is allowed: create ${state.file} with e.g. ${EXEC_APPROVALS_EXAMPLE}`);
   }
   if (state.status === 'invalid') {
     return refuse(
-      'allowlist',
+      policy,
       `${state.file} is not usable: ${state.problem}. Fix it (format: ${EXEC_APPROVALS_EXAMPLE}; each command an absolute path or a bare name found on PATH); until then nothing is allowed`,
     );
   }
   if (request.codeLoadingEnv.length > 0) {
     return refuse(
-      'allowlist',
+      policy,
       `env ${request.codeLoadingEnv.join(', ')} can make an approved program run other code, so it is not accepted: drop it, or run the node host with --exec full`,
     );
   }
@@ -58,13 +66,14 @@ export function decideExec(
   if (approved) return { allowed: true };
   const what = target === undefined ? `"${request.argv0}" (not found on PATH)` : `"${request.argv0}" (${target})`;
   const suggestion = target === undefined ? request.argv0 : target;
-  return refuse('allowlist', `${what} is not approved: add {"command":${JSON.stringify(suggestion)}} to "allow" in ${state.file}`);
+  const refusal = refuse(policy, `${what} is not approved: add {"command":${JSON.stringify(suggestion)}} to "allow" in ${state.file}`);
+  return policy === 'ask' && target !== undefined ? { ...refusal, askable: { resolvedPath: target } } : refusal;
 }
 
 function approvedPath(command: string, resolveApproved: (bareName: string) => string | undefined): string | undefined {
   return isBareName(command) ? resolveApproved(command) : path.normalize(command);
 }
 
-function refuse(policy: ExecPolicy, reason: string): ExecDecision {
+function refuse(policy: ExecPolicy, reason: string): { allowed: false; message: string } {
   return { allowed: false, message: `system.run refused by the node's exec policy "${policy}": ${reason}` };
 }

@@ -108,7 +108,7 @@ describe('nestclaw node run', () => {
       const run = runCli(['node', 'run', '--url', 'ws://127.0.0.1:9', '--token', 't', '--exec', 'some'], { NESTCLAW_STATE_DIR: stateDir() });
       runs.push(run);
       expect((await run.exited).code).toBe(3);
-      expect(run.output()).toMatch(/deny, allowlist, full/);
+      expect(run.output()).toMatch(/deny, allowlist, ask, full/);
     });
   });
 

@@ -26,6 +26,29 @@ export interface SentMessage {
   text: string;
   parse_mode?: string;
   reply_parameters?: { message_id: number };
+  reply_markup?: { inline_keyboard: Array<Array<{ text: string; callback_data?: string }>> };
+  at: number;
+}
+
+/** A press of an inline button under one of the bot's messages. */
+export interface IncomingCallback {
+  from: FakeUser;
+  data: string;
+  /** The bot's message the button is under. */
+  message: SentMessage;
+}
+
+export interface EditedMessage {
+  chat_id: string;
+  message_id: number;
+  text: string;
+  reply_markup?: unknown;
+  at: number;
+}
+
+export interface AnsweredCallback {
+  callback_query_id: string;
+  text?: string;
   at: number;
 }
 
@@ -58,6 +81,8 @@ export class FakeTelegram {
   readonly bot: FakeUser & { is_bot: true };
   readonly sent: SentMessage[] = [];
   readonly calls: ApiCall[] = [];
+  readonly edits: EditedMessage[] = [];
+  readonly answeredCallbacks: AnsweredCallback[] = [];
   webhook?: { url: string; secret_token?: string };
   /** When true, sendMessage with any parse_mode fails with Telegram's 400 "can't parse entities". */
   rejectMarkup = false;
@@ -98,6 +123,29 @@ export class FakeTelegram {
   /** Queues a message update as Telegram would deliver it; returns its update_id. */
   pushMessage(message: IncomingMessage): number {
     const update = this.buildUpdate(message);
+    this.updates.push(update);
+    this.wakePolls();
+    return update.update_id;
+  }
+
+  /** Queues a callback_query update (an inline button pressed); returns its update_id. */
+  pushCallbackQuery(callback: IncomingCallback): number {
+    const update = {
+      update_id: this.nextUpdateId++,
+      callback_query: {
+        id: String(this.nextMessageId++),
+        from: { is_bot: false, ...callback.from },
+        chat_instance: '1',
+        data: callback.data,
+        message: {
+          message_id: callback.message.message_id,
+          date: Math.floor(callback.message.at / 1000),
+          chat: { id: Number(callback.message.chat_id), type: 'private', first_name: callback.from.first_name },
+          from: this.bot,
+          text: callback.message.text,
+        },
+      },
+    };
     this.updates.push(update);
     this.wakePolls();
     return update.update_id;
@@ -200,6 +248,14 @@ export class FakeTelegram {
         return this.sendMessage(body, res);
       case 'sendChatAction':
         return send(res, 200, { ok: true, result: true });
+      case 'editMessageText':
+        this.edits.push({ chat_id: String(body.chat_id), message_id: Number(body.message_id), text: body.text, ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}), at: Date.now() });
+        this.notify();
+        return send(res, 200, { ok: true, result: { message_id: Number(body.message_id), date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } });
+      case 'answerCallbackQuery':
+        this.answeredCallbacks.push({ callback_query_id: String(body.callback_query_id), ...(body.text ? { text: body.text } : {}), at: Date.now() });
+        this.notify();
+        return send(res, 200, { ok: true, result: true });
       case 'setWebhook':
         this.webhook = { url: body.url, secret_token: body.secret_token };
         return send(res, 200, { ok: true, result: true, description: 'Webhook was set' });
@@ -254,6 +310,7 @@ export class FakeTelegram {
       text: body.text,
       ...(body.parse_mode ? { parse_mode: body.parse_mode } : {}),
       ...(body.reply_parameters ? { reply_parameters: body.reply_parameters } : {}),
+      ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}),
       at: Date.now(),
     };
     this.sent.push(message);

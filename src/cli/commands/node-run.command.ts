@@ -12,7 +12,7 @@ export function registerNodeRun(program: Command): void {
     .option('--tls-fingerprint <sha256>', 'accept only the gateway certificate with this SHA-256 fingerprint')
     .option('--display-name <name>', 'name shown to operators (default: the host name)')
     .addOption(
-      new Option('--exec <policy>', 'which commands system.run may start: deny (none), allowlist (those in <stateDir>/exec-approvals.json), full (any)')
+      new Option('--exec <policy>', 'which commands system.run may start: deny (none), allowlist (those in <stateDir>/exec-approvals.json), ask (those, and others once an operator approves), full (any)')
         .choices(EXEC_POLICIES)
         .default(DEFAULT_EXEC_POLICY),
     )

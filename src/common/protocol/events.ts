@@ -17,5 +17,9 @@ export const GatewayEvent = {
   Agent: 'agent',
   /** To operators: a run as a conversation (WebChat), delta and final states. */
   Chat: 'chat',
+  /** To operators with operator.approvals: a host asks whether it may run a program. */
+  ExecApprovalRequested: 'exec.approval.requested',
+  /** To operators with operator.approvals: the first answer (or the expiry) settled a request. */
+  ExecApprovalResolved: 'exec.approval.resolved',
 } as const;
 export type GatewayEvent = (typeof GatewayEvent)[keyof typeof GatewayEvent];

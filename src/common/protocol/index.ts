@@ -3,3 +3,4 @@ export * from './frames';
 export * from './roles';
 export * from './connect';
 export * from './events';
+export * from './exec-approval';

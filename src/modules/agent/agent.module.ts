@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { GatewayCoreModule } from '../gateway/gateway-core.module';
 import { NodesModule } from '../nodes/nodes.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -17,7 +18,7 @@ import { AgentTools } from './tools/agent-tools';
 import { HostExecRunner } from './tools/host-exec.runner';
 
 @Module({
-  imports: [GatewayCoreModule, NodesModule, SessionsModule],
+  imports: [ApprovalsModule, GatewayCoreModule, NodesModule, SessionsModule],
   providers: [
     AgentDeliveries,
     AgentEventsPublisher,

@@ -148,4 +148,10 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE channel_outbox ADD COLUMN message_id TEXT;
    ALTER TABLE channel_outbox ADD COLUMN failed_at_ms INTEGER;
    CREATE INDEX channel_outbox_pending ON channel_outbox(channel, account_id, chat_id, id) WHERE sent_at_ms IS NULL AND failed_at_ms IS NULL;`,
+  // Exec approvals: programs an operator answered "allow always" for on the gateway host's own exec tool.
+  `CREATE TABLE host_exec_allowlist (
+     command TEXT PRIMARY KEY,
+     approved_by TEXT,
+     approved_at_ms INTEGER NOT NULL
+   );`,
 ];

@@ -209,3 +209,60 @@ describe(systemRunCommand.name, () => {
     expect(notes).toEqual(['/usr/bin/echo timed out (SIGKILL)']);
   });
 });
+
+describe('systemRunCommand under the ask policy', () => {
+  const allowOnce = { decision: 'allow-once' as const, reason: 'decided' as const, decidedBy: 'cli' };
+
+  function askSetup(answer: () => Promise<{ decision: 'allow-once' | 'allow-always' | 'deny'; reason: 'decided' | 'expired' | 'withdrawn'; decidedBy: string | null }>) {
+    const requestApproval = jest.fn(answer);
+    const recordApproval = jest.fn();
+    const setupResult = setup('ask', { requestApproval, recordApproval });
+    return { ...setupResult, requestApproval, recordApproval };
+  }
+
+  it('runs an approved program without asking', async () => {
+    const { command, context, requestApproval, runs } = askSetup(async () => allowOnce);
+    await command.run({ command: ['echo', 'hi'] }, context);
+    expect(requestApproval).not.toHaveBeenCalled();
+    expect(runs).toHaveLength(1);
+  });
+
+  it('asks for an unknown program, bounded by the gateway deadline, and runs it once when allowed', async () => {
+    const { command, context, requestApproval, recordApproval, runs } = askSetup(async () => allowOnce);
+    await command.run({ command: ['uptime', '-p'], cwd: '/tmp' }, { ...context, deadlineMs: 60_000 });
+    expect(requestApproval).toHaveBeenCalledWith({ argv: ['uptime', '-p'], cwd: '/tmp', resolvedPath: '/usr/bin/uptime', timeoutMs: 55_000 }, context.signal);
+    expect(recordApproval).not.toHaveBeenCalled();
+    expect(runs[0].file).toBe('/usr/bin/uptime');
+  });
+
+  it('records allow-always in the approvals file and runs', async () => {
+    const { command, context, recordApproval, runs } = askSetup(async () => ({ ...allowOnce, decision: 'allow-always' }));
+    await command.run({ command: ['uptime'] }, context);
+    expect(recordApproval).toHaveBeenCalledWith('/usr/bin/uptime', 'cli');
+    expect(runs).toHaveLength(1);
+  });
+
+  it.each([
+    [{ decision: 'deny', reason: 'decided', decidedBy: 'telegram:42' }, /"uptime" \(\/usr\/bin\/uptime\) was denied by telegram:42/],
+    [{ decision: 'deny', reason: 'expired', decidedBy: null }, /nobody approved "uptime" \(\/usr\/bin\/uptime\) before the approval request expired/],
+  ] as const)('refuses with EXEC_DENIED when the answer is deny (%o)', async (answer, message) => {
+    const { command, context, runs } = askSetup(async () => answer);
+    const error = await refusal(command.run({ command: ['uptime'] }, context));
+    expect(error.code).toBe('EXEC_DENIED');
+    expect(error.message).toMatch(message);
+    expect(runs).toHaveLength(0);
+  });
+
+  it('refuses without asking when the env could load other code', async () => {
+    const { command, context, requestApproval } = askSetup(async () => allowOnce);
+    expect((await refusal(command.run({ command: ['uptime'], env: { LD_PRELOAD: '/x.so' } }, context))).code).toBe('EXEC_DENIED');
+    expect(requestApproval).not.toHaveBeenCalled();
+  });
+
+  it('refuses when the gateway cannot be asked', async () => {
+    const { command, context } = askSetup(async () => {
+      throw new Error('unknown method');
+    });
+    expect((await refusal(command.run({ command: ['uptime'] }, context))).message).toMatch(/could not be put to the operators/);
+  });
+});

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import { InvokeErrors } from '../invoke-errors';
 import type { InvokeContext, NodeCommand } from '../invoke-types';
 import { onlyKeys, optionalEnv, optionalPositiveInt, optionalString, paramsObject, stringArray } from '../params';
+import type { ExecApprovalDecision, ExecApprovalReason } from '../../common/protocol/exec-approval';
+import { MAX_EXEC_APPROVAL_TIMEOUT_MS, MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../common/protocol/exec-approval';
 import type { ExecApprovalsState } from '../exec-approvals';
 import { decideExec, ExecPolicy } from '../exec-policy';
 import { findOnPath, resolveCommandPath } from '../exec/path-lookup';
@@ -15,6 +17,8 @@ export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
 const MAX_ARGS = 4_096;
 /** Kept free before the gateway's deadline: the kill grace plus sending the result. */
 const DEADLINE_MARGIN_MS = 1_500;
+/** Of the gateway's deadline, what an approval wait leaves for the command itself and its result. */
+const AFTER_APPROVAL_RESERVE_MS = 5_000;
 
 export interface SystemRunParams {
   command: string[];
@@ -33,8 +37,27 @@ export interface SystemRunResult {
   truncated: { stdout: boolean; stderr: boolean };
 }
 
+/** What the node asks the gateway under the ask policy; the answer is the operators' decision. */
+export interface ApprovalAsk {
+  argv: string[];
+  cwd: string;
+  resolvedPath: string;
+  timeoutMs: number;
+}
+
+export interface ApprovalAnswer {
+  decision: ExecApprovalDecision;
+  reason: ExecApprovalReason;
+  decidedBy: string | null;
+}
+
 export interface SystemRunDeps {
   policy: ExecPolicy;
+  /** Under the ask policy: asks the operators (exec.approval.request) and waits for the answer. */
+  requestApproval?(ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer>;
+  /** Under the ask policy: records an "allow always" in exec-approvals.json. */
+  recordApproval?(resolvedPath: string, decidedBy: string | null): void;
+  now?(): number;
   /** Read on every call, so edits to the file apply at once. */
   loadApprovals(): ExecApprovalsState;
   runProcess: ProcessRunner;
@@ -80,13 +103,16 @@ export function systemRunCommand(deps: SystemRunDeps): NodeCommand {
       if (!deps.isDirectory(cwd)) throw InvokeErrors.invalidParams(`cwd ${JSON.stringify(cwd)} is not a directory on this node`);
       const env = mergeEnv(deps.baseEnv, params.env);
       const resolvedPath = resolveCommandPath(argv0, env.PATH, cwd, probeOf(deps));
-      assertAllowed(deps, argv0, resolvedPath, params, context);
+      const startedAt = (deps.now ?? Date.now)();
+      const asked = await allowedOrAsked(deps, argv0, resolvedPath, params, cwd, context);
+      // The approval wait used part of the gateway's deadline; the command gets what is left.
+      const deadlineMs = asked && context.deadlineMs !== undefined ? Math.max(1, context.deadlineMs - ((deps.now ?? Date.now)() - startedAt)) : context.deadlineMs;
 
       if (resolvedPath === undefined) {
         context.note(`${argv0}: not found on PATH (exit 127)`);
         return notStarted(127, `${argv0}: command not found on this node's PATH\n`);
       }
-      const timeoutMs = runTimeout(params.timeoutMs ?? deps.defaultTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, context.deadlineMs);
+      const timeoutMs = runTimeout(params.timeoutMs ?? deps.defaultTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, deadlineMs);
       const outcome = await deps.runProcess({
         file: resolvedPath,
         argv: params.command,
@@ -103,17 +129,91 @@ export function systemRunCommand(deps: SystemRunDeps): NodeCommand {
   };
 }
 
+/**
+ * Resolves when the program may run (true when an operator was asked);
+ * throws EXEC_DENIED otherwise. Under ask, a program the file does not allow
+ * is put to the operators, and the node waits for their answer.
+ */
+async function allowedOrAsked(
+  deps: SystemRunDeps,
+  argv0: string,
+  resolvedPath: string | undefined,
+  params: SystemRunParams,
+  cwd: string,
+  context: InvokeContext,
+): Promise<boolean> {
+  const decision = decide(deps, argv0, resolvedPath, params);
+  if (decision.allowed) return false;
+  if (!decision.askable || !deps.requestApproval) {
+    context.note(`${argv0}: refused by the ${deps.policy} policy`);
+    throw InvokeErrors.execDenied(decision.message);
+  }
+  const target = decision.askable.resolvedPath;
+  const timeoutMs = approvalTimeout(context.deadlineMs);
+  context.note(`${argv0}: asking the gateway's operators (${target}, waiting up to ${timeoutMs} ms)`);
+  let answer: ApprovalAnswer;
+  try {
+    answer = await deps.requestApproval({ argv: params.command, cwd, resolvedPath: target, timeoutMs }, context.signal);
+  } catch (error) {
+    context.note(`${argv0}: approval request failed (${error instanceof Error ? error.message : String(error)})`);
+    throw InvokeErrors.execDenied(`system.run refused by the node's exec policy "ask": "${argv0}" (${target}) could not be put to the operators for approval, so it was not run`);
+  }
+  if (answer.decision === 'deny') {
+    context.note(`${argv0}: approval ${answer.reason === 'decided' ? `denied by ${answer.decidedBy}` : answer.reason}`);
+    throw InvokeErrors.execDenied(deniedMessage(argv0, target, answer));
+  }
+  if (answer.decision === 'allow-always') {
+    try {
+      deps.recordApproval?.(target, answer.decidedBy);
+      context.note(`${argv0}: ${target} allowed always by ${answer.decidedBy}; added to exec-approvals.json`);
+    } catch (error) {
+      // The operator allowed this run in any case; only the "always" part is lost, and the log says so.
+      context.note(`${argv0}: allowed always, but exec-approvals.json could not be updated (${error instanceof Error ? error.message : String(error)}); running once`);
+    }
+  } else {
+    context.note(`${argv0}: allowed once by ${answer.decidedBy}`);
+  }
+  return true;
+}
+
+function deniedMessage(argv0: string, target: string, answer: ApprovalAnswer): string {
+  const what = `"${argv0}" (${target})`;
+  switch (answer.reason) {
+    case 'expired':
+      return `system.run refused by the node's exec policy "ask": nobody approved ${what} before the approval request expired`;
+    case 'withdrawn':
+      return `system.run refused by the node's exec policy "ask": the approval request for ${what} was withdrawn`;
+    default:
+      return `system.run refused by the node's exec policy "ask": ${what} was denied by ${answer.decidedBy ?? 'an operator'}`;
+  }
+}
+
+/**
+ * How long the node waits for an answer: up to the gateway's own bound, and
+ * short enough to leave the command time to run and its result time to
+ * reach the gateway before the gateway gives up on the invoke.
+ */
+export function approvalTimeout(deadlineMs: number | undefined): number {
+  if (deadlineMs === undefined) return MAX_EXEC_APPROVAL_TIMEOUT_MS;
+  const budget = deadlineMs > 2 * AFTER_APPROVAL_RESERVE_MS ? deadlineMs - AFTER_APPROVAL_RESERVE_MS : Math.floor(deadlineMs / 2);
+  return Math.min(Math.max(budget, MIN_EXEC_APPROVAL_TIMEOUT_MS), MAX_EXEC_APPROVAL_TIMEOUT_MS);
+}
+
 /** Throws EXEC_DENIED unless the policy allows the program. */
 function assertAllowed(deps: SystemRunDeps, argv0: string, resolvedPath: string | undefined, params: SystemRunParams, context: InvokeContext): void {
-  const decision = decideExec(
+  const decision = decide(deps, argv0, resolvedPath, params);
+  if (decision.allowed) return;
+  context.note(`${argv0}: refused by the ${deps.policy} policy`);
+  throw InvokeErrors.execDenied(decision.message);
+}
+
+function decide(deps: SystemRunDeps, argv0: string, resolvedPath: string | undefined, params: SystemRunParams) {
+  return decideExec(
     deps.policy,
     { argv0, resolvedPath, codeLoadingEnv: codeLoadingKeys(params.env) },
     deps.loadApprovals,
     (name) => findOnPath(name, deps.baseEnv.PATH, probeOf(deps)),
   );
-  if (decision.allowed) return;
-  context.note(`${argv0}: refused by the ${deps.policy} policy`);
-  throw InvokeErrors.execDenied(decision.message);
 }
 
 function probeOf(deps: SystemRunDeps) {

@@ -65,7 +65,7 @@ export class OpenAiProvider implements AgentProvider {
       for (const call of calls) {
         const { name, arguments: rawArgs } = call.function;
         turn.emit('tool', { phase: 'call', name, callId: call.id, args: parsedOrRaw(rawArgs) });
-        const outcome = await this.tools.execute({ name, arguments: rawArgs ?? '', callId: call.id }, { runId: turn.runId, signal: turn.signal });
+        const outcome = await this.tools.execute({ name, arguments: rawArgs ?? '', callId: call.id }, { runId: turn.runId, signal: turn.signal, sessionKey: turn.sessionKey });
         turn.emit('tool', { phase: 'result', name, callId: call.id, ok: outcome.ok, result: preview(outcome.content) });
         messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.content });
       }

@@ -5,6 +5,8 @@ import type { NodesService } from '../../nodes/nodes.service';
 import type { InvokeNodeRequest, NodeSummary } from '../../nodes/nodes.types';
 import { AgentTools, MAX_TOOL_RESULT_CHARS } from './agent-tools';
 import type { HostExecRunner, HostExecSpec } from './host-exec.runner';
+import type { ExecApprovalsService } from '../../approvals/exec-approvals.service';
+import type { ExecApprovalAnswer } from '../../../common/protocol';
 
 const NODES: NodeSummary[] = [
   { nodeId: 'n1', displayName: 'garage', platform: 'linux', caps: [], commands: ['system.run'], permissions: {}, paired: true, connected: true },
@@ -16,14 +18,19 @@ function setup(exec: { enabled: boolean; allowlist?: string[]; ask?: boolean } =
   const nodes = { list: () => NODES, invoke } as unknown as NodesService;
   const run = jest.fn<Promise<unknown>, [HostExecSpec]>();
   const gateway = { config: { tools: { exec: { allowlist: [], ask: false, ...exec } } } } as unknown as GatewayRuntime;
-  const tools = new AgentTools(nodes, { run } as unknown as HostExecRunner, gateway);
+  const approvalsRequest = jest.fn<Promise<ExecApprovalAnswer>, [Record<string, unknown>, { signal?: AbortSignal }]>();
+  const allowedForGood = new Set<string>();
+  const approvals = { request: approvalsRequest, isAllowedOnGateway: (command: string) => allowedForGood.has(command) } as unknown as ExecApprovalsService;
+  const tools = new AgentTools(nodes, { run } as unknown as HostExecRunner, gateway, approvals);
   const call = (name: string, args: unknown) =>
     tools.execute(
       { name, arguments: typeof args === 'string' ? args : JSON.stringify(args), callId: 'c1' },
-      { runId: 'r1', signal: new AbortController().signal },
+      { runId: 'r1', signal: new AbortController().signal, sessionKey: 'main' },
     );
-  return { tools, invoke, run, call };
+  return { tools, invoke, run, call, approvalsRequest, allowedForGood };
 }
+
+const OK_RUN = { exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false } };
 
 describe(AgentTools.name, () => {
   beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
@@ -129,9 +136,36 @@ describe(AgentTools.name, () => {
         expect(run).not.toHaveBeenCalled();
       });
 
-      it('refuses when every command needs an approval', async () => {
-        const { call, run } = setup({ enabled: true, allowlist: ['uptime'], ask: true });
-        expect(JSON.parse((await call('exec', { argv: ['uptime'] })).content).error).toMatch(/tools\.exec\.ask/);
+      it('runs an allowlisted program without asking, even with ask on', async () => {
+        const { call, run, approvalsRequest } = setup({ enabled: true, allowlist: ['uptime'], ask: true });
+        run.mockResolvedValue(OK_RUN);
+        expect((await call('exec', { argv: ['uptime'] })).ok).toBe(true);
+        expect(approvalsRequest).not.toHaveBeenCalled();
+      });
+
+      it('runs a program allowed for good by an earlier approval', async () => {
+        const { call, run, allowedForGood } = setup({ enabled: true, allowlist: [] });
+        allowedForGood.add('date');
+        run.mockResolvedValue(OK_RUN);
+        expect((await call('exec', { argv: ['date'] })).ok).toBe(true);
+      });
+
+      it('asks for an unknown program with ask on and runs it when allowed', async () => {
+        const { call, run, approvalsRequest } = setup({ enabled: true, allowlist: [], ask: true });
+        approvalsRequest.mockResolvedValue({ id: 'a1', decision: 'allow-once', reason: 'decided', decidedBy: 'cli' });
+        run.mockResolvedValue(OK_RUN);
+        expect((await call('exec', { argv: ['date', '-u'] })).ok).toBe(true);
+        expect(approvalsRequest.mock.calls[0][0]).toMatchObject({ host: 'gateway', argv: ['date', '-u'], sessionKey: 'main' });
+        expect(run).toHaveBeenCalled();
+      });
+
+      it.each([
+        [{ reason: 'decided', decidedBy: 'cli' }, 'exec refused: "date" was denied by cli'],
+        [{ reason: 'expired', decidedBy: null }, 'exec refused: nobody approved "date" before the approval request expired'],
+      ] as const)('refuses when the approval ends in deny (%o)', async (answer, message) => {
+        const { call, run, approvalsRequest } = setup({ enabled: true, allowlist: [], ask: true });
+        approvalsRequest.mockResolvedValue({ id: 'a1', decision: 'deny', ...answer });
+        expect(JSON.parse((await call('exec', { argv: ['date'] })).content).error).toBe(message);
         expect(run).not.toHaveBeenCalled();
       });
 

@@ -1,4 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import * as os from 'node:os';
+import type { ExecApprovalAnswer } from '../../../common/protocol';
+import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
 import { GatewayRuntime } from '../../gateway/gateway-runtime';
 import { RpcError } from '../../gateway/rpc/rpc-error';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/dto/invoke-node.params';
@@ -22,6 +25,8 @@ export interface ToolCall {
 export interface ToolContext {
   runId: string;
   signal: AbortSignal;
+  /** Shown with an exec approval prompt. */
+  sessionKey?: string;
 }
 
 /** What goes back to the model; `ok` is for events and logs. */
@@ -65,7 +70,7 @@ const EXEC: ToolDefinition = {
   name: 'exec',
   description:
     'Run a program on the gateway machine itself (not on a node). Only allowlisted programs may run; ' +
-    'argv[0] must be exactly one of them. No shell: pass each argument separately.',
+    'argv[0] must be exactly one of them (or, when approvals are on, the owner is asked first). No shell: pass each argument separately.',
   parameters: {
     type: 'object',
     properties: {
@@ -89,6 +94,7 @@ export class AgentTools {
     private readonly nodes: NodesService,
     private readonly exec: HostExecRunner,
     private readonly gateway: GatewayRuntime,
+    private readonly approvals: ExecApprovalsService,
   ) {}
 
   definitions(): ToolDefinition[] {
@@ -159,13 +165,8 @@ export class AgentTools {
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((part) => typeof part === 'string') || argv[0] === '') {
       throw new ToolArgumentsError('invalid arguments: argv must be a non-empty array of strings');
     }
-    if (policy.ask) {
-      return failure('exec refused: tools.exec.ask requires an approval for every command, and approvals are not available in this gateway yet');
-    }
-    if (!policy.allowlist.includes(argv[0])) {
-      const allowed = policy.allowlist.length > 0 ? policy.allowlist.join(', ') : 'nothing';
-      return failure(`exec refused: "${argv[0]}" is not in tools.exec.allowlist (allowed: ${allowed})`);
-    }
+    const refusal = await this.hostExecRefusal(argv as string[], policy, context);
+    if (refusal) return failure(refusal);
     const requested = args.timeoutMs;
     const timeoutMs = typeof requested === 'number' && requested > 0 ? Math.min(requested, EXEC_MAX_TIMEOUT_MS) : EXEC_DEFAULT_TIMEOUT_MS;
     const outcome = await this.exec.run({ argv: argv as string[], timeoutMs, signal: context.signal });
@@ -184,6 +185,34 @@ export class AgentTools {
         }),
       ),
     };
+  }
+
+  /**
+   * Allowed: argv[0] in tools.exec.allowlist or answered "allow always"
+   * before (host_exec_allowlist). Otherwise, with tools.exec.ask, the
+   * operators are asked and the run waits for the answer (or its expiry).
+   */
+  private async hostExecRefusal(argv: string[], policy: { allowlist: readonly string[]; ask: boolean }, context: ToolContext): Promise<string | undefined> {
+    const program = argv[0];
+    if (policy.allowlist.includes(program) || this.approvals.isAllowedOnGateway(program)) return undefined;
+    if (!policy.ask) {
+      const allowed = policy.allowlist.length > 0 ? policy.allowlist.join(', ') : 'nothing';
+      return `exec refused: "${program}" is not in tools.exec.allowlist (allowed: ${allowed})`;
+    }
+    let answer: ExecApprovalAnswer;
+    try {
+      answer = await this.approvals.request(
+        { host: 'gateway', hostName: os.hostname(), argv, cwd: os.homedir(), sessionKey: context.sessionKey },
+        { signal: context.signal },
+      );
+    } catch (error) {
+      if (error instanceof RpcError) return `exec refused: ${error.message}`;
+      throw error;
+    }
+    if (answer.decision !== 'deny') return undefined;
+    if (answer.reason === 'expired') return `exec refused: nobody approved "${program}" before the approval request expired`;
+    if (answer.reason === 'withdrawn') return `exec refused: the approval request for "${program}" was withdrawn`;
+    return `exec refused: "${program}" was denied by ${answer.decidedBy ?? 'an operator'}`;
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Update, UserFromGetMe } from '@grammyjs/types';
-import { Logger, OnModuleInit } from '@nestjs/common';
+import { Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express } from 'express';
 import { Clock } from '../../../common/clock';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import type { ResolvedTelegram } from '../../../common/config/resolve-features';
+import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
 import { GatewayRuntime } from '../../gateway/gateway-runtime';
 import type { ChannelAccessPolicy } from '../access/access-policy';
 import { ChannelProvider } from '../channel.decorator';
@@ -23,6 +24,7 @@ import {
 import { splitText } from '../text/split-text';
 import { abortableSleep } from './abortable-sleep';
 import { TelegramApiError, TelegramClient } from './telegram.client';
+import { TelegramApprovalPrompts } from './telegram-approvals';
 import { isMarkupRejection, toTelegramHtml } from './telegram-format';
 import { TelegramIntake } from './telegram-intake';
 import { normalizeUpdate } from './telegram-normalize';
@@ -58,12 +60,14 @@ export class TelegramChannel implements Channel, OnModuleInit {
   private abort?: AbortController;
   private webhookSecret?: string;
   private receiving = false;
+  private approvalPrompts?: TelegramApprovalPrompts;
 
   constructor(
     private readonly runtime: GatewayRuntime,
     private readonly repo: TelegramStateRepository,
     private readonly clock: Clock,
     private readonly adapterHost: HttpAdapterHost,
+    @Optional() private readonly approvals?: ExecApprovalsService,
   ) {
     this.config = runtime.config.channels.telegram;
     this.enabled = this.config.enabled;
@@ -112,12 +116,21 @@ export class TelegramChannel implements Channel, OnModuleInit {
       polled: () => this.update({ linked: true, lastError: undefined }),
       failed: (error) => this.onReceiveError(error),
     });
+    if (this.approvals) {
+      this.approvalPrompts = new TelegramApprovalPrompts({
+        client,
+        approvals: this.approvals,
+        owners: this.config.allowFrom,
+        warn: (message) => this.logger.warn(message),
+      });
+    }
     this.abort = new AbortController();
     // Start-up must not wait on Telegram: the gateway serves its port while this connects and retries.
     this.connecting = this.connect(client, this.abort.signal);
   }
 
   async stop(): Promise<void> {
+    this.approvalPrompts?.stop();
     this.abort?.abort();
     await this.connecting;
     await this.poller?.stop();
@@ -189,6 +202,7 @@ export class TelegramChannel implements Channel, OnModuleInit {
     if (!registered) return;
     this.repo.pruneHandled(this.accountId, this.clock.now() - INBOX_KEEP_MS);
     this.intake!.resume();
+    this.approvalPrompts?.start();
     this.receiving = true;
     if (!webhook) this.poller!.start();
   }
@@ -215,6 +229,12 @@ export class TelegramChannel implements Channel, OnModuleInit {
   }
 
   private async handleUpdate(update: Update): Promise<ReceiveResult> {
+    if (update.callback_query) {
+      const ours = await this.approvalPrompts?.onCallback(update.callback_query);
+      // A press on a button we no longer know still gets its spinner stopped.
+      if (!ours) await this.api().answerCallbackQuery(update.callback_query.id).catch(() => undefined);
+      return 'handled';
+    }
     const envelope = normalizeUpdate(update, this.bot!, this.accountId);
     if (!envelope) return 'handled';
     return this.host!.receive(envelope, String(update.update_id));

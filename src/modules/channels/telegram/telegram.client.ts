@@ -1,4 +1,4 @@
-import type { Message, Update, UserFromGetMe } from '@grammyjs/types';
+import type { InlineKeyboardMarkup, Message, Update, UserFromGetMe } from '@grammyjs/types';
 import { Api, GrammyError, HttpError } from 'grammy';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import { ChannelSendError } from '../channel.types';
@@ -40,7 +40,12 @@ export interface TelegramClientOptions {
 export interface SendMessageOptions {
   parseMode?: 'HTML';
   replyToMessageId?: number;
+  /** Buttons under the message (exec approval prompts). */
+  replyMarkup?: InlineKeyboardMarkup;
 }
+
+/** Updates the bot asks Telegram for: messages, and presses of its inline buttons. */
+export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 /** grammY types its signals with the abort-controller shim; Node's own AbortSignal works the same at runtime. */
 type GrammySignal = Parameters<Api['getUpdates']>[1];
@@ -77,7 +82,7 @@ export class TelegramClient {
 
   /** One long poll; not retried here, the poller's loop owns retrying it. */
   getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<Update[]> {
-    return this.call('getUpdates', () => this.api.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: ['message'] }, toGrammy(signal)), {
+    return this.call('getUpdates', () => this.api.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] }, toGrammy(signal)), {
       attempts: 1,
       signal,
     });
@@ -88,9 +93,25 @@ export class TelegramClient {
       this.api.sendMessage(chatId, text, {
         ...(options.parseMode ? { parse_mode: options.parseMode } : {}),
         ...(options.replyToMessageId ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } } : {}),
+        ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
         link_preview_options: { is_disabled: true },
       }),
     );
+  }
+
+  /** Replaces a message's text; without replyMarkup its buttons go away. */
+  editMessageText(chatId: string, messageId: number, text: string, options: { replyMarkup?: InlineKeyboardMarkup } = {}): Promise<unknown> {
+    return this.call('editMessageText', () =>
+      this.api.editMessageText(chatId, messageId, text, {
+        ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
+        link_preview_options: { is_disabled: true },
+      }),
+    );
+  }
+
+  /** Stops the button's spinner; the text shows briefly on the presser's screen. */
+  answerCallbackQuery(callbackQueryId: string, text?: string): Promise<true> {
+    return this.call('answerCallbackQuery', () => this.api.answerCallbackQuery(callbackQueryId, text ? { text } : {}), { attempts: 2 });
   }
 
   /** Best effort and short-lived by nature: one try. */
@@ -99,7 +120,7 @@ export class TelegramClient {
   }
 
   setWebhook(url: string, secretToken: string): Promise<true> {
-    return this.call('setWebhook', () => this.api.setWebhook(url, { secret_token: secretToken, allowed_updates: ['message'] }));
+    return this.call('setWebhook', () => this.api.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }));
   }
 
   deleteWebhook(): Promise<true> {

@@ -1,0 +1,52 @@
+import { Clock } from '../../common/clock';
+import { ExecApprovalMethod } from '../../common/protocol';
+import type { ConnectionSession } from '../gateway/connection/connection';
+import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
+import type { RpcContext } from '../gateway/rpc/rpc-context';
+import { nodeIdOf } from '../nodes/node-registry';
+import { RequestExecApprovalParams } from './dto/request-exec-approval.params';
+import { ResolveExecApprovalParams } from './dto/resolve-exec-approval.params';
+import { ExecApprovalsService } from './exec-approvals.service';
+
+@RpcHandlers()
+export class ApprovalsRpc {
+  constructor(
+    private readonly approvals: ExecApprovalsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Answered only once the prompt is settled: the response is the decision. */
+  @RpcMethod(ExecApprovalMethod.Request, { role: 'node', scope: null, params: RequestExecApprovalParams })
+  request(p: RequestExecApprovalParams, ctx: RpcContext) {
+    const session = ctx.connection.session!;
+    return this.approvals.request(
+      {
+        host: 'node',
+        nodeId: nodeIdOf(session),
+        hostName: session.client.displayName,
+        argv: p.argv,
+        cwd: p.cwd,
+        resolvedPath: p.resolvedPath,
+        sessionKey: p.sessionKey,
+        timeoutMs: p.timeoutMs,
+      },
+      { connection: ctx.connection },
+    );
+  }
+
+  @RpcMethod(ExecApprovalMethod.Resolve, { scope: 'operator.approvals', params: ResolveExecApprovalParams })
+  resolve(p: ResolveExecApprovalParams, ctx: RpcContext) {
+    return this.approvals.resolve(p.id, p.decision, operatorLabel(ctx.connection.session!));
+  }
+
+  @RpcMethod(ExecApprovalMethod.List, { scope: 'operator.approvals' })
+  list() {
+    return { ts: this.clock.now(), pending: this.approvals.list() };
+  }
+}
+
+/** Who answered, for the resolved event and the log: the client's name and, when known, its device. */
+export function operatorLabel(session: Pick<ConnectionSession, 'client' | 'deviceId'>): string {
+  const name = session.client.displayName ?? session.client.id;
+  return session.deviceId ? `${name} (device ${session.deviceId.slice(0, 12)})` : name;
+}

@@ -1,0 +1,128 @@
+import { Logger } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import { Clock } from '../../common/clock';
+import type { Broadcaster } from '../gateway/broadcaster';
+import type { Connection } from '../gateway/connection/connection';
+import type { ConnectionChange, ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { RpcError } from '../gateway/rpc/rpc-error';
+import type { ExecApprovalChange } from './approvals.types';
+import { ExecApprovalsService, MAX_PENDING_APPROVALS } from './exec-approvals.service';
+import type { HostExecAllowlistRepository } from './host-exec-allowlist.repository';
+
+function setup() {
+  const broadcast = jest.fn();
+  const changes = new Subject<ConnectionChange>();
+  const stored = new Map<string, string | null>();
+  const allowlist = {
+    has: (command: string) => stored.has(command),
+    add: (command: string, by: string | null) => void stored.set(command, by),
+  } as unknown as HostExecAllowlistRepository;
+  const service = new ExecApprovalsService(
+    new Clock(),
+    { broadcast } as unknown as Broadcaster,
+    { changes$: changes.asObservable() } as unknown as ConnectionRegistry,
+    allowlist,
+  );
+  service.onModuleInit();
+  const seen: ExecApprovalChange[] = [];
+  service.changes$.subscribe((change) => seen.push(change));
+  return { service, broadcast, changes, stored, seen };
+}
+
+const NODE_ASK = { host: 'node' as const, nodeId: 'n1', hostName: 'garage', argv: ['uname', '-a'], cwd: '/tmp', resolvedPath: '/usr/bin/uname' };
+
+describe(ExecApprovalsService.name, () => {
+  beforeAll(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => jest.useRealTimers());
+
+  describe('request', () => {
+    it('broadcasts the prompt to approvers and lists it while pending', () => {
+      const { service, broadcast } = setup();
+      void service.request({ ...NODE_ASK, sessionKey: 'main' });
+      const [pending] = service.list();
+      expect(pending).toMatchObject({ host: 'node', nodeId: 'n1', argv: ['uname', '-a'], cwd: '/tmp', sessionKey: 'main', expiresAtMs: 1_000_000 + 120_000 });
+      expect(broadcast).toHaveBeenCalledWith('exec.approval.requested', pending, { scope: 'operator.approvals' });
+    });
+
+    it('denies on expiry and tells the approvers', async () => {
+      const { service, broadcast } = setup();
+      const answer = service.request(NODE_ASK);
+      jest.advanceTimersByTime(119_999);
+      expect(service.list()).toHaveLength(1);
+      jest.advanceTimersByTime(1);
+      await expect(answer).resolves.toMatchObject({ decision: 'deny', reason: 'expired', decidedBy: null });
+      expect(service.list()).toEqual([]);
+      expect(broadcast).toHaveBeenLastCalledWith('exec.approval.resolved', expect.objectContaining({ decision: 'deny', reason: 'expired' }), {
+        scope: 'operator.approvals',
+      });
+    });
+
+    it('keeps the asked timeout within the gateway bounds', () => {
+      const { service } = setup();
+      void service.request({ ...NODE_ASK, timeoutMs: 10 });
+      void service.request({ ...NODE_ASK, timeoutMs: 9_999_999 });
+      expect(service.list().map((r) => r.expiresAtMs - r.createdAtMs)).toEqual([1_000, 120_000]);
+    });
+
+    it('withdraws the prompts of a connection that left', async () => {
+      const { service, changes } = setup();
+      const connection = {} as Connection;
+      const answer = service.request(NODE_ASK, { connection });
+      changes.next({ type: 'left', connection, reason: 'closed' });
+      await expect(answer).resolves.toMatchObject({ decision: 'deny', reason: 'withdrawn' });
+    });
+
+    it('withdraws when the asker aborts', async () => {
+      const { service } = setup();
+      const controller = new AbortController();
+      const answer = service.request({ host: 'gateway', argv: ['date'] }, { signal: controller.signal });
+      controller.abort();
+      await expect(answer).resolves.toMatchObject({ decision: 'deny', reason: 'withdrawn' });
+    });
+
+    it('refuses beyond the pending limit', () => {
+      const { service } = setup();
+      for (let i = 0; i < MAX_PENDING_APPROVALS; i++) void service.request(NODE_ASK);
+      expect(() => service.request(NODE_ASK)).toThrow(RpcError);
+    });
+  });
+
+  describe('resolve', () => {
+    it('lets the first answer win and refuses later ones', async () => {
+      const { service, broadcast } = setup();
+      const answer = service.request(NODE_ASK);
+      const { id } = service.list()[0];
+      const resolution = service.resolve(id, 'allow-once', 'cli');
+      expect(resolution).toEqual({ id, decision: 'allow-once', decidedBy: 'cli', reason: 'decided', ts: 1_000_000 });
+      await expect(answer).resolves.toEqual({ id, decision: 'allow-once', decidedBy: 'cli', reason: 'decided' });
+      expect(broadcast).toHaveBeenLastCalledWith('exec.approval.resolved', resolution, { scope: 'operator.approvals' });
+
+      expect(() => service.resolve(id, 'deny', 'telegram:42')).toThrow(/^already resolved/);
+      jest.advanceTimersByTime(200_000);
+      await expect(answer).resolves.toMatchObject({ decision: 'allow-once' });
+    });
+
+    it('says "unknown approval" for an id it never issued', () => {
+      expect(() => setup().service.resolve('nope', 'deny', 'cli')).toThrow(/^unknown approval/);
+    });
+
+    it('stores allow-always for the gateway host, durably, and not for a node', async () => {
+      const { service, stored } = setup();
+      void service.request({ host: 'gateway', argv: ['date', '-u'] });
+      void service.request(NODE_ASK);
+      const [gateway, node] = service.list();
+      service.resolve(gateway.id, 'allow-always', 'cli');
+      service.resolve(node.id, 'allow-always', 'cli');
+      expect([...stored]).toEqual([['date', 'cli']]);
+      expect(service.isAllowedOnGateway('date')).toBe(true);
+    });
+
+    it('publishes requests and resolutions to subscribers', () => {
+      const { service, seen } = setup();
+      void service.request(NODE_ASK);
+      service.resolve(service.list()[0].id, 'deny', 'cli');
+      expect(seen.map((change) => change.type)).toEqual(['requested', 'resolved']);
+    });
+  });
+});

@@ -1,0 +1,182 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Observable, Subject, Subscription } from 'rxjs';
+import { Clock } from '../../common/clock';
+import {
+  DEFAULT_EXEC_APPROVAL_TIMEOUT_MS,
+  type ExecApprovalAnswer,
+  type ExecApprovalDecision,
+  type ExecApprovalReason,
+  GatewayEvent,
+  MAX_EXEC_APPROVAL_TIMEOUT_MS,
+  MIN_EXEC_APPROVAL_TIMEOUT_MS,
+} from '../../common/protocol';
+import { Broadcaster } from '../gateway/broadcaster';
+import type { Connection } from '../gateway/connection/connection';
+import { ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { ApprovalsErrors } from './approvals.errors';
+import type { ExecApprovalAsk, ExecApprovalChange, ExecApprovalRequest, ExecApprovalResolution } from './approvals.types';
+import { HostExecAllowlistRepository } from './host-exec-allowlist.repository';
+
+/** Waiting prompts at once; a runaway asker must not grow the gateway's memory. */
+export const MAX_PENDING_APPROVALS = 100;
+/** Settled requests remembered so a late answer hears "already resolved", not "unknown". */
+const RECENT_LIMIT = 500;
+
+export interface ExecApprovalAskOptions {
+  /** The node connection that asked: its requests are withdrawn when it goes away. */
+  connection?: Connection;
+  /** Withdraws the request when aborted (the agent run ended). */
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  request: ExecApprovalRequest;
+  connection?: Connection;
+  timer: NodeJS.Timeout;
+  settle(answer: ExecApprovalAnswer): void;
+  cleanup(): void;
+}
+
+/**
+ * Pending exec approval prompts (docs/protocol.md, "Exec approvals"). They
+ * live in memory: they expire within two minutes, and an asker that went
+ * away with a restart is no longer waiting. What must outlive a restart, an
+ * "allow always" for the gateway host, is stored in host_exec_allowlist; a
+ * node keeps its own in its exec-approvals.json.
+ */
+@Injectable()
+export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('ExecApprovals');
+  private readonly pending = new Map<string, Pending>();
+  private readonly recent = new Map<string, ExecApprovalResolution>();
+  private readonly changes = new Subject<ExecApprovalChange>();
+  /** Every request and resolution, for channels that relay prompts (Telegram). */
+  readonly changes$: Observable<ExecApprovalChange> = this.changes.asObservable();
+  private subscription?: Subscription;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly broadcaster: Broadcaster,
+    private readonly connections: ConnectionRegistry,
+    private readonly allowlist: HostExecAllowlistRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.subscription = this.connections.changes$.subscribe((change) => {
+      if (change.type === 'left') this.withdrawFrom(change.connection);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription?.unsubscribe();
+    for (const id of [...this.pending.keys()]) this.settle(id, 'deny', null, 'withdrawn');
+    this.changes.complete();
+  }
+
+  /**
+   * Opens a prompt and resolves with its outcome: the first operator answer,
+   * or deny when nobody answers in time or the asker goes away. Never rejects
+   * once the prompt exists.
+   */
+  request(ask: ExecApprovalAsk, options: ExecApprovalAskOptions = {}): Promise<ExecApprovalAnswer> {
+    if (this.pending.size >= MAX_PENDING_APPROVALS) throw ApprovalsErrors.tooMany(MAX_PENDING_APPROVALS);
+    const now = this.clock.now();
+    const timeoutMs = boundedTimeout(ask.timeoutMs);
+    const request: ExecApprovalRequest = {
+      id: randomUUID(),
+      host: ask.host,
+      ...(ask.nodeId !== undefined ? { nodeId: ask.nodeId } : {}),
+      ...(ask.hostName !== undefined ? { hostName: ask.hostName } : {}),
+      argv: [...ask.argv],
+      cwd: ask.cwd ?? null,
+      ...(ask.resolvedPath !== undefined ? { resolvedPath: ask.resolvedPath } : {}),
+      sessionKey: ask.sessionKey ?? null,
+      createdAtMs: now,
+      expiresAtMs: now + timeoutMs,
+    };
+    if (options.signal?.aborted) return Promise.resolve({ id: request.id, decision: 'deny', reason: 'withdrawn', decidedBy: null });
+
+    const answer = new Promise<ExecApprovalAnswer>((resolve) => {
+      const timer = setTimeout(() => this.settle(request.id, 'deny', null, 'expired'), timeoutMs);
+      timer.unref?.();
+      const onAbort = () => this.settle(request.id, 'deny', null, 'withdrawn');
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(request.id, {
+        request,
+        connection: options.connection,
+        timer,
+        settle: resolve,
+        cleanup: () => options.signal?.removeEventListener('abort', onAbort),
+      });
+    });
+    this.logger.log(`exec approval ${request.id}: ${describeHost(request)} asks to run ${JSON.stringify(request.argv[0])}`);
+    this.broadcaster.broadcast(GatewayEvent.ExecApprovalRequested, request, { scope: 'operator.approvals' });
+    this.changes.next({ type: 'requested', request });
+    return answer;
+  }
+
+  /** An operator's answer; the first one wins. */
+  resolve(id: string, decision: ExecApprovalDecision, decidedBy: string): ExecApprovalResolution {
+    if (!this.pending.has(id)) {
+      const earlier = this.recent.get(id);
+      throw earlier ? ApprovalsErrors.alreadyResolved(earlier) : ApprovalsErrors.unknown(id);
+    }
+    return this.settle(id, decision, decidedBy, 'decided')!;
+  }
+
+  /** Waiting prompts, oldest first. */
+  list(): ExecApprovalRequest[] {
+    return [...this.pending.values()].map((entry) => entry.request).sort((a, b) => a.createdAtMs - b.createdAtMs);
+  }
+
+  get(id: string): ExecApprovalRequest | undefined {
+    return this.pending.get(id)?.request;
+  }
+
+  /** Whether argv[0] was allowed for good on the gateway host. */
+  isAllowedOnGateway(command: string): boolean {
+    return this.allowlist.has(command);
+  }
+
+  private settle(id: string, decision: ExecApprovalDecision, decidedBy: string | null, reason: ExecApprovalReason): ExecApprovalResolution | undefined {
+    const entry = this.pending.get(id);
+    if (!entry) return undefined;
+    this.pending.delete(id);
+    clearTimeout(entry.timer);
+    entry.cleanup();
+    const { request } = entry;
+    // The gateway host enforces its own allowlist; a node is told and records it in its own file.
+    if (decision === 'allow-always' && request.host === 'gateway') {
+      this.allowlist.add(request.argv[0], decidedBy, this.clock.now());
+    }
+    const resolution: ExecApprovalResolution = { id, decision, decidedBy, reason, ts: this.clock.now() };
+    this.remember(resolution);
+    this.logger.log(`exec approval ${id}: ${decision}${reason === 'decided' ? ` by ${decidedBy}` : ` (${reason})`}`);
+    entry.settle({ id, decision, reason, decidedBy });
+    this.broadcaster.broadcast(GatewayEvent.ExecApprovalResolved, resolution, { scope: 'operator.approvals' });
+    this.changes.next({ type: 'resolved', request, resolution });
+    return resolution;
+  }
+
+  private remember(resolution: ExecApprovalResolution): void {
+    this.recent.set(resolution.id, resolution);
+    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  /** A node that disconnected cannot receive its answer, so its prompts end now. */
+  private withdrawFrom(connection: Connection): void {
+    for (const [id, entry] of [...this.pending]) {
+      if (entry.connection === connection) this.settle(id, 'deny', null, 'withdrawn');
+    }
+  }
+}
+
+function boundedTimeout(requested: number | undefined): number {
+  if (requested === undefined) return DEFAULT_EXEC_APPROVAL_TIMEOUT_MS;
+  return Math.min(Math.max(Math.floor(requested), MIN_EXEC_APPROVAL_TIMEOUT_MS), MAX_EXEC_APPROVAL_TIMEOUT_MS);
+}
+
+function describeHost(request: ExecApprovalRequest): string {
+  return request.host === 'gateway' ? 'the gateway host' : `node ${request.hostName ?? request.nodeId}`;
+}

@@ -1,0 +1,186 @@
+import type { CallbackQuery, InlineKeyboardMarkup } from '@grammyjs/types';
+import type { Subscription } from 'rxjs';
+import type { ExecApprovalDecision } from '../../../common/protocol';
+import type { ExecApprovalRequest, ExecApprovalResolution } from '../../approvals/approvals.types';
+import type { ExecApprovalsService } from '../../approvals/exec-approvals.service';
+import { RpcError } from '../../gateway/rpc/rpc-error';
+import type { TelegramClient } from './telegram.client';
+
+/** callback_data is `xa:<approval id>:<o|a|d>`; Telegram allows 64 bytes. */
+const CALLBACK = /^xa:([0-9a-f-]{1,40}):([oad])$/;
+const DECISION_OF: Record<string, ExecApprovalDecision> = { o: 'allow-once', a: 'allow-always', d: 'deny' };
+const CODE_OF: Record<ExecApprovalDecision, string> = { 'allow-once': 'o', 'allow-always': 'a', deny: 'd' };
+/** Prompts whose message we keep track of, to edit it with the outcome. */
+const MAX_TRACKED = 200;
+
+export interface TelegramApprovalPromptsOptions {
+  client: TelegramClient;
+  approvals: ExecApprovalsService;
+  /**
+   * channels.telegram.allowFrom: the owner. The prompt goes to the first id,
+   * and only these ids may press its buttons. Senders approved by a pairing
+   * code may talk to the agent, but never answer exec approvals.
+   */
+  owners: readonly string[];
+  warn(message: string): void;
+}
+
+interface Tracked {
+  chatId: string;
+  messageId?: number;
+  text: string;
+  /** Settled before the prompt message was sent: it is edited as soon as it exists. */
+  resolution?: ExecApprovalResolution;
+}
+
+/**
+ * Exec approval prompts in Telegram: a message with Allow once / Always /
+ * Deny buttons to the owner, a button press resolves the approval, and the
+ * message is edited to show the outcome however it was settled (CLI,
+ * Control UI, expiry). Presses arrive as callback_query updates through the
+ * channel's durable intake, like messages.
+ */
+export class TelegramApprovalPrompts {
+  private readonly tracked = new Map<string, Tracked>();
+  private subscription?: Subscription;
+
+  constructor(private readonly options: TelegramApprovalPromptsOptions) {}
+
+  private get ownerChat(): string | undefined {
+    const first = this.options.owners[0];
+    return first !== undefined && /^\d+$/.test(first) ? first : undefined;
+  }
+
+  start(): void {
+    if (this.subscription || !this.ownerChat) return;
+    this.subscription = this.options.approvals.changes$.subscribe((change) => {
+      if (change.type === 'requested') void this.prompt(change.request);
+      else void this.settled(change.resolution);
+    });
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = undefined;
+  }
+
+  /** Handles a button press; true when it was one of ours. Never throws. */
+  async onCallback(query: CallbackQuery): Promise<boolean> {
+    const match = CALLBACK.exec(query.data ?? '');
+    if (!match) return false;
+    const [, id, code] = match;
+    const { client, approvals, owners } = this.options;
+    if (!owners.includes(String(query.from.id))) {
+      await this.answer(query.id, 'Only the owner can answer exec approvals.');
+      return true;
+    }
+    const decision = DECISION_OF[code];
+    const who = `telegram:${query.from.id}${query.from.username ? ` (@${query.from.username})` : ''}`;
+    try {
+      approvals.resolve(id, decision, who);
+      await this.answer(query.id, ANSWERED[decision]);
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      await this.answer(query.id, 'This approval is no longer pending.');
+      // After a restart the prompt is gone from memory; its buttons must not stay pressable.
+      const message = query.message;
+      if (message && !this.tracked.has(id)) {
+        await this.edit(String(message.chat.id), message.message_id, `${'text' in message && message.text ? message.text : 'Exec approval'}\n\nNo longer pending.`);
+      }
+    }
+    return true;
+  }
+
+  private async prompt(request: ExecApprovalRequest): Promise<void> {
+    const chatId = this.ownerChat!;
+    const text = promptText(request);
+    const entry: Tracked = { chatId, text };
+    this.track(request.id, entry);
+    try {
+      const sent = await this.options.client.sendMessage(chatId, text, { replyMarkup: keyboard(request.id) });
+      entry.messageId = sent.message_id;
+    } catch (error) {
+      this.options.warn(`could not send the exec approval prompt ${request.id} to telegram: ${describe(error)}`);
+      this.tracked.delete(request.id);
+      return;
+    }
+    if (entry.resolution) await this.settled(entry.resolution);
+  }
+
+  private async settled(resolution: ExecApprovalResolution): Promise<void> {
+    const entry = this.tracked.get(resolution.id);
+    if (!entry) return;
+    if (entry.messageId === undefined) {
+      entry.resolution = resolution;
+      return;
+    }
+    this.tracked.delete(resolution.id);
+    await this.edit(entry.chatId, entry.messageId, `${entry.text}\n\n${outcomeText(resolution)}`);
+  }
+
+  private async edit(chatId: string, messageId: number, text: string): Promise<void> {
+    try {
+      await this.options.client.editMessageText(chatId, messageId, text);
+    } catch (error) {
+      this.options.warn(`could not update the exec approval prompt in telegram: ${describe(error)}`);
+    }
+  }
+
+  private async answer(callbackQueryId: string, text: string): Promise<void> {
+    try {
+      await this.options.client.answerCallbackQuery(callbackQueryId, text);
+    } catch (error) {
+      this.options.warn(`could not answer a telegram button press: ${describe(error)}`);
+    }
+  }
+
+  private track(id: string, entry: Tracked): void {
+    this.tracked.set(id, entry);
+    if (this.tracked.size > MAX_TRACKED) this.tracked.delete(this.tracked.keys().next().value!);
+  }
+}
+
+const ANSWERED: Record<ExecApprovalDecision, string> = {
+  'allow-once': 'Allowed once.',
+  'allow-always': 'Allowed always.',
+  deny: 'Denied.',
+};
+
+function keyboard(id: string): InlineKeyboardMarkup {
+  const button = (text: string, decision: ExecApprovalDecision) => ({ text, callback_data: `xa:${id}:${CODE_OF[decision]}` });
+  return { inline_keyboard: [[button('Allow once', 'allow-once'), button('Always', 'allow-always'), button('Deny', 'deny')]] };
+}
+
+/** Plain text (no parse mode), so nothing in argv can be taken for markup. */
+export function promptText(request: ExecApprovalRequest): string {
+  const where = request.host === 'gateway' ? 'The gateway host' : `Node ${request.hostName ?? request.nodeId ?? '?'}`;
+  const seconds = Math.max(1, Math.round((request.expiresAtMs - request.createdAtMs) / 1000));
+  const lines = [
+    'Exec approval needed',
+    `${where} wants to run:`,
+    request.argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ').slice(0, 3_000),
+  ];
+  if (request.resolvedPath) lines.push(`program: ${request.resolvedPath}`);
+  if (request.cwd) lines.push(`in: ${request.cwd}`);
+  if (request.sessionKey) lines.push(`session: ${request.sessionKey}`);
+  lines.push(`Denied unless answered within ${seconds} s. id ${request.id}`);
+  return lines.join('\n');
+}
+
+function outcomeText(resolution: ExecApprovalResolution): string {
+  if (resolution.reason === 'expired') return 'Expired: denied (nobody answered in time).';
+  if (resolution.reason === 'withdrawn') return 'Withdrawn: the request went away.';
+  const by = resolution.decidedBy ?? 'an operator';
+  switch (resolution.decision) {
+    case 'allow-once':
+      return `Allowed once by ${by}.`;
+    case 'allow-always':
+      return `Allowed always by ${by}.`;
+    default:
+      return `Denied by ${by}.`;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
