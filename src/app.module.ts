@@ -3,8 +3,10 @@ import { ConfigModule } from '@nestjs/config';
 import { Clock } from './common/clock';
 import type { ResolvedConfig } from './common/config';
 import { AgentModule } from './modules/agent/agent.module';
+import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { ChannelsModule } from './modules/channels/channels.module';
+import { ControlUiModule } from './modules/control-ui/control-ui.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
 import { HealthModule } from './modules/health/health.module';
@@ -51,9 +53,11 @@ export class AppModule {
         HealthModule,
         SessionsModule,
         NodesModule,
+        ApprovalsModule,
         AgentModule,
         TailscaleModule,
         ChannelsModule,
+        ControlUiModule,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
+import { registerApprovals } from './commands/approvals.command';
 import { registerChannels } from './commands/channels.command';
 import { registerDevices } from './commands/devices.command';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerChannels(program);
   registerPairing(program);
   registerNodeRun(program);
+  registerApprovals(program);
   registerGatewayService(gateway);
   registerSecurityAudit(program);
   registerOnboard(program);
