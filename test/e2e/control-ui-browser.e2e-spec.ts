@@ -82,6 +82,8 @@ if (!CHROMIUM) {
         await page.waitForSelector('#overview-health >> text=ok');
         await page.waitForSelector('#overview-status >> text=loopback');
         expect(await page.textContent('#overview-status')).toContain('token');
+        // The page logs in as admin, so it runs the gateway's own audit and lists the findings.
+        await page.waitForFunction(() => /severity|no findings/.test((globalThis as any).document.querySelector('#overview-audit')?.textContent ?? ''));
         expect(await page.textContent('#overview-audit')).toContain('nestclaw security audit');
         // Not remembered: the box was not ticked.
         expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('nestclaw.controlUi.credentials'))).toBeNull();

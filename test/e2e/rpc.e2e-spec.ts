@@ -88,6 +88,17 @@ describe('RPC dispatch', () => {
     await pairingOnly.close();
   });
 
+  it('runs the security audit for admins only', async () => {
+    const res = await admin.request('security.audit');
+    expect(res.payload).toMatchObject({ ts: expect.any(Number), critical: expect.any(Number), findings: expect.any(Array) });
+    for (const finding of (res.payload as { findings: object[] }).findings) {
+      expect(finding).toEqual({ id: expect.any(String), severity: expect.stringMatching(/^(critical|warn|info)$/), message: expect.any(String), fix: expect.any(String) });
+    }
+    const writer = await WsTestClient.connected(app.url, { scopes: ['operator.write'], auth: { token: app.token } });
+    expect((await writer.request('security.audit')).error).toEqual({ code: 'INVALID_REQUEST', message: 'missing scope: operator.admin' });
+    await writer.close();
+  });
+
   it('lets operator.write call read methods', async () => {
     const writer = await WsTestClient.connected(app.url, { scopes: ['operator.write'], auth: { token: app.token } });
     expect((await writer.request('health')).ok).toBe(true);

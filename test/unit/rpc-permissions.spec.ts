@@ -41,6 +41,7 @@ const EXPECTED_PERMISSIONS = {
   'node.pair.verify': { role: 'operator', scope: 'operator.pairing' },
   'node.rename': { role: 'operator', scope: 'operator.pairing' },
   send: { role: 'operator', scope: 'operator.write' },
+  'security.audit': { role: 'operator', scope: 'operator.admin' },
   'sessions.list': { role: 'operator', scope: 'operator.read' },
   status: { role: 'operator', scope: 'operator.read' },
   'system-presence': { role: 'operator', scope: 'operator.read' },

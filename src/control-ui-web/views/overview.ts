@@ -9,6 +9,7 @@ export class OverviewView implements View {
   private readonly healthBox = h('div', { className: 'panel', id: 'overview-health' });
   private readonly statusBox = h('div', { className: 'panel', id: 'overview-status' });
   private readonly presenceBox = h('div', { className: 'panel', id: 'overview-presence' });
+  private readonly auditBox = h('div', { className: 'panel', id: 'overview-audit' });
 
   constructor(private readonly ctx: AppContext) {
     replaceChildren(
@@ -16,12 +17,7 @@ export class OverviewView implements View {
       h('div', { className: 'toolbar' }, h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh')),
       h('div', { className: 'grid' }, this.healthBox, this.statusBox),
       this.presenceBox,
-      h(
-        'div',
-        { className: 'panel', id: 'overview-audit' },
-        h('h2', {}, 'Security audit'),
-        h('p', {}, 'The gateway serves no audit method over the socket. On the gateway host run ', h('code', {}, 'nestclaw security audit'), ' (add ', h('code', {}, '--fix'), ' to tighten file permissions).'),
-      ),
+      this.auditBox,
     );
     ctx.conn.on('health', (health) => this.renderHealth(health));
     ctx.conn.on('presence', () => this.loadPresence());
@@ -33,6 +29,30 @@ export class OverviewView implements View {
     conn.request('health').then((health) => this.renderHealth(health), (error) => this.fail(this.healthBox, 'Health', error));
     conn.request('status').then((status) => this.renderStatus(status), (error) => this.fail(this.statusBox, 'Status', error));
     this.loadPresence();
+    this.loadAudit();
+  }
+
+  /** Only admins may run the audit; others see how to run it on the host. */
+  private loadAudit(): void {
+    const hint = h('p', {}, 'On the gateway host run ', h('code', {}, 'nestclaw security audit'), ' (add ', h('code', {}, '--fix'), ' to tighten file permissions).');
+    if (!this.ctx.conn.hasMethod('security.audit')) {
+      replaceChildren(this.auditBox, h('h2', {}, 'Security audit'), hint);
+      return;
+    }
+    this.ctx.conn.request('security.audit').then(
+      (audit: { findings: Array<{ severity: string; message: string; fix: string }> }) =>
+        replaceChildren(
+          this.auditBox,
+          h('h2', {}, 'Security audit'),
+          table(
+            ['severity', 'finding', 'fix'],
+            audit.findings.map((f) => [pill(f.severity, f.severity === 'critical' ? 'bad' : f.severity === 'warn' ? 'warn' : 'ok'), f.message, f.fix]),
+            'no findings',
+          ),
+          hint,
+        ),
+      (error) => this.fail(this.auditBox, 'Security audit', error),
+    );
   }
 
   private loadPresence(): void {

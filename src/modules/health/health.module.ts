@@ -5,6 +5,7 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { HelloSnapshotSource } from '../gateway/hello-snapshot';
 import { HealthController } from './health.controller';
 import { HealthRpc } from './health.rpc';
+import { SecurityRpc } from './security.rpc';
 import { HealthService } from './health.service';
 import { PresenceService } from './presence.service';
 import { StateVersionService } from './state-version.service';
@@ -13,7 +14,7 @@ import { StatusService } from './status.service';
 @Module({
   imports: [GatewayCoreModule, SessionsModule, ChannelsCoreModule],
   controllers: [HealthController],
-  providers: [HealthRpc, HealthService, PresenceService, StateVersionService, StatusService],
+  providers: [HealthRpc, SecurityRpc, HealthService, PresenceService, StateVersionService, StatusService],
   exports: [HealthService, PresenceService],
 })
 export class HealthModule implements OnModuleInit {
