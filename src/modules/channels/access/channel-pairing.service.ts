@@ -5,15 +5,8 @@ import { ChannelOutbox } from '../outbox/channel-outbox.service';
 import type { PairingCodeRecord } from './channel-access.repository';
 import { ChannelAccessService } from './channel-access.service';
 
-export interface PendingPairing {
-  channel: string;
-  code: string;
-  senderId: string;
-  senderName?: string;
-  chatId?: string;
-  createdAtMs: number;
-  expiresAtMs: number;
-}
+/** What operators see of a waiting code: the stored record itself. */
+export type PendingPairing = PairingCodeRecord;
 
 export const APPROVED_TEXT = 'You are approved: from now on your messages reach the assistant. Send your question again.';
 
