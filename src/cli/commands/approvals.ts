@@ -1,21 +1,10 @@
-import type { ExecApprovalDecision } from '../../common/protocol/exec-approval';
+import type { ExecApprovalDecision, ExecApprovalRequest } from '../../common/protocol/exec-approval';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 import { formatAge } from './time-format';
 
-interface PendingApproval {
-  id: string;
-  host: 'gateway' | 'node';
-  nodeId?: string;
-  hostName?: string;
-  argv: string[];
-  cwd: string | null;
-  resolvedPath?: string;
-  sessionKey: string | null;
-  createdAtMs: number;
-  expiresAtMs: number;
-}
+type PendingApproval = ExecApprovalRequest;
 
 interface Resolution {
   id: string;
