@@ -21,6 +21,7 @@ describe('nestclaw gateway run (real process)', () => {
     const port = await freePort();
     const run = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: dir });
     await run.waitFor(`listening on ws://127.0.0.1:${port}`);
+    expect(run.output()).toContain(`ui      http://127.0.0.1:${port}/ (Control UI`);
     const tokenFile = path.join(dir, 'gateway.token');
     const token = fs.readFileSync(tokenFile, 'utf8').trim();
     expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600);

@@ -90,9 +90,12 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   const scheme = gateway.tlsFingerprint ? 'wss' : 'ws';
   const also = others.length ? ` (also ${others.map((h) => `${scheme}://${h}:${gateway.port}`).join(', ')})` : '';
   const auth = config.gateway.auth;
+  const http = `${gateway.tlsFingerprint ? 'https' : 'http'}://${first}:${gateway.port}`;
+  const ui = config.gateway.controlUi;
   const lines = [
     `nestclaw gateway listening on ${gateway.url}${also}`,
-    `  health  ${gateway.tlsFingerprint ? 'https' : 'http'}://${first}:${gateway.port}/healthz`,
+    ...(ui.enabled ? [`  ui      ${http}${ui.basePath.replace(/\/?$/, '/')} (Control UI; sign in with the gateway token)`] : []),
+    `  health  ${http}/healthz`,
     `  config  ${config.configPath}${config.configFileFound ? '' : ' (no file yet; defaults in use)'}`,
     `  state   ${config.stateDir}`,
   ];
