@@ -1,20 +1,16 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { makeStateDir } from '../support/test-app';
+import { stateDirPool } from '../support/test-app';
 import { runCli } from '../support/cli-process';
 import { WsTestClient } from '../support/ws-test-client';
 import { freePort } from '../support/free-port';
 
 
 describe('nestclaw gateway run (real process)', () => {
-  const stateDirs: string[] = [];
-  const stateDir = () => {
-    const dir = makeStateDir();
-    stateDirs.push(dir);
-    return dir;
-  };
-  afterAll(() => stateDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  const pool = stateDirPool();
+  const stateDir = pool.make;
+  afterAll(() => pool.removeAll());
 
   it('starts on loopback with a generated 0600 token, prints where it is but not the token, and stops cleanly on SIGTERM', async () => {
     const dir = stateDir();
@@ -92,8 +88,7 @@ describe('nestclaw gateway run (real process)', () => {
   }, 30_000);
 
   it('loads no @nestjs module for --help', async () => {
-    const probe = path.join(makeStateDir(), 'probe.js');
-    stateDirs.push(path.dirname(probe));
+    const probe = path.join(stateDir(), 'probe.js');
     fs.writeFileSync(
       probe,
       "process.on('exit', () => { const nest = Object.keys(require.cache).filter((k) => k.includes('@nestjs')); process.stderr.write('NEST_MODULES=' + nest.length + '\\n'); });",
@@ -105,8 +100,7 @@ describe('nestclaw gateway run (real process)', () => {
   }, 30_000);
 
   it('loads neither Nest nor class-validator for a gateway call without a config file (fast CLI start)', async () => {
-    const dir = makeStateDir();
-    stateDirs.push(dir);
+    const dir = stateDir();
     const probe = path.join(dir, 'probe.js');
     fs.writeFileSync(
       probe,

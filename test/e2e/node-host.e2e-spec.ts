@@ -5,6 +5,7 @@ import { CliRun, runCli } from '../support/cli-process';
 import { FakeGateway, until } from '../support/fake-gateway';
 import { createTestApp, makeStateDir } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
+import { isAlive } from '../support/process-state';
 
 jest.setTimeout(30_000);
 
@@ -327,16 +328,3 @@ describe('nestclaw node run', () => {
   });
 });
 
-/** A killed process whose new parent has not reaped it yet is a zombie: dead, though kill(pid, 0) still succeeds. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}

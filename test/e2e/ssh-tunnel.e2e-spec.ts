@@ -7,6 +7,7 @@ import { CliRun, runCli } from '../support/cli-process';
 import { findSshd, freePort, SshServer, startSshServer } from '../support/ssh-server';
 import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
+import { isAlive } from '../support/process-state';
 
 const sshd = findSshd();
 if (!sshd) {
@@ -57,14 +58,6 @@ if (!sshd) {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { state: string; pid?: number; kind?: string; reason?: string });
-  const isAlive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
 
   it('reaches the gateway, comes back after ssh is killed, and stops cleanly on SIGINT', async () => {
     const localPort = await freePort();

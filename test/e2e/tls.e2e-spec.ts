@@ -8,7 +8,7 @@ import { GatewayClient } from '../../src/common/client';
 import { formatFingerprint } from '../../src/common/net';
 import { StartupError } from '../../src/main';
 import { runCli } from '../support/cli-process';
-import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
+import { createTestApp, stateDirPool, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 import { freePort } from '../support/free-port';
 
@@ -28,13 +28,9 @@ function getHttps(url: string, options: https.RequestOptions): Promise<{ status:
 }
 
 describe('TLS on the gateway port', () => {
-  const stateDirs: string[] = [];
-  const stateDir = () => {
-    const dir = makeStateDir();
-    stateDirs.push(dir);
-    return dir;
-  };
-  afterAll(() => stateDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  const pool = stateDirPool();
+  const stateDir = pool.make;
+  afterAll(() => pool.removeAll());
 
   describe('with a generated certificate', () => {
     let app: TestApp;

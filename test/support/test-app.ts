@@ -32,6 +32,19 @@ export function makeStateDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-test-'));
 }
 
+/** Throwaway state dirs for a suite: `make()` in tests, `removeAll()` in afterAll. */
+export function stateDirPool(): { make(): string; removeAll(): void } {
+  const dirs: string[] = [];
+  return {
+    make: () => {
+      const dir = makeStateDir();
+      dirs.push(dir);
+      return dir;
+    },
+    removeAll: () => dirs.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })),
+  };
+}
+
 /** The real gateway on 127.0.0.1 with a free port and a throwaway state dir. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const stateDir = options.stateDir ?? makeStateDir();

@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ProcessSpec, runProcess } from './process-runner';
 import { findOnPath } from './path-lookup';
+import { isAlive } from '../../../test/support/process-state';
 
 const PATH = process.env.PATH ?? '/usr/bin:/bin';
 const sh = findOnPath('sh', PATH)!;
@@ -18,19 +18,6 @@ function spec(argv: string[], overrides: Partial<ProcessSpec> = {}): ProcessSpec
   };
 }
 
-/** A killed process whose new parent has not reaped it yet is a zombie: dead, though kill(pid, 0) still succeeds. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 async function waitUntilDead(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
