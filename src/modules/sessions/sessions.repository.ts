@@ -70,9 +70,6 @@ export class SessionsRepository {
     return { id: Number(result.lastInsertRowid), sessionKey, generation, ...entry, createdAtMs: nowMs };
   }
 
-  hasSourceRef(sessionKey: string, sourceRef: string): boolean {
-    return this.db.prepare('SELECT 1 FROM transcript_entries WHERE session_key = ? AND source_ref = ?').get(sessionKey, sourceRef) !== undefined;
-  }
 
   /** The newest `limit` entries of the current generation, oldest first. */
   history(sessionKey: string, generation: number, limit: number): TranscriptEntry[] {

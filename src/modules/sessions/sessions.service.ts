@@ -53,10 +53,6 @@ export class SessionsService implements OnModuleInit {
     return this.repo.append(sessionKey, session.generation, entry, this.clock.now());
   }
 
-  /** Whether this session already recorded a message from the source with that id. */
-  hasSeen(sessionKey: string, sourceRef: string): boolean {
-    return this.repo.hasSourceRef(sessionKey, sourceRef);
-  }
 
   /** The newest turns of the current transcript, oldest first, at most the history limit. */
   history(sessionKey: string, limit = this.runtime.config.agent.historyLimit): TranscriptEntry[] {
