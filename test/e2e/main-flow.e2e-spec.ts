@@ -80,5 +80,12 @@ describe('Telegram → agent → node.invoke → reply', () => {
       ['user', 'What does the garage say?'],
       ['assistant', 'The garage says: hello from the garage (exit 0)'],
     ]);
+
+    const health = runCli(['gateway', 'call', 'health', '--json'], { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) });
+    expect((await health.exited).code).toBe(0);
+    expect(JSON.parse(health.output()).sessions).toEqual({
+      count: 1,
+      recent: [{ sessionKey: `main:telegram:dm:${OWNER.id}`, channel: 'telegram', lastMessageAtMs: expect.any(Number) }],
+    });
   });
 });

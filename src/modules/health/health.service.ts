@@ -58,7 +58,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
       ok: true,
       ts: now,
       channels: this.channels.snapshot(),
-      sessions: { count: this.sessions.count, recent: this.sessions.list(RECENT_SESSIONS).map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs })) },
+      sessions: { count: this.sessions.count, recent: this.sessions.recent(RECENT_SESSIONS) },
       nodes: { connected: this.registry.countByRole('node') },
       uptimeMs: now - this.runtime.startedAtMs,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,

@@ -44,6 +44,14 @@ export class SessionsRepository {
     return rows.map((row) => ({ ...toSession(row), messageCount: row.message_count }));
   }
 
+  /** Newest first, without message counts: cheap enough for every health snapshot. */
+  recent(limit: number): SessionRecord[] {
+    const rows = this.db
+      .prepare('SELECT * FROM sessions ORDER BY COALESCE(last_message_at_ms, created_at_ms) DESC LIMIT ?')
+      .all(limit) as Row[];
+    return rows.map(toSession);
+  }
+
   count(): number {
     return this.db.prepare('SELECT COUNT(*) FROM sessions').pluck().get() as number;
   }

@@ -66,6 +66,11 @@ export class SessionsService implements OnModuleInit {
     return { sessionKey, generation: this.repo.nextGeneration(sessionKey, this.clock.now()) };
   }
 
+  /** The last active sessions, for the health snapshot that every handshake carries. */
+  recent(limit: number): Array<Pick<SessionSummary, 'sessionKey' | 'channel' | 'lastMessageAtMs'>> {
+    return this.repo.recent(limit).map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs }));
+  }
+
   list(limit = 200): SessionSummary[] {
     return this.repo.list(limit).map((s) => ({
       sessionKey: s.sessionKey,
