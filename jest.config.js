@@ -1,7 +1,22 @@
 // Two projects so `npm test` runs everything while unit and e2e can run alone.
-// ts-jest transpiles file by file (isolatedModules in tsconfig.json); npm test
-// runs tsc --noEmit first for the type checking.
-const transform = { '^.+\\.ts$': ['ts-jest'] };
+// swc transpiles file by file, several times faster than ts-jest; npm test runs
+// tsc --noEmit first for the type checking. Nest's dependency injection reads
+// the constructor types that decoratorMetadata emits, so both flags are needed.
+const transform = {
+  '^.+\\.ts$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+        target: 'es2022',
+        keepClassNames: true,
+      },
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+    },
+  ],
+};
 
 module.exports = {
   // e2e suites start gateways and spawn the CLI; on a busy 2-core machine 5 s is too tight.
