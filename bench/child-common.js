@@ -33,7 +33,8 @@ function serveIpc({ name, close }) {
       // Physical size of V8's spaces: tells live objects (old) from a young
       // generation that grew under allocation pressure and stays committed (new).
       const spaces = {};
-      for (const space of v8.getHeapSpaceStatistics()) spaces[space.space_name.replace(/_space$/, '')] = space.physical_space_size;
+      for (const space of v8.getHeapSpaceStatistics())
+        spaces[space.space_name.replace(/_space$/, '')] = space.physical_space_size;
       process.send({ cmd: 'rss', gc: typeof global.gc === 'function', ...mem, spaces });
     } else if (msg.cmd === 'cpu') {
       process.send({ cmd: 'cpu', ...process.cpuUsage() });

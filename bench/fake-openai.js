@@ -68,7 +68,9 @@ class FakeOpenAi {
         message = {
           role: 'assistant',
           content: null,
-          tool_calls: [{ id: `call_${this.requests}`, type: 'function', function: { name: 'node_invoke', arguments: JSON.stringify(args) } }],
+          tool_calls: [
+            { id: `call_${this.requests}`, type: 'function', function: { name: 'node_invoke', arguments: JSON.stringify(args) } },
+          ],
         };
       } else {
         message = { role: 'assistant', content: 'hello from the bench model' };

@@ -87,7 +87,10 @@ class FakeTelegram {
       this.calls.set(method, this.count(method) + 1);
       switch (method) {
         case 'getMe':
-          return send(res, 200, { ok: true, result: { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
+          return send(res, 200, {
+            ok: true,
+            result: { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false },
+          });
         case 'deleteWebhook':
           return send(res, 200, { ok: true, result: true, description: 'Webhook was deleted' });
         case 'getUpdates':
@@ -142,7 +145,13 @@ class FakeTelegram {
     const messageId = this.nextMessageId++;
     send(res, 200, {
       ok: true,
-      result: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, from: this.bot, text: body.text },
+      result: {
+        message_id: messageId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(body.chat_id), type: 'private' },
+        from: this.bot,
+        text: body.text,
+      },
     });
     if (this.onSendMessage) this.onSendMessage({ at, body });
   }

@@ -65,9 +65,21 @@ async function measureNodeInvoke({ gatewayUrl, relayBaseUrl, token, count = 2000
     const frame = JSON.parse(data.toString());
     if (frame.event !== 'node.invoke.request') return;
     const { id, nodeId } = frame.payload;
-    node.send(JSON.stringify({ type: 'req', id: `r${id}`, method: 'node.invoke.result', params: { id, nodeId, ok: true, payload: { bins: {} } } }));
+    node.send(
+      JSON.stringify({
+        type: 'req',
+        id: `r${id}`,
+        method: 'node.invoke.result',
+        params: { id, nodeId, ok: true, payload: { bins: {} } },
+      }),
+    );
   });
-  const operator = await connectGateway(gatewayUrl, { minProtocol: 3, maxProtocol: 3, client: client('bench-op', 'cli'), auth: { token } });
+  const operator = await connectGateway(gatewayUrl, {
+    minProtocol: 3,
+    maxProtocol: 3,
+    client: client('bench-op', 'cli'),
+    auth: { token },
+  });
   const invoke = (i) =>
     operator.send(
       `{"type":"req","id":"i${i}","method":"node.invoke","params":{"nodeId":"bench-node","command":"system.which","params":{"bins":["sh"]},"idempotencyKey":"k${i}-${Math.random()}"}}`,
@@ -81,7 +93,9 @@ async function measureNodeInvoke({ gatewayUrl, relayBaseUrl, token, count = 2000
   });
   const relayOperator = await open(`${relayBaseUrl}/relay/operator`);
   const relaySend = (i) =>
-    relayOperator.send(`{"type":"req","id":"i${i}","method":"node.invoke","params":{"nodeId":"bench-node","command":"system.which","params":{"bins":["sh"]}}}`);
+    relayOperator.send(
+      `{"type":"req","id":"i${i}","method":"node.invoke","params":{"nodeId":"bench-node","command":"system.which","params":{"bins":["sh"]}}}`,
+    );
 
   try {
     await timeSequential(operator, warmup, invoke, invokeAnswered);
@@ -90,8 +104,22 @@ async function measureNodeInvoke({ gatewayUrl, relayBaseUrl, token, count = 2000
     const gateway = [];
     const relay = [];
     for (let chunk = 0; chunk < 10; chunk++) {
-      relay.push(...(await timeSequential(relayOperator, count / 10, (i) => relaySend(i + chunk * 1e6), (t, i) => invokeAnswered(t, i + chunk * 1e6))));
-      gateway.push(...(await timeSequential(operator, count / 10, (i) => invoke(i + chunk * 1e6), (t, i) => invokeAnswered(t, i + chunk * 1e6))));
+      relay.push(
+        ...(await timeSequential(
+          relayOperator,
+          count / 10,
+          (i) => relaySend(i + chunk * 1e6),
+          (t, i) => invokeAnswered(t, i + chunk * 1e6),
+        )),
+      );
+      gateway.push(
+        ...(await timeSequential(
+          operator,
+          count / 10,
+          (i) => invoke(i + chunk * 1e6),
+          (t, i) => invokeAnswered(t, i + chunk * 1e6),
+        )),
+      );
     }
     return { gateway: stats(gateway), relay: stats(relay) };
   } finally {

@@ -99,7 +99,15 @@ function stats(samples) {
   const pick = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
   let sum = 0;
   for (const v of sorted) sum += v;
-  return { n: sorted.length, p50: pick(50), p90: pick(90), p99: pick(99), min: sorted[0], max: sorted[sorted.length - 1], mean: sum / sorted.length };
+  return {
+    n: sorted.length,
+    p50: pick(50),
+    p90: pick(90),
+    p99: pick(99),
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    mean: sum / sorted.length,
+  };
 }
 
 let fdLimitCache;
@@ -324,7 +332,11 @@ class Client {
   }
 
   request(id, text) {
-    return withTimeout(new Promise((resolve) => this.send(id, text, (frame) => resolve(frame))), CFG.opTimeoutMs, `response ${id}`);
+    return withTimeout(
+      new Promise((resolve) => this.send(id, text, (frame) => resolve(frame))),
+      CFG.opTimeoutMs,
+      `response ${id}`,
+    );
   }
 
   async close() {
@@ -570,7 +582,9 @@ function table(rows) {
   const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => String(row[col]).length)));
   return rows
     .map((row, i) => {
-      const line = row.map((cell, col) => (col === 0 ? String(cell).padEnd(widths[col]) : String(cell).padStart(widths[col]))).join('   ');
+      const line = row
+        .map((cell, col) => (col === 0 ? String(cell).padEnd(widths[col]) : String(cell).padStart(widths[col])))
+        .join('   ');
       return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('   ')}` : line;
     })
     .join('\n');
@@ -620,7 +634,9 @@ function summarizeProfiles(files) {
       [...map.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, count)
-        .forEach(([key, us]) => console.log(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`));
+        .forEach(([key, us]) =>
+          console.log(`  ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`),
+        );
     console.log(`\nCPU profile ${path.relative(process.cwd(), file)}: ${(busy / 1e6).toFixed(2)} s busy`);
     console.log(' self time:');
     show(self, 15);
@@ -633,10 +649,14 @@ function summarizeProfiles(files) {
 
 async function main() {
   const limit = fdLimit();
-  console.log(`nestclaw gateway bench — node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, fd limit ${limit}${QUICK ? ', QUICK mode' : ''}${CPU_PROF ? ', CPU profiling ON (numbers are slower)' : ''}`);
+  console.log(
+    `nestclaw gateway bench — node ${process.version}, ${os.platform()} ${os.arch()}, ${os.cpus().length} CPUs, fd limit ${limit}${QUICK ? ', QUICK mode' : ''}${CPU_PROF ? ', CPU profiling ON (numbers are slower)' : ''}`,
+  );
   if (process.env.BENCH_GATEWAY_CHILD) console.log(`gateway child: ${process.env.BENCH_GATEWAY_CHILD}`);
   if (Number(limit) < 2 * CFG.idleConnections + 200) {
-    console.log(`warning: fd limit ${limit} may be too low for ${CFG.idleConnections} connections; run \`ulimit -n 4096\` first if you see EMFILE`);
+    console.log(
+      `warning: fd limit ${limit} may be too low for ${CFG.idleConnections} connections; run \`ulimit -n 4096\` first if you see EMFILE`,
+    );
   }
   const started = now();
   const profileBefore = CPU_PROF && fs.existsSync(PROFILE_DIR) ? new Set(fs.readdirSync(PROFILE_DIR)) : new Set();
@@ -689,7 +709,9 @@ async function main() {
   }
   {
     const t = now();
-    step(`Telegram → agent → node.invoke → reply: ${CFG.tgMessages} sequential messages with and ${CFG.tgMessages} without the tool call (\`nestclaw gateway run\` child)`);
+    step(
+      `Telegram → agent → node.invoke → reply: ${CFG.tgMessages} sequential messages with and ${CFG.tgMessages} without the tool call (\`nestclaw gateway run\` child)`,
+    );
     const nodeArgs = [];
     if (CPU_PROF) {
       fs.mkdirSync(PROFILE_DIR, { recursive: true });
@@ -720,22 +742,82 @@ async function main() {
   console.log(
     table([
       ['metric', 'gateway', 'ws echo', 'gw/echo'],
-      ['handshake open→ready p50 (ms)', f(g.handshake.openToReadyMs.p50, 3), f(e.handshake.openToReadyMs.p50, 3), ratio(g.handshake.openToReadyMs.p50, e.handshake.openToReadyMs.p50)],
-      ['handshake open→ready p99 (ms)', f(g.handshake.openToReadyMs.p99, 3), f(e.handshake.openToReadyMs.p99, 3), ratio(g.handshake.openToReadyMs.p99, e.handshake.openToReadyMs.p99)],
-      ['connect incl. upgrade p50 (ms)', f(g.handshake.totalMs.p50, 3), f(e.handshake.totalMs.p50, 3), ratio(g.handshake.totalMs.p50, e.handshake.totalMs.p50)],
-      ['connect incl. upgrade p99 (ms)', f(g.handshake.totalMs.p99, 3), f(e.handshake.totalMs.p99, 3), ratio(g.handshake.totalMs.p99, e.handshake.totalMs.p99)],
-      ['round trip p50 (µs)', f(g.roundTrip.rttUs.p50), f(e.roundTrip.rttUs.p50), ratio(g.roundTrip.rttUs.p50, e.roundTrip.rttUs.p50)],
-      ['round trip p99 (µs)', f(g.roundTrip.rttUs.p99), f(e.roundTrip.rttUs.p99), ratio(g.roundTrip.rttUs.p99, e.roundTrip.rttUs.p99)],
-      ['round trip mean (µs)', f(g.roundTrip.rttUs.mean), f(e.roundTrip.rttUs.mean), ratio(g.roundTrip.rttUs.mean, e.roundTrip.rttUs.mean)],
-      ['  server CPU per request (µs)', f(g.roundTrip.serverCpuUsPerReq, 1), f(e.roundTrip.serverCpuUsPerReq, 1), ratio(g.roundTrip.serverCpuUsPerReq, e.roundTrip.serverCpuUsPerReq)],
-      ['round trip bytes (req / res)', `${g.roundTrip.requestBytes} / ${g.roundTrip.responseBytes}`, `${e.roundTrip.requestBytes} / ${e.roundTrip.responseBytes}`, ''],
-      [`throughput, ${CFG.tpConnections} conns (req/s)`, fk(g.throughput.reqPerSec), fk(e.throughput.reqPerSec), ratio(g.throughput.reqPerSec, e.throughput.reqPerSec)],
+      [
+        'handshake open→ready p50 (ms)',
+        f(g.handshake.openToReadyMs.p50, 3),
+        f(e.handshake.openToReadyMs.p50, 3),
+        ratio(g.handshake.openToReadyMs.p50, e.handshake.openToReadyMs.p50),
+      ],
+      [
+        'handshake open→ready p99 (ms)',
+        f(g.handshake.openToReadyMs.p99, 3),
+        f(e.handshake.openToReadyMs.p99, 3),
+        ratio(g.handshake.openToReadyMs.p99, e.handshake.openToReadyMs.p99),
+      ],
+      [
+        'connect incl. upgrade p50 (ms)',
+        f(g.handshake.totalMs.p50, 3),
+        f(e.handshake.totalMs.p50, 3),
+        ratio(g.handshake.totalMs.p50, e.handshake.totalMs.p50),
+      ],
+      [
+        'connect incl. upgrade p99 (ms)',
+        f(g.handshake.totalMs.p99, 3),
+        f(e.handshake.totalMs.p99, 3),
+        ratio(g.handshake.totalMs.p99, e.handshake.totalMs.p99),
+      ],
+      [
+        'round trip p50 (µs)',
+        f(g.roundTrip.rttUs.p50),
+        f(e.roundTrip.rttUs.p50),
+        ratio(g.roundTrip.rttUs.p50, e.roundTrip.rttUs.p50),
+      ],
+      [
+        'round trip p99 (µs)',
+        f(g.roundTrip.rttUs.p99),
+        f(e.roundTrip.rttUs.p99),
+        ratio(g.roundTrip.rttUs.p99, e.roundTrip.rttUs.p99),
+      ],
+      [
+        'round trip mean (µs)',
+        f(g.roundTrip.rttUs.mean),
+        f(e.roundTrip.rttUs.mean),
+        ratio(g.roundTrip.rttUs.mean, e.roundTrip.rttUs.mean),
+      ],
+      [
+        '  server CPU per request (µs)',
+        f(g.roundTrip.serverCpuUsPerReq, 1),
+        f(e.roundTrip.serverCpuUsPerReq, 1),
+        ratio(g.roundTrip.serverCpuUsPerReq, e.roundTrip.serverCpuUsPerReq),
+      ],
+      [
+        'round trip bytes (req / res)',
+        `${g.roundTrip.requestBytes} / ${g.roundTrip.responseBytes}`,
+        `${e.roundTrip.requestBytes} / ${e.roundTrip.responseBytes}`,
+        '',
+      ],
+      [
+        `throughput, ${CFG.tpConnections} conns (req/s)`,
+        fk(g.throughput.reqPerSec),
+        fk(e.throughput.reqPerSec),
+        ratio(g.throughput.reqPerSec, e.throughput.reqPerSec),
+      ],
       ['  server CPU during it (%)', f(g.throughput.serverCpuPct), f(e.throughput.serverCpuPct), ''],
-      ['  server CPU per request (µs)', f(g.throughput.serverCpuUsPerReq, 1), f(e.throughput.serverCpuUsPerReq, 1), ratio(g.throughput.serverCpuUsPerReq, e.throughput.serverCpuUsPerReq)],
+      [
+        '  server CPU per request (µs)',
+        f(g.throughput.serverCpuUsPerReq, 1),
+        f(e.throughput.serverCpuUsPerReq, 1),
+        ratio(g.throughput.serverCpuUsPerReq, e.throughput.serverCpuUsPerReq),
+      ],
       ['  bench client CPU (%)', f(g.throughput.clientCpuPct), f(e.throughput.clientCpuPct), ''],
       ['RSS idle (MB)', f(g.memory.idleRssMB, 1), f(e.memory.idleRssMB, 1), ''],
       [`RSS with ${g.memory.connections} idle conns (MB)`, f(g.memory.loadedRssMB, 1), f(e.memory.loadedRssMB, 1), ''],
-      ['  RSS difference (MB)', f(g.memory.deltaRssMB, 1), f(e.memory.deltaRssMB, 1), ratio(g.memory.deltaRssMB, e.memory.deltaRssMB)],
+      [
+        '  RSS difference (MB)',
+        f(g.memory.deltaRssMB, 1),
+        f(e.memory.deltaRssMB, 1),
+        ratio(g.memory.deltaRssMB, e.memory.deltaRssMB),
+      ],
       ['  per connection (KB)', f(g.memory.perConnKB, 1), f(e.memory.perConnKB, 1), ''],
       ['  JS heap used difference (MB)', f(g.memory.deltaHeapMB, 1), f(e.memory.deltaHeapMB, 1), ''],
       ['  V8 old space growth (MB)', f(g.memory.deltaOldSpaceMB, 1), f(e.memory.deltaOldSpaceMB, 1), ''],
@@ -743,10 +825,25 @@ async function main() {
       [`time to open ${g.memory.connections} conns (s)`, f(g.memory.openMs / 1000, 2), f(e.memory.openMs / 1000, 2), ''],
       ['  bytes sent to those clients (MB)', f(g.memory.bytesReceivedMB, 1), f(e.memory.bytesReceivedMB, 2), ''],
       ['  hello-ok size first / last (B)', `${g.memory.firstHelloBytes} / ${g.memory.lastHelloBytes}`, '-', ''],
-      ['node.invoke round trip p50 (µs)', f(g.nodeInvoke.p50), f(e.nodeInvokeRelay.p50), ratio(g.nodeInvoke.p50, e.nodeInvokeRelay.p50)],
-      ['node.invoke round trip p99 (µs)', f(g.nodeInvoke.p99), f(e.nodeInvokeRelay.p99), ratio(g.nodeInvoke.p99, e.nodeInvokeRelay.p99)],
+      [
+        'node.invoke round trip p50 (µs)',
+        f(g.nodeInvoke.p50),
+        f(e.nodeInvokeRelay.p50),
+        ratio(g.nodeInvoke.p50, e.nodeInvokeRelay.p50),
+      ],
+      [
+        'node.invoke round trip p99 (µs)',
+        f(g.nodeInvoke.p99),
+        f(e.nodeInvokeRelay.p99),
+        ratio(g.nodeInvoke.p99, e.nodeInvokeRelay.p99),
+      ],
       ['CLI `gateway call health` median (ms)', f(g.cliColdStart.cliMedianMs, 1), '-', ''],
-      ['  bare `node -e 0` median (ms)', f(g.cliColdStart.nodeMedianMs, 1), '-', ratio(g.cliColdStart.cliMedianMs, g.cliColdStart.nodeMedianMs)],
+      [
+        '  bare `node -e 0` median (ms)',
+        f(g.cliColdStart.nodeMedianMs, 1),
+        '-',
+        ratio(g.cliColdStart.cliMedianMs, g.cliColdStart.nodeMedianMs),
+      ],
       ['Telegram → reply, node_invoke p50 (ms)', f(tg.withNodeInvoke.latencyMs.p50, 2), '-', ''],
       ['Telegram → reply, node_invoke p99 (ms)', f(tg.withNodeInvoke.latencyMs.p99, 2), '-', ''],
       ['  gateway CPU per message (ms)', f(tg.withNodeInvoke.gatewayCpuMsPerMessage, 2), '-', ''],
@@ -761,7 +858,8 @@ async function main() {
       `      and a bench node that answer at once: the gateway's own overhead. "node_invoke": two model calls and one node.invoke per\n` +
       `      message; "text only": one model call.`,
   );
-  if (g.throughput.errors) console.log(`note: ${g.throughput.errors} status calls answered with an error during the throughput run`);
+  if (g.throughput.errors)
+    console.log(`note: ${g.throughput.errors} status calls answered with an error during the throughput run`);
   if (e.throughput.clientCpuPct > 90) {
     console.log('note: the bench client was near 100% CPU during the echo throughput run, so the echo figure is a lower bound.');
   }
@@ -847,7 +945,9 @@ main()
   .then(
     (code) => code,
     (error) => {
-      console.error(`\nbench failed: ${error instanceof BenchError ? error.message : error && error.stack ? error.stack : error}`);
+      console.error(
+        `\nbench failed: ${error instanceof BenchError ? error.message : error && error.stack ? error.stack : error}`,
+      );
       return 2;
     },
   )

@@ -65,13 +65,26 @@ function procCpuMs(pid) {
  * bench kill the gateway child if it has to; nodeArgs: extra node flags for
  * the gateway child (e.g. --cpu-prof).
  */
-async function measureTelegramFlow({ token, stats, track, BenchError = Error, nodeArgs = [], count = 200, warmup = 10, chunks = 10, gapMs = 5, timeoutMs = 10_000 }) {
+async function measureTelegramFlow({
+  token,
+  stats,
+  track,
+  BenchError = Error,
+  nodeArgs = [],
+  count = 200,
+  warmup = 10,
+  chunks = 10,
+  gapMs = 5,
+  timeoutMs = 10_000,
+}) {
   const fail = (message) => new BenchError(message);
   const withTimeout = (promise, ms, what) => {
     let timer;
     return Promise.race([
       promise.finally(() => clearTimeout(timer)),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(fail(`telegram flow: timed out after ${ms} ms: ${what}`)), ms))),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(fail(`telegram flow: timed out after ${ms} ms: ${what}`)), ms)),
+      ),
     ]);
   };
 
@@ -84,7 +97,13 @@ async function measureTelegramFlow({ token, stats, track, BenchError = Error, no
   try {
     const config = {
       channels: {
-        telegram: { enabled: true, botToken: telegram.token, apiRoot: telegram.apiRoot, dmPolicy: 'allowlist', allowFrom: [USER.id] },
+        telegram: {
+          enabled: true,
+          botToken: telegram.token,
+          apiRoot: telegram.apiRoot,
+          dmPolicy: 'allowlist',
+          allowFrom: [USER.id],
+        },
       },
       agent: { provider: 'openai', baseUrl: model.baseUrl, model: 'bench', apiKey: 'x' },
     };
@@ -93,13 +112,24 @@ async function measureTelegramFlow({ token, stats, track, BenchError = Error, no
     // ------------------------------------------------------------ gateway child
     const port = await freePort();
     const env = { ...process.env, NESTCLAW_STATE_DIR: stateDir, NESTCLAW_GATEWAY_TOKEN: token, NO_COLOR: '1' };
-    for (const name of ['NESTCLAW_CONFIG_PATH', 'NESTCLAW_GATEWAY_PORT', 'OPENCLAW_GATEWAY_PORT', 'NESTCLAW_GATEWAY_PASSWORD', 'TELEGRAM_BOT_TOKEN', 'OPENAI_API_KEY']) {
+    for (const name of [
+      'NESTCLAW_CONFIG_PATH',
+      'NESTCLAW_GATEWAY_PORT',
+      'OPENCLAW_GATEWAY_PORT',
+      'NESTCLAW_GATEWAY_PASSWORD',
+      'TELEGRAM_BOT_TOKEN',
+      'OPENAI_API_KEY',
+    ]) {
       delete env[name];
     }
-    const proc = spawn(process.execPath, [...nodeArgs, '--require', ORPHAN_GUARD, CLI, 'gateway', 'run', '--port', String(port)], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const proc = spawn(
+      process.execPath,
+      [...nodeArgs, '--require', ORPHAN_GUARD, CLI, 'gateway', 'run', '--port', String(port)],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
     track(proc);
     const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
     proc.stdout.setEncoding('utf8');
@@ -109,7 +139,9 @@ async function measureTelegramFlow({ token, stats, track, BenchError = Error, no
         output += chunk;
         if (output.includes('nestclaw gateway listening on')) resolve();
       });
-      exited.then(({ code, signal }) => reject(fail(`telegram flow: the gateway exited during start-up (code ${code}, signal ${signal})`)));
+      exited.then(({ code, signal }) =>
+        reject(fail(`telegram flow: the gateway exited during start-up (code ${code}, signal ${signal})`)),
+      );
     });
     // Its warnings and errors reach the bench's stderr; stdout is only read for the start-up line.
     proc.stderr.on('data', (chunk) => {
@@ -153,7 +185,12 @@ async function measureTelegramFlow({ token, stats, track, BenchError = Error, no
       invokes++;
       const { id, nodeId } = frame.payload;
       node.send(
-        JSON.stringify({ type: 'req', id: `r${id}`, method: 'node.invoke.result', params: { id, nodeId, ok: true, payload: { bins: { sh: SH_PATH } } } }),
+        JSON.stringify({
+          type: 'req',
+          id: `r${id}`,
+          method: 'node.invoke.result',
+          params: { id, nodeId, ok: true, payload: { bins: { sh: SH_PATH } } },
+        }),
       );
     });
 
@@ -174,12 +211,18 @@ async function measureTelegramFlow({ token, stats, track, BenchError = Error, no
       model.useTool = mode === 'tool';
       const replied = new Promise((resolve) => (telegram.onSendMessage = resolve));
       const updateId = telegram.pushMessage(USER, `bench message ${++seq} (${mode})`);
-      const { at, body } = await withTimeout(replied, timeoutMs, `the reply to message ${seq} (${mode === 'tool' ? 'with node_invoke' : 'text only'})`);
+      const { at, body } = await withTimeout(
+        replied,
+        timeoutMs,
+        `the reply to message ${seq} (${mode === 'tool' ? 'with node_invoke' : 'text only'})`,
+      );
       telegram.onSendMessage = null;
       const deliveredAt = telegram.deliveredAt.get(updateId);
       if (deliveredAt === undefined) throw fail(`telegram flow: a reply came before update ${updateId} was delivered`);
       if (String(body.chat_id) !== String(USER.id) || body.text !== REPLY[mode]) {
-        throw fail(`telegram flow: unexpected reply to message ${seq} (${mode}): chat ${body.chat_id}, text ${JSON.stringify(body.text)}; expected ${JSON.stringify(REPLY[mode])}`);
+        throw fail(
+          `telegram flow: unexpected reply to message ${seq} (${mode}): chat ${body.chat_id}, text ${JSON.stringify(body.text)}; expected ${JSON.stringify(REPLY[mode])}`,
+        );
       }
       telegram.deliveredAt.delete(updateId);
       await sleep(gapMs);
@@ -212,7 +255,11 @@ async function measureTelegramFlow({ token, stats, track, BenchError = Error, no
     const modelCalls = model.requests - before.model;
     const nodeInvokes = invokes - before.invokes;
     const sent = telegram.count('sendMessage') - before.sent;
-    if (modelCalls !== 2 * runs.tool.samples.length + runs.text.samples.length || nodeInvokes !== runs.tool.samples.length || sent !== measured) {
+    if (
+      modelCalls !== 2 * runs.tool.samples.length + runs.text.samples.length ||
+      nodeInvokes !== runs.tool.samples.length ||
+      sent !== measured
+    ) {
       throw fail(
         `telegram flow: expected ${2 * runs.tool.samples.length + runs.text.samples.length} model calls, ${runs.tool.samples.length} node invokes and ` +
           `${measured} replies; saw ${modelCalls}, ${nodeInvokes} and ${sent}`,

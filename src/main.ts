@@ -63,7 +63,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ runtime, auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies), clock: options.clock }),
+    AppModule.forRoot({
+      runtime,
+      auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
+      clock: options.clock,
+    }),
     {
       logger: options.logLevels ?? ['log', 'warn', 'error'],
       abortOnError: false,
@@ -129,7 +133,9 @@ function describeListenError(error: unknown, port: number, host: string, scheme:
     );
   }
   if (code === 'EADDRNOTAVAIL') {
-    return new StartupError(`cannot listen on ${host}: no interface of this host has that address; check gateway.bind / gateway.customBindHost`);
+    return new StartupError(
+      `cannot listen on ${host}: no interface of this host has that address; check gateway.bind / gateway.customBindHost`,
+    );
   }
   if (code === 'EACCES') {
     return new StartupError(`not allowed to listen on port ${port}; choose a port above 1023 with --port`);

@@ -22,7 +22,11 @@ describe(describeFailure.name, () => {
   describe('exit codes', () => {
     it.each<[GatewayFailureKind, number, GatewayFailureInfo]>([
       ['gateway-error', ExitCode.GatewayError, { error: { code: 'INVALID_REQUEST', message: 'unknown method: x' } }],
-      ['handshake-refused', ExitCode.GatewayError, { error: { code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch' } }],
+      [
+        'handshake-refused',
+        ExitCode.GatewayError,
+        { error: { code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch' } },
+      ],
       ['unreachable', ExitCode.Unreachable, { cause: 'ECONNREFUSED' }],
       ['timeout', ExitCode.Unreachable, {}],
       ['tls-mismatch', ExitCode.Unreachable, { expectedFingerprint: EXPECTED, seenFingerprint: SEEN }],
@@ -150,12 +154,32 @@ describe(describeFailure.name, () => {
     });
 
     it.each<[string, GatewayFailureKind, GatewayFailureInfo, string]>([
-      ['timeout', 'timeout', {}, 'the gateway did not answer in time: check that the host and port are right, or raise --timeout'],
-      ['an untrusted certificate', 'tls-untrusted', {}, 'pin the gateway certificate with --tls-fingerprint <sha256> (the gateway prints it at start and in `status`), or set gateway.remote.tlsFingerprint'],
+      [
+        'timeout',
+        'timeout',
+        {},
+        'the gateway did not answer in time: check that the host and port are right, or raise --timeout',
+      ],
+      [
+        'an untrusted certificate',
+        'tls-untrusted',
+        {},
+        'pin the gateway certificate with --tls-fingerprint <sha256> (the gateway prints it at start and in `status`), or set gateway.remote.tlsFingerprint',
+      ],
       ['a 404 upgrade', 'upgrade-refused', { httpStatus: 404 }, 'is that URL a nestclaw gateway?'],
       ['an upgrade without status', 'upgrade-refused', {}, 'is that URL a nestclaw gateway?'],
-      ['a 403 upgrade', 'upgrade-refused', { httpStatus: 403 }, 'the gateway refused the upgrade (HTTP 403); check the URL has no credentials in it'],
-      ['a 1008 close', 'closed', { closeCode: 1008, closeReason: 'handshake timeout' }, 'the gateway closed the connection (handshake timeout)'],
+      [
+        'a 403 upgrade',
+        'upgrade-refused',
+        { httpStatus: 403 },
+        'the gateway refused the upgrade (HTTP 403); check the URL has no credentials in it',
+      ],
+      [
+        'a 1008 close',
+        'closed',
+        { closeCode: 1008, closeReason: 'handshake timeout' },
+        'the gateway closed the connection (handshake timeout)',
+      ],
       ['a 1008 close without reason', 'closed', { closeCode: 1008 }, 'the gateway closed the connection (policy)'],
       ['another close', 'closed', { closeCode: 1006 }, 'the connection dropped; try again, and check the gateway log'],
       ['a protocol problem', 'protocol', {}, 'check the URL scheme: ws:// for a plain gateway, wss:// for a TLS one'],
@@ -172,7 +196,9 @@ describe(describeFailure.name, () => {
       it('names the source of the refused secret', () => {
         // Act
         const { message } = describeFailure(
-          fail('handshake-refused', 'unauthorized', { error: { code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch' } }),
+          fail('handshake-refused', 'unauthorized', {
+            error: { code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch' },
+          }),
           target,
         );
 
@@ -196,7 +222,9 @@ describe(describeFailure.name, () => {
       it('says to wait when rate limited', () => {
         // Act
         const { message } = describeFailure(
-          fail('handshake-refused', 'x', { error: { code: 'RATE_LIMITED', message: 'too many failed auth attempts', retryAfterMs: 1000 } }),
+          fail('handshake-refused', 'x', {
+            error: { code: 'RATE_LIMITED', message: 'too many failed auth attempts', retryAfterMs: 1000 },
+          }),
           target,
         );
 
@@ -207,7 +235,9 @@ describe(describeFailure.name, () => {
       it('suggests nothing for a refusal that is not about secrets', () => {
         // Act
         const failure = describeFailure(
-          fail('handshake-refused', 'x', { error: { code: 'INVALID_REQUEST', message: 'protocol mismatch: this gateway speaks protocol 3' } }),
+          fail('handshake-refused', 'x', {
+            error: { code: 'INVALID_REQUEST', message: 'protocol mismatch: this gateway speaks protocol 3' },
+          }),
           target,
         );
 
@@ -224,7 +254,10 @@ describe(describeFailure.name, () => {
       const shape = { code: 'INVALID_REQUEST', message: 'unauthorized: gateway token mismatch' };
 
       // Act
-      const failure = describeFailure(fail('handshake-refused', 'unauthorized: gateway token mismatch', { error: shape }), target);
+      const failure = describeFailure(
+        fail('handshake-refused', 'unauthorized: gateway token mismatch', { error: shape }),
+        target,
+      );
 
       // Assert
       expect(failure.json).toEqual({

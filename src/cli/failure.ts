@@ -18,9 +18,7 @@ export function describeFailure(error: unknown, target?: GatewayTarget): Failure
   if (error instanceof UsageError) {
     return { exitCode: ExitCode.Usage, message: error.message, json: { ok: false, kind: 'usage', message: error.message } };
   }
-  const where = target
-    ? [`  target  ${target.url} (from ${target.urlSource})`, `  config  ${target.configPath}`]
-    : [];
+  const where = target ? [`  target  ${target.url} (from ${target.urlSource})`, `  config  ${target.configPath}`] : [];
   const targetJson = target ? { target: { url: target.url, source: target.urlSource }, configPath: target.configPath } : {};
   if (!(error instanceof GatewayClientError)) {
     const text = error instanceof Error ? error.message : String(error);

@@ -34,6 +34,7 @@ export async function withGateway<T>(
 export function parseTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds (got ${JSON.stringify(value)})`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new UsageError(`--timeout must be a positive number of milliseconds (got ${JSON.stringify(value)})`);
   return ms;
 }

@@ -73,10 +73,18 @@ describe(resolveTarget.name, () => {
     it.each<[string, TargetFlags, object]>([
       ['--token', { token: 'flag-token' }, { token: 'flag-token', credentialSource: '--token' }],
       ['--password', { password: 'flag-password' }, { password: 'flag-password', credentialSource: '--password' }],
-      ['both (the token wins)', { token: 'flag-token', password: 'flag-password' }, { token: 'flag-token', credentialSource: '--token' }],
+      [
+        'both (the token wins)',
+        { token: 'flag-token', password: 'flag-password' },
+        { token: 'flag-token', credentialSource: '--token' },
+      ],
     ])('uses only the command line secret given with %s', (_label, flags, expected) => {
       // Act
-      const target = resolveTarget(config(EVERY_SECRET_IN_CONFIG), { url: 'ws://10.0.0.5:18789', ...flags }, tokenReader('generated').read);
+      const target = resolveTarget(
+        config(EVERY_SECRET_IN_CONFIG),
+        { url: 'ws://10.0.0.5:18789', ...flags },
+        tokenReader('generated').read,
+      );
 
       // Assert
       expect(target).toEqual({
@@ -126,7 +134,11 @@ describe(resolveTarget.name, () => {
 
     it.each<[string, object, object]>([
       ['remote.token', { token: 'remote-token' }, { token: 'remote-token', credentialSource: 'gateway.remote.token' }],
-      ['remote.password', { password: 'remote-password' }, { password: 'remote-password', credentialSource: 'gateway.remote.password' }],
+      [
+        'remote.password',
+        { password: 'remote-password' },
+        { password: 'remote-password', credentialSource: 'gateway.remote.password' },
+      ],
       [
         'remote.token over remote.password',
         { token: 'remote-token', password: 'remote-password' },
@@ -193,7 +205,9 @@ describe(resolveTarget.name, () => {
 
     it('pins gateway.remote.tlsFingerprint, and --tls-fingerprint overrides it', () => {
       // Arrange
-      const cfg = config({ gateway: { mode: 'remote', remote: { url: 'wss://gw.example.net', token: 't', tlsFingerprint: OTHER_PIN } } });
+      const cfg = config({
+        gateway: { mode: 'remote', remote: { url: 'wss://gw.example.net', token: 't', tlsFingerprint: OTHER_PIN } },
+      });
 
       // Act
       const fromConfig = resolveTarget(cfg, {});
@@ -213,7 +227,7 @@ describe(resolveTarget.name, () => {
       });
       afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-      it("uses wss:// and pins the certificate file the local gateway serves", () => {
+      it('uses wss:// and pins the certificate file the local gateway serves', () => {
         // Arrange
         const certPath = path.join(dir, 'cert.pem');
         fs.writeFileSync(certPath, FIXTURE_PEM);
@@ -241,7 +255,9 @@ describe(resolveTarget.name, () => {
 
       it('leaves the pin empty when the certificate cannot be read (the handshake then explains)', () => {
         // Arrange
-        const cfg = config({ gateway: { tls: { enabled: true, certPath: path.join(dir, 'missing.pem'), keyPath: path.join(dir, 'k.pem') } } });
+        const cfg = config({
+          gateway: { tls: { enabled: true, certPath: path.join(dir, 'missing.pem'), keyPath: path.join(dir, 'k.pem') } },
+        });
 
         // Act / Assert
         expect(resolveTarget(cfg, {}, tokenReader('t').read).tlsFingerprint).toBeUndefined();
@@ -264,10 +280,26 @@ describe(resolveTarget.name, () => {
     });
 
     it.each<[string, Fixture, object]>([
-      ['gateway.auth.token', { gateway: { auth: { token: 'cfg-token' } } }, { token: 'cfg-token', credentialSource: 'gateway.auth.token' }],
-      ['NESTCLAW_GATEWAY_TOKEN', { env: { NESTCLAW_GATEWAY_TOKEN: 'env-token' } }, { token: 'env-token', credentialSource: 'NESTCLAW_GATEWAY_TOKEN' }],
-      ['OPENCLAW_GATEWAY_TOKEN', { env: { OPENCLAW_GATEWAY_TOKEN: 'oc-token' } }, { token: 'oc-token', credentialSource: 'OPENCLAW_GATEWAY_TOKEN' }],
-      ['a --token override given to loadConfig', { overrides: { token: 'cli-token' } }, { token: 'cli-token', credentialSource: '--token' }],
+      [
+        'gateway.auth.token',
+        { gateway: { auth: { token: 'cfg-token' } } },
+        { token: 'cfg-token', credentialSource: 'gateway.auth.token' },
+      ],
+      [
+        'NESTCLAW_GATEWAY_TOKEN',
+        { env: { NESTCLAW_GATEWAY_TOKEN: 'env-token' } },
+        { token: 'env-token', credentialSource: 'NESTCLAW_GATEWAY_TOKEN' },
+      ],
+      [
+        'OPENCLAW_GATEWAY_TOKEN',
+        { env: { OPENCLAW_GATEWAY_TOKEN: 'oc-token' } },
+        { token: 'oc-token', credentialSource: 'OPENCLAW_GATEWAY_TOKEN' },
+      ],
+      [
+        'a --token override given to loadConfig',
+        { overrides: { token: 'cli-token' } },
+        { token: 'cli-token', credentialSource: '--token' },
+      ],
       [
         'gateway.auth.password (password mode)',
         { gateway: { auth: { password: 'cfg-password' } } },
@@ -322,7 +354,9 @@ describe(resolveTarget.name, () => {
     it('never uses gateway.remote.* for the local gateway', () => {
       // Arrange
       const cfg = config({
-        gateway: { remote: { url: 'wss://gw.example.net', token: 'remote-token', password: 'remote-password', tlsFingerprint: OTHER_PIN } },
+        gateway: {
+          remote: { url: 'wss://gw.example.net', token: 'remote-token', password: 'remote-password', tlsFingerprint: OTHER_PIN },
+        },
       });
 
       // Act
@@ -379,15 +413,25 @@ describe(resolveTarget.name, () => {
       const error = usageError(() => resolveTarget(config(), flags, tokenReader(generated).read));
 
       // Assert
-      expect(error.message).toBe('a TLS fingerprint was given for the ws:// URL ws://127.0.0.1:18789; use wss:// or drop the fingerprint');
+      expect(error.message).toBe(
+        'a TLS fingerprint was given for the ws:// URL ws://127.0.0.1:18789; use wss:// or drop the fingerprint',
+      );
     });
   });
 
   describe('URL and pin checks', () => {
     it.each<[string, Fixture, TargetFlags]>([
       ['--url', {}, { url: 'wss://gw.example.net', token: 't', tlsFingerprint: 'not-a-fingerprint' }],
-      ['--tls-fingerprint in remote mode', { gateway: { mode: 'remote', remote: { url: 'wss://gw.example.net' } } }, { tlsFingerprint: 'ab:cd' }],
-      ['gateway.remote.tlsFingerprint', { gateway: { mode: 'remote', remote: { url: 'wss://gw.example.net', tlsFingerprint: 'f'.repeat(63) } } }, {}],
+      [
+        '--tls-fingerprint in remote mode',
+        { gateway: { mode: 'remote', remote: { url: 'wss://gw.example.net' } } },
+        { tlsFingerprint: 'ab:cd' },
+      ],
+      [
+        'gateway.remote.tlsFingerprint',
+        { gateway: { mode: 'remote', remote: { url: 'wss://gw.example.net', tlsFingerprint: 'f'.repeat(63) } } },
+        {},
+      ],
     ])('refuses a malformed fingerprint from %s', (_label, fixture, flags) => {
       // Act
       const error = usageError(() => resolveTarget(config(fixture), flags));
@@ -420,7 +464,12 @@ describe(resolveTarget.name, () => {
         {},
         'a TLS fingerprint was given for the ws:// URL ws://gw.example.net:18789; use wss:// or drop the fingerprint',
       ],
-      ['an http:// --url', {}, { url: 'http://10.0.0.5:18789', token: 't' }, 'http://10.0.0.5:18789 (from --url) must start with ws:// or wss://'],
+      [
+        'an http:// --url',
+        {},
+        { url: 'http://10.0.0.5:18789', token: 't' },
+        'http://10.0.0.5:18789 (from --url) must start with ws:// or wss://',
+      ],
       [
         'an https:// gateway.remote.url',
         { gateway: { mode: 'remote', remote: { url: 'https://gw.example.net' } } },

@@ -54,7 +54,11 @@ function checkTarget(target: GatewayTarget): GatewayTarget {
   return target;
 }
 
-function pickTarget(config: ResolvedConfig, flags: TargetFlags, localToken: (stateDir: string) => string | undefined): GatewayTarget {
+function pickTarget(
+  config: ResolvedConfig,
+  flags: TargetFlags,
+  localToken: (stateDir: string) => string | undefined,
+): GatewayTarget {
   const base = { configPath: config.configPath, stateDir: config.stateDir };
   const fromFlags = credentialsFromFlags(flags);
 

@@ -72,7 +72,10 @@ export class GatewayConnection {
   private lastFrameAt = 0;
   private nextId = 0;
   private readonly instanceId = crypto.getRandomValues(new Uint32Array(2)).join('-');
-  private readonly pending = new Map<string, { resolve: (payload: any) => void; reject: (error: Error) => void; timer: number }>();
+  private readonly pending = new Map<
+    string,
+    { resolve: (payload: any) => void; reject: (error: Error) => void; timer: number }
+  >();
   private readonly listeners = new Map<string, Set<Listener>>();
 
   constructor(
@@ -242,7 +245,10 @@ export class GatewayConnection {
       return;
     }
     const wait = error.retryAfterMs ? ` Try again in ${Math.ceil(error.retryAfterMs / 1000)} s.` : '';
-    this.setState({ state: 'auth-failed', detail: `The gateway refused the connection: ${error.message}.${wait}${hintFor(error.message)}` });
+    this.setState({
+      state: 'auth-failed',
+      detail: `The gateway refused the connection: ${error.message}.${wait}${hintFor(error.message)}`,
+    });
   }
 
   private onClosed(refused: boolean, code: number, reason: string): void {
@@ -251,7 +257,9 @@ export class GatewayConnection {
     if (wasConnected) this.emit('disconnected', { code, reason });
     if (!this.credentials || refused || this.state === 'auth-failed' || this.state === 'pairing') return;
     this.scheduleRetry(
-      wasConnected ? `connection lost (${code}${reason ? ` ${reason}` : ''})` : `cannot reach the gateway at ${this.url} (${code}${reason ? ` ${reason}` : ''})`,
+      wasConnected
+        ? `connection lost (${code}${reason ? ` ${reason}` : ''})`
+        : `cannot reach the gateway at ${this.url} (${code}${reason ? ` ${reason}` : ''})`,
     );
   }
 
@@ -268,9 +276,13 @@ export class GatewayConnection {
   private startWatchdog(tickIntervalMs: number): void {
     window.clearInterval(this.watchdog);
     const limit = Math.max(5_000, tickIntervalMs * 2.5);
-    this.watchdog = window.setInterval(() => {
-      if (this.state === 'connected' && Date.now() - this.lastFrameAt > limit) this.onClosed(false, 4000, 'no tick from the gateway');
-    }, Math.min(limit, 10_000));
+    this.watchdog = window.setInterval(
+      () => {
+        if (this.state === 'connected' && Date.now() - this.lastFrameAt > limit)
+          this.onClosed(false, 4000, 'no tick from the gateway');
+      },
+      Math.min(limit, 10_000),
+    );
   }
 
   private abandonSocket(): void {
@@ -322,6 +334,7 @@ function hintFor(message: string): string {
   if (/token mismatch/.test(message)) {
     return ' Check the token: it is gateway.auth.token in the gateway config, $NESTCLAW_GATEWAY_TOKEN, or the generated <stateDir>/gateway.token on the gateway host.';
   }
-  if (/password mismatch/.test(message)) return ' Check the password: it is gateway.auth.password (or $NESTCLAW_GATEWAY_PASSWORD) on the gateway host.';
+  if (/password mismatch/.test(message))
+    return ' Check the password: it is gateway.auth.password (or $NESTCLAW_GATEWAY_PASSWORD) on the gateway host.';
   return '';
 }

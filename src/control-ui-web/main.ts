@@ -1,7 +1,13 @@
 import { BrowserIdentity, loadOrCreateIdentity } from './device-identity.js';
 import { append, byId, h, replaceChildren } from './dom.js';
 import { Credentials, GatewayConnection, StateChange } from './gateway-connection.js';
-import { gatewaySocketUrl, loadRememberedCredentials, readPageSettings, rememberCredentials, takeFragmentToken } from './settings.js';
+import {
+  gatewaySocketUrl,
+  loadRememberedCredentials,
+  readPageSettings,
+  rememberCredentials,
+  takeFragmentToken,
+} from './settings.js';
 import type { AppContext, View } from './view.js';
 import { ApprovalsView } from './views/approvals.js';
 import { ChannelsView } from './views/channels.js';
@@ -42,7 +48,10 @@ function main(): void {
   const getIdentity = (): Promise<BrowserIdentity | undefined> => {
     if (!secure) return Promise.resolve(undefined);
     identity ??= loadOrCreateIdentity().catch((error) => {
-      showNotice(notice, `This browser cannot create an Ed25519 device identity (${(error as Error).message}); connecting with the shared secret only.`);
+      showNotice(
+        notice,
+        `This browser cannot create an Ed25519 device identity (${(error as Error).message}); connecting with the shared secret only.`,
+      );
       return undefined;
     });
     return identity;
@@ -67,7 +76,15 @@ function main(): void {
     },
   };
   const chat = new ChatView(ctx);
-  views.push(new OverviewView(ctx), new NodesView(ctx), new DevicesView(ctx), new ChannelsView(ctx), new SessionsView(ctx), chat, new ApprovalsView(ctx));
+  views.push(
+    new OverviewView(ctx),
+    new NodesView(ctx),
+    new DevicesView(ctx),
+    new ChannelsView(ctx),
+    new SessionsView(ctx),
+    chat,
+    new ApprovalsView(ctx),
+  );
   for (const view of views) {
     append(
       tabs,
@@ -83,7 +100,8 @@ function main(): void {
   function show(viewId: string): void {
     const view = views.find((v) => v.id === viewId) ?? views[0];
     current = view;
-    for (const tab of tabs.querySelectorAll<HTMLElement>('[data-tab]')) tab.setAttribute('aria-selected', String(tab.dataset.tab === view.id));
+    for (const tab of tabs.querySelectorAll<HTMLElement>('[data-tab]'))
+      tab.setAttribute('aria-selected', String(tab.dataset.tab === view.id));
     replaceChildren(viewHost, view.element);
     if (conn.state === 'connected') view.refresh();
   }
@@ -174,9 +192,27 @@ function explainInsecureContext(notice: HTMLElement): void {
     h(
       'ul',
       {},
-      h('li', {}, 'Open an SSH tunnel and use the local address: ', h('code', {}, `ssh -N -L ${port}:127.0.0.1:${port} user@gateway-host`), ' then browse to ', h('code', {}, `http://localhost:${port}/`)),
-      h('li', {}, 'Or expose the gateway with Tailscale Serve (https inside your tailnet): ', h('code', {}, 'nestclaw gateway run --tailscale serve')),
-      h('li', {}, 'Or, on a network you trust, set ', h('code', {}, 'gateway.controlUi.allowInsecureAuth: true'), ' to connect with the shared secret only, without a device identity.'),
+      h(
+        'li',
+        {},
+        'Open an SSH tunnel and use the local address: ',
+        h('code', {}, `ssh -N -L ${port}:127.0.0.1:${port} user@gateway-host`),
+        ' then browse to ',
+        h('code', {}, `http://localhost:${port}/`),
+      ),
+      h(
+        'li',
+        {},
+        'Or expose the gateway with Tailscale Serve (https inside your tailnet): ',
+        h('code', {}, 'nestclaw gateway run --tailscale serve'),
+      ),
+      h(
+        'li',
+        {},
+        'Or, on a network you trust, set ',
+        h('code', {}, 'gateway.controlUi.allowInsecureAuth: true'),
+        ' to connect with the shared secret only, without a device identity.',
+      ),
     ),
   );
   byId('login').hidden = true;

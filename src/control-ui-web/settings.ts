@@ -42,7 +42,8 @@ export function takeFragmentToken(): string | undefined {
 export function loadRememberedCredentials(): Credentials | undefined {
   try {
     const parsed = JSON.parse(localStorage.getItem(CREDENTIALS_KEY) ?? 'null') as Credentials | null;
-    if (parsed && (parsed.kind === 'token' || parsed.kind === 'password') && typeof parsed.secret === 'string' && parsed.secret) return parsed;
+    if (parsed && (parsed.kind === 'token' || parsed.kind === 'password') && typeof parsed.secret === 'string' && parsed.secret)
+      return parsed;
   } catch {
     // A damaged entry is forgotten below.
   }

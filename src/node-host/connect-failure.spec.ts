@@ -27,12 +27,20 @@ describe(describeConnectFailure.name, () => {
     ['no secret at all', refused('NOT_PAIRED', 'device identity required'), /secret from --token was refused/],
     ['rate limiting', refused('RATE_LIMITED', 'too many failed attempts'), /keeps retrying/],
     ['a protocol mismatch', refused('INVALID_REQUEST', 'protocol mismatch: this gateway speaks 4'), /update nestclaw/],
-    ['nothing listening', new GatewayClientError('unreachable', 'connection refused (ECONNREFUSED)'), /is the gateway running at ws:\/\/gw:18789/],
+    [
+      'nothing listening',
+      new GatewayClientError('unreachable', 'connection refused (ECONNREFUSED)'),
+      /is the gateway running at ws:\/\/gw:18789/,
+    ],
     ['a handshake timeout', new GatewayClientError('timeout', 'no challenge'), /host and port/],
     ['a certificate mismatch', new GatewayClientError('tls-mismatch', 'mismatch'), /--tls-fingerprint/],
     ['an untrusted certificate', new GatewayClientError('tls-untrusted', 'untrusted'), /--tls-fingerprint/],
     ['a refused upgrade', new GatewayClientError('upgrade-refused', 'HTTP 403'), /nestclaw gateway/],
-    ['a closed socket', new GatewayClientError('closed', 'closed', { closeCode: 1008, closeReason: 'slow consumer' }), /slow consumer/],
+    [
+      'a closed socket',
+      new GatewayClientError('closed', 'closed', { closeCode: 1008, closeReason: 'slow consumer' }),
+      /slow consumer/,
+    ],
   ])('names the fix for %s', (_name, error, fix) => {
     // Act
     const failure = describeConnectFailure(error, context);

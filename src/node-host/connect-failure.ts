@@ -3,8 +3,7 @@ import { ErrorCode } from '../common/protocol';
 
 /** What the node host says about a failed connect attempt; it retries after every one. */
 export type ConnectFailure =
-  | { kind: 'waiting-approval'; requestId?: string; message: string }
-  | { kind: 'error'; reason: string; fix?: string };
+  { kind: 'waiting-approval'; requestId?: string; message: string } | { kind: 'error'; reason: string; fix?: string };
 
 export interface FailureContext {
   url: string;
@@ -39,7 +38,11 @@ function requestIdOf(details: unknown): string | undefined {
 /** A secret or device token was refused (as opposed to pairing, rate limits or protocol). */
 function isAuthRefusal(error: GatewayClientError): boolean {
   const shape = error.info.error;
-  return error.kind === 'handshake-refused' && shape !== undefined && /unauthorized|token mismatch|password mismatch/i.test(shape.message);
+  return (
+    error.kind === 'handshake-refused' &&
+    shape !== undefined &&
+    /unauthorized|token mismatch|password mismatch/i.test(shape.message)
+  );
 }
 
 function suggestFix(error: GatewayClientError, context: FailureContext): string | undefined {
@@ -58,15 +61,19 @@ function suggestFix(error: GatewayClientError, context: FailureContext): string 
     case 'protocol':
       return 'check the URL scheme: ws:// for a plain gateway, wss:// for a TLS one';
     case 'closed':
-      return error.info.closeReason ? `the gateway closed the connection: ${error.info.closeReason}` : 'the connection dropped during the handshake';
+      return error.info.closeReason
+        ? `the gateway closed the connection: ${error.info.closeReason}`
+        : 'the connection dropped during the handshake';
     case 'handshake-refused':
-      if (shape?.code === ErrorCode.RateLimited) return 'too many failed attempts from this address; the node keeps retrying with backoff';
+      if (shape?.code === ErrorCode.RateLimited)
+        return 'too many failed attempts from this address; the node keeps retrying with backoff';
       if (shape?.code === ErrorCode.NotPaired || isAuthRefusal(error)) {
         return context.credentialSource
           ? `the secret from ${context.credentialSource} was refused: pass the gateway's token with --token (or its password with --password)`
           : "no secret was sent: pass the gateway's token with --token (or its password with --password)";
       }
-      if (/protocol mismatch/i.test(shape?.message ?? '')) return 'update nestclaw on this node or on the gateway so both speak the same protocol';
+      if (/protocol mismatch/i.test(shape?.message ?? ''))
+        return 'update nestclaw on this node or on the gateway so both speak the same protocol';
       return undefined;
     default:
       return undefined;

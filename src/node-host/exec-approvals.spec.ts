@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { appendExecApproval, ApprovalsFileSystem, execApprovalsPath, loadExecApprovals, parseExecApprovals } from './exec-approvals';
+import {
+  appendExecApproval,
+  ApprovalsFileSystem,
+  execApprovalsPath,
+  loadExecApprovals,
+  parseExecApprovals,
+} from './exec-approvals';
 
 const FILE = '/state/exec-approvals.json';
 
@@ -40,8 +46,16 @@ describe(parseExecApprovals.name, () => {
     ['an entry that is a string', '{"version":1,"allow":["echo"]}', /allow\[0\]: must be an object/],
     ['an entry without a command', '{"version":1,"allow":[{"cmd":"echo"}]}', /allow\[0\]: unknown key "cmd"/],
     ['an empty command', '{"version":1,"allow":[{"command":""}]}', /allow\[0\]: "command" must be a non-empty string/],
-    ['a relative path', '{"version":1,"allow":[{"command":"echo"},{"command":"bin/tool"}]}', /allow\[1\]: "command" must be an absolute path or a bare name/],
-    ['an args key, which would restrict nothing', '{"version":1,"allow":[{"command":"git","args":["status"]}]}', /unknown key "args".*arguments cannot be restricted/],
+    [
+      'a relative path',
+      '{"version":1,"allow":[{"command":"echo"},{"command":"bin/tool"}]}',
+      /allow\[1\]: "command" must be an absolute path or a bare name/,
+    ],
+    [
+      'an args key, which would restrict nothing',
+      '{"version":1,"allow":[{"command":"git","args":["status"]}]}',
+      /unknown key "args".*arguments cannot be restricted/,
+    ],
     ['a non-string note', '{"version":1,"allow":[{"command":"echo","note":1}]}', /"note" must be a string/],
   ])('refuses %s, naming the problem', (_name, text, problem) => {
     // Act
@@ -62,7 +76,11 @@ describe(loadExecApprovals.name, () => {
   });
 
   it('reports an unreadable file as invalid', () => {
-    expect(loadExecApprovals(FILE, fileSystem(errno('EACCES')))).toEqual({ status: 'invalid', file: FILE, problem: 'it cannot be read (EACCES)' });
+    expect(loadExecApprovals(FILE, fileSystem(errno('EACCES')))).toEqual({
+      status: 'invalid',
+      file: FILE,
+      problem: 'it cannot be read (EACCES)',
+    });
   });
 
   it('refuses a file other users can write, saying how to fix it', () => {
@@ -81,7 +99,10 @@ describe(loadExecApprovals.name, () => {
   });
 
   it('passes the parse problem on', () => {
-    expect(loadExecApprovals(FILE, fileSystem({ text: 'nope' }))).toMatchObject({ status: 'invalid', problem: expect.stringContaining('not valid JSON') });
+    expect(loadExecApprovals(FILE, fileSystem({ text: 'nope' }))).toMatchObject({
+      status: 'invalid',
+      problem: expect.stringContaining('not valid JSON'),
+    });
   });
 });
 
@@ -104,7 +125,10 @@ describe(appendExecApproval.name, () => {
     expect(appendExecApproval(file, { command: '/usr/bin/uptime' })).toEqual({ added: false });
     expect(loadExecApprovals(file)).toMatchObject({
       status: 'ok',
-      allow: [{ command: 'echo', note: 'demo' }, { command: '/usr/bin/uptime', note: 'allowed always by cli' }],
+      allow: [
+        { command: 'echo', note: 'demo' },
+        { command: '/usr/bin/uptime', note: 'allowed always by cli' },
+      ],
     });
     expect(fs.readdirSync(dir)).toEqual(['exec-approvals.json']);
   });

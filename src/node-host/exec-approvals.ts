@@ -65,7 +65,8 @@ export function parseExecApprovals(text: string): { ok: true; allow: ExecApprova
   } catch (error) {
     return { ok: false, problem: `it is not valid JSON (${(error as Error).message})` };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, problem: 'it must hold a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, problem: 'it must hold a JSON object' };
   const record = value as Record<string, unknown>;
   const extra = Object.keys(record).filter((key) => key !== 'version' && key !== 'allow');
   if (extra.length > 0) return { ok: false, problem: `unknown key ${JSON.stringify(extra[0])} (accepted: version, allow)` };
@@ -84,11 +85,13 @@ export function parseExecApprovals(text: string): { ok: true; allow: ExecApprova
 }
 
 function entryProblem(entry: unknown): string | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'must be an object like {"command": "/usr/bin/uptime"}';
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return 'must be an object like {"command": "/usr/bin/uptime"}';
   const record = entry as Record<string, unknown>;
   // Unknown keys are refused so nobody believes e.g. an "args" key restricts anything.
   const extra = Object.keys(record).filter((key) => key !== 'command' && key !== 'note');
-  if (extra.length > 0) return `unknown key ${JSON.stringify(extra[0])} (accepted: command, note; arguments cannot be restricted)`;
+  if (extra.length > 0)
+    return `unknown key ${JSON.stringify(extra[0])} (accepted: command, note; arguments cannot be restricted)`;
   if (typeof record.command !== 'string' || record.command === '') return '"command" must be a non-empty string';
   if (record.command.includes('\0')) return '"command" must not contain a NUL byte';
   if (record.command.includes('/') && !path.isAbsolute(record.command)) {

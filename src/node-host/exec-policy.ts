@@ -38,16 +38,30 @@ export function decideExec(
 ): ExecDecision {
   if (policy === 'full') return { allowed: true };
   if (policy === 'deny') {
-    return refuse('deny', 'this node runs no commands; start `nestclaw node run` with --exec allowlist (and list the program in exec-approvals.json in its state dir) or --exec full');
+    return refuse(
+      'deny',
+      'this node runs no commands; start `nestclaw node run` with --exec allowlist (and list the program in exec-approvals.json in its state dir) or --exec full',
+    );
   }
 
   const state = approvals();
-  if (state.status === 'missing' && policy === 'ask' && request.codeLoadingEnv.length === 0 && request.resolvedPath !== undefined) {
+  if (
+    state.status === 'missing' &&
+    policy === 'ask' &&
+    request.codeLoadingEnv.length === 0 &&
+    request.resolvedPath !== undefined
+  ) {
     // No file yet under ask: the first "allow always" creates it.
-    return { ...refuse(policy, `"${request.argv0}" (${request.resolvedPath}) is not approved yet`), askable: { resolvedPath: request.resolvedPath } };
+    return {
+      ...refuse(policy, `"${request.argv0}" (${request.resolvedPath}) is not approved yet`),
+      askable: { resolvedPath: request.resolvedPath },
+    };
   }
   if (state.status === 'missing') {
-    return refuse(policy, `there is no approvals file, so nothing is allowed: create ${state.file} with e.g. ${EXEC_APPROVALS_EXAMPLE}`);
+    return refuse(
+      policy,
+      `there is no approvals file, so nothing is allowed: create ${state.file} with e.g. ${EXEC_APPROVALS_EXAMPLE}`,
+    );
   }
   if (state.status === 'invalid') {
     return refuse(
@@ -66,7 +80,10 @@ export function decideExec(
   if (approved) return { allowed: true };
   const what = target === undefined ? `"${request.argv0}" (not found on PATH)` : `"${request.argv0}" (${target})`;
   const suggestion = target === undefined ? request.argv0 : target;
-  const refusal = refuse(policy, `${what} is not approved: add {"command":${JSON.stringify(suggestion)}} to "allow" in ${state.file}`);
+  const refusal = refuse(
+    policy,
+    `${what} is not approved: add {"command":${JSON.stringify(suggestion)}} to "allow" in ${state.file}`,
+  );
   return policy === 'ask' && target !== undefined ? { ...refusal, askable: { resolvedPath: target } } : refusal;
 }
 

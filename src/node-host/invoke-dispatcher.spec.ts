@@ -17,7 +17,9 @@ describe(InvokeDispatcher.name, () => {
     });
 
     it('refuses a command registered twice', () => {
-      expect(() => new InvokeDispatcher([command('x', async () => 1), command('x', async () => 2)])).toThrow('"x" is registered twice');
+      expect(() => new InvokeDispatcher([command('x', async () => 1), command('x', async () => 2)])).toThrow(
+        '"x" is registered twice',
+      );
     });
   });
 
@@ -59,7 +61,10 @@ describe(InvokeDispatcher.name, () => {
 
     it("passes a command's refusal through with its code", async () => {
       const dispatcher = new InvokeDispatcher([command('x', async () => Promise.reject(InvokeErrors.execDenied('no')))]);
-      expect((await dispatcher.dispatch(request('x'), context)).outcome).toEqual({ ok: false, error: { code: 'EXEC_DENIED', message: 'no' } });
+      expect((await dispatcher.dispatch(request('x'), context)).outcome).toEqual({
+        ok: false,
+        error: { code: 'EXEC_DENIED', message: 'no' },
+      });
     });
 
     it('turns anything else into a generic NODE_ERROR and keeps the cause local', async () => {
@@ -69,7 +74,10 @@ describe(InvokeDispatcher.name, () => {
       // Act
       const result = await dispatcher.dispatch(request('x'), context);
       // Assert
-      expect(result.outcome).toEqual({ ok: false, error: { code: 'NODE_ERROR', message: 'the node failed to run the command; see the node host log' } });
+      expect(result.outcome).toEqual({
+        ok: false,
+        error: { code: 'NODE_ERROR', message: 'the node failed to run the command; see the node host log' },
+      });
       expect(result.failure).toBe(cause);
     });
   });
@@ -78,7 +86,10 @@ describe(InvokeDispatcher.name, () => {
 describe(parseInvokeRequest.name, () => {
   it('reads the fields the gateway sends', () => {
     expect(
-      parseInvokeRequest({ id: 'i', nodeId: 'n', command: 'system.run', paramsJSON: '{}', timeoutMs: 5_000, idempotencyKey: 'k' }, 'self'),
+      parseInvokeRequest(
+        { id: 'i', nodeId: 'n', command: 'system.run', paramsJSON: '{}', timeoutMs: 5_000, idempotencyKey: 'k' },
+        'self',
+      ),
     ).toEqual({ id: 'i', nodeId: 'n', command: 'system.run', paramsJSON: '{}', timeoutMs: 5_000, idempotencyKey: 'k' });
   });
 
@@ -87,7 +98,14 @@ describe(parseInvokeRequest.name, () => {
   });
 
   it('fills a missing node id with our own and a missing command with empty (answered as unknown)', () => {
-    expect(parseInvokeRequest({ id: 'i' }, 'self')).toEqual({ id: 'i', nodeId: 'self', command: '', paramsJSON: undefined, timeoutMs: undefined, idempotencyKey: undefined });
+    expect(parseInvokeRequest({ id: 'i' }, 'self')).toEqual({
+      id: 'i',
+      nodeId: 'self',
+      command: '',
+      paramsJSON: undefined,
+      timeoutMs: undefined,
+      idempotencyKey: undefined,
+    });
   });
 
   it('accepts params sent as an object', () => {

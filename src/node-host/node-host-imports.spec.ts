@@ -12,14 +12,17 @@ describe('node host imports', () => {
     });
   const common = path.resolve(root, '..', 'common');
 
-  it.each(files(root).map((file) => [path.relative(root, file), file]))('%s imports only node built-ins, ws and src/common', (_name, file) => {
-    const source = fs.readFileSync(file, 'utf8');
-    const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => match[1]);
-    for (const specifier of specifiers) {
-      if (specifier.startsWith('node:') || specifier === 'ws') continue;
-      expect(specifier.startsWith('.')).toBe(true);
-      const target = path.resolve(path.dirname(file), specifier);
-      expect(target.startsWith(root + path.sep) || target === common || target.startsWith(common + path.sep)).toBe(true);
-    }
-  });
+  it.each(files(root).map((file) => [path.relative(root, file), file]))(
+    '%s imports only node built-ins, ws and src/common',
+    (_name, file) => {
+      const source = fs.readFileSync(file, 'utf8');
+      const specifiers = [...source.matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => match[1]);
+      for (const specifier of specifiers) {
+        if (specifier.startsWith('node:') || specifier === 'ws') continue;
+        expect(specifier.startsWith('.')).toBe(true);
+        const target = path.resolve(path.dirname(file), specifier);
+        expect(target.startsWith(root + path.sep) || target === common || target.startsWith(common + path.sep)).toBe(true);
+      }
+    },
+  );
 });

@@ -6,18 +6,68 @@ const plain = (event: NodeHostEvent) => formatNodeHostEvent(event, false, at).te
 
 describe(formatNodeHostEvent.name, () => {
   it.each<[NodeHostEvent, string]>([
-    [{ event: 'starting', url: 'ws://gw', nodeId: 'abcdef0123456789abcdef', displayName: 'box', execPolicy: 'deny', commands: ['system.run', 'system.which'] }, 'starting node "box" (node id abcdef012345…) for ws://gw, exec policy deny, commands system.run, system.which'],
+    [
+      {
+        event: 'starting',
+        url: 'ws://gw',
+        nodeId: 'abcdef0123456789abcdef',
+        displayName: 'box',
+        execPolicy: 'deny',
+        commands: ['system.run', 'system.which'],
+      },
+      'starting node "box" (node id abcdef012345…) for ws://gw, exec policy deny, commands system.run, system.which',
+    ],
     [{ event: 'connected', url: 'ws://gw', connId: 'c-1', deviceTokenIssued: false }, 'connected to ws://gw (connId c-1)'],
-    [{ event: 'connected', url: 'ws://gw', connId: 'c-1', deviceTokenIssued: true }, 'connected to ws://gw (connId c-1); device token stored'],
-    [{ event: 'disconnected', code: 1012, reason: 'service restart' }, 'disconnected (code 1012, gateway restarting, service restart)'],
+    [
+      { event: 'connected', url: 'ws://gw', connId: 'c-1', deviceTokenIssued: true },
+      'connected to ws://gw (connId c-1); device token stored',
+    ],
+    [
+      { event: 'disconnected', code: 1012, reason: 'service restart' },
+      'disconnected (code 1012, gateway restarting, service restart)',
+    ],
     [{ event: 'disconnected', code: 1006, reason: '' }, 'disconnected (code 1006, connection lost)'],
     [{ event: 'reconnecting', attempt: 3, delayMs: 1234 }, 'reconnecting in 1234 ms (attempt 3)'],
-    [{ event: 'waiting-approval', requestId: 'r', message: 'waiting for approval: run `nestclaw devices approve r` on the gateway host' }, 'waiting for approval: run `nestclaw devices approve r` on the gateway host'],
+    [
+      {
+        event: 'waiting-approval',
+        requestId: 'r',
+        message: 'waiting for approval: run `nestclaw devices approve r` on the gateway host',
+      },
+      'waiting for approval: run `nestclaw devices approve r` on the gateway host',
+    ],
     [{ event: 'error', reason: 'refused', fix: 'start it', repeated: false }, 'connect failed: refused\n  fix: start it'],
     [{ event: 'error', reason: 'refused', fix: 'start it', repeated: true }, 'connect failed: refused'],
-    [{ event: 'gateway-shutdown', reason: 'restart', restartExpectedMs: 500 }, 'gateway is shutting down (restart), restart expected in 500 ms'],
-    [{ event: 'invoke', id: 'i', command: 'system.run', ok: true, durationMs: 12, notes: ['/usr/bin/uptime exited 0'], delivered: true }, 'invoke system.run ok in 12 ms: /usr/bin/uptime exited 0'],
-    [{ event: 'invoke', id: 'i', command: 'system.run', ok: false, code: 'EXEC_DENIED', durationMs: 1, notes: [], delivered: false, deliveryError: 'not connected' }, 'invoke system.run refused EXEC_DENIED in 1 ms (result not delivered: not connected)'],
+    [
+      { event: 'gateway-shutdown', reason: 'restart', restartExpectedMs: 500 },
+      'gateway is shutting down (restart), restart expected in 500 ms',
+    ],
+    [
+      {
+        event: 'invoke',
+        id: 'i',
+        command: 'system.run',
+        ok: true,
+        durationMs: 12,
+        notes: ['/usr/bin/uptime exited 0'],
+        delivered: true,
+      },
+      'invoke system.run ok in 12 ms: /usr/bin/uptime exited 0',
+    ],
+    [
+      {
+        event: 'invoke',
+        id: 'i',
+        command: 'system.run',
+        ok: false,
+        code: 'EXEC_DENIED',
+        durationMs: 1,
+        notes: [],
+        delivered: false,
+        deliveryError: 'not connected',
+      },
+      'invoke system.run refused EXEC_DENIED in 1 ms (result not delivered: not connected)',
+    ],
     [{ event: 'notify', title: 'Build', body: 'done' }, 'notification: Build - done'],
     [{ event: 'stopping', signal: 'SIGTERM' }, 'received SIGTERM, stopping'],
     [{ event: 'stopped' }, 'stopped'],

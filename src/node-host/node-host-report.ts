@@ -25,7 +25,9 @@ function plainText(event: NodeHostEvent): string {
     case 'waiting-approval':
       return event.message;
     case 'error':
-      return event.repeated || !event.fix ? `connect failed: ${event.reason}` : `connect failed: ${event.reason}\n  fix: ${event.fix}`;
+      return event.repeated || !event.fix
+        ? `connect failed: ${event.reason}`
+        : `connect failed: ${event.reason}\n  fix: ${event.fix}`;
     case 'gateway-shutdown':
       return `gateway is shutting down${event.reason ? ` (${clean(event.reason)})` : ''}${event.restartExpectedMs !== undefined ? `, restart expected in ${event.restartExpectedMs} ms` : ''}`;
     case 'invoke': {

@@ -76,7 +76,9 @@ describe(NodeHost.name, () => {
       const { host, link, events } = setup([echo]);
       host.start();
       expect(link.started).toBe(true);
-      expect(events).toEqual([{ event: 'starting', url: 'ws://gw', nodeId: 'node-1', displayName: 'box', execPolicy: 'deny', commands: ['test.echo'] }]);
+      expect(events).toEqual([
+        { event: 'starting', url: 'ws://gw', nodeId: 'node-1', displayName: 'box', execPolicy: 'deny', commands: ['test.echo'] },
+      ]);
     });
 
     it('reports connected, disconnected and reconnecting from the link', () => {
@@ -115,7 +117,8 @@ describe(NodeHost.name, () => {
       // Arrange
       const slow: NodeCommand = {
         name: 'test.slow',
-        run: (_params, context) => new Promise((resolve) => context.signal.addEventListener('abort', () => resolve({ aborted: true }))),
+        run: (_params, context) =>
+          new Promise((resolve) => context.signal.addEventListener('abort', () => resolve({ aborted: true }))),
       };
       const { host, link, results } = setup([slow]);
       link.hello = hello('c-1');
@@ -131,9 +134,18 @@ describe(NodeHost.name, () => {
   describe('connect failures', () => {
     it('prints the approval command while pairing is pending', () => {
       const { link, events } = setup();
-      link.emit('error', new GatewayClientError('handshake-refused', 'pairing required', { error: { code: 'NOT_PAIRED', message: 'pairing required', details: { requestId: 'r-9' } } }));
+      link.emit(
+        'error',
+        new GatewayClientError('handshake-refused', 'pairing required', {
+          error: { code: 'NOT_PAIRED', message: 'pairing required', details: { requestId: 'r-9' } },
+        }),
+      );
       expect(events).toEqual([
-        { event: 'waiting-approval', requestId: 'r-9', message: 'waiting for approval: run `nestclaw devices approve r-9` on the gateway host' },
+        {
+          event: 'waiting-approval',
+          requestId: 'r-9',
+          message: 'waiting for approval: run `nestclaw devices approve r-9` on the gateway host',
+        },
       ]);
     });
 
@@ -149,7 +161,10 @@ describe(NodeHost.name, () => {
       // Assert
       const repeated = events.filter((e) => e.event === 'error').map((e) => (e as { repeated: boolean }).repeated);
       expect(repeated).toEqual([false, true, false]);
-      expect(events[0]).toMatchObject({ reason: 'connection refused (ECONNREFUSED)', fix: expect.stringContaining('is the gateway running') });
+      expect(events[0]).toMatchObject({
+        reason: 'connection refused (ECONNREFUSED)',
+        fix: expect.stringContaining('is the gateway running'),
+      });
     });
   });
 
@@ -163,7 +178,9 @@ describe(NodeHost.name, () => {
       await settle();
       // Assert
       expect(results()).toEqual([{ id: 'i1', nodeId: 'node-1', ok: true, payload: { params: { a: 1 } } }]);
-      expect(events).toEqual([{ event: 'invoke', id: 'i1', command: 'test.echo', ok: true, durationMs: 5, notes: [], delivered: true }]);
+      expect(events).toEqual([
+        { event: 'invoke', id: 'i1', command: 'test.echo', ok: true, durationMs: 5, notes: [], delivered: true },
+      ]);
     });
 
     it('echoes the node id the gateway used', async () => {
@@ -177,7 +194,9 @@ describe(NodeHost.name, () => {
       const { link, results, events, settle } = setup([echo]);
       link.gatewayEvent('node.invoke.request', { id: 'i1', nodeId: 'node-1', command: 'camera.snap' });
       await settle();
-      expect(results()).toEqual([{ id: 'i1', nodeId: 'node-1', ok: false, error: { code: 'UNKNOWN_COMMAND', message: expect.any(String) } }]);
+      expect(results()).toEqual([
+        { id: 'i1', nodeId: 'node-1', ok: false, error: { code: 'UNKNOWN_COMMAND', message: expect.any(String) } },
+      ]);
       expect(events[0]).toMatchObject({ event: 'invoke', ok: false, code: 'UNKNOWN_COMMAND' });
     });
 
@@ -218,18 +237,32 @@ describe(NodeHost.name, () => {
     });
 
     it('reports a result it could not deliver', async () => {
-      const { link, events, settle } = setup([{ name: 'test.no', run: async () => Promise.reject(InvokeErrors.execDenied('no')) }]);
+      const { link, events, settle } = setup([
+        { name: 'test.no', run: async () => Promise.reject(InvokeErrors.execDenied('no')) },
+      ]);
       link.failRequests = new GatewayClientError('closed', 'not connected to the gateway');
       link.gatewayEvent('node.invoke.request', { id: 'i1', command: 'test.no' });
       await settle();
-      expect(events[0]).toMatchObject({ event: 'invoke', ok: false, code: 'EXEC_DENIED', delivered: false, deliveryError: 'not connected to the gateway' });
+      expect(events[0]).toMatchObject({
+        event: 'invoke',
+        ok: false,
+        code: 'EXEC_DENIED',
+        delivered: false,
+        deliveryError: 'not connected to the gateway',
+      });
     });
 
     it('fits the result to the frame limit the gateway advertised', async () => {
       // Arrange
       const big: NodeCommand = {
         name: 'test.big',
-        run: async () => ({ exitCode: 0, stdout: 'x'.repeat(10_000), stderr: '', timedOut: false, truncated: { stdout: false, stderr: false } }),
+        run: async () => ({
+          exitCode: 0,
+          stdout: 'x'.repeat(10_000),
+          stderr: '',
+          timedOut: false,
+          truncated: { stdout: false, stderr: false },
+        }),
       };
       const { link, results, settle } = setup([big]);
       link.hello = hello('c-1', { policy: { maxPayload: 4_096, maxBufferedBytes: 1 << 20, tickIntervalMs: 1_000 } });

@@ -111,7 +111,12 @@ export class NodeHost {
 
   private onConnected(hello: HelloOk): void {
     this.lastFailure = undefined;
-    this.report({ event: 'connected', url: this.settings.url, connId: hello.server.connId, deviceTokenIssued: Boolean(hello.auth?.deviceToken) });
+    this.report({
+      event: 'connected',
+      url: this.settings.url,
+      connId: hello.server.connId,
+      deviceTokenIssued: Boolean(hello.auth?.deviceToken),
+    });
   }
 
   private onConnectError(error: unknown): void {

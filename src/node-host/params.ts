@@ -16,14 +16,18 @@ export function paramsObject(value: unknown): Params {
 export function onlyKeys(params: Params, allowed: readonly string[]): void {
   const unknown = Object.keys(params).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
-    throw InvokeErrors.invalidParams(`unknown param ${unknown.map((key) => JSON.stringify(key)).join(', ')} (accepted: ${allowed.join(', ')})`);
+    throw InvokeErrors.invalidParams(
+      `unknown param ${unknown.map((key) => JSON.stringify(key)).join(', ')} (accepted: ${allowed.join(', ')})`,
+    );
   }
 }
 
 export function stringArray(params: Params, field: string, options: { nonEmpty?: boolean; max: number; what: string }): string[] {
   const value = params[field];
   const fail = () => {
-    throw InvokeErrors.invalidParams(`${field} must be ${options.nonEmpty ? 'a non-empty' : 'an'} array of strings (${options.what})`);
+    throw InvokeErrors.invalidParams(
+      `${field} must be ${options.nonEmpty ? 'a non-empty' : 'an'} array of strings (${options.what})`,
+    );
   };
   if (!Array.isArray(value) || (options.nonEmpty && value.length === 0)) fail();
   const items = value as unknown[];
@@ -31,7 +35,8 @@ export function stringArray(params: Params, field: string, options: { nonEmpty?:
     if (typeof item !== 'string') throw InvokeErrors.invalidParams(`${field}[${index}] must be a string`);
     if (item.includes('\0')) throw InvokeErrors.invalidParams(`${field}[${index}] must not contain a NUL byte`);
   });
-  if (items.length > options.max) throw InvokeErrors.invalidParams(`${field} has ${items.length} items; at most ${options.max} are accepted`);
+  if (items.length > options.max)
+    throw InvokeErrors.invalidParams(`${field} has ${items.length} items; at most ${options.max} are accepted`);
   return items as string[];
 }
 
@@ -40,7 +45,8 @@ export function optionalString(params: Params, field: string, options: { maxLeng
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw InvokeErrors.invalidParams(`${field} must be a string`);
   if (value.includes('\0')) throw InvokeErrors.invalidParams(`${field} must not contain a NUL byte`);
-  if (value.length > options.maxLength) throw InvokeErrors.invalidParams(`${field} is longer than ${options.maxLength} characters`);
+  if (value.length > options.maxLength)
+    throw InvokeErrors.invalidParams(`${field} is longer than ${options.maxLength} characters`);
   return value;
 }
 
@@ -63,7 +69,9 @@ export function optionalEnv(params: Params, field: string): Record<string, strin
   const env: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw InvokeErrors.invalidParams(`${field} key ${JSON.stringify(key)} is not a valid variable name (letters, digits, _; not starting with a digit)`);
+      throw InvokeErrors.invalidParams(
+        `${field} key ${JSON.stringify(key)} is not a valid variable name (letters, digits, _; not starting with a digit)`,
+      );
     }
     if (typeof item !== 'string') throw InvokeErrors.invalidParams(`${field}.${key} must be a string`);
     if (item.includes('\0')) throw InvokeErrors.invalidParams(`${field}.${key} must not contain a NUL byte`);

@@ -30,7 +30,10 @@ describe(fitResult.name, () => {
   });
 
   it('trims both streams when one is not enough', () => {
-    const fitted = fitResult(output('a'.repeat(5_000), 'b'.repeat(5_000)), 4_096) as InvokeResultParams & { ok: true; payload: any };
+    const fitted = fitResult(output('a'.repeat(5_000), 'b'.repeat(5_000)), 4_096) as InvokeResultParams & {
+      ok: true;
+      payload: any;
+    };
     expect(size(fitted)).toBeLessThanOrEqual(4_096 - 1_024);
     expect(fitted.payload.truncated).toEqual({ stdout: true, stderr: true });
   });

@@ -19,12 +19,18 @@ interface FinalPayload {
 /** Sends `agent` and collects both answers (the ack and the final one) for the one request id. */
 async function callAgent(client: WsTestClient, params: Record<string, unknown>, timeoutMs = 10_000) {
   const ack = await client.request('agent', { idempotencyKey: randomUUID(), ...params }, timeoutMs);
-  const final = ack.ok && (ack.payload as { status?: string }).status === 'accepted' ? await client.awaitResponse(ack.id, timeoutMs) : ack;
+  const final =
+    ack.ok && (ack.payload as { status?: string }).status === 'accepted' ? await client.awaitResponse(ack.id, timeoutMs) : ack;
   return { ack, final, payload: final.payload as FinalPayload };
 }
 
 /** Events of one run, in arrival order, once the run's closing event is there. */
-async function eventsOf(client: WsTestClient, event: 'agent' | 'chat', runId: string, isLast: (frame: EventFrame) => boolean): Promise<EventFrame[]> {
+async function eventsOf(
+  client: WsTestClient,
+  event: 'agent' | 'chat',
+  runId: string,
+  isLast: (frame: EventFrame) => boolean,
+): Promise<EventFrame[]> {
   const collected: EventFrame[] = [];
   for (;;) {
     const frame = await client.nextEvent(event, 10_000);
@@ -56,7 +62,12 @@ async function connectEchoNode(app: TestApp, clientId: string, displayName: stri
     const request = frame.payload as InvokeRequestEvent;
     const argv = (JSON.parse(request.paramsJSON ?? '{}') as { command: string[] }).command;
     const payload = { exitCode: 0, stdout: `${argv.slice(1).join(' ')}\n`, stderr: '', timedOut: false };
-    node.sendJson({ type: 'req', id: randomUUID(), method: 'node.invoke.result', params: { id: request.id, nodeId: request.nodeId, ok: true, payloadJSON: JSON.stringify(payload) } });
+    node.sendJson({
+      type: 'req',
+      id: randomUUID(),
+      method: 'node.invoke.result',
+      params: { id: request.id, nodeId: request.nodeId, ok: true, payloadJSON: JSON.stringify(payload) },
+    });
   });
   return node;
 }
@@ -80,14 +91,19 @@ describe('agent (builtin provider)', () => {
   it('advertises the agent methods and events', async () => {
     const client = await WsTestClient.open(app.url);
     opened.push(client);
-    const hello = (await client.connect({ auth: { token: app.token } })).payload as { features: { methods: string[]; events: string[] } };
+    const hello = (await client.connect({ auth: { token: app.token } })).payload as {
+      features: { methods: string[]; events: string[] };
+    };
     expect(hello.features.methods).toEqual(expect.arrayContaining(['agent', 'agent.wait', 'chat.send', 'chat.abort']));
     expect(hello.features.events).toEqual(expect.arrayContaining(['agent', 'chat']));
   });
 
   it('answers `agent` twice with the same id: the ack, then the final answer', async () => {
     const { ack, final, payload } = await callAgent(operator, { message: '/help' });
-    expect(ack).toMatchObject({ ok: true, payload: { status: 'accepted', runId: expect.any(String), sessionKey: 'main:operator:default' } });
+    expect(ack).toMatchObject({
+      ok: true,
+      payload: { status: 'accepted', runId: expect.any(String), sessionKey: 'main:operator:default' },
+    });
     const runId = (ack.payload as { runId: string }).runId;
     expect(final.id).toBe(ack.id);
     expect(final.ok).toBe(true);
@@ -96,7 +112,12 @@ describe('agent (builtin provider)', () => {
 
     const events = await eventsOf(operator, 'agent', runId, lifecycleEnd);
     expect(events.map((e) => (e.payload as { stream: string }).stream)).toEqual(['lifecycle', 'assistant', 'lifecycle']);
-    expect(events[0].payload).toMatchObject({ runId, seq: 1, stream: 'lifecycle', data: { phase: 'start', provider: 'builtin' } });
+    expect(events[0].payload).toMatchObject({
+      runId,
+      seq: 1,
+      stream: 'lifecycle',
+      data: { phase: 'start', provider: 'builtin' },
+    });
     expect(events[2].payload).toMatchObject({ seq: 3, data: { phase: 'end', status: 'ok' } });
     expect(typeof events[0].seq).toBe('number');
   });
@@ -118,7 +139,10 @@ describe('agent (builtin provider)', () => {
 
   it('refuses deliver without a recipient', async () => {
     const res = await operator.request('agent', { message: 'x', deliver: true, idempotencyKey: randomUUID() });
-    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^invalid params: to: is required when deliver is true/) } });
+    expect(res).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^invalid params: to: is required when deliver is true/) },
+    });
   });
 
   it('lets agent.wait return the final result of a run', async () => {
@@ -139,26 +163,44 @@ describe('agent (builtin provider)', () => {
     const events = await eventsOf(operator, 'chat', runId, chatDone);
     const states = events.map((e) => (e.payload as { state: string }).state);
     expect(states).toEqual(['delta', 'final']);
-    const final = events[1].payload as { seq: number; sessionKey: string; message: { role: string; content: Array<{ type: string; text: string }> } };
+    const final = events[1].payload as {
+      seq: number;
+      sessionKey: string;
+      message: { role: string; content: Array<{ type: string; text: string }> };
+    };
     expect(final).toMatchObject({ runId, sessionKey, seq: 2, message: { role: 'assistant' } });
     expect(final.message.content[0].text).toMatch(/^nestclaw .*, up /);
     expect(final.message.content[0].text).toContain(`this conversation: 1 message (${sessionKey})`);
 
     const history = await operator.request('chat.history', { sessionKey });
-    expect((history.payload as { messages: Array<{ role: string; content: string }> }).messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect((history.payload as { messages: Array<{ role: string; content: string }> }).messages.map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+    ]);
   });
 
   it('answers chat.abort with aborted:false when nothing runs', async () => {
-    expect(await operator.request('chat.abort', { sessionKey: 'main:webchat:idle' })).toMatchObject({ ok: true, payload: { aborted: false } });
+    expect(await operator.request('chat.abort', { sessionKey: 'main:webchat:idle' })).toMatchObject({
+      ok: true,
+      payload: { aborted: false },
+    });
   });
 
   it('refuses the write methods to a read-only operator but streams it the events', async () => {
     const reader = await WsTestClient.connected(app.url, { auth: { token: app.token }, scopes: ['operator.read'] });
     opened.push(reader);
-    const refused = await reader.request('chat.send', { sessionKey: 'main:webchat:r', message: 'hi', idempotencyKey: randomUUID() });
+    const refused = await reader.request('chat.send', {
+      sessionKey: 'main:webchat:r',
+      message: 'hi',
+      idempotencyKey: randomUUID(),
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: 'missing scope: operator.write' } });
 
-    const started = await operator.request('chat.send', { sessionKey: 'main:webchat:r', message: '/help', idempotencyKey: randomUUID() });
+    const started = await operator.request('chat.send', {
+      sessionKey: 'main:webchat:r',
+      message: '/help',
+      idempotencyKey: randomUUID(),
+    });
     const runId = (started.payload as { runId: string }).runId;
     const events = await eventsOf(reader, 'chat', runId, chatDone);
     expect((events.at(-1)!.payload as { state: string }).state).toBe('final');
@@ -181,7 +223,10 @@ describe('agent (builtin provider)', () => {
   });
 
   it('prints the final answer of `nestclaw gateway agent --message "/help"`', async () => {
-    const run = runCli(['gateway', 'agent', '--message', '/help'], { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) });
+    const run = runCli(['gateway', 'agent', '--message', '/help'], {
+      NESTCLAW_STATE_DIR: app.stateDir,
+      NESTCLAW_GATEWAY_PORT: String(app.port),
+    });
     const { code } = await run.exited;
     expect(run.output()).toContain('/reset – start a fresh conversation');
     expect(run.output()).not.toContain('accepted');
@@ -198,7 +243,9 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
   beforeAll(async () => {
     fake = await FakeOpenAi.start();
     app = await createTestApp({
-      config: { agent: { provider: 'openai', model: 'fake-model', baseUrl: fake.baseUrl, apiKey: 'sk-test-key', timeoutMs: 1_500 } },
+      config: {
+        agent: { provider: 'openai', model: 'fake-model', baseUrl: fake.baseUrl, apiKey: 'sk-test-key', timeoutMs: 1_500 },
+      },
     });
     operator = await WsTestClient.connected(app.url, { auth: { token: app.token } });
     node = await connectEchoNode(app, 'garage-node', 'garage');
@@ -242,7 +289,11 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
     fake.respondWith((request: ChatRequest) => {
       if (request.index === 0) return reply.tools({ id: 'call-list', name: 'nodes_list', arguments: {} });
       if (request.index === 1) {
-        return reply.tools({ id: 'call-run', name: 'node_invoke', arguments: { node: 'garage', command: 'system.run', params: { command: ['echo', 'hi from garage'] } } });
+        return reply.tools({
+          id: 'call-run',
+          name: 'node_invoke',
+          arguments: { node: 'garage', command: 'system.run', params: { command: ['echo', 'hi from garage'] } },
+        });
       }
       const toolResult = request.body.messages.at(-1)!;
       return reply.text(`The node said: ${JSON.parse(toolResult.content!).stdout.trim()}`);
@@ -256,7 +307,9 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
 
     const runId = (ack.payload as { runId: string }).runId;
     const events = await eventsOf(operator, 'agent', runId, lifecycleEnd);
-    const tools = events.map((e) => e.payload as { stream: string; data: { phase?: string; name?: string } }).filter((p) => p.stream === 'tool');
+    const tools = events
+      .map((e) => e.payload as { stream: string; data: { phase?: string; name?: string } })
+      .filter((p) => p.stream === 'tool');
     expect(tools.map((t) => [t.data.phase, t.data.name])).toEqual([
       ['call', 'nodes_list'],
       ['result', 'nodes_list'],
@@ -268,7 +321,11 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
   it('tells the model a node is offline, and its final answer still arrives', async () => {
     fake.respondWith((request: ChatRequest) =>
       request.index === 0
-        ? reply.tools({ id: 'call-1', name: 'node_invoke', arguments: { node: 'attic', command: 'system.run', params: { command: ['uptime'] } } })
+        ? reply.tools({
+            id: 'call-1',
+            name: 'node_invoke',
+            arguments: { node: 'attic', command: 'system.run', params: { command: ['uptime'] } },
+          })
         : reply.text(`Sorry, ${JSON.parse(request.body.messages.at(-1)!.content!).error.split(':')[0]}.`),
     );
     const { payload } = await callAgent(operator, { message: 'uptime of the attic?', sessionKey: 'main:operator:offline' });
@@ -276,7 +333,10 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
   });
 
   it('turns an HTTP 500 into a short apology without the upstream text', async () => {
-    fake.script(reply.status(500, { error: { message: 'SECRET_UPSTREAM_DETAIL' } }), reply.status(500, { error: { message: 'SECRET_UPSTREAM_DETAIL' } }));
+    fake.script(
+      reply.status(500, { error: { message: 'SECRET_UPSTREAM_DETAIL' } }),
+      reply.status(500, { error: { message: 'SECRET_UPSTREAM_DETAIL' } }),
+    );
     const { final, payload } = await callAgent(operator, { message: 'hi', sessionKey: 'main:operator:broken' });
     expect(final.ok).toBe(true);
     expect(payload.status).toBe('error');
@@ -302,7 +362,8 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
         : reply.text('One node: garage.'),
     );
     const sessionKey = 'main:webchat:tools';
-    const started = (await operator.request('chat.send', { sessionKey, message: 'which nodes?', idempotencyKey: randomUUID() })).payload as { runId: string };
+    const started = (await operator.request('chat.send', { sessionKey, message: 'which nodes?', idempotencyKey: randomUUID() }))
+      .payload as { runId: string };
     const events = await eventsOf(operator, 'chat', started.runId, chatDone);
     const texts = events.map((e) => {
       const payload = e.payload as { state: string; message?: { content: Array<{ text: string }> } };
@@ -318,9 +379,13 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
   it('aborts a chat.send run with chat.abort', async () => {
     fake.script(reply.slow(5_000, reply.text('never')));
     const sessionKey = 'main:webchat:abort';
-    const started = (await operator.request('chat.send', { sessionKey, message: 'take your time', idempotencyKey: randomUUID() })).payload as { runId: string };
+    const started = (await operator.request('chat.send', { sessionKey, message: 'take your time', idempotencyKey: randomUUID() }))
+      .payload as { runId: string };
     await waitFor(() => fake.requests.length === 1);
-    expect(await operator.request('chat.abort', { sessionKey, runId: started.runId })).toMatchObject({ ok: true, payload: { aborted: true } });
+    expect(await operator.request('chat.abort', { sessionKey, runId: started.runId })).toMatchObject({
+      ok: true,
+      payload: { aborted: true },
+    });
     const events = await eventsOf(operator, 'chat', started.runId, chatDone);
     expect((events.at(-1)!.payload as { state: string }).state).toBe('aborted');
     const waited: ResponseFrame = await operator.request('agent.wait', { runId: started.runId });

@@ -19,7 +19,19 @@ describe('exec approvals over Telegram inline buttons', () => {
   const runs: CliRun[] = [];
   const invoke = (argv: string[]) => {
     const run = runCli(
-      ['nodes', 'invoke', '--node', 'shed', '--command', 'system.run', '--params', JSON.stringify({ command: argv }), '--invoke-timeout', '60000', '--json'],
+      [
+        'nodes',
+        'invoke',
+        '--node',
+        'shed',
+        '--command',
+        'system.run',
+        '--params',
+        JSON.stringify({ command: argv }),
+        '--invoke-timeout',
+        '60000',
+        '--json',
+      ],
       { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) },
     );
     runs.push(run);
@@ -27,18 +39,24 @@ describe('exec approvals over Telegram inline buttons', () => {
   };
   const promptFor = async (word: string): Promise<SentMessage> =>
     fake.waitUntil(() => fake.sentTo(owner.id).find((m) => m.text.includes(word)), 15_000, `a prompt about ${word}`);
-  const button = (prompt: SentMessage, label: string) => prompt.reply_markup!.inline_keyboard[0].find((b) => b.text === label)!.callback_data!;
+  const button = (prompt: SentMessage, label: string) =>
+    prompt.reply_markup!.inline_keyboard[0].find((b) => b.text === label)!.callback_data!;
 
   beforeAll(async () => {
     fake = await new FakeTelegram().start();
     app = await createTestApp({
-      config: { channels: { telegram: { enabled: true, botToken: fake.token, apiRoot: fake.apiRoot, allowFrom: [owner.id, friend.id] } } },
+      config: {
+        channels: { telegram: { enabled: true, botToken: fake.token, apiRoot: fake.apiRoot, allowFrom: [owner.id, friend.id] } },
+      },
     });
     await fake.waitForCall('getUpdates');
     nodeDir = makeStateDir();
-    const node = runCli(['node', 'run', '--url', app.url, '--token', app.token, '--exec', 'ask', '--display-name', 'shed', '--json'], {
-      NESTCLAW_STATE_DIR: nodeDir,
-    });
+    const node = runCli(
+      ['node', 'run', '--url', app.url, '--token', app.token, '--exec', 'ask', '--display-name', 'shed', '--json'],
+      {
+        NESTCLAW_STATE_DIR: nodeDir,
+      },
+    );
     runs.push(node);
     await node.waitFor('"event":"connected"', 20_000);
   }, 40_000);
@@ -66,7 +84,11 @@ describe('exec approvals over Telegram inline buttons', () => {
     expect((await run.exited).code).toBe(0);
     expect(run.output()).toContain('from-telegram');
 
-    const edit = await fake.waitUntil(() => fake.edits.find((e) => e.message_id === prompt.message_id), 10_000, 'the edited prompt');
+    const edit = await fake.waitUntil(
+      () => fake.edits.find((e) => e.message_id === prompt.message_id),
+      10_000,
+      'the edited prompt',
+    );
     expect(edit.text).toContain('Allowed once by telegram:1001 (@ada).');
     expect(edit.reply_markup).toBeUndefined();
     expect(fake.answeredCallbacks.map((a) => a.text)).toContain('Allowed once.');
@@ -81,17 +103,28 @@ describe('exec approvals over Telegram inline buttons', () => {
     expect((await run.exited).code).toBe(1);
     expect(run.output()).toContain('EXEC_DENIED');
     expect(run.output()).toContain('was denied by telegram:1001');
-    await fake.waitUntil(() => fake.edits.find((e) => e.message_id === prompt.message_id && e.text.includes('Denied by telegram:1001')), 10_000, 'the edit');
+    await fake.waitUntil(
+      () => fake.edits.find((e) => e.message_id === prompt.message_id && e.text.includes('Denied by telegram:1001')),
+      10_000,
+      'the edit',
+    );
 
     fake.pushCallbackQuery({ from: owner, data: button(prompt, 'Allow once'), message: prompt });
-    await fake.waitUntil(() => fake.answeredCallbacks.find((a) => a.text === 'This approval is no longer pending.'), 10_000, 'the late answer');
+    await fake.waitUntil(
+      () => fake.answeredCallbacks.find((a) => a.text === 'This approval is no longer pending.'),
+      10_000,
+      'the late answer',
+    );
   }, 60_000);
 
   it('edits the prompt when the approval is answered elsewhere (CLI)', async () => {
     const run = invoke(['echo', 'cli-answer']);
     const prompt = await promptFor('cli-answer');
     const id = /id ([0-9a-f-]+)$/.exec(prompt.text)![1];
-    const answered = runCli(['approvals', 'allow', id], { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) });
+    const answered = runCli(['approvals', 'allow', id], {
+      NESTCLAW_STATE_DIR: app.stateDir,
+      NESTCLAW_GATEWAY_PORT: String(app.port),
+    });
     runs.push(answered);
     expect((await answered.exited).code).toBe(0);
     expect((await run.exited).code).toBe(0);

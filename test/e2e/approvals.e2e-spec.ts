@@ -34,7 +34,19 @@ describe('exec approvals: node host --exec ask, answered with the CLI', () => {
   };
   const invoke = (argv: string[], invokeTimeoutMs = 60_000) => {
     const run = runCli(
-      ['nodes', 'invoke', '--node', 'garage', '--command', 'system.run', '--params', JSON.stringify({ command: argv }), '--invoke-timeout', String(invokeTimeoutMs), '--json'],
+      [
+        'nodes',
+        'invoke',
+        '--node',
+        'garage',
+        '--command',
+        'system.run',
+        '--params',
+        JSON.stringify({ command: argv }),
+        '--invoke-timeout',
+        String(invokeTimeoutMs),
+        '--json',
+      ],
       env(),
     );
     runs.push(run);
@@ -46,12 +58,16 @@ describe('exec approvals: node host --exec ask, answered with the CLI', () => {
       if ((event.payload as { id: string }).id === id) return event.payload;
     }
   };
-  const nextPrompt = async (): Promise<Pending> => (await watcher.nextEvent('exec.approval.requested', 15_000)).payload as Pending;
+  const nextPrompt = async (): Promise<Pending> =>
+    (await watcher.nextEvent('exec.approval.requested', 15_000)).payload as Pending;
 
   beforeAll(async () => {
     app = await createTestApp();
     nodeDir = makeStateDir();
-    node = runCli(['node', 'run', '--url', app.url, '--token', app.token, '--exec', 'ask', '--display-name', 'garage', '--json'], { NESTCLAW_STATE_DIR: nodeDir });
+    node = runCli(
+      ['node', 'run', '--url', app.url, '--token', app.token, '--exec', 'ask', '--display-name', 'garage', '--json'],
+      { NESTCLAW_STATE_DIR: nodeDir },
+    );
     runs.push(node);
     await node.waitFor('"event":"connected"', 20_000);
     watcher = await WsTestClient.connected(app.url, { auth: { token: app.token }, scopes: ['operator.approvals'] });
@@ -69,15 +85,28 @@ describe('exec approvals: node host --exec ask, answered with the CLI', () => {
   it('asks the operators for an unknown program and runs it once when allowed', async () => {
     const run = invoke(['echo', 'approved once']);
     const prompt = await nextPrompt();
-    expect(prompt).toMatchObject({ host: 'node', hostName: 'garage', argv: ['echo', 'approved once'], resolvedPath: expect.stringMatching(/\/echo$/) });
+    expect(prompt).toMatchObject({
+      host: 'node',
+      hostName: 'garage',
+      argv: ['echo', 'approved once'],
+      resolvedPath: expect.stringMatching(/\/echo$/),
+    });
 
     const listed = JSON.parse((await cli(['approvals', 'list', '--json'])).output).pending as Pending[];
     expect(listed.map((p) => p.id)).toEqual([prompt.id]);
-    expect((await reader.request('exec.approval.list')).error).toMatchObject({ code: 'INVALID_REQUEST', message: 'missing scope: operator.approvals' });
+    expect((await reader.request('exec.approval.list')).error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: 'missing scope: operator.approvals',
+    });
 
     const allowed = await cli(['approvals', 'allow', prompt.id]);
     expect(allowed).toMatchObject({ code: 0, output: expect.stringContaining('allowed once') });
-    expect(await resolutionOf(prompt.id)).toMatchObject({ id: prompt.id, decision: 'allow-once', decidedBy: expect.any(String), ts: expect.any(Number) });
+    expect(await resolutionOf(prompt.id)).toMatchObject({
+      id: prompt.id,
+      decision: 'allow-once',
+      decidedBy: expect.any(String),
+      ts: expect.any(Number),
+    });
 
     expect((await run.exited).code).toBe(0);
     expect(run.output()).toContain('approved once');
@@ -122,7 +151,10 @@ describe('exec approvals: node host --exec ask, answered with the CLI', () => {
     const file = path.join(nodeDir, 'exec-approvals.json');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
-    expect(saved).toEqual({ version: 1, allow: [{ command: prompt.resolvedPath, note: expect.stringContaining('allowed always by') }] });
+    expect(saved).toEqual({
+      version: 1,
+      allow: [{ command: prompt.resolvedPath, note: expect.stringContaining('allowed always by') }],
+    });
 
     const second = invoke(['echo', 'always two']);
     expect((await second.exited).code).toBe(0);

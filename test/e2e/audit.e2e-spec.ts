@@ -36,7 +36,11 @@ describe('nestclaw security audit', () => {
     const { code, output } = await cli(['security', 'audit', '--json'], { NESTCLAW_STATE_DIR: dir });
     expect(code).toBe(0);
     const report = JSON.parse(output);
-    expect(report).toEqual({ findings: [expect.objectContaining({ id: 'gateway.nodes.system-run', severity: 'info' })], fixed: [], critical: 0 });
+    expect(report).toEqual({
+      findings: [expect.objectContaining({ id: 'gateway.nodes.system-run', severity: 'info' })],
+      fixed: [],
+      critical: 0,
+    });
   });
 
   it('reports an insecure setup with severities and fixes, and exits 1 on a critical finding', async () => {
@@ -67,7 +71,13 @@ describe('nestclaw security audit', () => {
     expect(report.critical).toBe(3);
     expect(report.fixed).toEqual([]);
     for (const finding of report.findings) {
-      expect(finding).toEqual({ id: expect.any(String), severity: expect.any(String), message: expect.any(String), fix: expect.any(String), fixable: expect.any(Boolean) });
+      expect(finding).toEqual({
+        id: expect.any(String),
+        severity: expect.any(String),
+        message: expect.any(String),
+        fix: expect.any(String),
+        fixable: expect.any(Boolean),
+      });
     }
     expect(report.findings[0]).toMatchObject({ fixable: true, message: expect.stringContaining(configPath) });
     expect(output).not.toContain('123:abc');
@@ -109,7 +119,10 @@ describe('nestclaw security audit', () => {
 
   it('--fix leaves findings it cannot fix and keeps exit 1 for them', async () => {
     const { dir } = stateWith({ channels: { telegram: { enabled: true, dmPolicy: 'open' } } }, { dir: 0o750 });
-    const { code, output } = await cli(['security', 'audit', '--fix', '--json'], { NESTCLAW_STATE_DIR: dir, TELEGRAM_BOT_TOKEN: '123:abc' });
+    const { code, output } = await cli(['security', 'audit', '--fix', '--json'], {
+      NESTCLAW_STATE_DIR: dir,
+      TELEGRAM_BOT_TOKEN: '123:abc',
+    });
     expect(code).toBe(1);
     const report = JSON.parse(output);
     expect(report.fixed).toEqual([{ path: dir, from: '0750', to: '0700' }]);
@@ -129,7 +142,10 @@ describe('nestclaw security audit', () => {
     const run = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: dir });
     try {
       await run.waitFor('listening on');
-      const warnings = run.output().split('\n').filter((line) => line.includes('[SecurityAudit]'));
+      const warnings = run
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('[SecurityAudit]'));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toContain(`${configPath} has mode 0644`);
       expect(run.output()).not.toContain(STRONG);

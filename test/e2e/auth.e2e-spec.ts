@@ -4,7 +4,12 @@ import { WsTestClient } from '../support/ws-test-client';
 
 const REMOTE_HOST = { host: 'gateway.example.net' };
 
-function proofFor(identity: DeviceIdentity, token: string, nonce: string | undefined, overrides: { scopes?: string[]; signedAtMs?: number } = {}) {
+function proofFor(
+  identity: DeviceIdentity,
+  token: string,
+  nonce: string | undefined,
+  overrides: { scopes?: string[]; signedAtMs?: number } = {},
+) {
   return signDeviceProof(identity, {
     clientId: 'test-cli',
     clientMode: 'cli',
@@ -41,7 +46,9 @@ describe('shared-secret auth (token mode)', () => {
     const client = await WsTestClient.open(app.url);
     const res = await client.connect({ auth: { token: 'wrong-token-value' } });
     expect(res.error).toMatchObject({ code: 'INVALID_REQUEST' });
-    expect(res.error!.message).toBe('unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)');
+    expect(res.error!.message).toBe(
+      'unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)',
+    );
     expect(JSON.stringify(res)).not.toContain(app.token);
     expect(JSON.stringify(res)).not.toContain('wrong-token-value');
     expect((await client.waitClosed()).code).toBe(1008);
@@ -113,7 +120,10 @@ describe('device identity', () => {
 
   it('accepts a v2 signature over the challenge nonce together with the shared token', async () => {
     const client = await WsTestClient.open(app.url);
-    const res = await client.connect({ auth: { token: app.token }, device: proofFor(identity, app.token, client.challengeNonce) });
+    const res = await client.connect({
+      auth: { token: app.token },
+      device: proofFor(identity, app.token, client.challengeNonce),
+    });
     expect(res.ok).toBe(true);
     const presence = (await client.request('system-presence')).payload as Array<{ deviceId?: string }>;
     expect(presence.some((entry) => entry.deviceId === identity.deviceId)).toBe(true);

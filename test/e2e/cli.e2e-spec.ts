@@ -97,7 +97,10 @@ describe('nestclaw CLI against a real gateway', () => {
   describe('--url', () => {
     it('refuses to borrow config or environment secrets (exit 3)', async () => {
       const dir = cliStateDir({ gateway: { auth: { token: 'from-config' } } });
-      const { code, output } = await cli(['health', '--url', app.url], { NESTCLAW_STATE_DIR: dir, NESTCLAW_GATEWAY_TOKEN: app.token });
+      const { code, output } = await cli(['health', '--url', app.url], {
+        NESTCLAW_STATE_DIR: dir,
+        NESTCLAW_GATEWAY_TOKEN: app.token,
+      });
       expect(code).toBe(3);
       expect(output).toContain('without --token or --password');
     });
@@ -108,7 +111,9 @@ describe('nestclaw CLI against a real gateway', () => {
     });
 
     it('reports a wrong token with the key to set (exit 1), never echoing it', async () => {
-      const { code, output } = await cli(['health', '--url', app.url, '--token', 'not-the-token'], { NESTCLAW_STATE_DIR: cliStateDir() });
+      const { code, output } = await cli(['health', '--url', app.url, '--token', 'not-the-token'], {
+        NESTCLAW_STATE_DIR: cliStateDir(),
+      });
       expect(code).toBe(1);
       expect(output).toContain('gateway.remote.token');
       expect(output).toContain('(from --url)');

@@ -21,7 +21,8 @@ const REMOTE_NAME = 'gateway.remote.test';
 
 if (!CHROMIUM) {
   describe('Control UI in headless Chromium', () => {
-    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () => undefined);
+    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () =>
+      undefined);
   });
   // Visible in the test output, not only as a skipped count.
   console.warn('control-ui browser e2e skipped: no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH)');
@@ -83,14 +84,20 @@ if (!CHROMIUM) {
         await page.waitForSelector('#overview-status >> text=loopback');
         expect(await page.textContent('#overview-status')).toContain('token');
         // The page logs in as admin, so it runs the gateway's own audit and lists the findings.
-        await page.waitForFunction(() => /severity|no findings/.test((globalThis as any).document.querySelector('#overview-audit')?.textContent ?? ''));
+        await page.waitForFunction(() =>
+          /severity|no findings/.test((globalThis as any).document.querySelector('#overview-audit')?.textContent ?? ''),
+        );
         expect(await page.textContent('#overview-audit')).toContain('nestclaw security audit');
         // Not remembered: the box was not ticked.
         expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('nestclaw.controlUi.credentials'))).toBeNull();
 
         // The page signed in with its own WebCrypto device identity, auto-approved as a local device.
-        const devices = (await operator.request('device.pair.list')).payload as { paired: Array<{ clientId?: string; clientMode?: string }> };
-        expect(devices.paired).toEqual(expect.arrayContaining([expect.objectContaining({ clientId: 'control-ui', clientMode: 'ui' })]));
+        const devices = (await operator.request('device.pair.list')).payload as {
+          paired: Array<{ clientId?: string; clientMode?: string }>;
+        };
+        expect(devices.paired).toEqual(
+          expect.arrayContaining([expect.objectContaining({ clientId: 'control-ui', clientMode: 'ui' })]),
+        );
         await screenshot('overview');
       },
       STEP_MS,
@@ -169,7 +176,10 @@ if (!CHROMIUM) {
         await page.waitForSelector('#devices-pending >> text=no device is waiting');
         await page.waitForSelector('#devices-paired >> text=Browser Test Phone');
 
-        const list = (await operator.request('device.pair.list')).payload as { pending: unknown[]; paired: Array<{ deviceId: string }> };
+        const list = (await operator.request('device.pair.list')).payload as {
+          pending: unknown[];
+          paired: Array<{ deviceId: string }>;
+        };
         expect(list.pending).toEqual([]);
         expect(list.paired.map((d) => d.deviceId)).toContain(phone.deviceId);
         await screenshot('devices');
@@ -226,7 +236,9 @@ if (!CHROMIUM) {
         if (!methods.includes('exec.approval.list') || !methods.includes('exec.approval.resolve') || !askPolicy) {
           await page.waitForSelector('#approvals-list >> text=does not serve exec approvals');
           await screenshot('approvals');
-          console.warn('control-ui approvals case skipped: this gateway has no exec.approval.* methods or the node host has no --exec ask');
+          console.warn(
+            'control-ui approvals case skipped: this gateway has no exec.approval.* methods or the node host has no --exec ask',
+          );
           return;
         }
 
@@ -238,14 +250,22 @@ if (!CHROMIUM) {
         try {
           let nodeId: string | undefined;
           for (let i = 0; i < 100 && !nodeId; i++) {
-            const nodes = ((await operator.request('node.list')).payload as { nodes: Array<{ nodeId: string; displayName?: string }> }).nodes;
+            const nodes = (
+              (await operator.request('node.list')).payload as { nodes: Array<{ nodeId: string; displayName?: string }> }
+            ).nodes;
             nodeId = nodes.find((n) => n.displayName === 'ask-node')?.nodeId;
             if (!nodeId) await new Promise((r) => setTimeout(r, 100));
           }
           expect(nodeId).toBeDefined();
           const invoked = operator.request(
             'node.invoke',
-            { nodeId, command: 'system.run', params: { command: ['echo', 'approved-from-the-page'] }, timeoutMs: 30_000, idempotencyKey: 'ui-approval-1' },
+            {
+              nodeId,
+              command: 'system.run',
+              params: { command: ['echo', 'approved-from-the-page'] },
+              timeoutMs: 30_000,
+              idempotencyKey: 'ui-approval-1',
+            },
             40_000,
           );
           await page.waitForSelector('[data-approval-id] >> text=approved-from-the-page');
@@ -343,7 +363,9 @@ if (!CHROMIUM) {
           expect(connects).toHaveLength(1);
           expect(connects[0]).not.toContain(TOKEN);
           // A refused secret is not kept, even with "remember" ticked.
-          expect(await wrong.evaluate(() => (globalThis as any).localStorage.getItem('nestclaw.controlUi.credentials'))).toBeNull();
+          expect(
+            await wrong.evaluate(() => (globalThis as any).localStorage.getItem('nestclaw.controlUi.credentials')),
+          ).toBeNull();
           await screenshot('wrong-token', wrong);
 
           // Submitting again is the person's call, and a right token then works.
@@ -351,7 +373,9 @@ if (!CHROMIUM) {
           await wrong.click('#login-submit');
           await wrong.waitForSelector('#conn-state[data-state="connected"]');
           expect(opened).toHaveLength(2);
-          expect(await wrong.evaluate(() => (globalThis as any).localStorage.getItem('nestclaw.controlUi.credentials'))).toContain(TOKEN);
+          expect(
+            await wrong.evaluate(() => (globalThis as any).localStorage.getItem('nestclaw.controlUi.credentials')),
+          ).toContain(TOKEN);
         } finally {
           await fresh.close();
         }

@@ -84,7 +84,10 @@ describe('Control UI over HTTP (default base path)', () => {
     const scripts = allAssets().filter((f) => f.endsWith('.js'));
     for (const file of scripts) {
       const text = fs.readFileSync(path.join(ASSET_DIR, file), 'utf8');
-      expect({ file, usesSearch: /location\.search(?!\))/.test(text.replace(/location\.pathname \+ location\.search/g, '')) }).toEqual({ file, usesSearch: false });
+      expect({
+        file,
+        usesSearch: /location\.search(?!\))/.test(text.replace(/location\.pathname \+ location\.search/g, '')),
+      }).toEqual({ file, usesSearch: false });
       expect(text).not.toContain('searchParams');
     }
   });
@@ -93,7 +96,9 @@ describe('Control UI over HTTP (default base path)', () => {
 describe('Control UI under a base path', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp({ config: { gateway: { auth: { token: 'http-test-token-123456' }, controlUi: { basePath: '/ui', allowInsecureAuth: true } } } });
+    app = await createTestApp({
+      config: { gateway: { auth: { token: 'http-test-token-123456' }, controlUi: { basePath: '/ui', allowInsecureAuth: true } } },
+    });
   });
   afterAll(() => app.close());
 
@@ -116,7 +121,9 @@ describe('Control UI under a base path', () => {
 describe('Control UI disabled', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp({ config: { gateway: { auth: { token: 'http-test-token-123456' }, controlUi: { enabled: false } } } });
+    app = await createTestApp({
+      config: { gateway: { auth: { token: 'http-test-token-123456' }, controlUi: { enabled: false } } },
+    });
   });
   afterAll(() => app.close());
 

@@ -30,7 +30,10 @@ describe('broadcast events', () => {
     watcher.events.length = 0;
     const joiners = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
-        WsTestClient.connected(app.url, { client: { id: `joiner-${i}`, version: '1', platform: 'linux', mode: 'cli' }, auth: { token: app.token } }),
+        WsTestClient.connected(app.url, {
+          client: { id: `joiner-${i}`, version: '1', platform: 'linux', mode: 'cli' },
+          auth: { token: app.token },
+        }),
       ),
     );
     const event = await watcher.nextEvent('presence', 2_000);

@@ -21,7 +21,10 @@ function record(client: GatewayClient) {
   }
   const next = <T = unknown>(name: string, timeoutMs = 4_000): Promise<T> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${name}" within ${timeoutMs} ms; saw ${names().join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no "${name}" within ${timeoutMs} ms; saw ${names().join(', ')}`)),
+        timeoutMs,
+      );
       client.once(name, (value: T) => {
         clearTimeout(timer);
         resolve(value);
@@ -50,7 +53,14 @@ describe('GatewayClient against the gateway', () => {
   const clients: GatewayClient[] = [];
 
   const makeClient = (options: Partial<GatewayClientOptions> = {}) => {
-    const client = new GatewayClient({ url: app.url, token: app.token, client: CLIENT, connectTimeoutMs: 2_000, requestTimeoutMs: 2_000, ...options });
+    const client = new GatewayClient({
+      url: app.url,
+      token: app.token,
+      client: CLIENT,
+      connectTimeoutMs: 2_000,
+      requestTimeoutMs: 2_000,
+      ...options,
+    });
     clients.push(client);
     return client;
   };
@@ -331,7 +341,13 @@ describe('GatewayClient across a gateway restart', () => {
 
   const start = (port: number) => startGateway({ config, listenPort: port, logLevels: false });
   const makeClient = (port: number) => {
-    const client = new GatewayClient({ url: `ws://127.0.0.1:${port}`, token, client: CLIENT, backoff: FAST_BACKOFF, connectTimeoutMs: 2_000 });
+    const client = new GatewayClient({
+      url: `ws://127.0.0.1:${port}`,
+      token,
+      client: CLIENT,
+      backoff: FAST_BACKOFF,
+      connectTimeoutMs: 2_000,
+    });
     clients.push(client);
     return client;
   };

@@ -6,7 +6,6 @@ import { runCli } from '../support/cli-process';
 import { WsTestClient } from '../support/ws-test-client';
 import { freePort } from '../support/free-port';
 
-
 describe('nestclaw gateway run (real process)', () => {
   const pool = stateDirPool();
   const stateDir = pool.make;
@@ -57,7 +56,9 @@ describe('nestclaw gateway run (real process)', () => {
   }, 30_000);
 
   it('refuses a LAN bind without an explicitly configured token', async () => {
-    const run = runCli(['gateway', 'run', '--bind', 'lan', '--port', String(await freePort())], { NESTCLAW_STATE_DIR: stateDir() });
+    const run = runCli(['gateway', 'run', '--bind', 'lan', '--port', String(await freePort())], {
+      NESTCLAW_STATE_DIR: stateDir(),
+    });
     const { code } = await run.exited;
     expect(code).toBe(1);
     expect(run.output()).toContain('refusing to listen on 0.0.0.0');
@@ -106,7 +107,10 @@ describe('nestclaw gateway run (real process)', () => {
       probe,
       "process.on('exit', () => { const heavy = Object.keys(require.cache).filter((k) => /@nestjs|class-validator|class-transformer/.test(k)); process.stderr.write('HEAVY_MODULES=' + heavy.length + '\\n'); });",
     );
-    const run = runCli(['gateway', 'call', 'health', '--url', 'ws://127.0.0.1:1', '--token', 'x'], { NESTCLAW_STATE_DIR: dir }, ['--require', probe]);
+    const run = runCli(['gateway', 'call', 'health', '--url', 'ws://127.0.0.1:1', '--token', 'x'], { NESTCLAW_STATE_DIR: dir }, [
+      '--require',
+      probe,
+    ]);
     expect((await run.exited).code).toBe(2);
     expect(run.output()).toContain('HEAVY_MODULES=0');
   }, 30_000);

@@ -21,9 +21,13 @@ describe('handshake', () => {
     expect(res.ok).toBe(true);
     const hello = res.payload as any;
     expect(hello).toMatchObject({ type: 'hello-ok', protocol: 3 });
-    expect(hello.features.methods).toEqual(expect.arrayContaining(['health', 'status', 'system-presence', 'device.pair.approve']));
+    expect(hello.features.methods).toEqual(
+      expect.arrayContaining(['health', 'status', 'system-presence', 'device.pair.approve']),
+    );
     expect(hello.features.methods).not.toContain('connect');
-    expect(hello.features.events).toEqual(expect.arrayContaining(['connect.challenge', 'tick', 'shutdown', 'presence', 'health']));
+    expect(hello.features.events).toEqual(
+      expect.arrayContaining(['connect.challenge', 'tick', 'shutdown', 'presence', 'health']),
+    );
     expect(hello.policy).toEqual({ maxPayload: 4096, maxBufferedBytes: 1.5 * 1024 * 1024, tickIntervalMs: 30_000 });
     expect(hello.server.connId).toEqual(expect.any(String));
     const keys = hello.snapshot.presence.map((p: { key: string }) => p.key);
@@ -92,7 +96,12 @@ describe('handshake', () => {
 
   it('refuses a malformed client block, naming the field', async () => {
     const client = await WsTestClient.open(app.url);
-    const res = await client.request('connect', { minProtocol: 3, maxProtocol: 3, client: { id: 'x' }, auth: { token: app.token } });
+    const res = await client.request('connect', {
+      minProtocol: 3,
+      maxProtocol: 3,
+      client: { id: 'x' },
+      auth: { token: app.token },
+    });
     expect(res.error!.message).toMatch(/client\.(version|platform|mode)/);
     expect((await client.waitClosed()).code).toBe(1008);
   });

@@ -24,7 +24,7 @@ describe('Docker deployment files', () => {
     return dir;
   };
 
-  it('runs the gateway on the container\'s interfaces as a non-root user with /data as the state dir', () => {
+  it("runs the gateway on the container's interfaces as a non-root user with /data as the state dir", () => {
     expect(JSON.parse(instruction('ENTRYPOINT'))).toEqual(['node', 'bin/nestclaw']);
     expect(JSON.parse(instruction('CMD'))).toEqual(['gateway', 'run', '--bind', 'lan']);
     expect(instruction('USER')).toBe('nestclaw');
@@ -59,7 +59,7 @@ describe('Docker deployment files', () => {
     }
   }, 30_000);
 
-  it('the compose example publishes the port on the host\'s loopback only, with the token from an env file', () => {
+  it("the compose example publishes the port on the host's loopback only, with the token from an env file", () => {
     const published = compose.split('\n').filter((line) => /^\s*-\s*"?[\d.:]+:\d+"?\s*$/.test(line));
     expect(published.map((line) => line.trim())).toEqual(['- "127.0.0.1:18789:18789"']);
     expect(compose).toMatch(/^\s*env_file:\s*\n\s*- \.\/nestclaw\.env$/m);

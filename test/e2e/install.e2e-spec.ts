@@ -20,7 +20,9 @@ describe('nestclaw gateway install|uninstall|restart|stop (fake systemd)', () =>
     log = path.join(root, 'systemctl.log');
     const fake = path.join(root, 'systemctl');
     // Records its arguments, one call per line; FAKE_SYSTEMCTL_EXIT makes it fail.
-    fs.writeFileSync(fake, '#!/bin/sh\nprintf \'%s\\n\' "$*" >> "$FAKE_SYSTEMCTL_LOG"\nexit "${FAKE_SYSTEMCTL_EXIT:-0}"\n', { mode: 0o755 });
+    fs.writeFileSync(fake, '#!/bin/sh\nprintf \'%s\\n\' "$*" >> "$FAKE_SYSTEMCTL_LOG"\nexit "${FAKE_SYSTEMCTL_EXIT:-0}"\n', {
+      mode: 0o755,
+    });
     env = { NESTCLAW_STATE_DIR: stateDir, NESTCLAW_SYSTEMD_DIR: unitDir, NESTCLAW_SYSTEMCTL: fake, FAKE_SYSTEMCTL_LOG: log };
   });
 

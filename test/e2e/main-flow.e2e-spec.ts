@@ -24,14 +24,25 @@ describe('Telegram → agent → node.invoke → reply', () => {
     model = await FakeOpenAi.start();
     app = await createTestApp({
       config: {
-        channels: { telegram: { enabled: true, botToken: telegram.token, apiRoot: telegram.apiRoot, dmPolicy: 'allowlist', allowFrom: [OWNER.id] } },
+        channels: {
+          telegram: {
+            enabled: true,
+            botToken: telegram.token,
+            apiRoot: telegram.apiRoot,
+            dmPolicy: 'allowlist',
+            allowFrom: [OWNER.id],
+          },
+        },
         agent: { provider: 'openai', model: 'fake-model', baseUrl: model.baseUrl, apiKey: 'test-key', timeoutMs: 15_000 },
       },
     });
     nodeDir = makeStateDir();
-    node = runCli(['node', 'run', '--url', app.url, '--token', app.token, '--exec', 'full', '--display-name', 'garage', '--json'], {
-      NESTCLAW_STATE_DIR: nodeDir,
-    });
+    node = runCli(
+      ['node', 'run', '--url', app.url, '--token', app.token, '--exec', 'full', '--display-name', 'garage', '--json'],
+      {
+        NESTCLAW_STATE_DIR: nodeDir,
+      },
+    );
     await node.waitFor('"event":"connected"', 15_000);
   }, 30_000);
 
@@ -63,17 +74,22 @@ describe('Telegram → agent → node.invoke → reply', () => {
 
     expect(answer.text).toBe('The garage says: hello from the garage (exit 0)');
     expect(model.requests).toHaveLength(2);
-    expect(model.requests[0].body.tools?.map((t) => t.function.name)).toEqual(expect.arrayContaining(['node_invoke', 'nodes_list']));
+    expect(model.requests[0].body.tools?.map((t) => t.function.name)).toEqual(
+      expect.arrayContaining(['node_invoke', 'nodes_list']),
+    );
     expect(model.requests[0].body.messages.at(-1)).toMatchObject({ role: 'user', content: 'What does the garage say?' });
     expect(telegram.callsOf('sendChatAction').some((c) => String(c.body.chat_id) === String(OWNER.id))).toBe(true);
     await node.waitFor('"command":"system.run"');
   }, 30_000);
 
   it('records the conversation in the session transcript', async () => {
-    const run = runCli(['gateway', 'call', 'chat.history', '--params', JSON.stringify({ sessionKey: `main:telegram:dm:${OWNER.id}` }), '--json'], {
-      NESTCLAW_STATE_DIR: app.stateDir,
-      NESTCLAW_GATEWAY_PORT: String(app.port),
-    });
+    const run = runCli(
+      ['gateway', 'call', 'chat.history', '--params', JSON.stringify({ sessionKey: `main:telegram:dm:${OWNER.id}` }), '--json'],
+      {
+        NESTCLAW_STATE_DIR: app.stateDir,
+        NESTCLAW_GATEWAY_PORT: String(app.port),
+      },
+    );
     expect((await run.exited).code).toBe(0);
     const { messages } = JSON.parse(run.output()) as { messages: Array<{ role: string; content: string }> };
     expect(messages.filter((m) => m.role !== 'tool').map((m) => [m.role, m.content])).toEqual([
@@ -81,7 +97,10 @@ describe('Telegram → agent → node.invoke → reply', () => {
       ['assistant', 'The garage says: hello from the garage (exit 0)'],
     ]);
 
-    const health = runCli(['gateway', 'call', 'health', '--json'], { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) });
+    const health = runCli(['gateway', 'call', 'health', '--json'], {
+      NESTCLAW_STATE_DIR: app.stateDir,
+      NESTCLAW_GATEWAY_PORT: String(app.port),
+    });
     expect((await health.exited).code).toBe(0);
     expect(JSON.parse(health.output()).sessions).toEqual({
       count: 1,

@@ -59,9 +59,25 @@ describe('remote node: pair, approve, invoke (real gateway, node host and CLI)',
     expect(fs.statSync(tokens).mode & 0o777).toBe(0o600);
 
     const listed = JSON.parse((await cli(['nodes', 'list', '--json'])).output).nodes;
-    expect(listed).toEqual([expect.objectContaining({ displayName: 'garage', connected: true, paired: true, commands: expect.arrayContaining(['system.run']) })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        displayName: 'garage',
+        connected: true,
+        paired: true,
+        commands: expect.arrayContaining(['system.run']),
+      }),
+    ]);
 
-    const invoked = await cli(['nodes', 'invoke', '--node', 'garage', '--command', 'system.run', '--params', '{"command":["echo","hello from the node"]}']);
+    const invoked = await cli([
+      'nodes',
+      'invoke',
+      '--node',
+      'garage',
+      '--command',
+      'system.run',
+      '--params',
+      '{"command":["echo","hello from the node"]}',
+    ]);
     expect(invoked.code).toBe(0);
     expect(invoked.output).toContain('hello from the node');
     expect(invoked.output).toContain('exit code 0');
@@ -73,7 +89,16 @@ describe('remote node: pair, approve, invoke (real gateway, node host and CLI)',
     await node.waitFor('"event":"connected"', 15_000);
 
     // Under the deny policy the node itself refuses, and says how to allow it.
-    const refused = await cli(['nodes', 'invoke', '--node', 'garage', '--command', 'system.run', '--params', '{"command":["echo","x"]}']);
+    const refused = await cli([
+      'nodes',
+      'invoke',
+      '--node',
+      'garage',
+      '--command',
+      'system.run',
+      '--params',
+      '{"command":["echo","x"]}',
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.output).toContain('EXEC_DENIED');
     await stopNode(node);

@@ -53,8 +53,13 @@ describe('nestclaw node run', () => {
     until(() => lines(run).find(predicate), timeoutMs, `${what} in:\n${run.output()}`);
   const connectedCount = (run: CliRun) => lines(run).filter((line) => line.event === 'connected').length;
   const waitForConnected = (run: CliRun, count = 1, timeoutMs = 10_000) =>
-    until(() => (connectedCount(run) >= count ? lines(run).filter((l) => l.event === 'connected')[count - 1] : undefined), timeoutMs, `connected #${count} in:\n${run.output()}`);
-  const writeApprovals = (dir: string, content: string) => fs.writeFileSync(path.join(dir, 'exec-approvals.json'), content, { mode: 0o600 });
+    until(
+      () => (connectedCount(run) >= count ? lines(run).filter((l) => l.event === 'connected')[count - 1] : undefined),
+      timeoutMs,
+      `connected #${count} in:\n${run.output()}`,
+    );
+  const writeApprovals = (dir: string, content: string) =>
+    fs.writeFileSync(path.join(dir, 'exec-approvals.json'), content, { mode: 0o600 });
 
   describe('connect params', () => {
     it('connects as a node with its caps, commands, permissions and a signed device identity', async () => {
@@ -99,14 +104,19 @@ describe('nestclaw node run', () => {
     });
 
     it('refuses --url without a secret from the command line (exit 3)', async () => {
-      const run = runCli(['node', 'run', '--url', 'ws://127.0.0.1:9'], { NESTCLAW_STATE_DIR: stateDir(), NESTCLAW_GATEWAY_TOKEN: 'env-token' });
+      const run = runCli(['node', 'run', '--url', 'ws://127.0.0.1:9'], {
+        NESTCLAW_STATE_DIR: stateDir(),
+        NESTCLAW_GATEWAY_TOKEN: 'env-token',
+      });
       runs.push(run);
       expect((await run.exited).code).toBe(3);
       expect(run.output()).toContain('without --token or --password');
     });
 
     it('refuses an unknown exec policy (exit 3)', async () => {
-      const run = runCli(['node', 'run', '--url', 'ws://127.0.0.1:9', '--token', 't', '--exec', 'some'], { NESTCLAW_STATE_DIR: stateDir() });
+      const run = runCli(['node', 'run', '--url', 'ws://127.0.0.1:9', '--token', 't', '--exec', 'some'], {
+        NESTCLAW_STATE_DIR: stateDir(),
+      });
       runs.push(run);
       expect((await run.exited).code).toBe(3);
       expect(run.output()).toMatch(/deny, allowlist, ask, full/);
@@ -156,7 +166,10 @@ describe('nestclaw node run', () => {
 
       writeApprovals(dir, JSON.stringify({ version: 1, allow: [{ command: 'echo' }] }));
       const allowed = await fake.invoke('system.run', { command: ['echo', 'hi'] });
-      expect(allowed).toMatchObject({ ok: true, payload: { exitCode: 0, stdout: 'hi\n', timedOut: false, truncated: { stdout: false, stderr: false } } });
+      expect(allowed).toMatchObject({
+        ok: true,
+        payload: { exitCode: 0, stdout: 'hi\n', timedOut: false, truncated: { stdout: false, stderr: false } },
+      });
 
       const other = await fake.invoke('system.run', { command: ['uname'] });
       expect(other).toMatchObject({ ok: false, error: { code: 'EXEC_DENIED' } });
@@ -176,12 +189,22 @@ describe('nestclaw node run', () => {
       const literal = await fake.invoke('system.run', { command: ['echo', '$HOME', '*'] });
       expect(literal.payload.stdout).toBe('$HOME *\n');
 
-      const big = await fake.invoke('system.run', { command: ['sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" a; echo err >&2; exit 3'] });
+      const big = await fake.invoke('system.run', {
+        command: ['sh', '-c', 'head -c 300000 /dev/zero | tr "\\0" a; echo err >&2; exit 3'],
+      });
       expect(big.ok).toBe(true);
-      expect(big.payload).toMatchObject({ exitCode: 3, stderr: 'err\n', timedOut: false, truncated: { stdout: true, stderr: false } });
+      expect(big.payload).toMatchObject({
+        exitCode: 3,
+        stderr: 'err\n',
+        timedOut: false,
+        truncated: { stdout: true, stderr: false },
+      });
       expect(big.payload.stdout).toHaveLength(200 * 1024);
 
-      const env = await fake.invoke('system.run', { command: ['sh', '-c', 'echo "$GREETING:${NESTCLAW_STATE_DIR:-unset}"'], env: { GREETING: 'hello' } });
+      const env = await fake.invoke('system.run', {
+        command: ['sh', '-c', 'echo "$GREETING:${NESTCLAW_STATE_DIR:-unset}"'],
+        env: { GREETING: 'hello' },
+      });
       expect(env.payload.stdout).toBe('hello:unset\n');
 
       const missing = await fake.invoke('system.run', { command: ['no-such-binary-xyz'] });
@@ -194,7 +217,11 @@ describe('nestclaw node run', () => {
       await waitForConnected(nodeRun(fake.url, stateDir(), ['--exec', 'full']));
       const startedAt = Date.now();
       // The request's own timeout is the tighter bound here.
-      const result = await fake.invoke('system.run', { command: ['sh', '-c', 'sleep 30 & echo $!; wait'], timeoutMs: 20_000 }, { timeoutMs: 500 });
+      const result = await fake.invoke(
+        'system.run',
+        { command: ['sh', '-c', 'sleep 30 & echo $!; wait'], timeoutMs: 20_000 },
+        { timeoutMs: 500 },
+      );
       expect(Date.now() - startedAt).toBeLessThan(5_000);
       expect(result.payload).toMatchObject({ timedOut: true, exitCode: null, signal: 'SIGTERM' });
       const sleepPid = Number(result.payload.stdout.trim());
@@ -327,4 +354,3 @@ describe('nestclaw node run', () => {
     });
   });
 });
-

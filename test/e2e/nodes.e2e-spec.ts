@@ -147,7 +147,13 @@ describe('nodes', () => {
         await pause(25);
         entry = (await listNodes()).find((n) => n.nodeId === identity.deviceId);
       }
-      expect(entry).toMatchObject({ nodeId: identity.deviceId, displayName: 'Attic', paired: true, connected: false, commands: [] });
+      expect(entry).toMatchObject({
+        nodeId: identity.deviceId,
+        displayName: 'Attic',
+        paired: true,
+        connected: false,
+        commands: [],
+      });
     });
   });
 
@@ -166,7 +172,12 @@ describe('nodes', () => {
         timeoutMs: 30_000,
         idempotencyKey: key,
       });
-      const ack = await nodeA.request('node.invoke.result', { id: request.id, nodeId: request.nodeId, ok: true, payload: { echoed: params } });
+      const ack = await nodeA.request('node.invoke.result', {
+        id: request.id,
+        nodeId: request.nodeId,
+        ok: true,
+        payload: { echoed: params },
+      });
       expect(ack).toMatchObject({ ok: true, payload: { ok: true } });
 
       const res = await pending;
@@ -182,7 +193,12 @@ describe('nodes', () => {
     it('reaches a node addressed by its display name', async () => {
       const pending = invoke({ nodeId: 'BUILD BOX', command: 'system.which', params: { bins: ['git'] } });
       const request = await nextInvoke(nodeA);
-      await nodeA.request('node.invoke.result', { id: request.id, nodeId: request.nodeId, ok: true, payloadJSON: '{"bins":{"git":"/usr/bin/git"}}' });
+      await nodeA.request('node.invoke.result', {
+        id: request.id,
+        nodeId: request.nodeId,
+        ok: true,
+        payloadJSON: '{"bins":{"git":"/usr/bin/git"}}',
+      });
       expect((await pending).payload).toMatchObject({ payload: { bins: { git: '/usr/bin/git' } } });
     });
 
@@ -190,8 +206,16 @@ describe('nodes', () => {
       const pending = invoke({ nodeId: identityA.deviceId, command: 'test.fail' });
       const request = await nextInvoke(nodeA);
       expect(request).not.toHaveProperty('paramsJSON');
-      await nodeA.request('node.invoke.result', { id: request.id, nodeId: request.nodeId, ok: false, error: { code: 'EXIT_1', message: 'it failed' } });
-      expect((await pending).error).toMatchObject({ code: 'UNAVAILABLE', details: { nodeError: { code: 'EXIT_1', message: 'it failed' } } });
+      await nodeA.request('node.invoke.result', {
+        id: request.id,
+        nodeId: request.nodeId,
+        ok: false,
+        error: { code: 'EXIT_1', message: 'it failed' },
+      });
+      expect((await pending).error).toMatchObject({
+        code: 'UNAVAILABLE',
+        details: { nodeError: { code: 'EXIT_1', message: 'it failed' } },
+      });
     });
 
     it('times out with nodeError.code TIMEOUT and acknowledges a late result as ignored', async () => {
@@ -204,7 +228,12 @@ describe('nodes', () => {
       expect(res.error).toMatchObject({ code: 'UNAVAILABLE', details: { nodeError: { code: 'TIMEOUT' } } });
       expect(Date.now() - started).toBeLessThan(3_000);
 
-      const late = await nodeA.request('node.invoke.result', { id: request.id, nodeId: request.nodeId, ok: true, payload: 'too late' });
+      const late = await nodeA.request('node.invoke.result', {
+        id: request.id,
+        nodeId: request.nodeId,
+        ok: true,
+        payload: 'too late',
+      });
       expect(late).toMatchObject({ ok: true, payload: { ok: true, ignored: true } });
     });
 
@@ -268,9 +297,19 @@ describe('nodes', () => {
       const pending = invoke({ nodeId: identityA.deviceId, command: 'test.echo' });
       const request = await nextInvoke(nodeA);
 
-      const forged = await nodeB.request('node.invoke.result', { id: request.id, nodeId: identityA.deviceId, ok: true, payload: 'forged' });
+      const forged = await nodeB.request('node.invoke.result', {
+        id: request.id,
+        nodeId: identityA.deviceId,
+        ok: true,
+        payload: 'forged',
+      });
       expect(forged.error).toMatchObject({ code: 'INVALID_REQUEST', details: { reason: 'node-mismatch' } });
-      const mislabelled = await nodeB.request('node.invoke.result', { id: request.id, nodeId: 'plain-node', ok: true, payload: 'forged' });
+      const mislabelled = await nodeB.request('node.invoke.result', {
+        id: request.id,
+        nodeId: 'plain-node',
+        ok: true,
+        payload: 'forged',
+      });
       expect(mislabelled.payload).toEqual({ ok: true, ignored: true });
 
       await nodeA.request('node.invoke.result', { id: request.id, nodeId: request.nodeId, ok: true, payload: 'genuine' });
@@ -305,7 +344,12 @@ describe('nodes', () => {
       expect(ack).toMatchObject({ ok: true, payload: { ok: true } });
 
       const event = await operator.nextEvent('node.event');
-      expect(event.payload).toEqual({ nodeId: identityA.deviceId, event: 'screen.changed', payload: { on: true }, ts: expect.any(Number) });
+      expect(event.payload).toEqual({
+        nodeId: identityA.deviceId,
+        event: 'screen.changed',
+        payload: { on: true },
+        ts: expect.any(Number),
+      });
       expect(event.seq).toEqual(expect.any(Number));
       await pause(50);
       expect(nodeB.events.filter((e) => e.event === 'node.event')).toEqual([]);
@@ -323,13 +367,16 @@ describe('nodes', () => {
 
   describe('node.rename', () => {
     const pairedDevices = async () =>
-      ((await operator.request('device.pair.list', {})).payload as { paired: Array<{ deviceId: string; displayName?: string }> }).paired;
+      ((await operator.request('device.pair.list', {})).payload as { paired: Array<{ deviceId: string; displayName?: string }> })
+        .paired;
 
     it('persists the new name of a paired node in its device record', async () => {
       const res = await operator.request('node.rename', { nodeId: identityA.deviceId, displayName: 'Render Box' });
       expect(res.payload).toEqual({ nodeId: identityA.deviceId, displayName: 'Render Box', persisted: true });
       expect((await pairedDevices()).find((d) => d.deviceId === identityA.deviceId)?.displayName).toBe('Render Box');
-      expect((await operator.request('node.describe', { nodeId: 'render box' })).payload).toMatchObject({ nodeId: identityA.deviceId });
+      expect((await operator.request('node.describe', { nodeId: 'render box' })).payload).toMatchObject({
+        nodeId: identityA.deviceId,
+      });
     });
 
     it('keeps the new name of an unpaired node for this gateway run', async () => {

@@ -30,7 +30,11 @@ describe('nestclaw onboard', () => {
     return { code, output: run.output() };
   }
   const readConfig = () => JSON.parse(fs.readFileSync(configPath, 'utf8'));
-  const envLines = () => fs.readFileSync(envPath, 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+  const envLines = () =>
+    fs
+      .readFileSync(envPath, 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
 
   describe('--non-interactive', () => {
     it('writes a loopback config with a generated token kept out of the config, then audits it', async () => {
@@ -53,9 +57,25 @@ describe('nestclaw onboard', () => {
 
     it('puts Telegram and model secrets in gateway.env and the audit shows an open DM policy as critical', async () => {
       const { code, output } = await cli([
-        'onboard', '--non-interactive', '--bind', 'lan', '--generate-token', '--port', '19999',
-        '--telegram-token', BOT, '--dm-policy', 'open',
-        '--provider', 'openai', '--model', 'gpt-4o-mini', '--base-url', 'http://127.0.0.1:11434/v1', '--api-key', 'sk-local-1',
+        'onboard',
+        '--non-interactive',
+        '--bind',
+        'lan',
+        '--generate-token',
+        '--port',
+        '19999',
+        '--telegram-token',
+        BOT,
+        '--dm-policy',
+        'open',
+        '--provider',
+        'openai',
+        '--model',
+        'gpt-4o-mini',
+        '--base-url',
+        'http://127.0.0.1:11434/v1',
+        '--api-key',
+        'sk-local-1',
       ]);
 
       expect(code).toBe(0);
@@ -64,7 +84,11 @@ describe('nestclaw onboard', () => {
         channels: { telegram: { enabled: true, dmPolicy: 'open' } },
         agent: { provider: 'openai', model: 'gpt-4o-mini', baseUrl: 'http://127.0.0.1:11434/v1' },
       });
-      expect(envLines()).toEqual([expect.stringMatching(/^NESTCLAW_GATEWAY_TOKEN=/), `TELEGRAM_BOT_TOKEN=${BOT}`, 'OPENAI_API_KEY=sk-local-1']);
+      expect(envLines()).toEqual([
+        expect.stringMatching(/^NESTCLAW_GATEWAY_TOKEN=/),
+        `TELEGRAM_BOT_TOKEN=${BOT}`,
+        'OPENAI_API_KEY=sk-local-1',
+      ]);
       expect(output).not.toContain(BOT);
       expect(output).not.toContain('sk-local-1');
       expect(output).toMatch(/CRITICAL channels\.telegram\.dm-open/);
@@ -75,14 +99,31 @@ describe('nestclaw onboard', () => {
     it('writes Tailscale Serve into the config and says what Tailscale needs', async () => {
       const { code, output } = await cli(['onboard', '--non-interactive', '--tailscale', 'serve']);
       expect(code).toBe(0);
-      expect(readConfig().gateway).toEqual({ mode: 'local', port: 18789, bind: 'loopback', auth: { mode: 'token' }, tailscale: { mode: 'serve' } });
+      expect(readConfig().gateway).toEqual({
+        mode: 'local',
+        port: 18789,
+        bind: 'loopback',
+        auth: { mode: 'token' },
+        tailscale: { mode: 'serve' },
+      });
       expect(output).toContain('tailscale set --operator');
     });
 
     it('writes a remote config with the remote token in the 0600 config file', async () => {
-      const { code } = await cli(['onboard', '--non-interactive', '--mode', 'remote', '--remote-url', 'ws://127.0.0.1:28789', '--remote-token', 'Zq3xV9mPk2LwT8rN5sYb7cHd4fJg6']);
+      const { code } = await cli([
+        'onboard',
+        '--non-interactive',
+        '--mode',
+        'remote',
+        '--remote-url',
+        'ws://127.0.0.1:28789',
+        '--remote-token',
+        'Zq3xV9mPk2LwT8rN5sYb7cHd4fJg6',
+      ]);
       expect(code).toBe(0);
-      expect(readConfig()).toEqual({ gateway: { mode: 'remote', remote: { url: 'ws://127.0.0.1:28789', token: 'Zq3xV9mPk2LwT8rN5sYb7cHd4fJg6' } } });
+      expect(readConfig()).toEqual({
+        gateway: { mode: 'remote', remote: { url: 'ws://127.0.0.1:28789', token: 'Zq3xV9mPk2LwT8rN5sYb7cHd4fJg6' } },
+      });
       expect(modeOf(configPath)).toBe(0o600);
       expect(fs.existsSync(envPath)).toBe(false);
     });
@@ -90,7 +131,11 @@ describe('nestclaw onboard', () => {
     it.each<[string, string[], string]>([
       ['a lan bind without a token', ['--bind', 'lan'], '--generate-token'],
       ['an unknown provider', ['--provider', 'nope'], '--provider must be one of builtin, openai'],
-      ['a base URL the loader refuses', ['--provider', 'openai', '--model', 'm', '--base-url', 'ftp://x'], 'agent.baseUrl: must be an http(s) URL'],
+      [
+        'a base URL the loader refuses',
+        ['--provider', 'openai', '--model', 'm', '--base-url', 'ftp://x'],
+        'agent.baseUrl: must be an http(s) URL',
+      ],
     ])('refuses %s with exit 3 and writes nothing', async (_name, flags, text) => {
       const { code, output } = await cli(['onboard', '--non-interactive', ...flags]);
       expect(code).toBe(3);
@@ -149,7 +194,11 @@ describe('nestclaw onboard', () => {
         channels: { telegram: { enabled: true, dmPolicy: 'allowlist', allowFrom: ['111', '222'] } },
         agent: { provider: 'openai', model: 'gpt-4o-mini' },
       });
-      expect(envLines()).toEqual([expect.stringMatching(/^NESTCLAW_GATEWAY_TOKEN=/), `TELEGRAM_BOT_TOKEN=${BOT}`, 'OPENAI_API_KEY=sk-typed-2']);
+      expect(envLines()).toEqual([
+        expect.stringMatching(/^NESTCLAW_GATEWAY_TOKEN=/),
+        `TELEGRAM_BOT_TOKEN=${BOT}`,
+        'OPENAI_API_KEY=sk-typed-2',
+      ]);
       expect(output).not.toContain(BOT);
       expect(output).toContain('security audit:');
     });

@@ -18,7 +18,12 @@ class MovableClock extends Clock {
 }
 
 /** Connect params for a device, signed over this connection's nonce. */
-function deviceParams(client: WsTestClient, identity: DeviceIdentity, token: string, extra: Partial<ConnectParams> = {}): Partial<ConnectParams> {
+function deviceParams(
+  client: WsTestClient,
+  identity: DeviceIdentity,
+  token: string,
+  extra: Partial<ConnectParams> = {},
+): Partial<ConnectParams> {
   const role = extra.role ?? 'operator';
   const scopes = extra.scopes ?? [];
   const clientInfo = extra.client ?? { id: 'phone', version: '1.0', platform: 'ios', mode: 'node', displayName: 'Phone' };
@@ -62,7 +67,10 @@ describe('device pairing', () => {
 
   async function pendingRequest(identity: DeviceIdentity, extra: Partial<ConnectParams> = {}): Promise<string> {
     const { client, res } = await connectRemote(identity, app.token, extra);
-    expect(res.error).toMatchObject({ code: 'NOT_PAIRED', details: { requestId: expect.any(String), deviceId: identity.deviceId } });
+    expect(res.error).toMatchObject({
+      code: 'NOT_PAIRED',
+      details: { requestId: expect.any(String), deviceId: identity.deviceId },
+    });
     expect(res.error!.message).toContain('pairing required');
     expect(await client.waitClosed()).toEqual({ code: 1008, reason: 'pairing required' });
     return (res.error!.details as { requestId: string }).requestId;
@@ -125,7 +133,7 @@ describe('device pairing', () => {
     expect(res.payload).toEqual({ requestId, deviceId: laptop.deviceId, rejected: true });
     const resolved = await waitForEvent(operator, 'device.pair.resolved', (e) => (e.payload as any).requestId === requestId);
     expect(resolved.payload).toMatchObject({ decision: 'rejected' });
-    expect((await pendingRequest(laptop))).not.toBe(requestId);
+    expect(await pendingRequest(laptop)).not.toBe(requestId);
   });
 
   it('approves local devices silently', async () => {
@@ -134,7 +142,11 @@ describe('device pairing', () => {
     const res = await client.connect(deviceParams(client, desktop, app.token));
     expect(res.ok).toBe(true);
     expect((res.payload as any).auth.deviceToken).toEqual(expect.any(String));
-    const resolved = await waitForEvent(operator, 'device.pair.resolved', (e) => (e.payload as any).deviceId === desktop.deviceId);
+    const resolved = await waitForEvent(
+      operator,
+      'device.pair.resolved',
+      (e) => (e.payload as any).deviceId === desktop.deviceId,
+    );
     expect(resolved.payload).toMatchObject({ decision: 'approved', auto: true });
     await client.close();
   });
@@ -191,7 +203,9 @@ describe('device pairing', () => {
     await client.close();
     const db = new Database(path.join(app.stateDir, 'state.db'), { readonly: true });
     try {
-      const rows = db.prepare('SELECT token_hash FROM device_tokens WHERE device_id = ?').all(device.deviceId) as Array<{ token_hash: string }>;
+      const rows = db.prepare('SELECT token_hash FROM device_tokens WHERE device_id = ?').all(device.deviceId) as Array<{
+        token_hash: string;
+      }>;
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash) && r.token_hash !== token)).toBe(true);
     } finally {
@@ -204,7 +218,10 @@ describe('device pairing', () => {
 
   it('refuses pairing methods to an operator without the pairing scope', async () => {
     const reader = await WsTestClient.connected(app.url, { scopes: ['operator.read'], auth: { token: app.token } });
-    expect((await reader.request('device.pair.list')).error).toEqual({ code: 'INVALID_REQUEST', message: 'missing scope: operator.pairing' });
+    expect((await reader.request('device.pair.list')).error).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'missing scope: operator.pairing',
+    });
     await reader.close();
   });
 });
@@ -223,22 +240,37 @@ describe('node.pair store', () => {
   });
 
   it('requests, lists, approves with a one-time token that verify accepts, and rejects', async () => {
-    const request = await operator.request('node.pair.request', { nodeId: 'garage-pi', displayName: 'Garage', commands: ['system.run'] });
+    const request = await operator.request('node.pair.request', {
+      nodeId: 'garage-pi',
+      displayName: 'Garage',
+      commands: ['system.run'],
+    });
     const { requestId } = request.payload as { requestId: string };
     expect(request.payload).toMatchObject({ status: 'pending', created: true });
-    expect((await operator.request('node.pair.request', { nodeId: 'garage-pi' })).payload).toMatchObject({ requestId, created: false });
+    expect((await operator.request('node.pair.request', { nodeId: 'garage-pi' })).payload).toMatchObject({
+      requestId,
+      created: false,
+    });
     expect((await operator.nextEvent('node.pair.requested')).payload).toMatchObject({ requestId, nodeId: 'garage-pi' });
     expect(((await operator.request('node.pair.list')).payload as any).pending).toEqual([expect.objectContaining({ requestId })]);
 
     const approved = (await operator.request('node.pair.approve', { requestId })).payload as { token: string };
     expect(approved).toMatchObject({ requestId, nodeId: 'garage-pi', token: expect.any(String) });
     expect((await operator.nextEvent('node.pair.resolved')).payload).toMatchObject({ requestId, decision: 'approved' });
-    expect((await operator.request('node.pair.verify', { nodeId: 'garage-pi', token: approved.token })).payload).toEqual({ ok: true, nodeId: 'garage-pi' });
-    expect((await operator.request('node.pair.verify', { nodeId: 'garage-pi', token: 'guess' })).payload).toEqual({ ok: false, nodeId: 'garage-pi' });
+    expect((await operator.request('node.pair.verify', { nodeId: 'garage-pi', token: approved.token })).payload).toEqual({
+      ok: true,
+      nodeId: 'garage-pi',
+    });
+    expect((await operator.request('node.pair.verify', { nodeId: 'garage-pi', token: 'guess' })).payload).toEqual({
+      ok: false,
+      nodeId: 'garage-pi',
+    });
     expect((await operator.request('node.pair.approve', { requestId })).error!.code).toBe('INVALID_REQUEST');
 
     const other = (await operator.request('node.pair.request', { nodeId: 'shed' })).payload as { requestId: string };
-    expect((await operator.request('node.pair.reject', { requestId: other.requestId })).payload).toMatchObject({ rejected: true });
+    expect((await operator.request('node.pair.reject', { requestId: other.requestId })).payload).toMatchObject({
+      rejected: true,
+    });
     expect(((await operator.request('node.pair.list')).payload as any).pending).toEqual([]);
   });
 });

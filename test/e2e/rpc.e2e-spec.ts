@@ -92,10 +92,18 @@ describe('RPC dispatch', () => {
     const res = await admin.request('security.audit');
     expect(res.payload).toMatchObject({ ts: expect.any(Number), critical: expect.any(Number), findings: expect.any(Array) });
     for (const finding of (res.payload as { findings: object[] }).findings) {
-      expect(finding).toEqual({ id: expect.any(String), severity: expect.stringMatching(/^(critical|warn|info)$/), message: expect.any(String), fix: expect.any(String) });
+      expect(finding).toEqual({
+        id: expect.any(String),
+        severity: expect.stringMatching(/^(critical|warn|info)$/),
+        message: expect.any(String),
+        fix: expect.any(String),
+      });
     }
     const writer = await WsTestClient.connected(app.url, { scopes: ['operator.write'], auth: { token: app.token } });
-    expect((await writer.request('security.audit')).error).toEqual({ code: 'INVALID_REQUEST', message: 'missing scope: operator.admin' });
+    expect((await writer.request('security.audit')).error).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'missing scope: operator.admin',
+    });
     await writer.close();
   });
 

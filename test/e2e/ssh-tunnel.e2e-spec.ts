@@ -61,7 +61,16 @@ if (!sshd) {
 
   it('reaches the gateway, comes back after ssh is killed, and stops cleanly on SIGINT', async () => {
     const localPort = await freePort();
-    const run = tunnel(['--identity', server.clientKey, '--local-port', String(localPort), '--remote-port', String(app.port), ...trustOnFirstUse(), '--json']);
+    const run = tunnel([
+      '--identity',
+      server.clientKey,
+      '--local-port',
+      String(localPort),
+      '--remote-port',
+      String(app.port),
+      ...trustOnFirstUse(),
+      '--json',
+    ]);
     const localUrl = `ws://127.0.0.1:${localPort}`;
 
     await run.waitFor('"state":"up"', 20_000);
@@ -111,7 +120,15 @@ if (!sshd) {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as net.AddressInfo;
     try {
-      const run = tunnel(['--identity', server.clientKey, '--local-port', String(port), '--remote-port', String(app.port), ...trustOnFirstUse()]);
+      const run = tunnel([
+        '--identity',
+        server.clientKey,
+        '--local-port',
+        String(port),
+        '--remote-port',
+        String(app.port),
+        ...trustOnFirstUse(),
+      ]);
       expect((await run.exited).code).toBe(2);
       expect(run.output()).toContain(`local port ${port} is already in use`);
       if (process.platform === 'linux') expect(run.output()).toContain(`(pid ${process.pid})`);
@@ -123,7 +140,15 @@ if (!sshd) {
   }, 30_000);
 
   it('explains a refused key, naming it, and does not retry', async () => {
-    const run = tunnel(['--identity', server.wrongKey, '--local-port', String(await freePort()), '--remote-port', String(app.port), ...trustOnFirstUse()]);
+    const run = tunnel([
+      '--identity',
+      server.wrongKey,
+      '--local-port',
+      String(await freePort()),
+      '--remote-port',
+      String(app.port),
+      ...trustOnFirstUse(),
+    ]);
     expect((await run.exited).code).toBe(2);
     const output = run.output();
     expect(output).toContain(`refused the login: tried the key ${server.wrongKey}`);
@@ -165,8 +190,17 @@ if (!sshd) {
     );
     runs.push(run);
     expect((await run.exited).code).toBe(0);
-    const results = JSON.parse(run.output()) as Array<{ name: string; reachable: boolean; authenticated: boolean; source: string }>;
-    expect(results.find((r) => r.name === 'ssh')).toMatchObject({ reachable: true, authenticated: true, source: `SSH tunnel to ${target()}` });
+    const results = JSON.parse(run.output()) as Array<{
+      name: string;
+      reachable: boolean;
+      authenticated: boolean;
+      source: string;
+    }>;
+    expect(results.find((r) => r.name === 'ssh')).toMatchObject({
+      reachable: true,
+      authenticated: true,
+      source: `SSH tunnel to ${target()}`,
+    });
     expect(results.find((r) => r.name === 'loopback')).toMatchObject({ reachable: false });
     fs.rmSync(cliDir, { recursive: true, force: true });
   }, 40_000);

@@ -3,14 +3,22 @@ import { createTestApp } from '../support/test-app';
 
 describe('start-up refusals', () => {
   it.each([
-    ['a LAN bind with only a generated token', { gateway: { bind: 'lan' } }, /refusing to listen on 0\.0\.0\.0 .*gateway\.auth\.token/],
+    [
+      'a LAN bind with only a generated token',
+      { gateway: { bind: 'lan' } },
+      /refusing to listen on 0\.0\.0\.0 .*gateway\.auth\.token/,
+    ],
     ['a custom bind without a host', { gateway: { bind: 'custom' } }, /gateway\.customBindHost is not set/],
     [
       'TLS with a certificate but no key',
       { gateway: { tls: { enabled: true, certPath: 'cert.pem' } } },
       /gateway\.tls\.certPath is set but gateway\.tls\.keyPath is not: set both/,
     ],
-    ['Tailscale Funnel without password auth', { gateway: { tailscale: { mode: 'funnel' } } }, /gateway\.tailscale\.mode "funnel" .* requires password auth/],
+    [
+      'Tailscale Funnel without password auth',
+      { gateway: { tailscale: { mode: 'funnel' } } },
+      /gateway\.tailscale\.mode "funnel" .* requires password auth/,
+    ],
   ])('refuses %s with a message naming the fix', async (_label, config, message) => {
     const attempt = createTestApp({ config });
     await expect(attempt).rejects.toBeInstanceOf(StartupError);

@@ -12,7 +12,10 @@ describe('nestclaw gateway run --tailscale (real process)', () => {
 
   function setUp(fake: FakeTailscale): string {
     const stateDir = makeStateDir();
-    cleanups.push(() => fs.rmSync(stateDir, { recursive: true, force: true }), () => fake.dispose());
+    cleanups.push(
+      () => fs.rmSync(stateDir, { recursive: true, force: true }),
+      () => fake.dispose(),
+    );
     return stateDir;
   }
 
@@ -36,7 +39,10 @@ describe('nestclaw gateway run --tailscale (real process)', () => {
     const fake = new FakeTailscale({ missing: true });
     const port = await freePort();
     const stateDir = setUp(fake);
-    const run = runCli(['gateway', 'run', '--port', String(port), '--tailscale', 'serve'], { NESTCLAW_STATE_DIR: stateDir, ...fake.env });
+    const run = runCli(['gateway', 'run', '--port', String(port), '--tailscale', 'serve'], {
+      NESTCLAW_STATE_DIR: stateDir,
+      ...fake.env,
+    });
     await run.waitFor(`listening on ws://127.0.0.1:${port}`);
     await run.waitFor('install Tailscale');
     expect(run.output()).toMatch(/WARN.*the tailscale command is not on PATH: install Tailscale/);

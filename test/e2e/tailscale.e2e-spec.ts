@@ -58,7 +58,10 @@ async function statusOf(app: TestApp): Promise<Record<string, unknown>> {
 
 describe('tailscale serve', () => {
   it('forwards https://<magicdns>/ to the loopback port once listening, reports it, and undoes it on exit', async () => {
-    const { fake, app, stop } = await startWithFake({}, { config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } } });
+    const { fake, app, stop } = await startWithFake(
+      {},
+      { config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } } },
+    );
     let closed = false;
     try {
       expect(fake.calls()).toEqual([
@@ -83,7 +86,10 @@ describe('tailscale serve', () => {
   });
 
   it('keeps running on loopback with a warning state when serve itself fails', async () => {
-    const { fake, app, stop } = await startWithFake({ fail: 'serve' }, { config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } } });
+    const { fake, app, stop } = await startWithFake(
+      { fail: 'serve' },
+      { config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } } },
+    );
     try {
       expect(app.gateway.tailscale).toMatchObject({ mode: 'serve', state: 'failed' });
       expect(app.gateway.tailscale.problem).toContain('tailscale serve --bg --https=443 http://127.0.0.1:');
@@ -105,7 +111,14 @@ describe('tailscale funnel', () => {
     ({ fake, app, stop } = await startWithFake(
       {},
       // allowTailscale set on purpose: it must not open a way around the password.
-      { config: { gateway: { auth: { mode: 'password', password: PASSWORD, allowTailscale: true }, tailscale: { mode: 'funnel', resetOnExit: true } } } },
+      {
+        config: {
+          gateway: {
+            auth: { mode: 'password', password: PASSWORD, allowTailscale: true },
+            tailscale: { mode: 'funnel', resetOnExit: true },
+          },
+        },
+      },
     ));
   });
   afterAll(() => stop());
@@ -125,7 +138,11 @@ describe('tailscale funnel', () => {
   });
 
   it('accepts Funnel traffic with the password', async () => {
-    const client = await WsTestClient.connected(app.url, { auth: { password: PASSWORD } }, { headers: serveHeaders({ 'tailscale-user-login': undefined }) });
+    const client = await WsTestClient.connected(
+      app.url,
+      { auth: { password: PASSWORD } },
+      { headers: serveHeaders({ 'tailscale-user-login': undefined }) },
+    );
     await client.close();
   });
 
@@ -172,7 +189,9 @@ describe('tailscale missing or not connected', () => {
     ['tailscale is logged out', { status: 'logged-out' }, 'logged-out', 'run `tailscale up`'],
     ['tailscaled is not running', { status: 'daemon-down' }, 'not-running', 'tailscaled'],
   ])('keeps the gateway on loopback when %s, with the fix in the warning', async (_label, fakeOptions, state, fix) => {
-    const { fake, app, stop } = await startWithFake(fakeOptions, { config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } } });
+    const { fake, app, stop } = await startWithFake(fakeOptions, {
+      config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } },
+    });
     try {
       expect(app.gateway.tailscale).toMatchObject({ mode: 'serve', state });
       expect(app.gateway.tailscale.problem).toContain(fix);
@@ -208,8 +227,14 @@ describe('Tailscale Serve identity', () => {
 
   it('accepts a loopback request with the Serve headers when whois confirms the login, and shows it in presence', async () => {
     const client = await WsTestClient.connected(app.url, {}, { headers: serveHeaders() });
-    const presence = (await client.request('system-presence')).payload as Array<{ key: string; tailscaleLogin?: string; ip?: string }>;
-    expect(presence.filter((entry) => entry.tailscaleLogin)).toEqual([expect.objectContaining({ tailscaleLogin: 'alice@example.com' })]);
+    const presence = (await client.request('system-presence')).payload as Array<{
+      key: string;
+      tailscaleLogin?: string;
+      ip?: string;
+    }>;
+    expect(presence.filter((entry) => entry.tailscaleLogin)).toEqual([
+      expect.objectContaining({ tailscaleLogin: 'alice@example.com' }),
+    ]);
     expect(fake.callsOf('whois')).toEqual([['whois', '--json', '100.101.102.103']]);
     await client.close();
   });
@@ -245,7 +270,10 @@ describe('Tailscale Serve identity', () => {
   });
 
   it('refuses Funnel-style traffic (forwarding headers, no user login) without a secret and asks no whois', async () => {
-    await refused(serveHeaders({ 'tailscale-user-login': undefined }), { code: 'NOT_PAIRED', message: 'device identity required' });
+    await refused(serveHeaders({ 'tailscale-user-login': undefined }), {
+      code: 'NOT_PAIRED',
+      message: 'device identity required',
+    });
     expect(fake.callsOf('whois')).toEqual([]);
   });
 
@@ -255,7 +283,11 @@ describe('Tailscale Serve identity', () => {
   });
 
   it('lets a valid token win without asking whois, and records no Tailscale login', async () => {
-    const client = await WsTestClient.connected(app.url, { auth: { token: app.token } }, { headers: serveHeaders({ 'x-forwarded-for': '100.101.102.104' }) });
+    const client = await WsTestClient.connected(
+      app.url,
+      { auth: { token: app.token } },
+      { headers: serveHeaders({ 'x-forwarded-for': '100.101.102.104' }) },
+    );
     const presence = (await client.request('system-presence')).payload as Array<{ tailscaleLogin?: string }>;
     expect(presence.filter((entry) => entry.tailscaleLogin).map((entry) => entry.tailscaleLogin)).toEqual([]);
     expect(fake.callsOf('whois')).toEqual([]);
@@ -304,7 +336,10 @@ describe('Tailscale Serve identity', () => {
 
 describe('Tailscale Serve identity when disabled or rate limited', () => {
   it('ignores the Serve headers with allowTailscale: false', async () => {
-    const { fake, app, stop } = await startWithFake({}, { config: { gateway: { auth: { allowTailscale: false }, tailscale: { mode: 'serve' } } } });
+    const { fake, app, stop } = await startWithFake(
+      {},
+      { config: { gateway: { auth: { allowTailscale: false }, tailscale: { mode: 'serve' } } } },
+    );
     try {
       const client = await WsTestClient.open(app.url, { headers: serveHeaders() });
       const res = await client.connect();

@@ -66,9 +66,14 @@ describe('Telegram channel (fake Bot API, long polling)', () => {
     // Assert
     expect(answer.text).toContain(HELP_MARK);
     expect(answer.parse_mode).toBe('HTML');
-    expect(fake.callsOf('sendChatAction').some((c) => c.body.chat_id === String(ada.id) && c.body.action === 'typing')).toBe(true);
+    expect(fake.callsOf('sendChatAction').some((c) => c.body.chat_id === String(ada.id) && c.body.action === 'typing')).toBe(
+      true,
+    );
     const history = await admin.request('chat.history', { sessionKey: `main:telegram:dm:${ada.id}` });
-    expect((history.payload as { messages: Array<{ role: string; content: string }> }).messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect((history.payload as { messages: Array<{ role: string; content: string }> }).messages.map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+    ]);
     // The update is confirmed to Telegram (the next poll asks past it).
     await fake.waitForCall('getUpdates', (c) => c.body.offset > 0);
   });
@@ -149,7 +154,11 @@ describe('Telegram channel (fake Bot API, long polling)', () => {
     await fake.waitForSent(ada.id, before + 1);
 
     // Act: a message that arrives while the polls fail.
-    await fake.waitUntil(() => (fake.callsOf('getUpdates').length >= pollsBefore + 2 ? true : undefined), 5_000, 'the failing polls');
+    await fake.waitUntil(
+      () => (fake.callsOf('getUpdates').length >= pollsBefore + 2 ? true : undefined),
+      5_000,
+      'the failing polls',
+    );
     fake.pushMessage({ chatId: ada.id, from: ada, text: '/help' });
 
     // Assert
@@ -172,7 +181,9 @@ describe('Telegram channel (fake Bot API, long polling)', () => {
       const answer = messages[before];
       expect(answer.parse_mode).toBeUndefined();
       expect(answer.text).toContain(HELP_MARK);
-      expect(fake.callsOf('sendMessage').some((c) => c.body.chat_id === String(grace.id) && c.body.parse_mode === 'HTML')).toBe(true);
+      expect(fake.callsOf('sendMessage').some((c) => c.body.chat_id === String(grace.id) && c.body.parse_mode === 'HTML')).toBe(
+        true,
+      );
     } finally {
       fake.rejectMarkup = false;
     }
@@ -205,7 +216,16 @@ describe('Telegram channel (fake Bot API, long polling)', () => {
 
   it('`nestclaw gateway send` delivers end to end', async () => {
     // Act
-    const { code, output } = await cli(app, ['gateway', 'send', '--channel', 'telegram', '--to', String(grace.id), '--message', 'from the **CLI** <ok>']);
+    const { code, output } = await cli(app, [
+      'gateway',
+      'send',
+      '--channel',
+      'telegram',
+      '--to',
+      String(grace.id),
+      '--message',
+      'from the **CLI** <ok>',
+    ]);
 
     // Assert
     expect(code).toBe(0);
@@ -216,7 +236,10 @@ describe('Telegram channel (fake Bot API, long polling)', () => {
 
   it('names the problem when `send` names an unknown channel', async () => {
     const res = await admin.request('send', { to: '1', message: 'x', channel: 'signal', idempotencyKey: 'k-unknown' });
-    expect(res.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('unknown channel "signal"; channels in this gateway: telegram') });
+    expect(res.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('unknown channel "signal"; channels in this gateway: telegram'),
+    });
   });
 
   it('reports the channel in channels.status (with a probe) and in the health snapshot', async () => {
@@ -238,7 +261,9 @@ describe('Telegram channel (fake Bot API, long polling)', () => {
         },
       },
     });
-    expect((health.payload as { channels: unknown }).channels).toEqual({ telegram: { configured: true, running: true, linked: true } });
+    expect((health.payload as { channels: unknown }).channels).toEqual({
+      telegram: { configured: true, running: true, linked: true },
+    });
     expect(JSON.stringify(status.payload)).not.toContain(fake.token);
 
     const shown = await cli(app, ['channels', 'status', '--probe']);
@@ -295,7 +320,13 @@ describe('Telegram channel: groups', () => {
     // Act: not mentioned, then mentioned.
     fake.pushMessage({ chatId: group, chatType: 'supergroup', from: ada, text: '/help' });
     const mention = `@${fake.bot.username}`;
-    fake.pushMessage({ chatId: group, chatType: 'supergroup', from: ada, text: `${mention} /help`, entities: [{ type: 'mention', offset: 0, length: mention.length }] });
+    fake.pushMessage({
+      chatId: group,
+      chatType: 'supergroup',
+      from: ada,
+      text: `${mention} /help`,
+      entities: [{ type: 'mention', offset: 0, length: mention.length }],
+    });
     const [answer] = await fake.waitForSent(group);
     await sleep(300);
 
@@ -326,7 +357,10 @@ describe('Telegram channel: health events', () => {
     }
   });
 
-  async function waitForHealth(client: WsTestClient, match: (channels: Record<string, any>) => boolean): Promise<Record<string, any>> {
+  async function waitForHealth(
+    client: WsTestClient,
+    match: (channels: Record<string, any>) => boolean,
+  ): Promise<Record<string, any>> {
     for (;;) {
       const event = await client.nextEvent('health', 10_000);
       const channels = (event.payload as { channels: Record<string, any> }).channels;
@@ -340,12 +374,24 @@ describe('Telegram channel: webhook mode', () => {
   let app: TestApp;
   const secret = 'webhook-secret-0123456789abcdef';
   const post = (update: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${app.httpUrl}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
+    fetch(`${app.httpUrl}/telegram/hook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(update),
+    });
 
   beforeAll(async () => {
     fake = await new FakeTelegram().start();
     app = await createTestApp({
-      config: { channels: { telegram: telegramConfig(fake, { webhookUrl: 'https://bot.example.test/tg', webhookPath: '/telegram/hook', webhookSecret: secret }) } },
+      config: {
+        channels: {
+          telegram: telegramConfig(fake, {
+            webhookUrl: 'https://bot.example.test/tg',
+            webhookPath: '/telegram/hook',
+            webhookSecret: secret,
+          }),
+        },
+      },
     });
     await fake.waitForCall('setWebhook');
   });
@@ -401,7 +447,9 @@ describe('Telegram channel: webhook secret generated when none is configured', (
   it('creates a 0600 secret in the state dir and registers it', async () => {
     // Arrange
     const fake = await new FakeTelegram().start();
-    const app = await createTestApp({ config: { channels: { telegram: telegramConfig(fake, { webhookUrl: 'https://bot.example.test/tg' }) } } });
+    const app = await createTestApp({
+      config: { channels: { telegram: telegramConfig(fake, { webhookUrl: 'https://bot.example.test/tg' }) } },
+    });
     try {
       // Act
       await fake.waitForCall('setWebhook');
@@ -442,7 +490,15 @@ describe('Telegram channel: a model reply longer than one message', () => {
     try {
       // Act
       fake.pushMessage({ chatId: ada.id, from: ada, text: 'tell me everything' });
-      await waitFor(() => fake.sentTo(ada.id).map((m) => m.text).join('\n\n') === long, 15_000, 'the whole reply');
+      await waitFor(
+        () =>
+          fake
+            .sentTo(ada.id)
+            .map((m) => m.text)
+            .join('\n\n') === long,
+        15_000,
+        'the whole reply',
+      );
 
       // Assert
       const parts = fake.sentTo(ada.id);
@@ -519,7 +575,11 @@ describe('Telegram channel: gateway killed mid-run (real process)', () => {
     expect((await second.exited).code).toBe(0);
     const callsBefore = fake.calls.length;
     const third = await start();
-    await fake.waitUntil(() => (fake.calls.slice(callsBefore).some((c) => c.method === 'getUpdates') ? true : undefined), 15_000, 'polling again');
+    await fake.waitUntil(
+      () => (fake.calls.slice(callsBefore).some((c) => c.method === 'getUpdates') ? true : undefined),
+      15_000,
+      'polling again',
+    );
     await sleep(1_000);
     third.child.kill('SIGTERM');
     await third.exited;

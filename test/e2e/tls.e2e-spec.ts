@@ -21,7 +21,9 @@ function getHttps(url: string, options: https.RequestOptions): Promise<{ status:
       const peer = (res.socket as TLSSocket).getPeerCertificate().raw;
       let body = '';
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body, peerSha256: createHash('sha256').update(peer).digest('hex') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, body, peerSha256: createHash('sha256').update(peer).digest('hex') }),
+      );
     });
     req.on('error', reject);
   });
@@ -94,9 +96,14 @@ describe('TLS on the gateway port', () => {
 
     it('lets the local CLI reach it over wss:// with no flags, pinning the generated certificate', async () => {
       fs.writeFileSync(path.join(app.stateDir, 'nestclaw.json'), JSON.stringify(TLS_ON));
-      const run = runCli(['gateway', 'status', '--json'], { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) });
+      const run = runCli(['gateway', 'status', '--json'], {
+        NESTCLAW_STATE_DIR: app.stateDir,
+        NESTCLAW_GATEWAY_PORT: String(app.port),
+      });
       expect((await run.exited).code).toBe(0);
-      expect(JSON.parse(run.output())).toMatchObject({ tls: { enabled: true, fingerprintSha256: formatFingerprint(app.gateway.tlsFingerprint!) } });
+      expect(JSON.parse(run.output())).toMatchObject({
+        tls: { enabled: true, fingerprintSha256: formatFingerprint(app.gateway.tlsFingerprint!) },
+      });
     });
 
     it('makes the CLI refuse a wrong pin, showing both fingerprints (exit 2)', async () => {
@@ -148,7 +155,9 @@ describe('TLS on the gateway port', () => {
     fs.writeFileSync(path.join(files, 'key.pem'), pems.private, { mode: 0o600 });
 
     const app = await createTestApp({
-      config: { gateway: { tls: { enabled: true, certPath: path.join(files, 'cert.pem'), keyPath: path.join(files, 'key.pem') } } },
+      config: {
+        gateway: { tls: { enabled: true, certPath: path.join(files, 'cert.pem'), keyPath: path.join(files, 'key.pem') } },
+      },
     });
     try {
       expect(app.gateway.tlsFingerprint).toBe(sha256Of(pems.cert));
@@ -190,4 +199,3 @@ describe('TLS on the gateway port', () => {
     expect((await run.exited).code).toBe(0);
   }, 30_000);
 });
-

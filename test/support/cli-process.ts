@@ -22,9 +22,17 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** `stdin`: text piped to the CLI, then end of input; without it stdin is closed. */
-export function runCli(args: string[], env: Record<string, string>, nodeArgs: string[] = [], options: { stdin?: string } = {}): CliRun {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  options: { stdin?: string } = {},
+): CliRun {
   const piped = options.stdin !== undefined;
-  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: cleanEnv(env), stdio: [piped ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+    env: cleanEnv(env),
+    stdio: [piped ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+  });
   if (piped) child.stdin!.end(options.stdin);
   let output = '';
   const listeners = new Set<() => void>();

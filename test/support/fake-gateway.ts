@@ -79,7 +79,11 @@ export class FakeGateway {
   }
 
   /** Sends `node.invoke.request` to the newest live node and resolves with its result. */
-  async invoke(command: string, params?: unknown, options: { timeoutMs?: number; waitMs?: number } = {}): Promise<RecordedResult> {
+  async invoke(
+    command: string,
+    params?: unknown,
+    options: { timeoutMs?: number; waitMs?: number } = {},
+  ): Promise<RecordedResult> {
     const peer = [...this.peers].reverse().find((p) => p.connect && !p.silent && p.socket.readyState === WebSocket.OPEN);
     if (!peer) throw new Error('no node is connected to the fake gateway');
     const id = randomUUID();
@@ -120,7 +124,8 @@ export class FakeGateway {
 
   private async down(): Promise<void> {
     for (const peer of this.peers) {
-      if (peer.connect) this.send(peer, { type: 'event', event: 'shutdown', payload: { reason: 'restart', restartExpectedMs: 300 } });
+      if (peer.connect)
+        this.send(peer, { type: 'event', event: 'shutdown', payload: { reason: 'restart', restartExpectedMs: 300 } });
       peer.socket.close(1012, 'service restart');
     }
     await this.closeServer();
@@ -201,7 +206,12 @@ export class FakeGateway {
       this.send(peer, { type: 'res', id: frame.id, ok: true, payload: { ok: true } });
       return;
     }
-    this.send(peer, { type: 'res', id: frame.id, ok: false, error: { code: 'INVALID_REQUEST', message: `unknown method: ${frame.method}` } });
+    this.send(peer, {
+      type: 'res',
+      id: frame.id,
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: `unknown method: ${frame.method}` },
+    });
   }
 
   private tick(): void {

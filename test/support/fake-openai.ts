@@ -89,7 +89,11 @@ export class FakeOpenAi {
         this.send(res, { kind: 'status', status: 404, body: { error: { message: `no route ${req.method} ${req.url}` } } }, '');
         return;
       }
-      const request: ChatRequest = { index: this.requests.length, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+      const request: ChatRequest = {
+        index: this.requests.length,
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      };
       this.requests.push(request);
       this.send(res, this.responder(request), request.body.model);
     });
@@ -110,7 +114,9 @@ export class FakeOpenAi {
         return;
       }
       case 'status':
-        res.writeHead(answer.status, { 'content-type': 'application/json', 'retry-after-ms': '10' }).end(JSON.stringify(answer.body));
+        res
+          .writeHead(answer.status, { 'content-type': 'application/json', 'retry-after-ms': '10' })
+          .end(JSON.stringify(answer.body));
         return;
       case 'raw':
         res.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.body);
@@ -125,7 +131,10 @@ function completion(answer: Extract<FakeReply, { kind: 'message' }>, model: stri
   const toolCalls = answer.toolCalls?.map((call) => ({
     id: call.id,
     type: 'function',
-    function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+    function: {
+      name: call.name,
+      arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+    },
   }));
   return {
     id: `chatcmpl-${Math.random().toString(36).slice(2)}`,

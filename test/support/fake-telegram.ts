@@ -101,7 +101,12 @@ export class FakeTelegram {
     readonly token = '123456789:TEST-fake-token_abcdefghijklmnopqrst',
     options: { username?: string; firstUpdateId?: number } = {},
   ) {
-    this.bot = { id: Number(token.split(':')[0]), is_bot: true, first_name: 'Test Bot', username: options.username ?? 'nestclaw_test_bot' };
+    this.bot = {
+      id: Number(token.split(':')[0]),
+      is_bot: true,
+      first_name: 'Test Bot',
+      username: options.username ?? 'nestclaw_test_bot',
+    };
     this.nextUpdateId = options.firstUpdateId ?? 100;
   }
 
@@ -167,7 +172,15 @@ export class FakeTelegram {
         text: message.text,
         ...(message.entities ? { entities: message.entities } : {}),
         ...(message.replyToFrom
-          ? { reply_to_message: { message_id: 1, date: 0, chat: { id: message.chatId, type: chatType }, from: message.replyToFrom, text: 'earlier' } }
+          ? {
+              reply_to_message: {
+                message_id: 1,
+                date: 0,
+                chat: { id: message.chatId, type: chatType },
+                from: message.replyToFrom,
+                text: 'earlier',
+              },
+            }
           : {}),
       },
     };
@@ -182,14 +195,27 @@ export class FakeTelegram {
   }
 
   rateLimitNext(method: string, retryAfterSeconds: number, times = 1): void {
-    this.script(method, {
-      status: 429,
-      body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfterSeconds}`, parameters: { retry_after: retryAfterSeconds } },
-    }, times);
+    this.script(
+      method,
+      {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${retryAfterSeconds}`,
+          parameters: { retry_after: retryAfterSeconds },
+        },
+      },
+      times,
+    );
   }
 
   failNext(method: string, status = 500, times = 1): void {
-    this.script(method, { status, body: { ok: false, error_code: status, description: status >= 500 ? 'Internal Server Error' : 'Bad Request' } }, times);
+    this.script(
+      method,
+      { status, body: { ok: false, error_code: status, description: status >= 500 ? 'Internal Server Error' : 'Bad Request' } },
+      times,
+    );
   }
 
   sentTo(chatId: number | string): SentMessage[] {
@@ -202,7 +228,11 @@ export class FakeTelegram {
 
   /** Resolves with the sent messages once `count` went to the chat. */
   waitForSent(chatId: number | string, count = 1, timeoutMs = 10_000): Promise<SentMessage[]> {
-    return this.waitUntil(() => (this.sentTo(chatId).length >= count ? this.sentTo(chatId) : undefined), timeoutMs, `${count} message(s) to ${chatId}`);
+    return this.waitUntil(
+      () => (this.sentTo(chatId).length >= count ? this.sentTo(chatId) : undefined),
+      timeoutMs,
+      `${count} message(s) to ${chatId}`,
+    );
   }
 
   waitForCall(method: string, predicate: (call: ApiCall) => boolean = () => true, timeoutMs = 10_000): Promise<ApiCall> {
@@ -241,7 +271,10 @@ export class FakeTelegram {
 
     switch (method) {
       case 'getMe':
-        return send(res, 200, { ok: true, result: { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } });
+        return send(res, 200, {
+          ok: true,
+          result: { ...this.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false },
+        });
       case 'getUpdates':
         return this.getUpdates(body, req, res);
       case 'sendMessage':
@@ -249,11 +282,29 @@ export class FakeTelegram {
       case 'sendChatAction':
         return send(res, 200, { ok: true, result: true });
       case 'editMessageText':
-        this.edits.push({ chat_id: String(body.chat_id), message_id: Number(body.message_id), text: body.text, ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}), at: Date.now() });
+        this.edits.push({
+          chat_id: String(body.chat_id),
+          message_id: Number(body.message_id),
+          text: body.text,
+          ...(body.reply_markup ? { reply_markup: body.reply_markup } : {}),
+          at: Date.now(),
+        });
         this.notify();
-        return send(res, 200, { ok: true, result: { message_id: Number(body.message_id), date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text } });
+        return send(res, 200, {
+          ok: true,
+          result: {
+            message_id: Number(body.message_id),
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: Number(body.chat_id), type: 'private' },
+            text: body.text,
+          },
+        });
       case 'answerCallbackQuery':
-        this.answeredCallbacks.push({ callback_query_id: String(body.callback_query_id), ...(body.text ? { text: body.text } : {}), at: Date.now() });
+        this.answeredCallbacks.push({
+          callback_query_id: String(body.callback_query_id),
+          ...(body.text ? { text: body.text } : {}),
+          at: Date.now(),
+        });
         this.notify();
         return send(res, 200, { ok: true, result: true });
       case 'setWebhook':
@@ -269,7 +320,12 @@ export class FakeTelegram {
 
   private getUpdates(body: Record<string, any>, req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.webhook) {
-      return send(res, 409, { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+      return send(res, 409, {
+        ok: false,
+        error_code: 409,
+        description:
+          "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      });
     }
     const offset = Number(body.offset ?? 0);
     const limit = Number(body.limit ?? 100);
@@ -299,7 +355,11 @@ export class FakeTelegram {
 
   private sendMessage(body: Record<string, any>, res: http.ServerResponse): void {
     if (this.rejectMarkup && body.parse_mode) {
-      return send(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0" });
+      return send(res, 400, {
+        ok: false,
+        error_code: 400,
+        description: 'Bad Request: can\'t parse entities: Unsupported start tag "x" at byte offset 0',
+      });
     }
     if (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 4096) {
       return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: message text is empty or too long' });
@@ -317,7 +377,13 @@ export class FakeTelegram {
     this.notify();
     send(res, 200, {
       ok: true,
-      result: { message_id: message.message_id, date: Math.floor(message.at / 1000), chat: { id: Number(body.chat_id), type: 'private' }, from: this.bot, text: body.text },
+      result: {
+        message_id: message.message_id,
+        date: Math.floor(message.at / 1000),
+        chat: { id: Number(body.chat_id), type: 'private' },
+        from: this.bot,
+        text: body.text,
+      },
     });
   }
 

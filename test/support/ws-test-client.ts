@@ -30,9 +30,7 @@ export class WsTestClient {
   private readonly responses: ResponseFrame[] = [];
 
   private constructor(readonly socket: WebSocket) {
-    this.closed = new Promise((resolve) =>
-      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     socket.on('message', (data) => this.onMessage(data.toString()));
     socket.once('upgrade', (res) => {
       if (!(res.socket instanceof TLSSocket)) return;

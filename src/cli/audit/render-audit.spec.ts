@@ -12,7 +12,14 @@ const info: Finding = { id: 'gateway.nodes.system-run', severity: 'info', messag
 
 describe(auditJson.name, () => {
   it('has the stable shape, modes as octal strings', () => {
-    expect(auditJson({ configPath: '/c', stateDir: '/s', findings: [critical, info], fixed: [{ path: '/s', from: 0o755, to: 0o700 }] })).toEqual({
+    expect(
+      auditJson({
+        configPath: '/c',
+        stateDir: '/s',
+        findings: [critical, info],
+        fixed: [{ path: '/s', from: 0o755, to: 0o700 }],
+      }),
+    ).toEqual({
       findings: [
         { id: 'fs.file-mode', severity: 'critical', message: critical.message, fix: critical.fix, fixable: true },
         { id: 'gateway.nodes.system-run', severity: 'info', message: 'm', fix: 'f', fixable: false },
@@ -57,8 +64,13 @@ describe(renderAuditReport.name, () => {
   });
 
   it('lists what --fix changed', () => {
-    const lines = renderAuditReport({ configPath: '/c', stateDir: '/s', findings: [], fixed: [{ path: '/s/x', from: 0o640, to: 0o600 }] }, true);
+    const lines = renderAuditReport(
+      { configPath: '/c', stateDir: '/s', findings: [], fixed: [{ path: '/s/x', from: 0o640, to: 0o600 }] },
+      true,
+    );
     expect(lines).toContain('  chmod 600 /s/x  (was 0640)');
-    expect(renderAuditReport({ configPath: '/c', stateDir: '/s', findings: [], fixed: [] }, true)).toContain('fixed: nothing needed a safe fix');
+    expect(renderAuditReport({ configPath: '/c', stateDir: '/s', findings: [], fixed: [] }, true)).toContain(
+      'fixed: nothing needed a safe fix',
+    );
   });
 });

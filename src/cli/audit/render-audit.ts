@@ -12,7 +12,13 @@ export interface AuditReport {
 /** The stable --json shape: {findings, fixed, critical}. */
 export function auditJson(report: AuditReport) {
   return {
-    findings: report.findings.map(({ id, severity, message, fix, safeFix }) => ({ id, severity, message, fix, fixable: Boolean(safeFix) })),
+    findings: report.findings.map(({ id, severity, message, fix, safeFix }) => ({
+      id,
+      severity,
+      message,
+      fix,
+      fixable: Boolean(safeFix),
+    })),
     fixed: report.fixed.map((f) => ({ path: f.path, from: formatMode(f.from), to: formatMode(f.to) })),
     critical: countOf(report.findings, 'critical'),
   };
@@ -32,7 +38,12 @@ export function summaryLine(findings: readonly Finding[]): string {
 
 /** Plain text that reads the same with or without a terminal: severity is a word, not a colour. */
 export function renderFindings(findings: readonly Finding[]): string[] {
-  return findings.flatMap((finding) => [`${LABEL[finding.severity].padEnd(8)} ${finding.id}`, `  ${finding.message}`, `  fix: ${finding.fix}`, '']);
+  return findings.flatMap((finding) => [
+    `${LABEL[finding.severity].padEnd(8)} ${finding.id}`,
+    `  ${finding.message}`,
+    `  fix: ${finding.fix}`,
+    '',
+  ]);
 }
 
 export function renderAuditReport(report: AuditReport, fixRequested: boolean): string[] {
@@ -43,7 +54,11 @@ export function renderAuditReport(report: AuditReport, fixRequested: boolean): s
     '',
   ];
   if (report.fixed.length > 0) {
-    lines.push('fixed:', ...report.fixed.map((f) => `  chmod ${formatMode(f.to).slice(1)} ${f.path}  (was ${formatMode(f.from)})`), '');
+    lines.push(
+      'fixed:',
+      ...report.fixed.map((f) => `  chmod ${formatMode(f.to).slice(1)} ${f.path}  (was ${formatMode(f.from)})`),
+      '',
+    );
   } else if (fixRequested) {
     lines.push('fixed: nothing needed a safe fix', '');
   }

@@ -8,8 +8,8 @@ export function registerDevices(program: Command): void {
   withTargetOptions(devices.command('list').description('pending pairing requests and paired devices')).action(async (o) =>
     (await impl()).list(o),
   );
-  withTargetOptions(devices.command('approve <requestId>').description('approve a pending pairing request')).action(async (id, o) =>
-    (await impl()).approve(id, o),
+  withTargetOptions(devices.command('approve <requestId>').description('approve a pending pairing request')).action(
+    async (id, o) => (await impl()).approve(id, o),
   );
   withTargetOptions(devices.command('reject <requestId>').description('reject a pending pairing request')).action(async (id, o) =>
     (await impl()).reject(id, o),

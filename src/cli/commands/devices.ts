@@ -78,7 +78,9 @@ async function resolveDeviceId(client: GatewayClient, given: string): Promise<st
   const matches = paired.filter((d) => d.deviceId.startsWith(given.toLowerCase()));
   if (matches.length === 1) return matches[0].deviceId;
   if (matches.length === 0) throw new UsageError(`no paired device id starts with ${given}; see \`nestclaw devices list\``);
-  throw new UsageError(`${given} matches ${matches.length} devices (${matches.map((d) => d.deviceId.slice(0, 12)).join(', ')}); give more of the id`);
+  throw new UsageError(
+    `${given} matches ${matches.length} devices (${matches.map((d) => d.deviceId.slice(0, 12)).join(', ')}); give more of the id`,
+  );
 }
 
 export function renderPairingList(l: PairingList, now = Date.now()): string[] {

@@ -6,11 +6,13 @@ const calls = () => import('./gateway-calls');
 /** `nestclaw health` and the `gateway status|health|call|send|agent` commands. */
 export function registerGatewayCalls(program: Command, gateway: Command): void {
   for (const parent of [program, gateway]) {
-    withTargetOptions(parent.command('health').description("ask the gateway for its health snapshot"))
-      .action(async (options) => (await calls()).health(options));
+    withTargetOptions(parent.command('health').description('ask the gateway for its health snapshot')).action(async (options) =>
+      (await calls()).health(options),
+    );
   }
-  withTargetOptions(gateway.command('status').description("the gateway's own status summary"))
-    .action(async (options) => (await calls()).gatewayStatus(options));
+  withTargetOptions(gateway.command('status').description("the gateway's own status summary")).action(async (options) =>
+    (await calls()).gatewayStatus(options),
+  );
   withTargetOptions(
     gateway
       .command('call <method>')

@@ -18,11 +18,14 @@ export function health(options: TargetOptions): Promise<void> {
     call: async (client) => (await client.request('health')) as HealthPayload,
     render: (h) => [
       `gateway ${h.ok ? 'healthy' : 'NOT healthy'} (up ${formatDuration(h.uptimeMs)})`,
-      ...table([
-        ['channels', describeChannels(h.channels)],
-        ['sessions', String(h.sessions.count)],
-        ['nodes', `${h.nodes.connected} connected`],
-      ], '  '),
+      ...table(
+        [
+          ['channels', describeChannels(h.channels)],
+          ['sessions', String(h.sessions.count)],
+          ['nodes', `${h.nodes.connected} connected`],
+        ],
+        '  ',
+      ),
     ],
   });
 }
@@ -41,7 +44,9 @@ export function call(method: string, options: TargetOptions & { params?: string 
   });
 }
 
-export function send(options: TargetOptions & { to: string; message: string; channel?: string; sessionKey?: string }): Promise<void> {
+export function send(
+  options: TargetOptions & { to: string; message: string; channel?: string; sessionKey?: string },
+): Promise<void> {
   return runGatewayCommand<unknown>(options, {
     call: (client) =>
       client.request('send', {
@@ -84,17 +89,22 @@ export function agent(
 export function renderGatewayStatus(s: Record<string, any>): string[] {
   return [
     `nestclaw gateway ${s.version} on ${s.host}, up ${formatDuration(s.uptimeMs)}`,
-    ...table([
-      ['bind', `${s.bind.mode} (${(s.bind.hosts as string[]).join(', ')}) port ${s.bind.port}`],
-      ['auth', s.auth.mode],
-      ...(s.tls ? ([['tls', s.tls.enabled ? `on, SHA-256 ${s.tls.fingerprintSha256}` : 'off']] as Array<[string, string]>) : []),
-      ['tailscale', s.tailscale.mode],
-      ['channels', describeChannels(s.channels)],
-      ['sessions', String(s.sessions.count)],
-      ['nodes', `${s.nodes.connected} connected`],
-      ['clients', `${s.connections.operators} operators, ${s.connections.nodes} nodes`],
-      ['state', s.stateDir],
-    ], '  '),
+    ...table(
+      [
+        ['bind', `${s.bind.mode} (${(s.bind.hosts as string[]).join(', ')}) port ${s.bind.port}`],
+        ['auth', s.auth.mode],
+        ...(s.tls
+          ? ([['tls', s.tls.enabled ? `on, SHA-256 ${s.tls.fingerprintSha256}` : 'off']] as Array<[string, string]>)
+          : []),
+        ['tailscale', s.tailscale.mode],
+        ['channels', describeChannels(s.channels)],
+        ['sessions', String(s.sessions.count)],
+        ['nodes', `${s.nodes.connected} connected`],
+        ['clients', `${s.connections.operators} operators, ${s.connections.nodes} nodes`],
+        ['state', s.stateDir],
+      ],
+      '  ',
+    ),
   ];
 }
 
@@ -102,7 +112,10 @@ function describeChannels(channels: HealthPayload['channels']): string {
   const entries = Object.entries(channels ?? {});
   if (entries.length === 0) return 'none configured';
   return entries
-    .map(([id, c]) => `${id}: ${c.running ? 'running' : 'stopped'}${c.linked === false ? ', not linked' : ''}${c.lastError ? ` (${c.lastError})` : ''}`)
+    .map(
+      ([id, c]) =>
+        `${id}: ${c.running ? 'running' : 'stopped'}${c.linked === false ? ', not linked' : ''}${c.lastError ? ` (${c.lastError})` : ''}`,
+    )
     .join('; ');
 }
 

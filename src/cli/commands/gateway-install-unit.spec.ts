@@ -1,4 +1,12 @@
-import { environmentLine, execArg, renderUnit, systemctlArgs, systemctlCommand, UnitSpec, unwritablePath } from './gateway-install-unit';
+import {
+  environmentLine,
+  execArg,
+  renderUnit,
+  systemctlArgs,
+  systemctlCommand,
+  UnitSpec,
+  unwritablePath,
+} from './gateway-install-unit';
 
 const USER_SPEC: UnitSpec = {
   scope: 'user',
@@ -74,7 +82,9 @@ describe(renderUnit.name, () => {
 
   it('names NESTCLAW_CONFIG_PATH only when it was given', () => {
     expect(renderUnit(USER_SPEC)).not.toContain('NESTCLAW_CONFIG_PATH');
-    expect(renderUnit({ ...USER_SPEC, configPath: '/etc/nestclaw/gw.json5' })).toContain('Environment=NESTCLAW_CONFIG_PATH=/etc/nestclaw/gw.json5');
+    expect(renderUnit({ ...USER_SPEC, configPath: '/etc/nestclaw/gw.json5' })).toContain(
+      'Environment=NESTCLAW_CONFIG_PATH=/etc/nestclaw/gw.json5',
+    );
   });
 
   it('never contains a secret', () => {

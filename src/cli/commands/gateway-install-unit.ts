@@ -98,7 +98,7 @@ function systemHardening(spec: UnitSpec): string[] {
     `# ${spec.stateDir}, created and owned by User= with mode 0700.`,
     `StateDirectory=${spec.stateDir.replace(/^\/var\/lib\//, '')}`,
     'StateDirectoryMode=0700',
-    '# Do not add MemoryDenyWriteExecute=: V8\'s JIT needs writable+executable memory.',
+    "# Do not add MemoryDenyWriteExecute=: V8's JIT needs writable+executable memory.",
     'ProtectSystem=strict',
     ...(spec.homeReadOnly
       ? ['# node or nestclaw lives under /home or /root: the service may read there, never write.', 'ProtectHome=read-only']

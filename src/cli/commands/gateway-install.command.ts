@@ -18,11 +18,14 @@ export function registerGatewayService(gateway: Command): void {
     .option('--service-user <name>', 'with --system: the user the gateway runs as', 'nestclaw')
     .action(async (options) => (await import('./gateway-install')).installCommand(options));
 
-  scopes(gateway.command('uninstall').description('remove the systemd unit (the secrets file and state stay)'), ' (default: whichever exists)')
-    .action(async (options) => (await import('./gateway-install')).uninstallCommand(options));
+  scopes(
+    gateway.command('uninstall').description('remove the systemd unit (the secrets file and state stay)'),
+    ' (default: whichever exists)',
+  ).action(async (options) => (await import('./gateway-install')).uninstallCommand(options));
 
   for (const action of ['restart', 'stop'] as const) {
-    scopes(gateway.command(action).description(`${action} the gateway's systemd service`), ' (default: whichever exists)')
-      .action(async (options) => (await import('./gateway-install')).systemctlCommandFor(action, options));
+    scopes(gateway.command(action).description(`${action} the gateway's systemd service`), ' (default: whichever exists)').action(
+      async (options) => (await import('./gateway-install')).systemctlCommandFor(action, options),
+    );
   }
 }

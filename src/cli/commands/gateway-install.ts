@@ -110,7 +110,8 @@ export async function installCommand(options: InstallOptions): Promise<void> {
     return fail(`--service-user "${spec.serviceUser}" is not a valid user name`, ExitCode.Usage);
   }
   const badPath = unwritablePath(spec);
-  if (badPath !== undefined) return fail(`cannot write the path ${JSON.stringify(badPath)} into a unit (it contains a line break)`, ExitCode.Usage);
+  if (badPath !== undefined)
+    return fail(`cannot write the path ${JSON.stringify(badPath)} into a unit (it contains a line break)`, ExitCode.Usage);
 
   const target = unitPath(spec.scope);
   const unit = renderUnit(spec);
@@ -123,7 +124,10 @@ export async function installCommand(options: InstallOptions): Promise<void> {
       ...summary,
       '',
       `${target}${existing === undefined ? '' : existing === unit ? ' (already installed, identical)' : ' (exists and differs: --force would replace it)'}:`,
-      ...unit.trimEnd().split('\n').map((line) => `  ${line}`),
+      ...unit
+        .trimEnd()
+        .split('\n')
+        .map((line) => `  ${line}`),
       '',
       ...nextSteps(spec),
     ]);
@@ -196,7 +200,10 @@ function nextSteps(spec: UnitSpec): string[] {
   }
   lines.push(`  ${systemctlCommand(scope, 'daemon-reload')} && ${systemctlCommand(scope, 'enable', '--now', UNIT_NAME)}`);
   if (scope === 'user') lines.push('  loginctl enable-linger "$USER"    # keep it running while you are logged out');
-  lines.push(`  ${journal}`, scope === 'user' ? '  nestclaw status --deep' : `  sudo NESTCLAW_STATE_DIR=${spec.stateDir} nestclaw status --deep`);
+  lines.push(
+    `  ${journal}`,
+    scope === 'user' ? '  nestclaw status --deep' : `  sudo NESTCLAW_STATE_DIR=${spec.stateDir} nestclaw status --deep`,
+  );
   return lines;
 }
 
@@ -254,10 +261,16 @@ export async function systemctlCommandFor(action: 'restart' | 'stop', options: S
   const result = spawnSync(program, args, { stdio: 'inherit' });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
-    return fail(`cannot run ${program} (${code ?? result.error.message}): is this a systemd host? Run \`${systemctlCommand(scope, action, UNIT_NAME)}\` yourself`, EXIT_FAILED);
+    return fail(
+      `cannot run ${program} (${code ?? result.error.message}): is this a systemd host? Run \`${systemctlCommand(scope, action, UNIT_NAME)}\` yourself`,
+      EXIT_FAILED,
+    );
   }
   if (result.status !== 0) {
-    return fail(`\`${systemctlCommand(scope, action, UNIT_NAME)}\` failed (exit ${result.status ?? result.signal}); see \`${scope === 'user' ? 'journalctl --user' : 'journalctl'} -u ${UNIT_NAME}\``, EXIT_FAILED);
+    return fail(
+      `\`${systemctlCommand(scope, action, UNIT_NAME)}\` failed (exit ${result.status ?? result.signal}); see \`${scope === 'user' ? 'journalctl --user' : 'journalctl'} -u ${UNIT_NAME}\``,
+      EXIT_FAILED,
+    );
   }
   console.log(`${action === 'stop' ? 'stopped' : 'restarted'} ${UNIT_NAME} (${systemctlCommand(scope, action, UNIT_NAME)})`);
 }

@@ -65,7 +65,10 @@ async function probeOne(candidate: { name: string; target: GatewayTarget }, time
   const { name, target } = candidate;
   const base = { name, url: target.url, source: target.urlSource };
   try {
-    const status = (await withGateway(target, timeoutMs, (client) => client.request('status'))) as { version?: string; host?: string };
+    const status = (await withGateway(target, timeoutMs, (client) => client.request('status'))) as {
+      version?: string;
+      host?: string;
+    };
     return { ...base, reachable: true, authenticated: true, version: status.version, host: status.host };
   } catch (error) {
     const failure = describeFailure(error, target);
@@ -81,7 +84,12 @@ async function probeOne(candidate: { name: string; target: GatewayTarget }, time
   }
 }
 
-async function probeThroughSsh(config: ResolvedConfig, options: ProbeOptions, ssh: string, timeoutMs: number): Promise<ProbeResult> {
+async function probeThroughSsh(
+  config: ResolvedConfig,
+  options: ProbeOptions,
+  ssh: string,
+  timeoutMs: number,
+): Promise<ProbeResult> {
   const remotePort = config.file.gateway?.port ?? config.gateway.port;
   const identity = options.sshIdentity ?? config.gateway.remote?.sshIdentity;
   const sshOptions = (options.sshOption ?? []).map((given) => {
@@ -92,7 +100,10 @@ async function probeThroughSsh(config: ResolvedConfig, options: ProbeOptions, ss
   const tunnelOptions = { target: ssh, remotePort, identity, sshOptions, timeoutMs: Math.max(timeoutMs, 20_000) };
   try {
     return await withTemporaryTunnel(tunnelOptions, async (localUrl) => {
-      const remoteConfig = { ...config, gateway: { ...config.gateway, mode: 'remote' as const, remote: { ...config.gateway.remote, url: localUrl } } };
+      const remoteConfig = {
+        ...config,
+        gateway: { ...config.gateway, mode: 'remote' as const, remote: { ...config.gateway.remote, url: localUrl } },
+      };
       const target = { ...resolveTarget(remoteConfig, withoutUrl(options)), urlSource: `SSH tunnel to ${ssh}` };
       return probeOne({ name: 'ssh', target }, timeoutMs);
     });

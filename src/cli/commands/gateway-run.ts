@@ -103,7 +103,7 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
     lines.push(
       `  auth    token, ${gateway.generatedToken.created ? 'generated now and ' : ''}stored in ${gateway.generatedToken.path} (mode 0600)`,
       '          local nestclaw commands read it from there; for another client, copy it into that',
-      '          client\'s gateway.remote.token or pass --token',
+      "          client's gateway.remote.token or pass --token",
     );
   } else {
     lines.push(`  auth    ${auth.mode} from ${auth.source}`);

@@ -5,14 +5,19 @@ export function registerNodeRun(program: Command): void {
   const node = program.command('node').description('lend this machine to a gateway as a node');
   node
     .command('run')
-    .description('run the headless node host: connect as a node and serve system.run, system.which and system.notify until stopped')
+    .description(
+      'run the headless node host: connect as a node and serve system.run, system.which and system.notify until stopped',
+    )
     .option('--url <url>', 'gateway URL (ws:// or wss://); needs --token or --password')
     .option('--token <token>', 'gateway token')
     .option('--password <password>', 'gateway password')
     .option('--tls-fingerprint <sha256>', 'accept only the gateway certificate with this SHA-256 fingerprint')
     .option('--display-name <name>', 'name shown to operators (default: the host name)')
     .addOption(
-      new Option('--exec <policy>', 'which commands system.run may start: deny (none), allowlist (those in <stateDir>/exec-approvals.json), ask (those, and others once an operator approves), full (any)')
+      new Option(
+        '--exec <policy>',
+        'which commands system.run may start: deny (none), allowlist (those in <stateDir>/exec-approvals.json), ask (those, and others once an operator approves), full (any)',
+      )
         .choices(EXEC_POLICIES)
         .default(DEFAULT_EXEC_POLICY),
     )

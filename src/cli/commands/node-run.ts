@@ -23,7 +23,8 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
   try {
     const config = loadCliConfig();
     target = resolveTarget(config, options);
-    if (options.displayName !== undefined && options.displayName.trim() === '') throw new UsageError('--display-name must not be empty');
+    if (options.displayName !== undefined && options.displayName.trim() === '')
+      throw new UsageError('--display-name must not be empty');
     host = createNodeHost({
       url: target.url,
       token: target.token,
@@ -36,7 +37,11 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
     });
   } catch (error) {
     // A corrupt device identity is a local state problem: nothing was tried.
-    reportFailure(error instanceof UsageError || target === undefined ? error : new UsageError(errorText(error)), target, options.json);
+    reportFailure(
+      error instanceof UsageError || target === undefined ? error : new UsageError(errorText(error)),
+      target,
+      options.json,
+    );
     return;
   }
 

@@ -5,7 +5,9 @@ const impl = () => import('./nodes');
 
 export function registerNodes(program: Command): void {
   const nodes = program.command('nodes').description('list, pair and call the devices that lend capabilities to the agent');
-  withTargetOptions(nodes.command('list').description('every connected or paired node')).action(async (o) => (await impl()).list(o));
+  withTargetOptions(nodes.command('list').description('every connected or paired node')).action(async (o) =>
+    (await impl()).list(o),
+  );
   withTargetOptions(nodes.command('status').description('how many nodes are connected, and which')).action(async (o) =>
     (await impl()).status(o),
   );

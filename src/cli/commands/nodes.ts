@@ -24,7 +24,8 @@ export interface NodeEntry {
 export function list(options: TargetOptions): Promise<void> {
   return runGatewayCommand<{ nodes: NodeEntry[] }>(options, {
     call: async (client) => (await client.request('node.list')) as { nodes: NodeEntry[] },
-    render: ({ nodes }) => (nodes.length === 0 ? ['no nodes: start one with `nestclaw node run` on another machine'] : renderNodes(nodes)),
+    render: ({ nodes }) =>
+      nodes.length === 0 ? ['no nodes: start one with `nestclaw node run` on another machine'] : renderNodes(nodes),
   });
 }
 
@@ -42,24 +43,31 @@ export function status(options: TargetOptions): Promise<void> {
 }
 
 export function pending(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<{ pending: Array<{ requestId: string; role: string; displayName?: string; platform?: string; remoteIp?: string; deviceId: string; expiresAtMs: number }> }>(
-    options,
-    {
-      call: async (client) => {
-        const all = (await client.request('device.pair.list')) as { pending: Array<{ role: string } & Record<string, any>> };
-        return { pending: all.pending.filter((r) => r.role === 'node') as any };
-      },
-      render: ({ pending: requests }) =>
-        requests.length === 0
-          ? ['no node is waiting for approval']
-          : table(
-              requests.map((r) => [
-                r.requestId,
-                `${r.displayName ?? r.deviceId.slice(0, 12)} (${r.platform ?? '?'}) from ${r.remoteIp ?? '?'}, expires in ${formatAge(r.expiresAtMs - Date.now())}`,
-              ]),
-            ),
+  return runGatewayCommand<{
+    pending: Array<{
+      requestId: string;
+      role: string;
+      displayName?: string;
+      platform?: string;
+      remoteIp?: string;
+      deviceId: string;
+      expiresAtMs: number;
+    }>;
+  }>(options, {
+    call: async (client) => {
+      const all = (await client.request('device.pair.list')) as { pending: Array<{ role: string } & Record<string, any>> };
+      return { pending: all.pending.filter((r) => r.role === 'node') as any };
     },
-  );
+    render: ({ pending: requests }) =>
+      requests.length === 0
+        ? ['no node is waiting for approval']
+        : table(
+            requests.map((r) => [
+              r.requestId,
+              `${r.displayName ?? r.deviceId.slice(0, 12)} (${r.platform ?? '?'}) from ${r.remoteIp ?? '?'}, expires in ${formatAge(r.expiresAtMs - Date.now())}`,
+            ]),
+          ),
+  });
 }
 
 export const approve = approveDevice;
@@ -93,7 +101,9 @@ export function rename(options: TargetOptions & { node: string; name: string }):
   });
 }
 
-export async function invoke(options: TargetOptions & { node: string; command: string; params?: string; invokeTimeout?: string }): Promise<void> {
+export async function invoke(
+  options: TargetOptions & { node: string; command: string; params?: string; invokeTimeout?: string },
+): Promise<void> {
   let params: unknown;
   let timeoutMs: number | undefined;
   try {
@@ -167,7 +177,8 @@ function lastSeen(n: NodeEntry): string {
 function parseInvokeTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new UsageError(`--invoke-timeout must be a positive number of milliseconds (got ${JSON.stringify(value)})`);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new UsageError(`--invoke-timeout must be a positive number of milliseconds (got ${JSON.stringify(value)})`);
   return ms;
 }
 

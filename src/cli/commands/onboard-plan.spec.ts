@@ -21,7 +21,10 @@ describe(buildOnboardPlan.name, () => {
 
     // Assert
     expect(plan).toEqual({
-      config: { gateway: { mode: 'local', port: 18789, bind: 'loopback', auth: { mode: 'token' } }, agent: { provider: 'builtin' } },
+      config: {
+        gateway: { mode: 'local', port: 18789, bind: 'loopback', auth: { mode: 'token' } },
+        agent: { provider: 'builtin' },
+      },
       env: {},
       token: undefined,
       generatedToken: false,
@@ -58,7 +61,11 @@ describe(buildOnboardPlan.name, () => {
 
   it('writes the remote token into the config, where the CLI reads it', () => {
     const plan = buildOnboardPlan({ mode: 'remote', remoteUrl: 'ws://127.0.0.1:18789', remoteToken: TOKEN }, generate);
-    expect(plan).toEqual({ config: { gateway: { mode: 'remote', remote: { url: 'ws://127.0.0.1:18789', token: TOKEN } } }, env: {}, generatedToken: false });
+    expect(plan).toEqual({
+      config: { gateway: { mode: 'remote', remote: { url: 'ws://127.0.0.1:18789', token: TOKEN } } },
+      env: {},
+      generatedToken: false,
+    });
   });
 
   it.each<[string, OnboardAnswers, string]>([
@@ -80,7 +87,11 @@ describe(buildOnboardPlan.name, () => {
     ['Funnel without a password', { mode: 'local', tailscale: 'funnel' }, 'needs --password'],
     ['remote without a URL', { mode: 'remote' }, 'needs --remote-url'],
     ['remote with an http URL', { mode: 'remote', remoteUrl: 'http://x' }, 'ws:// or wss://'],
-    ['remote with local flags', { mode: 'remote', remoteUrl: 'ws://x:1', bind: 'lan', port: 1 }, '--port, --bind configure a local gateway'],
+    [
+      'remote with local flags',
+      { mode: 'remote', remoteUrl: 'ws://x:1', bind: 'lan', port: 1 },
+      '--port, --bind configure a local gateway',
+    ],
   ])('refuses %s, naming the fix', (_name, answers, text) => {
     expect(planError(answers)).toContain(text);
   });

@@ -61,12 +61,17 @@ export function isNetworkBind(bind: BindMode, customBindHost?: string): boolean 
 
 export function tokenProblem(token: string): string | undefined {
   const weakness = secretWeakness(token, MIN_TOKEN_LENGTH, 8);
-  return weakness && `the token is weak: ${weakness}; generate one (--generate-token) or use a random one such as \`openssl rand -hex 32\``;
+  return (
+    weakness &&
+    `the token is weak: ${weakness}; generate one (--generate-token) or use a random one such as \`openssl rand -hex 32\``
+  );
 }
 
 export function passwordProblem(password: string): string | undefined {
   const weakness = secretWeakness(password, MIN_PASSWORD_LENGTH, 6);
-  return weakness && `the password is weak: ${weakness}; use ${MIN_PASSWORD_LENGTH} or more characters, e.g. several random words`;
+  return (
+    weakness && `the password is weak: ${weakness}; use ${MIN_PASSWORD_LENGTH} or more characters, e.g. several random words`
+  );
 }
 
 export function remoteUrlProblem(url: string): string | undefined {
@@ -83,25 +88,33 @@ export function buildOnboardPlan(answers: OnboardAnswers, generateToken: () => s
   if (answers.mode === 'remote') return remotePlan(answers);
 
   const bind = answers.bind ?? 'loopback';
-  if (bind === 'custom' && !answers.customBindHost) throw new OnboardInputError('bind "custom" needs the address to listen on: --custom-bind-host <ip>');
+  if (bind === 'custom' && !answers.customBindHost)
+    throw new OnboardInputError('bind "custom" needs the address to listen on: --custom-bind-host <ip>');
   if (answers.customBindHost !== undefined && !isIP(answers.customBindHost)) {
-    throw new OnboardInputError(`--custom-bind-host must be an IP address of this host (got ${JSON.stringify(answers.customBindHost)})`);
+    throw new OnboardInputError(
+      `--custom-bind-host must be an IP address of this host (got ${JSON.stringify(answers.customBindHost)})`,
+    );
   }
   const network = isNetworkBind(bind, answers.customBindHost);
   const tailscale = answers.tailscale ?? 'off';
   if (tailscale !== 'off' && network) {
-    throw new OnboardInputError(`--tailscale ${tailscale} puts Tailscale in front of a loopback gateway: drop --bind ${bind} (or use --bind loopback)`);
+    throw new OnboardInputError(
+      `--tailscale ${tailscale} puts Tailscale in front of a loopback gateway: drop --bind ${bind} (or use --bind loopback)`,
+    );
   }
   const auth = answers.auth ?? (tailscale === 'funnel' ? 'password' : 'token');
   if (tailscale === 'funnel' && auth !== 'password') {
-    throw new OnboardInputError('--tailscale funnel publishes the gateway on the internet and needs --auth password with a long --password');
+    throw new OnboardInputError(
+      '--tailscale funnel publishes the gateway on the internet and needs --auth password with a long --password',
+    );
   }
   const env: Record<string, string> = {};
   let token: string | undefined;
   let generated = false;
 
   if (auth === 'token') {
-    if (answers.password) throw new OnboardInputError('--password is for --auth password; in token mode use --token or --generate-token');
+    if (answers.password)
+      throw new OnboardInputError('--password is for --auth password; in token mode use --token or --generate-token');
     if (answers.token && answers.generateToken) throw new OnboardInputError('give either --token or --generate-token, not both');
     if (answers.token) {
       const problem = tokenProblem(answers.token);
@@ -117,7 +130,8 @@ export function buildOnboardPlan(answers: OnboardAnswers, generateToken: () => s
     }
     if (token) env.NESTCLAW_GATEWAY_TOKEN = token;
   } else {
-    if (answers.token || answers.generateToken) throw new OnboardInputError('--token and --generate-token are for --auth token; in password mode use --password');
+    if (answers.token || answers.generateToken)
+      throw new OnboardInputError('--token and --generate-token are for --auth token; in password mode use --password');
     if (!answers.password) throw new OnboardInputError('--auth password needs --password <password>');
     const problem = passwordProblem(answers.password);
     if (problem) throw new OnboardInputError(problem);
@@ -139,7 +153,8 @@ export function buildOnboardPlan(answers: OnboardAnswers, generateToken: () => s
   const provider = answers.provider ?? 'builtin';
   const agent: Record<string, unknown> = { provider };
   if (provider === 'openai') {
-    if (!answers.model) throw new OnboardInputError('--provider openai needs --model <name> (a model your endpoint serves, e.g. gpt-4o-mini)');
+    if (!answers.model)
+      throw new OnboardInputError('--provider openai needs --model <name> (a model your endpoint serves, e.g. gpt-4o-mini)');
     agent.model = answers.model;
     if (answers.baseUrl) agent.baseUrl = answers.baseUrl;
     if (answers.apiKey) env.OPENAI_API_KEY = answers.apiKey;
@@ -153,7 +168,8 @@ export function buildOnboardPlan(answers: OnboardAnswers, generateToken: () => s
 
 function telegramSection(answers: OnboardAnswers): Record<string, unknown> | undefined {
   if (!answers.telegramToken) {
-    if (answers.dmPolicy || answers.allowFrom?.length) throw new OnboardInputError('--dm-policy and --allow-from need --telegram-token <token from @BotFather>');
+    if (answers.dmPolicy || answers.allowFrom?.length)
+      throw new OnboardInputError('--dm-policy and --allow-from need --telegram-token <token from @BotFather>');
     return undefined;
   }
   if (!TELEGRAM_TOKEN.test(answers.telegramToken)) {
@@ -161,9 +177,12 @@ function telegramSection(answers: OnboardAnswers): Record<string, unknown> | und
   }
   const dmPolicy = answers.dmPolicy ?? 'pairing';
   const allowFrom = answers.allowFrom ?? [];
-  if (allowFrom.some((id) => !/^-?\d+$/.test(id))) throw new OnboardInputError('--allow-from takes Telegram user ids (numbers), comma-separated');
+  if (allowFrom.some((id) => !/^-?\d+$/.test(id)))
+    throw new OnboardInputError('--allow-from takes Telegram user ids (numbers), comma-separated');
   if (dmPolicy === 'allowlist' && allowFrom.length === 0) {
-    throw new OnboardInputError('--dm-policy allowlist needs --allow-from <telegram user id,...> (your id: message @userinfobot)');
+    throw new OnboardInputError(
+      '--dm-policy allowlist needs --allow-from <telegram user id,...> (your id: message @userinfobot)',
+    );
   }
   return { enabled: true, dmPolicy, ...(allowFrom.length ? { allowFrom } : {}) };
 }
@@ -184,10 +203,15 @@ function remotePlan(answers: OnboardAnswers): OnboardPlan {
     '--provider': answers.provider,
   }).filter(([, value]) => value !== undefined && value !== false);
   if (local.length > 0) {
-    throw new OnboardInputError(`${local.map(([flag]) => flag).join(', ')} configure a local gateway; with --mode remote give --remote-url and --remote-token`);
+    throw new OnboardInputError(
+      `${local.map(([flag]) => flag).join(', ')} configure a local gateway; with --mode remote give --remote-url and --remote-token`,
+    );
   }
   // The CLI reads the remote token only from the config file: it goes there, and the file is 0600.
-  const remote: Record<string, unknown> = { url: answers.remoteUrl, ...(answers.remoteToken ? { token: answers.remoteToken } : {}) };
+  const remote: Record<string, unknown> = {
+    url: answers.remoteUrl,
+    ...(answers.remoteToken ? { token: answers.remoteToken } : {}),
+  };
   return { config: { gateway: { mode: 'remote', remote } }, env: {}, generatedToken: false };
 }
 
@@ -223,7 +247,8 @@ export function answersFromFlags(flags: OnboardFlags): OnboardAnswers {
   let port: number | undefined;
   if (flags.port !== undefined) {
     port = Number(flags.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OnboardInputError(`--port must be a whole number from 1 to 65535 (got ${JSON.stringify(flags.port)})`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new OnboardInputError(`--port must be a whole number from 1 to 65535 (got ${JSON.stringify(flags.port)})`);
   }
   return {
     mode: oneOf('--mode', flags.mode, ['local', 'remote'] as const) ?? 'local',
@@ -237,7 +262,10 @@ export function answersFromFlags(flags: OnboardFlags): OnboardAnswers {
     password: flags.password,
     telegramToken: flags.telegramToken,
     dmPolicy: oneOf('--dm-policy', flags.dmPolicy, DM_POLICIES),
-    allowFrom: flags.allowFrom?.split(',').map((id) => id.trim()).filter(Boolean),
+    allowFrom: flags.allowFrom
+      ?.split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
     provider: oneOf('--provider', flags.provider, AGENT_PROVIDERS),
     model: flags.model,
     baseUrl: flags.baseUrl,

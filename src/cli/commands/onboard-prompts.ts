@@ -3,14 +3,7 @@ import { createInterface, Interface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { AGENT_PROVIDERS, AUTH_MODES, DM_POLICIES, TAILSCALE_MODES } from '../../common/config/config.constants';
 import { DEFAULT_GATEWAY_PORT } from '../../common/protocol/constants';
-import {
-  isNetworkBind,
-  OnboardAnswers,
-  passwordProblem,
-  remoteUrlProblem,
-  TELEGRAM_TOKEN,
-  tokenProblem,
-} from './onboard-plan';
+import { isNetworkBind, OnboardAnswers, passwordProblem, remoteUrlProblem, TELEGRAM_TOKEN, tokenProblem } from './onboard-plan';
 
 /** stdin ended before every question was answered. */
 export class InputEndedError extends Error {
@@ -72,7 +65,8 @@ export class Prompter {
       this.muted = false;
       // Without a terminal (piped input) nothing echoes the answer, and with a muted one the newline was swallowed.
       if (!this.terminal || options.secret) this.output.write('\n');
-      if (next.done) throw new InputEndedError(this.cancelled ? 'onboarding cancelled' : 'input ended before onboarding finished');
+      if (next.done)
+        throw new InputEndedError(this.cancelled ? 'onboarding cancelled' : 'input ended before onboarding finished');
       const answer = next.value.trim() || options.default || '';
       const problem = options.validate?.(answer);
       if (!problem) return answer;
@@ -116,33 +110,47 @@ export async function askOnboardAnswers(p: Prompter): Promise<OnboardAnswers> {
     const remoteUrl = await p.ask('Gateway URL, e.g. ws://127.0.0.1:18789 through an SSH tunnel', {
       validate: (value) => required('the URL')(value) ?? remoteUrlProblem(value),
     });
-    const remoteToken = await p.ask('Gateway token (stored in the config file, mode 0600; empty to pass --token each time)', { secret: true });
+    const remoteToken = await p.ask('Gateway token (stored in the config file, mode 0600; empty to pass --token each time)', {
+      secret: true,
+    });
     return { mode, remoteUrl, remoteToken: remoteToken || undefined };
   }
 
   const port = Number(
     await p.ask('Port', {
       default: String(DEFAULT_GATEWAY_PORT),
-      validate: (value) => (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : 'a port is a number from 1 to 65535'),
+      validate: (value) =>
+        /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : 'a port is a number from 1 to 65535',
     }),
   );
   p.say('', 'Bind: "loopback" keeps the gateway on this machine; reach it remotely through an SSH tunnel or Tailscale Serve.');
   const bind = await p.choose('Bind', ['loopback', 'lan', 'tailnet', 'custom'] as const, 'loopback');
   const customBindHost =
     bind === 'custom'
-      ? await p.ask('Address to listen on (an IP address of this host)', { validate: (value) => (isIP(value) ? undefined : 'that is not an IP address') })
+      ? await p.ask('Address to listen on (an IP address of this host)', {
+          validate: (value) => (isIP(value) ? undefined : 'that is not an IP address'),
+        })
       : undefined;
 
   const network = isNetworkBind(bind, customBindHost);
   let tailscale: OnboardAnswers['tailscale'];
   if (!network) {
-    p.say('Tailscale: "serve" publishes the gateway to your tailnet over HTTPS; "funnel" to the whole internet (password required).');
+    p.say(
+      'Tailscale: "serve" publishes the gateway to your tailnet over HTTPS; "funnel" to the whole internet (password required).',
+    );
     tailscale = await p.choose('Tailscale', TAILSCALE_MODES, 'off');
   }
   let auth: OnboardAnswers['auth'] = 'password';
   if (tailscale === 'funnel') p.say('Funnel is public: the gateway will use password auth.');
   else auth = await p.choose('Auth', AUTH_MODES, 'token');
-  const answers: OnboardAnswers = { mode, port, bind, customBindHost, tailscale: tailscale === 'off' ? undefined : tailscale, auth };
+  const answers: OnboardAnswers = {
+    mode,
+    port,
+    bind,
+    customBindHost,
+    tailscale: tailscale === 'off' ? undefined : tailscale,
+    auth,
+  };
   if (auth === 'token') {
     if (await p.confirm('Generate a new random gateway token?', true)) {
       answers.generateToken = true;
@@ -154,7 +162,10 @@ export async function askOnboardAnswers(p: Prompter): Promise<OnboardAnswers> {
       answers.token = token || undefined;
     }
   } else {
-    answers.password = await p.ask('Password', { secret: true, validate: (value) => required('a password')(value) ?? passwordProblem(value) });
+    answers.password = await p.ask('Password', {
+      secret: true,
+      validate: (value) => required('a password')(value) ?? passwordProblem(value),
+    });
   }
 
   p.say('');
@@ -174,7 +185,11 @@ export async function askOnboardAnswers(p: Prompter): Promise<OnboardAnswers> {
   }
 
   p.say('');
-  answers.provider = await p.choose('Model provider: builtin (no model, built-in commands) or openai (any OpenAI-compatible endpoint)', AGENT_PROVIDERS, 'builtin');
+  answers.provider = await p.choose(
+    'Model provider: builtin (no model, built-in commands) or openai (any OpenAI-compatible endpoint)',
+    AGENT_PROVIDERS,
+    'builtin',
+  );
   if (answers.provider === 'openai') {
     answers.model = await p.ask('Model', { default: 'gpt-4o-mini' });
     answers.baseUrl =

@@ -46,7 +46,10 @@ export async function onboardCommand(options: OnboardOptions): Promise<void> {
   try {
     if (options.nonInteractive) {
       if (exists && !options.force) {
-        return fail(`${paths.configPath} already exists: pass --force to replace it (the old file is kept as a backup), or edit it by hand`, ExitCode.Usage);
+        return fail(
+          `${paths.configPath} already exists: pass --force to replace it (the old file is kept as a backup), or edit it by hand`,
+          ExitCode.Usage,
+        );
       }
       plan = buildOnboardPlan(answersFromFlags(options), generateToken);
     } else {
@@ -55,7 +58,8 @@ export async function onboardCommand(options: OnboardOptions): Promise<void> {
       plan = planned;
     }
   } catch (error) {
-    if (error instanceof OnboardInputError || error instanceof InputEndedError) return fail(`${error.message}; nothing was written`, ExitCode.Usage);
+    if (error instanceof OnboardInputError || error instanceof InputEndedError)
+      return fail(`${error.message}; nothing was written`, ExitCode.Usage);
     throw error;
   }
 
@@ -72,7 +76,14 @@ export async function onboardCommand(options: OnboardOptions): Promise<void> {
   } catch (error) {
     audit = [`security audit: skipped (${error instanceof Error ? error.message : String(error)})`];
   }
-  printLines(['nestclaw onboard: done', ...written.map((line) => `  ${line}`), '', ...trimEnd(audit), '', ...nextSteps(plan, paths)]);
+  printLines([
+    'nestclaw onboard: done',
+    ...written.map((line) => `  ${line}`),
+    '',
+    ...trimEnd(audit),
+    '',
+    ...nextSteps(plan, paths),
+  ]);
 }
 
 function generateToken(): string {
@@ -93,7 +104,13 @@ async function interactivePlan(paths: Paths, askToReplace: boolean, flagsGiven: 
       return undefined;
     }
     const plan = buildOnboardPlan(await askOnboardAnswers(p), generateToken);
-    p.say('', `config for ${paths.configPath} (mode 0600):`, ...JSON.stringify(plan.config, null, 2).split('\n').map((line) => `  ${line}`));
+    p.say(
+      '',
+      `config for ${paths.configPath} (mode 0600):`,
+      ...JSON.stringify(plan.config, null, 2)
+        .split('\n')
+        .map((line) => `  ${line}`),
+    );
     const envKeys = Object.keys(plan.env);
     if (envKeys.length) p.say(`secrets for ${paths.envPath} (mode 0600): ${envKeys.join(', ')}`);
     if (!(await p.confirm('Write these files?', true))) {
@@ -144,7 +161,9 @@ function writeFiles(plan: OnboardPlan, text: string, paths: Paths, replacing: bo
   }
   if (plan.token) {
     writePrivate(paths.tokenPath, `${plan.token}\n`);
-    lines.push(`${plan.generatedToken ? 'generated a token and ' : ''}stored it in ${paths.tokenPath} (mode 0600) for nestclaw commands on this host`);
+    lines.push(
+      `${plan.generatedToken ? 'generated a token and ' : ''}stored it in ${paths.tokenPath} (mode 0600) for nestclaw commands on this host`,
+    );
   }
   // Last, so a failure above never leaves a config that points at secrets that were not written.
   writePrivate(paths.configPath, text);
@@ -184,7 +203,9 @@ function nextSteps(plan: OnboardPlan, paths: Paths): string[] {
     );
   }
   if (plan.config.channels) {
-    lines.push('  message your bot on Telegram; with dmPolicy "pairing" it answers with a code: nestclaw pairing approve telegram <code>');
+    lines.push(
+      '  message your bot on Telegram; with dmPolicy "pairing" it answers with a code: nestclaw pairing approve telegram <code>',
+    );
   }
   return lines;
 }

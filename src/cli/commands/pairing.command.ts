@@ -9,6 +9,8 @@ export function registerPairing(program: Command): void {
     async (channel, o) => (await impl()).list(channel, o),
   );
   withTargetOptions(
-    pairing.command('approve <channel> <code>').description('approve the sender who got this code (e.g. `nestclaw pairing approve telegram ABCD2345`)'),
+    pairing
+      .command('approve <channel> <code>')
+      .description('approve the sender who got this code (e.g. `nestclaw pairing approve telegram ABCD2345`)'),
   ).action(async (channel, code, o) => (await impl()).approve(channel, code, o));
 }

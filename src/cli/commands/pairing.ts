@@ -22,7 +22,8 @@ interface Approved {
 
 export function list(channel: string | undefined, options: TargetOptions): Promise<void> {
   return runGatewayCommand<{ pending: PendingPairing[] }>(options, {
-    call: async (client) => (await client.request('channel.pair.list', channel ? { channel } : {})) as { pending: PendingPairing[] },
+    call: async (client) =>
+      (await client.request('channel.pair.list', channel ? { channel } : {})) as { pending: PendingPairing[] },
     render: ({ pending }) =>
       pending.length === 0
         ? ['no pairing codes are waiting; someone who writes to the bot gets one']
@@ -43,6 +44,8 @@ export function list(channel: string | undefined, options: TargetOptions): Promi
 export function approve(channel: string, code: string, options: TargetOptions): Promise<void> {
   return runGatewayCommand<Approved>(options, {
     call: async (client) => (await client.request('channel.pair.approve', { channel, code })) as Approved,
-    render: (a) => [`approved ${a.senderName ? `${a.senderName} (${a.senderId})` : a.senderId} on ${a.channel}; their messages now reach the assistant`],
+    render: (a) => [
+      `approved ${a.senderName ? `${a.senderName} (${a.senderId})` : a.senderId} on ${a.channel}; their messages now reach the assistant`,
+    ],
   });
 }

@@ -21,7 +21,9 @@ describe('checkGatewayHandshake', () => {
   };
 
   it('succeeds on the connect.challenge event', async () => {
-    const port = await wsServer((socket) => socket.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n' } })));
+    const port = await wsServer((socket) =>
+      socket.send(JSON.stringify({ type: 'event', event: 'connect.challenge', payload: { nonce: 'n' } })),
+    );
     expect(await checkGatewayHandshake(port, 2_000)).toEqual({ ok: true });
   });
 

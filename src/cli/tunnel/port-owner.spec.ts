@@ -45,7 +45,11 @@ describe('findPortOwner', () => {
       throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
     },
     readdir: async (path) => {
-      const dirs: Record<string, string[]> = { '/proc': ['self', '7', '31'], '/proc/7/fd': ['0', '1'], '/proc/31/fd': ['0', '9'] };
+      const dirs: Record<string, string[]> = {
+        '/proc': ['self', '7', '31'],
+        '/proc/7/fd': ['0', '1'],
+        '/proc/31/fd': ['0', '9'],
+      };
       if (path in dirs) return dirs[path];
       throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
     },

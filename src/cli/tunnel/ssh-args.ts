@@ -32,20 +32,35 @@ const DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
 
 /** Options that would change what the tunnel is, or break its supervision. */
 const REFUSED_OPTIONS = new Set(
-  [...Object.keys(FORCED_OPTIONS), 'LocalForward', 'RemoteForward', 'DynamicForward', 'ControlPersist', 'RemoteCommand', 'RequestTTY', 'PermitLocalCommand', 'LocalCommand', 'ProxyUseFdpass'].map(
-    (key) => key.toLowerCase(),
-  ),
+  [
+    ...Object.keys(FORCED_OPTIONS),
+    'LocalForward',
+    'RemoteForward',
+    'DynamicForward',
+    'ControlPersist',
+    'RemoteCommand',
+    'RequestTTY',
+    'PermitLocalCommand',
+    'LocalCommand',
+    'ProxyUseFdpass',
+  ].map((key) => key.toLowerCase()),
 );
 
 /** Checks one user-given ssh option (`Key=Value`) and returns it normalised. */
 export function parseSshOption(text: string): ParseResult<string> {
   const match = /^\s*([A-Za-z][A-Za-z0-9]*)\s*(?:=|\s)\s*(\S.*?)\s*$/.exec(text);
   if (!match) {
-    return { ok: false, error: `--ssh-option ${JSON.stringify(text)} is not Key=Value (for example StrictHostKeyChecking=accept-new)` };
+    return {
+      ok: false,
+      error: `--ssh-option ${JSON.stringify(text)} is not Key=Value (for example StrictHostKeyChecking=accept-new)`,
+    };
   }
   const [, key, value] = match;
   if (REFUSED_OPTIONS.has(key.toLowerCase())) {
-    return { ok: false, error: `--ssh-option ${key} cannot be changed: the managed tunnel sets it itself (or does not support it)` };
+    return {
+      ok: false,
+      error: `--ssh-option ${key} cannot be changed: the managed tunnel sets it itself (or does not support it)`,
+    };
   }
   return { ok: true, value: `${key}=${value}` };
 }

@@ -26,13 +26,38 @@ me@gw.example: Permission denied (publickey).
 
 describe('diagnoseSshStderr', () => {
   it.each([
-    ['Host key verification failed.\n', 'host-key-unknown', /not in your known_hosts/, /ssh -p 2222 me@gw\.example.*StrictHostKeyChecking=accept-new/],
-    [CHANGED_KEY, 'host-key-changed', /\[gw\.example\]:2222 is not the one in known_hosts/, /ssh-keygen -R "\[gw\.example\]:2222"/],
-    ['me@gw.example: Permission denied (publickey).\n', 'auth', /refused the login: tried ssh's default keys/, /ssh-copy-id -p 2222 me@gw\.example/],
-    ['me@gw.example: Permission denied (password,keyboard-interactive).\n', 'auth', /accepts only password,keyboard-interactive logins/, /PubkeyAuthentication/],
+    [
+      'Host key verification failed.\n',
+      'host-key-unknown',
+      /not in your known_hosts/,
+      /ssh -p 2222 me@gw\.example.*StrictHostKeyChecking=accept-new/,
+    ],
+    [
+      CHANGED_KEY,
+      'host-key-changed',
+      /\[gw\.example\]:2222 is not the one in known_hosts/,
+      /ssh-keygen -R "\[gw\.example\]:2222"/,
+    ],
+    [
+      'me@gw.example: Permission denied (publickey).\n',
+      'auth',
+      /refused the login: tried ssh's default keys/,
+      /ssh-copy-id -p 2222 me@gw\.example/,
+    ],
+    [
+      'me@gw.example: Permission denied (password,keyboard-interactive).\n',
+      'auth',
+      /accepts only password,keyboard-interactive logins/,
+      /PubkeyAuthentication/,
+    ],
     [UNPROTECTED_KEY, 'identity-unusable', /ignored the key \/home\/me\/\.ssh\/id_gw/, /chmod 600 \/home\/me\/\.ssh\/id_gw/],
     ['command-line: line 0: Bad configuration option: foo\n', 'ssh-config', /Bad configuration option: foo/, /--ssh-option/],
-    ['channel 1: open failed: administratively prohibited: open failed\n', 'forwarding-refused', /does not allow port forwarding/, /AllowTcpForwarding/],
+    [
+      'channel 1: open failed: administratively prohibited: open failed\n',
+      'forwarding-refused',
+      /does not allow port forwarding/,
+      /AllowTcpForwarding/,
+    ],
     [
       'bind [127.0.0.1]:18789: Address already in use\nchannel_setup_fwd_listener_tcpip: cannot listen to port: 18789\nCould not request local forwarding.\n',
       'local-port-in-use',
@@ -40,11 +65,36 @@ describe('diagnoseSshStderr', () => {
       /--local-port/,
     ],
     ['Privileged ports can only be forwarded by root.\n', 'local-port-denied', /below 1024/, /--local-port/],
-    ['ssh: connect to host gw.example port 2222: Connection refused\n', 'connection-refused', /gw\.example port 2222 \(connection refused\)/, /sshd runs/],
-    ['ssh: connect to host gw.example port 2222: Connection timed out\n', 'unreachable', /cannot reach gw\.example port 2222 \(Connection timed out\)/, /firewall/],
-    ['ssh: Could not resolve hostname gw.example: Name or service not known\n', 'unreachable', /\(Name or service not known\)/, /host name/],
-    ['Timeout, server gw.example not responding.\n', 'connection-lost', /was lost \(Timeout, server gw\.example not responding\.\)/, undefined],
-    ['channel 2: open failed: connect failed: Connection refused\n', 'remote-port-closed', /nothing listens on 127\.0\.0\.1:18790/, /nestclaw gateway run/],
+    [
+      'ssh: connect to host gw.example port 2222: Connection refused\n',
+      'connection-refused',
+      /gw\.example port 2222 \(connection refused\)/,
+      /sshd runs/,
+    ],
+    [
+      'ssh: connect to host gw.example port 2222: Connection timed out\n',
+      'unreachable',
+      /cannot reach gw\.example port 2222 \(Connection timed out\)/,
+      /firewall/,
+    ],
+    [
+      'ssh: Could not resolve hostname gw.example: Name or service not known\n',
+      'unreachable',
+      /\(Name or service not known\)/,
+      /host name/,
+    ],
+    [
+      'Timeout, server gw.example not responding.\n',
+      'connection-lost',
+      /was lost \(Timeout, server gw\.example not responding\.\)/,
+      undefined,
+    ],
+    [
+      'channel 2: open failed: connect failed: Connection refused\n',
+      'remote-port-closed',
+      /nothing listens on 127\.0\.0\.1:18790/,
+      /nestclaw gateway run/,
+    ],
   ])('explains %j', (stderr, kind, message, fix) => {
     const failure = diagnoseSshStderr(stderr, spec)!;
     expect(failure.kind).toBe(kind);
@@ -61,7 +111,8 @@ describe('diagnoseSshStderr', () => {
   });
 
   it('tells a missing identity file from a refused key', () => {
-    const stderr = 'Warning: Identity file /k/nope not accessible: No such file or directory.\nme@gw.example: Permission denied (publickey).\n';
+    const stderr =
+      'Warning: Identity file /k/nope not accessible: No such file or directory.\nme@gw.example: Permission denied (publickey).\n';
     expect(diagnoseSshStderr(stderr, { ...spec, identity: '/k/nope' })).toMatchObject({
       kind: 'identity-unusable',
       message: 'ssh could not read the identity file /k/nope (No such file or directory)',
@@ -75,14 +126,20 @@ describe('diagnoseSshStderr', () => {
   });
 
   it('returns undefined for noise it does not know', () => {
-    expect(diagnoseSshStderr("Warning: Permanently added '[gw]:2222' (ED25519) to the list of known hosts.\n", spec)).toBeUndefined();
+    expect(
+      diagnoseSshStderr("Warning: Permanently added '[gw]:2222' (ED25519) to the list of known hosts.\n", spec),
+    ).toBeUndefined();
   });
 });
 
 describe('isFatal', () => {
   it('stops on problems only the user can fix and retries network trouble', () => {
-    expect(['auth', 'host-key-unknown', 'host-key-changed', 'identity-unusable', 'ssh-missing'].every((k) => isFatal(k as never))).toBe(true);
-    expect(['connection-refused', 'unreachable', 'connection-lost', 'remote-port-closed', 'unknown'].some((k) => isFatal(k as never))).toBe(false);
+    expect(
+      ['auth', 'host-key-unknown', 'host-key-changed', 'identity-unusable', 'ssh-missing'].every((k) => isFatal(k as never)),
+    ).toBe(true);
+    expect(
+      ['connection-refused', 'unreachable', 'connection-lost', 'remote-port-closed', 'unknown'].some((k) => isFatal(k as never)),
+    ).toBe(false);
   });
 });
 

@@ -78,13 +78,17 @@ export function diagnoseSshStderr(stderr: string, spec: SshTunnelSpec): SshFailu
   const denied = /Permission denied \(([^)]*)\)/.exec(stderr);
   if (denied) return authFailure(stderr, denied[1], spec, where, portFlag);
   if (/Bad configuration option|command-line: line \d+:|Bad owner or permissions on|unsupported option/i.test(stderr)) {
-    return { kind: 'ssh-config', message: `ssh refused its options: ${lastLine(stderr)}`, fix: 'correct the --ssh-option value or your ~/.ssh/config' };
+    return {
+      kind: 'ssh-config',
+      message: `ssh refused its options: ${lastLine(stderr)}`,
+      fix: 'correct the --ssh-option value or your ~/.ssh/config',
+    };
   }
   if (/administratively prohibited/.test(stderr)) {
     return {
       kind: 'forwarding-refused',
       message: `the SSH server on ${where} does not allow port forwarding`,
-      fix: 'set `AllowTcpForwarding yes` (or `local`) for this user in the server\'s sshd_config and reload sshd',
+      fix: "set `AllowTcpForwarding yes` (or `local`) for this user in the server's sshd_config and reload sshd",
     };
   }
   if (/Privileged ports can only be forwarded by root/.test(stderr)) {
@@ -104,7 +108,10 @@ export function diagnoseSshStderr(stderr: string, spec: SshTunnelSpec): SshFailu
       fix: 'check that sshd runs on that host and that the port is right (user@host:port)',
     };
   }
-  const unreachable = /Could not resolve hostname [^:]+: (.*)|connect to host \S+ port \d+: (Connection timed out|No route to host|Network is unreachable|.*)/.exec(stderr);
+  const unreachable =
+    /Could not resolve hostname [^:]+: (.*)|connect to host \S+ port \d+: (Connection timed out|No route to host|Network is unreachable|.*)/.exec(
+      stderr,
+    );
   if (unreachable) {
     return {
       kind: 'unreachable',
@@ -167,7 +174,10 @@ function authFailure(stderr: string, methods: string, spec: SshTunnelSpec, where
 }
 
 function lastLine(text: string): string {
-  const lines = text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines[lines.length - 1] ?? 'no details';
 }
 

@@ -28,7 +28,10 @@ export interface SpawnSshOptions {
 }
 
 export function spawnSystemSsh(args: readonly string[], options: SpawnSshOptions = {}): SshProcess {
-  const child = spawn(options.command ?? 'ssh', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached ?? false });
+  const child = spawn(options.command ?? 'ssh', args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: options.detached ?? false,
+  });
   let exit: SshExit | undefined;
   const exitListeners: Array<(exit: SshExit) => void> = [];
   const killOnExit = () => child.kill('SIGTERM');

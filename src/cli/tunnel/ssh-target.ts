@@ -27,12 +27,16 @@ export function parseSshTarget(text: string): ParseResult<SshTarget> {
     host = bracketed[1];
     portText = bracketed[2];
   } else if (rest.split(':').length > 2) {
-    return { ok: false, error: `the SSH target ${JSON.stringify(text)} looks like a bare IPv6 address: put it in brackets, user@[::1]:22` };
+    return {
+      ok: false,
+      error: `the SSH target ${JSON.stringify(text)} looks like a bare IPv6 address: put it in brackets, user@[::1]:22`,
+    };
   } else {
     [host, portText] = rest.split(':') as [string, string | undefined];
   }
   // A leading dash would make ssh read the host as an option.
-  if (host === '' || host.startsWith('-')) return { ok: false, error: `the SSH target ${JSON.stringify(text)} has no valid host: ${usage}` };
+  if (host === '' || host.startsWith('-'))
+    return { ok: false, error: `the SSH target ${JSON.stringify(text)} has no valid host: ${usage}` };
 
   let port: number | undefined;
   if (portText !== undefined) {

@@ -51,7 +51,9 @@ describe(SshTunnel.name, () => {
       await advance(250);
 
       expect(world.spawned).toHaveLength(1);
-      expect(world.spawned[0].args).toEqual(expect.arrayContaining(['-N', '-L', '127.0.0.1:18789:127.0.0.1:18789', 'me@gw.example']));
+      expect(world.spawned[0].args).toEqual(
+        expect.arrayContaining(['-N', '-L', '127.0.0.1:18789:127.0.0.1:18789', 'me@gw.example']),
+      );
       expect(world.states).toEqual([
         { state: 'starting', attempt: 1 },
         { state: 'up', attempt: 1, localUrl: 'ws://127.0.0.1:18789', pid: 1000 },
@@ -87,7 +89,11 @@ describe(SshTunnel.name, () => {
       start();
       for (let i = 0; i < 8; i++) await advance(60_000);
 
-      expect(ofState('restarting').slice(0, 7).map((s) => s.inMs)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+      expect(
+        ofState('restarting')
+          .slice(0, 7)
+          .map((s) => s.inMs),
+      ).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
       expect(ofState('down')[0]).toMatchObject({ kind: 'connection-refused', willRetry: true });
     });
 
@@ -146,7 +152,11 @@ describe(SshTunnel.name, () => {
 
       expect(world.spawned).toHaveLength(1);
       expect(names()).toEqual(['starting', 'down', 'stopped']);
-      expect(world.states[1]).toMatchObject({ kind: 'auth', willRetry: false, reason: expect.stringContaining('/home/me/.ssh/id_gw') });
+      expect(world.states[1]).toMatchObject({
+        kind: 'auth',
+        willRetry: false,
+        reason: expect.stringContaining('/home/me/.ssh/id_gw'),
+      });
       expect(last()).toMatchObject({ state: 'stopped', failure: { kind: 'auth' } });
     });
 
@@ -172,15 +182,23 @@ describe(SshTunnel.name, () => {
       world.spawned[0].end({ code: 255, signal: null });
       await advance(1_000);
 
-      expect(ofState('down')[1]).toMatchObject({ kind: 'local-port-in-use', willRetry: true, reason: 'local port 18789 is already in use' });
+      expect(ofState('down')[1]).toMatchObject({
+        kind: 'local-port-in-use',
+        willRetry: true,
+        reason: 'local port 18789 is already in use',
+      });
     });
 
     it('says how to install ssh when it is missing', async () => {
-      world.onSpawn = (ssh) => ssh.end({ code: null, signal: null, error: Object.assign(new Error('spawn ssh ENOENT'), { code: 'ENOENT' }) });
+      world.onSpawn = (ssh) =>
+        ssh.end({ code: null, signal: null, error: Object.assign(new Error('spawn ssh ENOENT'), { code: 'ENOENT' }) });
       start();
       await advance(1_000);
 
-      expect(last()).toMatchObject({ state: 'stopped', failure: { kind: 'ssh-missing', fix: expect.stringContaining('openssh-client') } });
+      expect(last()).toMatchObject({
+        state: 'stopped',
+        failure: { kind: 'ssh-missing', fix: expect.stringContaining('openssh-client') },
+      });
     });
   });
 

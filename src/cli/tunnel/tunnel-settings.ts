@@ -43,7 +43,11 @@ export function resolveTunnelSettings(input: TunnelSettingsInput): TunnelSetting
     };
   }
   const target = parseSshTarget(targetText);
-  if (!target.ok) return { ok: false, error: input.targetArg === undefined ? `gateway.remote.sshTarget${fromConfig}: ${target.error}` : target.error };
+  if (!target.ok)
+    return {
+      ok: false,
+      error: input.targetArg === undefined ? `gateway.remote.sshTarget${fromConfig}: ${target.error}` : target.error,
+    };
 
   const localPort = portSetting('--local-port', flags.localPort, DEFAULT_TUNNEL_PORT);
   if (typeof localPort === 'string') return { ok: false, error: localPort };
@@ -63,7 +67,10 @@ export function resolveTunnelSettings(input: TunnelSettingsInput): TunnelSetting
     identity = expandPath(identityText, input.homeDir, input.cwd);
     if (!input.fileExists(identity)) {
       const source = flags.identity !== undefined ? '--identity' : `gateway.remote.sshIdentity${fromConfig}`;
-      return { ok: false, error: `the identity file ${identity} (from ${source}) does not exist: give the path of your private key, e.g. ~/.ssh/id_ed25519` };
+      return {
+        ok: false,
+        error: `the identity file ${identity} (from ${source}) does not exist: give the path of your private key, e.g. ~/.ssh/id_ed25519`,
+      };
     }
   }
 

@@ -28,7 +28,8 @@ function ipv4Kind(address: string): AddressKind {
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
   if (a === 100 && b >= 64 && b <= 127) return 'tailnet';
   if (a === 169 && b === 254) return 'link-local';
-  const documentation = (a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113);
+  const documentation =
+    (a === 192 && b === 0 && c === 2) || (a === 198 && b === 51 && c === 100) || (a === 203 && b === 0 && c === 113);
   const benchmarking = a === 198 && (b === 18 || b === 19);
   const protocolAssignments = a === 192 && b === 0 && c === 0;
   if (documentation || benchmarking || protocolAssignments || a >= 224) return 'reserved';

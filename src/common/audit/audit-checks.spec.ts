@@ -18,7 +18,14 @@ const STRONG = 'Zq3xV9mPk2LwT8rN5sYb7cHd4fJg6';
 const STATE = '/home/tester/.nestclaw';
 
 function iface(address: string, family: 'IPv4' | 'IPv6' = address.includes(':') ? 'IPv6' : 'IPv4'): NetworkInterfaceInfo {
-  return { address, family, internal: address.startsWith('127.') || address === '::1', netmask: '', mac: '', cidr: null } as NetworkInterfaceInfo;
+  return {
+    address,
+    family,
+    internal: address.startsWith('127.') || address === '::1',
+    netmask: '',
+    mac: '',
+    cidr: null,
+  } as NetworkInterfaceInfo;
 }
 
 const PRIVATE_HOST: InterfaceTable = { lo: [iface('127.0.0.1'), iface('::1')], eth0: [iface('192.168.1.20'), iface('fe80::1')] };
@@ -34,7 +41,11 @@ interface Case {
 }
 
 function facts({ file = {}, env = {}, interfaces = PRIVATE_HOST, generatedToken, files = [] }: Case): AuditFacts {
-  const config = loadConfig({ env: { NESTCLAW_STATE_DIR: STATE, ...env }, homeDir: '/home/tester', readFile: () => JSON.stringify(file) });
+  const config = loadConfig({
+    env: { NESTCLAW_STATE_DIR: STATE, ...env },
+    homeDir: '/home/tester',
+    readFile: () => JSON.stringify(file),
+  });
   return { config, interfaces, generatedToken, files };
 }
 
@@ -63,8 +74,16 @@ describe('audit checks', () => {
       ['auto is loopback', { file: { gateway: { bind: 'auto' } } }, []],
       ['custom loopback host is fine', { file: { gateway: { bind: 'custom', customBindHost: '127.0.0.1' } } }, []],
       ['lan warns', { file: { gateway: { bind: 'lan' } } }, [['gateway.bind.non-loopback', 'warn']]],
-      ['custom private host warns', { file: { gateway: { bind: 'custom', customBindHost: '192.168.1.20' } } }, [['gateway.bind.non-loopback', 'warn']]],
-      ['tailnet is only info', { file: { gateway: { bind: 'tailnet' } }, interfaces: TAILNET_HOST }, [['gateway.bind.non-loopback', 'info']]],
+      [
+        'custom private host warns',
+        { file: { gateway: { bind: 'custom', customBindHost: '192.168.1.20' } } },
+        [['gateway.bind.non-loopback', 'warn']],
+      ],
+      [
+        'tailnet is only info',
+        { file: { gateway: { bind: 'tailnet' } }, interfaces: TAILNET_HOST },
+        [['gateway.bind.non-loopback', 'info']],
+      ],
       ['an unresolvable bind is left to start-up', { file: { gateway: { bind: 'tailnet' } } }, []],
     ]);
   });
@@ -72,11 +91,27 @@ describe('audit checks', () => {
   describe(checkPublicAddress.name, () => {
     runTable(checkPublicAddress, [
       ['lan on a private host', { file: { gateway: { bind: 'lan' } } }, []],
-      ['lan on a host with a public IPv4', { file: { gateway: { bind: 'lan' } }, interfaces: PUBLIC_HOST }, [['gateway.bind.public', 'critical']]],
+      [
+        'lan on a host with a public IPv4',
+        { file: { gateway: { bind: 'lan' } }, interfaces: PUBLIC_HOST },
+        [['gateway.bind.public', 'critical']],
+      ],
       ['loopback on a public host', { interfaces: PUBLIC_HOST }, []],
-      ['custom public address', { file: { gateway: { bind: 'custom', customBindHost: '8.8.4.4' } }, interfaces: PUBLIC_HOST }, [['gateway.bind.public', 'critical']]],
-      ['custom :: covers the public IPv6', { file: { gateway: { bind: 'custom', customBindHost: '::' } }, interfaces: { eth0: [iface('2a01:4f8::5')] } }, [['gateway.bind.public', 'critical']]],
-      ['lan (IPv4 only) does not cover a public IPv6', { file: { gateway: { bind: 'lan' } }, interfaces: { eth0: [iface('10.0.0.2'), iface('2a01:4f8::5')] } }, []],
+      [
+        'custom public address',
+        { file: { gateway: { bind: 'custom', customBindHost: '8.8.4.4' } }, interfaces: PUBLIC_HOST },
+        [['gateway.bind.public', 'critical']],
+      ],
+      [
+        'custom :: covers the public IPv6',
+        { file: { gateway: { bind: 'custom', customBindHost: '::' } }, interfaces: { eth0: [iface('2a01:4f8::5')] } },
+        [['gateway.bind.public', 'critical']],
+      ],
+      [
+        'lan (IPv4 only) does not cover a public IPv6',
+        { file: { gateway: { bind: 'lan' } }, interfaces: { eth0: [iface('10.0.0.2'), iface('2a01:4f8::5')] } },
+        [],
+      ],
     ]);
 
     it('names the public address', () => {
@@ -99,8 +134,19 @@ describe('audit checks', () => {
     runTable(checkFunnel, [
       ['off', {}, []],
       ['serve', { file: { gateway: { tailscale: { mode: 'serve' } } } }, []],
-      ['funnel with a password', { file: { gateway: { tailscale: { mode: 'funnel' }, auth: { mode: 'password' } } }, env: { NESTCLAW_GATEWAY_PASSWORD: 'x' } }, [['gateway.tailscale.funnel', 'warn']]],
-      ['funnel with a token', { file: { gateway: { tailscale: { mode: 'funnel' } } } }, [['gateway.tailscale.funnel', 'critical']]],
+      [
+        'funnel with a password',
+        {
+          file: { gateway: { tailscale: { mode: 'funnel' }, auth: { mode: 'password' } } },
+          env: { NESTCLAW_GATEWAY_PASSWORD: 'x' },
+        },
+        [['gateway.tailscale.funnel', 'warn']],
+      ],
+      [
+        'funnel with a token',
+        { file: { gateway: { tailscale: { mode: 'funnel' } } } },
+        [['gateway.tailscale.funnel', 'critical']],
+      ],
     ]);
   });
 
@@ -108,7 +154,11 @@ describe('audit checks', () => {
     runTable(checkAllowTailscaleWithFunnel, [
       ['serve with the default', { file: { gateway: { tailscale: { mode: 'serve' } } } }, []],
       ['funnel without allowTailscale', { file: { gateway: { tailscale: { mode: 'funnel' } } } }, []],
-      ['funnel with allowTailscale', { file: { gateway: { tailscale: { mode: 'funnel' }, auth: { allowTailscale: true } } } }, [['gateway.auth.allow-tailscale-funnel', 'warn']]],
+      [
+        'funnel with allowTailscale',
+        { file: { gateway: { tailscale: { mode: 'funnel' }, auth: { allowTailscale: true } } } },
+        [['gateway.auth.allow-tailscale-funnel', 'warn']],
+      ],
     ]);
   });
 
@@ -134,12 +184,35 @@ describe('audit checks', () => {
       ['a strong configured token', { env: { NESTCLAW_GATEWAY_TOKEN: STRONG } }, []],
       ['a strong generated token', { generatedToken: 'kP3vX9qL2mN8rT5wY7zB4cF6hJ1dG0sA-_Qe' }, []],
       ['a short token on loopback', { env: { NESTCLAW_GATEWAY_TOKEN: 'short-token' } }, [['gateway.auth.weak-token', 'warn']]],
-      ['a short token on lan', { env: { NESTCLAW_GATEWAY_TOKEN: 'short-token' }, file: { gateway: { bind: 'lan' } } }, [['gateway.auth.weak-token', 'critical']]],
-      ['a long token with little variety', { env: { NESTCLAW_GATEWAY_TOKEN: 'ab'.repeat(20) } }, [['gateway.auth.weak-token', 'warn']]],
-      ['the example placeholder', { file: auth({ token: 'replace-with-a-long-random-string' }) }, [['gateway.auth.weak-token', 'warn']]],
+      [
+        'a short token on lan',
+        { env: { NESTCLAW_GATEWAY_TOKEN: 'short-token' }, file: { gateway: { bind: 'lan' } } },
+        [['gateway.auth.weak-token', 'critical']],
+      ],
+      [
+        'a long token with little variety',
+        { env: { NESTCLAW_GATEWAY_TOKEN: 'ab'.repeat(20) } },
+        [['gateway.auth.weak-token', 'warn']],
+      ],
+      [
+        'the example placeholder',
+        { file: auth({ token: 'replace-with-a-long-random-string' }) },
+        [['gateway.auth.weak-token', 'warn']],
+      ],
       ['a weak hand-written token file', { generatedToken: 'hunter2' }, [['gateway.auth.weak-token', 'warn']]],
-      ['a weak token with serve is exposed', { env: { NESTCLAW_GATEWAY_TOKEN: 'x' }, file: { gateway: { tailscale: { mode: 'serve' } } } }, [['gateway.auth.weak-token', 'critical']]],
-      ['password mode ignores the token', { env: { NESTCLAW_GATEWAY_TOKEN: 'x', NESTCLAW_GATEWAY_PASSWORD: 'a long enough passphrase' }, file: auth({ mode: 'password' }) }, []],
+      [
+        'a weak token with serve is exposed',
+        { env: { NESTCLAW_GATEWAY_TOKEN: 'x' }, file: { gateway: { tailscale: { mode: 'serve' } } } },
+        [['gateway.auth.weak-token', 'critical']],
+      ],
+      [
+        'password mode ignores the token',
+        {
+          env: { NESTCLAW_GATEWAY_TOKEN: 'x', NESTCLAW_GATEWAY_PASSWORD: 'a long enough passphrase' },
+          file: auth({ mode: 'password' }),
+        },
+        [],
+      ],
     ]);
 
     it('names the source, never the token', () => {
@@ -154,7 +227,11 @@ describe('audit checks', () => {
       ['token mode', {}, []],
       ['a long passphrase', { env: { NESTCLAW_GATEWAY_PASSWORD: 'purple tractor sings loudly' } }, []],
       ['a short password', { env: { NESTCLAW_GATEWAY_PASSWORD: 'hunter22' } }, [['gateway.auth.weak-password', 'warn']]],
-      ['a short password with funnel', { env: { NESTCLAW_GATEWAY_PASSWORD: 'hunter22' }, file: { gateway: { tailscale: { mode: 'funnel' } } } }, [['gateway.auth.weak-password', 'critical']]],
+      [
+        'a short password with funnel',
+        { env: { NESTCLAW_GATEWAY_PASSWORD: 'hunter22' }, file: { gateway: { tailscale: { mode: 'funnel' } } } },
+        [['gateway.auth.weak-password', 'critical']],
+      ],
     ]);
   });
 
@@ -162,14 +239,24 @@ describe('audit checks', () => {
     runTable(checkSecretsInConfig, [
       ['no secrets in the file', { env: { NESTCLAW_GATEWAY_TOKEN: STRONG } }, []],
       ['a token in the file', { file: auth({ token: STRONG }) }, [['config.secret-in-file', 'warn']]],
-      ['a password in the file', { file: auth({ password: 'purple tractor sings loudly' }) }, [['config.secret-in-file', 'warn']]],
-      ['a bot token in the file', { file: { channels: { telegram: { botToken: '1:abc' } } } }, [['config.secret-in-file', 'warn']]],
+      [
+        'a password in the file',
+        { file: auth({ password: 'purple tractor sings loudly' }) },
+        [['config.secret-in-file', 'warn']],
+      ],
+      [
+        'a bot token in the file',
+        { file: { channels: { telegram: { botToken: '1:abc' } } } },
+        [['config.secret-in-file', 'warn']],
+      ],
       ['an API key in the file', { file: { agent: { apiKey: 'sk-x' } } }, [['config.secret-in-file', 'warn']]],
       ['remote secrets belong in the file', { file: { gateway: { remote: { url: 'ws://h:1', token: STRONG } } } }, []],
     ]);
 
     it('names every key and the environment variable to use instead', () => {
-      const [finding] = checkSecretsInConfig(facts({ file: { gateway: { auth: { token: STRONG } }, agent: { apiKey: 'sk-x' } } }));
+      const [finding] = checkSecretsInConfig(
+        facts({ file: { gateway: { auth: { token: STRONG } }, agent: { apiKey: 'sk-x' } } }),
+      );
       expect(finding.message).toContain('gateway.auth.token, agent.apiKey');
       expect(finding.fix).toContain(`${STATE}/gateway.env`);
       expect(finding.fix).toContain('NESTCLAW_GATEWAY_TOKEN=..., OPENAI_API_KEY=...');
@@ -195,7 +282,14 @@ describe('audit checks', () => {
       ['0755 dir', { files: [file(0o755, { kind: 'dir', path: STATE })] }, [['fs.dir-mode', 'warn']]],
       ['0640 file outside the state dir', { files: [file(0o640, { insideStateDir: false })] }, []],
       ['0644 file outside the state dir', { files: [file(0o644, { insideStateDir: false })] }, [['fs.file-mode', 'critical']]],
-      ['one finding per file', { files: [file(0o644), file(0o666, { path: `${STATE}/state.db` })] }, [['fs.file-mode', 'critical'], ['fs.file-mode', 'critical']]],
+      [
+        'one finding per file',
+        { files: [file(0o644), file(0o666, { path: `${STATE}/state.db` })] },
+        [
+          ['fs.file-mode', 'critical'],
+          ['fs.file-mode', 'critical'],
+        ],
+      ],
     ]);
 
     it.each<[string, FileFact, number]>([
@@ -211,7 +305,9 @@ describe('audit checks', () => {
     it('says who can do what', () => {
       const [writable] = checkFileModes(facts({ files: [file(0o666)] }));
       const [readable] = checkFileModes(facts({ files: [file(0o640)] }));
-      expect(writable.message).toBe(`the gateway token file ${STATE}/gateway.token has mode 0666: every user of this host can change it`);
+      expect(writable.message).toBe(
+        `the gateway token file ${STATE}/gateway.token has mode 0666: every user of this host can change it`,
+      );
       expect(readable.message).toContain('its group can read it');
     });
   });
@@ -221,8 +317,16 @@ describe('audit checks', () => {
       ['exec off', {}, []],
       ['exec with an allowlist', { file: { tools: { exec: { enabled: true, allowlist: ['uptime'] } } } }, []],
       ['exec without an allowlist', { file: { tools: { exec: { enabled: true } } } }, [['tools.exec.no-allowlist', 'critical']]],
-      ['exec allowing "*"', { file: { tools: { exec: { enabled: true, allowlist: ['*'] } } } }, [['tools.exec.no-allowlist', 'critical']]],
-      ['exec without an allowlist but with ask', { file: { tools: { exec: { enabled: true, ask: true } } } }, [['tools.exec.no-allowlist', 'warn']]],
+      [
+        'exec allowing "*"',
+        { file: { tools: { exec: { enabled: true, allowlist: ['*'] } } } },
+        [['tools.exec.no-allowlist', 'critical']],
+      ],
+      [
+        'exec without an allowlist but with ask',
+        { file: { tools: { exec: { enabled: true, ask: true } } } },
+        [['tools.exec.no-allowlist', 'warn']],
+      ],
     ]);
   });
 

@@ -50,7 +50,8 @@ export const checkTelegramOpenDms: AuditCheck = ({ config }) => {
     {
       id: 'channels.telegram.dm-open',
       severity: 'critical',
-      message: 'channels.telegram.dmPolicy is "open": anyone who finds the bot can talk to your agent, use its tools and spend your model credits',
+      message:
+        'channels.telegram.dmPolicy is "open": anyone who finds the bot can talk to your agent, use its tools and spend your model credits',
       fix: 'set channels.telegram.dmPolicy to "pairing" (strangers get a code you approve) or "allowlist" with channels.telegram.allowFrom',
     },
   ];

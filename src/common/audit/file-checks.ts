@@ -22,7 +22,8 @@ function modeFinding(file: FileFact): Finding | undefined {
   const others = (file.mode & 0o007) !== 0;
   const bits = others ? file.mode & 0o007 : (file.mode & 0o070) >> 3;
   const who = others ? 'every user of this host' : 'its group';
-  const access = file.kind === 'dir' ? 'can look inside it' : bits & 0o2 ? 'can change it' : bits & 0o4 ? 'can read it' : 'has access to it';
+  const access =
+    file.kind === 'dir' ? 'can look inside it' : bits & 0o2 ? 'can change it' : bits & 0o4 ? 'can read it' : 'has access to it';
   return {
     id: file.kind === 'dir' ? 'fs.dir-mode' : 'fs.file-mode',
     // A readable secret file is a leak; a loose directory exposes only what lacks its own protection.

@@ -77,7 +77,8 @@ export const checkFunnel: AuditCheck = ({ config }) => {
     {
       id: 'gateway.tailscale.funnel',
       severity: 'warn',
-      message: 'gateway.tailscale.mode is "funnel": the gateway is published on the public internet, guarded only by its password',
+      message:
+        'gateway.tailscale.mode is "funnel": the gateway is published on the public internet, guarded only by its password',
       fix: 'prefer gateway.tailscale.mode "serve" (tailnet only) unless devices outside your tailnet must connect; keep the password long and random',
     },
   ];

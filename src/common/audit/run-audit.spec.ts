@@ -18,7 +18,10 @@ describe(runAudit.name, () => {
     const checks: AuditCheck[] = [
       () => [{ id: 'a', severity: 'info', message: 'm', fix: 'f' }],
       () => [{ id: 'b', severity: 'warn', message: 'm', fix: 'f' }],
-      () => [{ id: 'c', severity: 'critical', message: 'm', fix: 'f' }, { id: 'd', severity: 'warn', message: 'm', fix: 'f' }],
+      () => [
+        { id: 'c', severity: 'critical', message: 'm', fix: 'f' },
+        { id: 'd', severity: 'warn', message: 'm', fix: 'f' },
+      ],
     ];
 
     // Act
@@ -165,7 +168,9 @@ describe(applySafeFixes.name, () => {
     fs.symlinkSync(target, link);
 
     // Act
-    const result = applySafeFixes([{ id: 'x', severity: 'warn', message: 'm', fix: 'f', safeFix: { path: link, from: 0o644, to: 0o600 } }]);
+    const result = applySafeFixes([
+      { id: 'x', severity: 'warn', message: 'm', fix: 'f', safeFix: { path: link, from: 0o644, to: 0o600 } },
+    ]);
 
     // Assert
     expect(result.failed).toEqual([expect.objectContaining({ path: link, error: 'ELOOP' })]);

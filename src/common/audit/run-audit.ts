@@ -32,7 +32,10 @@ export interface FixResult {
 }
 
 /** Applies the safe fixes (file modes only) of the findings that have one. */
-export function applySafeFixes(findings: readonly Finding[], chmod: (file: string, mode: number) => void = chmodNoFollow): FixResult {
+export function applySafeFixes(
+  findings: readonly Finding[],
+  chmod: (file: string, mode: number) => void = chmodNoFollow,
+): FixResult {
   const result: FixResult = { fixed: [], failed: [] };
   for (const { safeFix } of findings) {
     if (!safeFix) continue;

@@ -20,5 +20,7 @@ export function configSecretKeys(file: ConfigFile): Array<{ key: string; env: st
 /** Whether the file holds any secret at all, including those that can only live there. */
 export function configHoldsSecrets(file: ConfigFile): boolean {
   const remote = file.gateway?.remote;
-  return configSecretKeys(file).length > 0 || Boolean(remote?.token || remote?.password || file.channels?.telegram?.webhookSecret);
+  return (
+    configSecretKeys(file).length > 0 || Boolean(remote?.token || remote?.password || file.channels?.telegram?.webhookSecret)
+  );
 }

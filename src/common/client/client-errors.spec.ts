@@ -28,11 +28,23 @@ describe(classifySocketError.name, () => {
     ['EADDRNOTAVAIL', 'unreachable', 'the host is not reachable (EADDRNOTAVAIL)'],
     ['ECONNRESET', 'unreachable', 'the connection was reset (ECONNRESET)'],
     ['ETIMEDOUT', 'timeout', 'the connection timed out'],
-    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'tls-untrusted', "the gateway's TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)"],
+    [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'tls-untrusted',
+      "the gateway's TLS certificate is not trusted (DEPTH_ZERO_SELF_SIGNED_CERT)",
+    ],
     ['SELF_SIGNED_CERT_IN_CHAIN', 'tls-untrusted', "the gateway's TLS certificate is not trusted (SELF_SIGNED_CERT_IN_CHAIN)"],
-    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'tls-untrusted', "the gateway's TLS certificate is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)"],
+    [
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'tls-untrusted',
+      "the gateway's TLS certificate is not trusted (UNABLE_TO_VERIFY_LEAF_SIGNATURE)",
+    ],
     ['CERT_HAS_EXPIRED', 'tls-untrusted', "the gateway's TLS certificate is not trusted (CERT_HAS_EXPIRED)"],
-    ['ERR_TLS_CERT_ALTNAME_INVALID', 'tls-untrusted', "the gateway's TLS certificate is not trusted (ERR_TLS_CERT_ALTNAME_INVALID)"],
+    [
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+      'tls-untrusted',
+      "the gateway's TLS certificate is not trusted (ERR_TLS_CERT_ALTNAME_INVALID)",
+    ],
     ['EPROTO', 'protocol', 'TLS handshake failed: is the gateway serving plain ws:// on that port?'],
     ['ERR_SSL_WRONG_VERSION_NUMBER', 'protocol', 'TLS handshake failed: is the gateway serving plain ws:// on that port?'],
   ])('%s → %s', (code, kind, message) => {

@@ -54,7 +54,9 @@ export function classifySocketError(error: Error & { code?: string }): GatewayCl
     return new GatewayClientError('tls-untrusted', `the gateway's TLS certificate is not trusted (${code})`, { cause: code });
   }
   if (/WRONG_VERSION_NUMBER|EPROTO/.test(code) || /wrong version number/i.test(error.message)) {
-    return new GatewayClientError('protocol', 'TLS handshake failed: is the gateway serving plain ws:// on that port?', { cause: code || undefined });
+    return new GatewayClientError('protocol', 'TLS handshake failed: is the gateway serving plain ws:// on that port?', {
+      cause: code || undefined,
+    });
   }
   return new GatewayClientError('unreachable', error.message || 'connection failed', { cause: code || undefined });
 }

@@ -4,7 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { buildDeviceAuthPayload, DeviceTokenStore, generateDeviceIdentity, parseDevicePublicKey, verifyDeviceSignature } from '../identity';
+import {
+  buildDeviceAuthPayload,
+  DeviceTokenStore,
+  generateDeviceIdentity,
+  parseDevicePublicKey,
+  verifyDeviceSignature,
+} from '../identity';
 import type { ConnectParams, EventFrame, RequestFrame } from '../protocol';
 import { GatewayClientError } from './client-errors';
 import { GatewayClient, GatewayClientOptions } from './gateway-client';
@@ -113,7 +119,14 @@ describe(GatewayClient.name, () => {
   const clients: GatewayClient[] = [];
 
   const makeClient = (options: Partial<GatewayClientOptions> = {}) => {
-    const client = new GatewayClient({ url: fake.url, token: 'tok', client: CLIENT, connectTimeoutMs: 1_000, requestTimeoutMs: 1_000, ...options });
+    const client = new GatewayClient({
+      url: fake.url,
+      token: 'tok',
+      client: CLIENT,
+      connectTimeoutMs: 1_000,
+      requestTimeoutMs: 1_000,
+      ...options,
+    });
     clients.push(client);
     return client;
   };
@@ -130,8 +143,16 @@ describe(GatewayClient.name, () => {
   describe('constructor', () => {
     it.each([
       ['an http:// URL', { url: 'http://127.0.0.1:1' }, 'gateway URL must start with ws:// or wss:// (got http://)'],
-      ['a pin for a ws:// URL', { url: 'ws://127.0.0.1:1', tlsFingerprint: 'ab'.repeat(32) }, 'a TLS fingerprint was given for a ws:// URL'],
-      ['a malformed pin', { url: 'wss://127.0.0.1:1', tlsFingerprint: 'ab:cd' }, 'the TLS fingerprint must be a SHA-256 fingerprint'],
+      [
+        'a pin for a ws:// URL',
+        { url: 'ws://127.0.0.1:1', tlsFingerprint: 'ab'.repeat(32) },
+        'a TLS fingerprint was given for a ws:// URL',
+      ],
+      [
+        'a malformed pin',
+        { url: 'wss://127.0.0.1:1', tlsFingerprint: 'ab:cd' },
+        'the TLS fingerprint must be a SHA-256 fingerprint',
+      ],
     ])('refuses %s with kind "protocol"', (_label, options, message) => {
       // Act
       let thrown: unknown;
@@ -148,7 +169,9 @@ describe(GatewayClient.name, () => {
     });
 
     it('accepts a pin in any notation for a wss:// URL', () => {
-      expect(() => new GatewayClient({ url: 'wss://127.0.0.1:1', tlsFingerprint: `SHA256:${'AB:'.repeat(31)}AB`, client: CLIENT })).not.toThrow();
+      expect(
+        () => new GatewayClient({ url: 'wss://127.0.0.1:1', tlsFingerprint: `SHA256:${'AB:'.repeat(31)}AB`, client: CLIENT }),
+      ).not.toThrow();
     });
   });
 
@@ -177,7 +200,12 @@ describe(GatewayClient.name, () => {
       await client.connect();
 
       // Assert
-      expect(fake.connects[0]).toMatchObject({ role: 'node', caps: ['camera'], commands: ['camera.snap'], permissions: { camera: true } });
+      expect(fake.connects[0]).toMatchObject({
+        role: 'node',
+        caps: ['camera'],
+        commands: ['camera.snap'],
+        permissions: { camera: true },
+      });
     });
 
     it('signs the v2 payload with the challenge nonce', async () => {
@@ -270,7 +298,9 @@ describe(GatewayClient.name, () => {
         fake.refuseToken = { token: 'still-good', details: { requestId: 'r1' }, code: 'NOT_PAIRED' };
 
         // Act
-        const error = await rejectionOf(makeClient({ identity: generateDeviceIdentity(), deviceTokens, token: 'explicit' }).connect());
+        const error = await rejectionOf(
+          makeClient({ identity: generateDeviceIdentity(), deviceTokens, token: 'explicit' }).connect(),
+        );
 
         // Assert
         expect(error.kind).toBe('handshake-refused');
@@ -411,7 +441,10 @@ describe(GatewayClient.name, () => {
     describe('expectFinal', () => {
       const twoStage: RequestHandler = (frame, reply) => {
         reply({ type: 'res', id: frame.id, ok: true, payload: { status: 'accepted', runId: 'run-1' } });
-        setTimeout(() => reply({ type: 'res', id: frame.id, ok: true, payload: { status: 'ok', runId: 'run-1', text: 'done' } }), 30);
+        setTimeout(
+          () => reply({ type: 'res', id: frame.id, ok: true, payload: { status: 'ok', runId: 'run-1', text: 'done' } }),
+          30,
+        );
       };
 
       it('skips the accepted ack and resolves with the final answer', async () => {
@@ -507,7 +540,15 @@ describe(GatewayClient.name, () => {
       const done = new Promise<void>((resolve) => client.onEvent('last', () => resolve()));
 
       // Act
-      for (const frame of [event('tick', 1), event('tick', 2), event('presence', 5), event('note'), event('tick', 6), event('tick', 9), event('last')]) {
+      for (const frame of [
+        event('tick', 1),
+        event('tick', 2),
+        event('presence', 5),
+        event('note'),
+        event('tick', 6),
+        event('tick', 9),
+        event('last'),
+      ]) {
         fake.send(frame);
       }
       await done;

@@ -3,15 +3,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { DeviceIdentity, DeviceTokenStore, signDeviceProof } from '../identity';
 import { normalizeFingerprint } from '../net/fingerprint';
-import {
-  ClientInfo,
-  ConnectParams,
-  EventFrame,
-  HelloOk,
-  PROTOCOL_VERSION,
-  ResponseFrame,
-  Role,
-} from '../protocol';
+import { ClientInfo, ConnectParams, EventFrame, HelloOk, PROTOCOL_VERSION, ResponseFrame, Role } from '../protocol';
 import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { classifySocketError, GatewayClientError } from './client-errors';
 import { pinnedTlsConnection } from './tls-pinning';
@@ -78,10 +70,16 @@ export class GatewayClient extends EventEmitter {
     if (options.tlsFingerprint !== undefined) {
       this.pin = normalizeFingerprint(options.tlsFingerprint);
       if (!this.pin) {
-        throw new GatewayClientError('protocol', 'the TLS fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons optional');
+        throw new GatewayClientError(
+          'protocol',
+          'the TLS fingerprint must be a SHA-256 fingerprint: 64 hex digits, colons optional',
+        );
       }
       if (url.protocol !== 'wss:') {
-        throw new GatewayClientError('protocol', 'a TLS fingerprint was given for a ws:// URL; use wss:// or drop the fingerprint');
+        throw new GatewayClientError(
+          'protocol',
+          'a TLS fingerprint was given for a ws:// URL; use wss:// or drop the fingerprint',
+        );
       }
     }
   }
@@ -105,7 +103,9 @@ export class GatewayClient extends EventEmitter {
     try {
       return await this.connectWith(stored ?? this.options.token);
     } catch (error) {
-      const staleToken = error instanceof GatewayClientError && error.info.error?.details !== undefined &&
+      const staleToken =
+        error instanceof GatewayClientError &&
+        error.info.error?.details !== undefined &&
         (error.info.error.details as { reason?: string }).reason === 'device-token-invalid';
       if (stored === undefined || !staleToken) throw error;
       this.options.deviceTokens!.delete(this.options.url, this.options.role ?? 'operator');
@@ -226,7 +226,10 @@ export class GatewayClient extends EventEmitter {
       scopes,
     };
     if (token !== undefined || this.options.password !== undefined) {
-      params.auth = { ...(token !== undefined ? { token } : {}), ...(this.options.password !== undefined ? { password: this.options.password } : {}) };
+      params.auth = {
+        ...(token !== undefined ? { token } : {}),
+        ...(this.options.password !== undefined ? { password: this.options.password } : {}),
+      };
     }
     if (role === 'node') {
       params.caps = this.options.caps ?? [];
@@ -250,7 +253,8 @@ export class GatewayClient extends EventEmitter {
   private awaitChallenge(socket: WebSocket, timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new GatewayClientError('timeout', `no gateway challenge within ${timeoutMs} ms: is this a nestclaw gateway?`)),
+        () =>
+          reject(new GatewayClientError('timeout', `no gateway challenge within ${timeoutMs} ms: is this a nestclaw gateway?`)),
         timeoutMs,
       );
       const done = (fn: () => void) => {
@@ -269,7 +273,12 @@ export class GatewayClient extends EventEmitter {
       );
       socket.once('close', (code, reason) =>
         done(() =>
-          reject(new GatewayClientError('closed', 'the connection closed before the handshake', { closeCode: code, closeReason: reason.toString() })),
+          reject(
+            new GatewayClientError('closed', 'the connection closed before the handshake', {
+              closeCode: code,
+              closeReason: reason.toString(),
+            }),
+          ),
         ),
       );
       this.challengeWaiter = (nonce) => done(() => resolve(nonce));
@@ -318,7 +327,8 @@ export class GatewayClient extends EventEmitter {
     this.pending.delete(frame.id);
     clearTimeout(pending.timer);
     if (frame.ok) pending.resolve(frame.payload);
-    else pending.reject(new GatewayClientError('gateway-error', frame.error?.message ?? 'request failed', { error: frame.error }));
+    else
+      pending.reject(new GatewayClientError('gateway-error', frame.error?.message ?? 'request failed', { error: frame.error }));
   }
 
   private onEventFrame(frame: EventFrame): void {
@@ -345,7 +355,12 @@ export class GatewayClient extends EventEmitter {
     this.hello = undefined;
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new GatewayClientError('closed', `the gateway closed the connection (${code}${reason ? ` ${reason}` : ''})`, { closeCode: code, closeReason: reason }));
+      pending.reject(
+        new GatewayClientError('closed', `the gateway closed the connection (${code}${reason ? ` ${reason}` : ''})`, {
+          closeCode: code,
+          closeReason: reason,
+        }),
+      );
       this.pending.delete(id);
     }
     if (wasConnected) this.emit('disconnected', { code, reason });

@@ -99,7 +99,8 @@ function IsTelegramIdList() {
     name: 'isTelegramIdList',
     validator: {
       validate: (value: unknown) =>
-        Array.isArray(value) && value.every((id) => (typeof id === 'number' && Number.isInteger(id)) || (typeof id === 'string' && /^-?\d+$/.test(id))),
+        Array.isArray(value) &&
+        value.every((id) => (typeof id === 'number' && Number.isInteger(id)) || (typeof id === 'string' && /^-?\d+$/.test(id))),
       defaultMessage: () => '$property must be a list of Telegram ids (whole numbers, e.g. [123456789])',
     },
   });
@@ -119,8 +120,14 @@ export class TelegramSection {
   @IsOptional() @IsString() @Matches(/^https?:\/\//, { message: '$property must be an http(s) URL' }) apiRoot?: string;
   /** Public https URL Telegram posts updates to; setting it switches from long polling to webhook mode. */
   @IsOptional() @IsString() @Matches(/^https:\/\//, { message: '$property must be an https URL' }) webhookUrl?: string;
-  @IsOptional() @IsString() @Matches(/^\/[\w\-./]*$/, { message: '$property must be a path such as /telegram/webhook' }) webhookPath?: string;
-  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{16,256}$/, { message: '$property must be 16-256 letters, digits, _ or -' }) webhookSecret?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^\/[\w\-./]*$/, { message: '$property must be a path such as /telegram/webhook' })
+  webhookPath?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{16,256}$/, { message: '$property must be 16-256 letters, digits, _ or -' })
+  webhookSecret?: string;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => TelegramGroupsSection) groups?: TelegramGroupsSection;
 }
 

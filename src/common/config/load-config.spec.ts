@@ -139,7 +139,12 @@ describe(loadConfig.name, () => {
       ['OPENCLAW_GATEWAY_PORT over file', { env: { OPENCLAW_GATEWAY_PORT: '3003' }, file }, 3003, 'OPENCLAW_GATEWAY_PORT'],
       ['gateway.port from the file', { file }, 4004, 'gateway.port'],
       ['the default when nothing is set', {}, DEFAULT_GATEWAY_PORT, 'default'],
-      ['an empty env value is skipped', { env: { NESTCLAW_GATEWAY_PORT: '', OPENCLAW_GATEWAY_PORT: '3003' } }, 3003, 'OPENCLAW_GATEWAY_PORT'],
+      [
+        'an empty env value is skipped',
+        { env: { NESTCLAW_GATEWAY_PORT: '', OPENCLAW_GATEWAY_PORT: '3003' } },
+        3003,
+        'OPENCLAW_GATEWAY_PORT',
+      ],
       ['an empty --port is skipped', { overrides: { port: '' }, file }, 4004, 'gateway.port'],
     ])('takes %s', (_name, fixture, port, source) => {
       // Act
@@ -207,9 +212,7 @@ describe(loadConfig.name, () => {
       const error = configError({ overrides: { bind: 'everywhere' } });
 
       // Assert
-      expect(error.problems).toEqual([
-        '--bind: must be one of loopback, lan, tailnet, auto, custom (got "everywhere")',
-      ]);
+      expect(error.problems).toEqual(['--bind: must be one of loopback, lan, tailnet, auto, custom (got "everywhere")']);
     });
   });
 
@@ -388,16 +391,17 @@ describe(loadConfig.name, () => {
       expect(tailscale).toEqual({ mode: 'serve', resetOnExit: true });
     });
 
-    it('keeps the file\'s resetOnExit when the switch is absent', () => {
+    it("keeps the file's resetOnExit when the switch is absent", () => {
       const file = fileWith({ tailscale: { mode: 'serve', resetOnExit: true } });
       expect(load({ file, overrides: { tailscale: 'serve' } }).config.gateway.tailscale.resetOnExit).toBe(true);
     });
 
     it('defaults allowTailscale from the effective mode, --tailscale included', () => {
       expect(load({ overrides: { tailscale: 'serve' } }).config.gateway.auth.allowTailscale).toBe(true);
-      expect(load({ file: fileWith({ tailscale: { mode: 'serve' } }), overrides: { tailscale: 'off' } }).config.gateway.auth.allowTailscale).toBe(
-        false,
-      );
+      expect(
+        load({ file: fileWith({ tailscale: { mode: 'serve' } }), overrides: { tailscale: 'off' } }).config.gateway.auth
+          .allowTailscale,
+      ).toBe(false);
     });
 
     it('refuses an unknown --tailscale value, naming the choices', () => {

@@ -89,7 +89,16 @@ export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   if (problems.length > 0) throw new ConfigError('flags and environment', problems);
 
   const { telegram, agent, tools } = resolveFeatures(file, env);
-  return deepFreeze({ configPath, configFileFound: text !== undefined, stateDir, file, gateway, channels: { telegram }, agent, tools });
+  return deepFreeze({
+    configPath,
+    configFileFound: text !== undefined,
+    stateDir,
+    file,
+    gateway,
+    channels: { telegram },
+    agent,
+    tools,
+  });
 }
 
 export function parseConfigText(text: string, source: string): ConfigFile {

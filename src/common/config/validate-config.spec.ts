@@ -1,8 +1,7 @@
 import { ConfigFile, GatewayLimitsSection, GatewaySection } from './config.schema';
 import { validateConfigObject } from './validate-config';
 
-const GATEWAY_KEYS =
-  'auth, bind, controlUi, customBindHost, limits, mode, nodes, port, remote, tailscale, tls, trustedProxies';
+const GATEWAY_KEYS = 'auth, bind, controlUi, customBindHost, limits, mode, nodes, port, remote, tailscale, tls, trustedProxies';
 
 describe(validateConfigObject.name, () => {
   describe('valid input', () => {
@@ -63,7 +62,7 @@ describe(validateConfigObject.name, () => {
       ['tailscale', { tailscale: { funnel: true } }, 'gateway.tailscale.funnel: unknown key (allowed here: mode, resetOnExit)'],
       ['tls', { tls: { cert: 'a' } }, 'gateway.tls.cert: unknown key (allowed here: certPath, enabled, keyPath)'],
       ['nodes', { nodes: { allow: [] } }, 'gateway.nodes.allow: unknown key (allowed here: allowCommands, denyCommands)'],
-    ])('names an unknown key inside gateway.%s with that section\'s keys', (_section, gateway, line) => {
+    ])("names an unknown key inside gateway.%s with that section's keys", (_section, gateway, line) => {
       expect(validateConfigObject({ gateway }).problems).toEqual([line]);
     });
 

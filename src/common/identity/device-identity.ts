@@ -32,10 +32,7 @@ export function publicKeyPem(identity: DeviceIdentity): string {
 }
 
 /** The `device` block of connect params, signed for this handshake. */
-export function signDeviceProof(
-  identity: DeviceIdentity,
-  fields: Omit<DeviceAuthFields, 'deviceId'>,
-): DeviceProof {
+export function signDeviceProof(identity: DeviceIdentity, fields: Omit<DeviceAuthFields, 'deviceId'>): DeviceProof {
   const payload = buildDeviceAuthPayload({ ...fields, deviceId: identity.deviceId });
   return {
     id: identity.deviceId,

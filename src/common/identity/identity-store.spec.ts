@@ -152,10 +152,13 @@ describe('loadOrCreateDeviceIdentity on a damaged file', () => {
 
   it.each([
     ['null', () => 'null'],
-    ['another key pair\'s private key', () => {
-      const mine = generateDeviceIdentity();
-      return JSON.stringify({ version: 1, ...mine, privateKeyPem: generateDeviceIdentity().privateKeyPem });
-    }],
+    [
+      "another key pair's private key",
+      () => {
+        const mine = generateDeviceIdentity();
+        return JSON.stringify({ version: 1, ...mine, privateKeyPem: generateDeviceIdentity().privateKeyPem });
+      },
+    ],
     ['an unparsable private key', () => JSON.stringify({ version: 1, ...generateDeviceIdentity(), privateKeyPem: 'nope' })],
   ])('refuses %s with the move-it-away message and leaves the file alone', (_label, content) => {
     // Arrange

@@ -37,10 +37,14 @@ function readIdentity(file: string): DeviceIdentity {
   try {
     record = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    throw new Error(`${file} is not readable JSON; move it away to create a new device identity (the device must then pair again)`);
+    throw new Error(
+      `${file} is not readable JSON; move it away to create a new device identity (the device must then pair again)`,
+    );
   }
   if (!isConsistentIdentity(record)) {
-    throw new Error(`${file} does not hold a valid device identity; move it away to create a new one (the device must then pair again)`);
+    throw new Error(
+      `${file} does not hold a valid device identity; move it away to create a new one (the device must then pair again)`,
+    );
   }
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   return { deviceId: record.deviceId, publicKey: record.publicKey, privateKeyPem: record.privateKeyPem };

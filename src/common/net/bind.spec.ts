@@ -6,7 +6,15 @@ function ipv4(address: string, internal = false): NetworkInterfaceInfo {
 }
 
 function ipv6(address: string, internal = false): NetworkInterfaceInfo {
-  return { address, family: 'IPv6', internal, netmask: 'ffff:ffff:ffff:ffff::', mac: '00:00:00:00:00:00', cidr: `${address}/64`, scopeid: 0 };
+  return {
+    address,
+    family: 'IPv6',
+    internal,
+    netmask: 'ffff:ffff:ffff:ffff::',
+    mac: '00:00:00:00:00:00',
+    cidr: `${address}/64`,
+    scopeid: 0,
+  };
 }
 
 const LOOPBACK_V4_ONLY: InterfaceTable = { lo: [ipv4('127.0.0.1', true)], eth0: [ipv4('192.168.1.20')] };

@@ -26,7 +26,10 @@ export function resolveBindHosts(mode: BindMode, customHost: string | undefined,
     }
     case 'custom':
       if (!customHost) {
-        return { ok: false, error: 'gateway.bind is "custom" but gateway.customBindHost is not set: set it to the IP address to listen on' };
+        return {
+          ok: false,
+          error: 'gateway.bind is "custom" but gateway.customBindHost is not set: set it to the IP address to listen on',
+        };
       }
       return { ok: true, hosts: [customHost], loopbackOnly: isLoopbackAddress(customHost) };
   }

@@ -142,9 +142,7 @@ describe(resolveClientAddress.name, () => {
   });
 
   it('takes the single hop a trusted proxy reports', () => {
-    expect(resolveClientAddress(request('10.0.0.1', { 'x-forwarded-for': '203.0.113.7' }), ['10.0.0.1'])).toBe(
-      '203.0.113.7',
-    );
+    expect(resolveClientAddress(request('10.0.0.1', { 'x-forwarded-for': '203.0.113.7' }), ['10.0.0.1'])).toBe('203.0.113.7');
   });
 
   it('takes the rightmost hop that is not itself a trusted proxy', () => {

@@ -79,11 +79,28 @@ describe(certificateFingerprint.name, () => {
       const certFile = path.join(dir, 'cert.pem');
       execFileSync(
         'openssl',
-        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-          '-keyout', path.join(dir, 'key.pem'), '-out', certFile, '-days', '1', '-subj', '/CN=nestclaw-spec'],
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+          '-out',
+          certFile,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=nestclaw-spec',
+        ],
         { stdio: 'pipe' },
       );
-      const printed = execFileSync('openssl', ['x509', '-in', certFile, '-noout', '-fingerprint', '-sha256'], { encoding: 'utf8' });
+      const printed = execFileSync('openssl', ['x509', '-in', certFile, '-noout', '-fingerprint', '-sha256'], {
+        encoding: 'utf8',
+      });
       const expected = normalizeFingerprint(printed.slice(printed.indexOf('=') + 1));
 
       // Act

@@ -38,9 +38,7 @@ export interface EventFrame {
 
 export type Frame = RequestFrame | ResponseFrame | EventFrame;
 
-export type ParsedFrame =
-  | { kind: 'request'; frame: RequestFrame }
-  | { kind: 'invalid'; id?: string; reason: string };
+export type ParsedFrame = { kind: 'request'; frame: RequestFrame } | { kind: 'invalid'; id?: string; reason: string };
 
 /**
  * Shape check of an inbound frame: clients only ever send requests, so

@@ -33,7 +33,12 @@ export class ApprovalsView implements View {
   constructor(private readonly ctx: AppContext) {
     replaceChildren(
       this.element,
-      h('div', { className: 'toolbar' }, h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh'), this.message),
+      h(
+        'div',
+        { className: 'toolbar' },
+        h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh'),
+        this.message,
+      ),
       this.box,
     );
     ctx.conn.on('exec.approval.requested', (request: ApprovalRequest) => {
@@ -52,7 +57,9 @@ export class ApprovalsView implements View {
     if (!this.supported()) return this.render();
     this.ctx.conn.request('exec.approval.list', {}).then(
       (payload) => {
-        const list: ApprovalRequest[] = Array.isArray(payload) ? payload : (payload?.pending ?? payload?.approvals ?? payload?.requests ?? []);
+        const list: ApprovalRequest[] = Array.isArray(payload)
+          ? payload
+          : (payload?.pending ?? payload?.approvals ?? payload?.requests ?? []);
         this.pending.clear();
         for (const request of list) if (request?.id) this.pending.set(request.id, request);
         this.render();
@@ -73,12 +80,25 @@ export class ApprovalsView implements View {
     if (!this.supported()) {
       replaceChildren(
         this.box,
-        h('div', { className: 'panel' }, h('h2', {}, 'Exec approvals'), h('p', { className: 'empty' }, 'This gateway does not serve exec approvals (no exec.approval.* methods).')),
+        h(
+          'div',
+          { className: 'panel' },
+          h('h2', {}, 'Exec approvals'),
+          h('p', { className: 'empty' }, 'This gateway does not serve exec approvals (no exec.approval.* methods).'),
+        ),
       );
       return;
     }
     if (this.pending.size === 0) {
-      replaceChildren(this.box, h('div', { className: 'panel' }, h('h2', {}, 'Exec approvals'), h('p', { className: 'empty' }, 'No command is waiting for approval.')));
+      replaceChildren(
+        this.box,
+        h(
+          'div',
+          { className: 'panel' },
+          h('h2', {}, 'Exec approvals'),
+          h('p', { className: 'empty' }, 'No command is waiting for approval.'),
+        ),
+      );
       return;
     }
     replaceChildren(this.box, ...[...this.pending.values()].map((request) => this.card(request)));

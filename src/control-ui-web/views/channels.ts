@@ -25,10 +25,23 @@ export class ChannelsView implements View {
       this.codesBox,
       h(
         'form',
-        { className: 'panel', onsubmit: (e) => (e.preventDefault(), this.approve(this.channelInput.value.trim(), this.codeInput.value.trim())) },
+        {
+          className: 'panel',
+          onsubmit: (e) => (e.preventDefault(), this.approve(this.channelInput.value.trim(), this.codeInput.value.trim())),
+        },
         h('h2', {}, 'Approve a pairing code'),
-        h('p', { className: 'muted' }, 'A person who writes to the bot gets a code; approving it lets them talk to the assistant.'),
-        h('div', { className: 'form-row' }, h('label', {}, 'Channel', this.channelInput), h('label', {}, 'Code', this.codeInput), h('button', { type: 'submit' }, 'Approve')),
+        h(
+          'p',
+          { className: 'muted' },
+          'A person who writes to the bot gets a code; approving it lets them talk to the assistant.',
+        ),
+        h(
+          'div',
+          { className: 'form-row' },
+          h('label', {}, 'Channel', this.channelInput),
+          h('label', {}, 'Code', this.codeInput),
+          h('button', { type: 'submit' }, 'Approve'),
+        ),
         this.message,
       ),
     );
@@ -51,11 +64,19 @@ export class ChannelsView implements View {
             channels.map(([id, c]) => [
               id,
               c.enabled ? 'yes' : 'no',
-              !c.configured ? pill('not configured') : c.running ? pill(c.linked === false ? 'not linked' : 'running', c.linked === false ? 'warn' : 'ok') : pill('stopped', 'bad'),
+              !c.configured
+                ? pill('not configured')
+                : c.running
+                  ? pill(c.linked === false ? 'not linked' : 'running', c.linked === false ? 'warn' : 'ok')
+                  : pill('stopped', 'bad'),
               c.mode ?? '',
               c.accountId ?? '',
               c.lastError ?? '',
-              c.probe ? (c.probe.ok ? `ok ${c.probe.account?.username ? `@${c.probe.account.username}` : ''} (${c.probe.elapsedMs} ms)` : `failed: ${c.probe.error ?? ''}`) : '',
+              c.probe
+                ? c.probe.ok
+                  ? `ok ${c.probe.account?.username ? `@${c.probe.account.username}` : ''} (${c.probe.elapsedMs} ms)`
+                  : `failed: ${c.probe.error ?? ''}`
+                : '',
             ]),
             'this gateway has no channels',
           ),
@@ -106,4 +127,3 @@ export class ChannelsView implements View {
     );
   }
 }
-

@@ -21,7 +21,10 @@ export class ChatView implements View {
   readonly element = h('section', { 'data-view': 'chat', className: 'chat' });
   private readonly sessionSelect = h('select', { id: 'chat-session' });
   private readonly transcript = h('div', { id: 'chat-transcript', className: 'transcript', 'aria-live': 'polite' });
-  private readonly input = h('textarea', { id: 'chat-input', placeholder: 'Message the assistant…  (Enter sends, Shift+Enter for a new line)' });
+  private readonly input = h('textarea', {
+    id: 'chat-input',
+    placeholder: 'Message the assistant…  (Enter sends, Shift+Enter for a new line)',
+  });
   private readonly sendButton = h('button', { type: 'submit', id: 'chat-send' }, 'Send');
   private readonly abortButton = h('button', { type: 'button', id: 'chat-abort', className: 'danger', disabled: true }, 'Abort');
   private readonly status = h('p', { id: 'chat-status', className: 'muted', role: 'status' });
@@ -45,11 +48,21 @@ export class ChatView implements View {
         'div',
         { className: 'toolbar' },
         h('label', {}, 'Session', this.sessionSelect),
-        h('button', { type: 'button', className: 'secondary', id: 'chat-new', onclick: () => this.open(newSessionKey()) }, 'New session'),
+        h(
+          'button',
+          { type: 'button', className: 'secondary', id: 'chat-new', onclick: () => this.open(newSessionKey()) },
+          'New session',
+        ),
         h('button', { type: 'button', className: 'secondary', onclick: () => this.loadHistory() }, 'Reload history'),
       ),
       this.transcript,
-      h('form', { className: 'composer', onsubmit: (e) => (e.preventDefault(), this.send()) }, this.input, this.sendButton, this.abortButton),
+      h(
+        'form',
+        { className: 'composer', onsubmit: (e) => (e.preventDefault(), this.send()) },
+        this.input,
+        this.sendButton,
+        this.abortButton,
+      ),
       this.status,
     );
     ctx.conn.on('chat', (payload: ChatEvent) => this.onChatEvent(payload));
@@ -208,14 +221,20 @@ function bubble(role: string, text: string, ts?: number): HTMLElement {
 }
 
 function setBubbleText(element: HTMLElement, text: string, ts?: number): void {
-  replaceChildren(element, h('span', { className: 'text' }, text), ts ? h('span', { className: 'meta' }, new Date(ts).toLocaleTimeString()) : null);
+  replaceChildren(
+    element,
+    h('span', { className: 'text' }, text),
+    ts ? h('span', { className: 'meta' }, new Date(ts).toLocaleTimeString()) : null,
+  );
 }
 
 /** Transcript content is a string here; the reference protocol's `[{type:"text", text}]` parts are read too. */
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : '')).join('');
+    return content
+      .map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : ''))
+      .join('');
   }
   return content === undefined || content === null ? '' : JSON.stringify(content);
 }

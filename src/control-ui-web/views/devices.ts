@@ -13,7 +13,12 @@ export class DevicesView implements View {
   constructor(private readonly ctx: AppContext) {
     replaceChildren(
       this.element,
-      h('div', { className: 'toolbar' }, h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh'), this.message),
+      h(
+        'div',
+        { className: 'toolbar' },
+        h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh'),
+        this.message,
+      ),
       this.pendingBox,
       this.pairedBox,
     );
@@ -47,8 +52,22 @@ export class DevicesView implements View {
           h(
             'div',
             { className: 'actions' },
-            this.action('Approve', '', 'device.pair.approve', { requestId: r.requestId }, `approved ${r.displayName ?? shortId(r.deviceId)}`, r.requestId),
-            this.action('Reject', 'danger', 'device.pair.reject', { requestId: r.requestId }, `rejected ${r.displayName ?? shortId(r.deviceId)}`, r.requestId),
+            this.action(
+              'Approve',
+              '',
+              'device.pair.approve',
+              { requestId: r.requestId },
+              `approved ${r.displayName ?? shortId(r.deviceId)}`,
+              r.requestId,
+            ),
+            this.action(
+              'Reject',
+              'danger',
+              'device.pair.reject',
+              { requestId: r.requestId },
+              `rejected ${r.displayName ?? shortId(r.deviceId)}`,
+              r.requestId,
+            ),
           ),
         ]),
         'no device is waiting',
@@ -70,8 +89,22 @@ export class DevicesView implements View {
           h(
             'div',
             { className: 'actions' },
-            this.action('Revoke tokens', 'secondary', 'device.token.revoke', { deviceId: d.deviceId }, `revoked the tokens of ${shortId(d.deviceId)}`, d.deviceId),
-            this.action('Unpair', 'danger', 'device.token.revoke', { deviceId: d.deviceId, unpair: true }, `unpaired ${shortId(d.deviceId)}`, d.deviceId),
+            this.action(
+              'Revoke tokens',
+              'secondary',
+              'device.token.revoke',
+              { deviceId: d.deviceId },
+              `revoked the tokens of ${shortId(d.deviceId)}`,
+              d.deviceId,
+            ),
+            this.action(
+              'Unpair',
+              'danger',
+              'device.token.revoke',
+              { deviceId: d.deviceId, unpair: true },
+              `unpaired ${shortId(d.deviceId)}`,
+              d.deviceId,
+            ),
           ),
         ]),
         'no paired device',

@@ -23,7 +23,12 @@ export class NodesView implements View {
   private readonly list = h('div', { className: 'panel', id: 'nodes-list' });
   private readonly detail = h('pre', { id: 'node-detail', hidden: true });
   private readonly nodeSelect = h('select', { id: 'invoke-node' });
-  private readonly commandInput = h('input', { id: 'invoke-command', value: 'system.run', list: 'invoke-commands', spellcheck: 'false' });
+  private readonly commandInput = h('input', {
+    id: 'invoke-command',
+    value: 'system.run',
+    list: 'invoke-commands',
+    spellcheck: 'false',
+  });
   private readonly commandList = h('datalist', { id: 'invoke-commands' });
   private readonly paramsInput = h('textarea', { id: 'invoke-params', spellcheck: 'false', className: 'mono' });
   private readonly timeoutInput = h('input', { id: 'invoke-timeout', type: 'number', min: '1', value: '30' });
@@ -51,7 +56,11 @@ export class NodesView implements View {
     );
     replaceChildren(
       this.element,
-      h('div', { className: 'toolbar' }, h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh')),
+      h(
+        'div',
+        { className: 'toolbar' },
+        h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh'),
+      ),
       this.list,
       this.detail,
       h('div', { className: 'panel' }, h('h2', {}, 'Invoke a command'), form),
@@ -87,13 +96,22 @@ export class NodesView implements View {
           n.connected === false ? pill('offline', 'bad') : pill('online', 'ok'),
           (n.commands ?? []).join(', '),
           n.connectedAtMs ? `${ago(n.connectedAtMs)}${n.remoteIp ? ` from ${n.remoteIp}` : ''}` : '—',
-          h('button', { type: 'button', className: 'secondary', 'data-describe': n.nodeId, onclick: () => this.describe(n.nodeId) }, 'Describe'),
+          h(
+            'button',
+            { type: 'button', className: 'secondary', 'data-describe': n.nodeId, onclick: () => this.describe(n.nodeId) },
+            'Describe',
+          ),
         ]),
         'no node is connected; start one with `nestclaw node run --url … --token …`',
       ),
     );
     const selected = this.nodeSelect.value;
-    replaceChildren(this.nodeSelect, ...nodes.map((n) => h('option', { value: n.nodeId }, n.displayName ? `${n.displayName} (${n.nodeId.slice(0, 12)})` : n.nodeId)));
+    replaceChildren(
+      this.nodeSelect,
+      ...nodes.map((n) =>
+        h('option', { value: n.nodeId }, n.displayName ? `${n.displayName} (${n.nodeId.slice(0, 12)})` : n.nodeId),
+      ),
+    );
     if (nodes.some((n) => n.nodeId === selected)) this.nodeSelect.value = selected;
     const commands = new Set(nodes.flatMap((n) => n.commands ?? []));
     replaceChildren(this.commandList, ...[...commands].map((c) => h('option', { value: c })));
@@ -106,7 +124,10 @@ export class NodesView implements View {
       button.disabled = true;
       this.ctx.conn
         .request('node.rename', { nodeId: n.nodeId, displayName: input.value.trim() })
-        .then(() => this.refresh(), (error) => window.alert(`Rename failed: ${errorText(error)}`))
+        .then(
+          () => this.refresh(),
+          (error) => window.alert(`Rename failed: ${errorText(error)}`),
+        )
         .finally(() => (button.disabled = false));
     });
     return h('div', { className: 'actions' }, input, button);
@@ -140,7 +161,11 @@ export class NodesView implements View {
     const submit = this.element.querySelector<HTMLButtonElement>('#invoke-submit')!;
     submit.disabled = true;
     this.ctx.conn
-      .request('node.invoke', { nodeId, command: this.commandInput.value.trim(), params, timeoutMs, idempotencyKey: `ui-${randomId()}` }, timeoutMs + 5_000)
+      .request(
+        'node.invoke',
+        { nodeId, command: this.commandInput.value.trim(), params, timeoutMs, idempotencyKey: `ui-${randomId()}` },
+        timeoutMs + 5_000,
+      )
       .then(
         (payload) => {
           this.result.hidden = false;

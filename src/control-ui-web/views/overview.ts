@@ -14,7 +14,11 @@ export class OverviewView implements View {
   constructor(private readonly ctx: AppContext) {
     replaceChildren(
       this.element,
-      h('div', { className: 'toolbar' }, h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh')),
+      h(
+        'div',
+        { className: 'toolbar' },
+        h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh'),
+      ),
       h('div', { className: 'grid' }, this.healthBox, this.statusBox),
       this.presenceBox,
       this.auditBox,
@@ -26,15 +30,29 @@ export class OverviewView implements View {
   refresh(): void {
     const { conn } = this.ctx;
     if (conn.hello) this.renderHealth(conn.hello.snapshot.health);
-    conn.request('health').then((health) => this.renderHealth(health), (error) => this.fail(this.healthBox, 'Health', error));
-    conn.request('status').then((status) => this.renderStatus(status), (error) => this.fail(this.statusBox, 'Status', error));
+    conn.request('health').then(
+      (health) => this.renderHealth(health),
+      (error) => this.fail(this.healthBox, 'Health', error),
+    );
+    conn.request('status').then(
+      (status) => this.renderStatus(status),
+      (error) => this.fail(this.statusBox, 'Status', error),
+    );
     this.loadPresence();
     this.loadAudit();
   }
 
   /** Only admins may run the audit; others see how to run it on the host. */
   private loadAudit(): void {
-    const hint = h('p', {}, 'On the gateway host run ', h('code', {}, 'nestclaw security audit'), ' (add ', h('code', {}, '--fix'), ' to tighten file permissions).');
+    const hint = h(
+      'p',
+      {},
+      'On the gateway host run ',
+      h('code', {}, 'nestclaw security audit'),
+      ' (add ',
+      h('code', {}, '--fix'),
+      ' to tighten file permissions).',
+    );
     if (!this.ctx.conn.hasMethod('security.audit')) {
       replaceChildren(this.auditBox, h('h2', {}, 'Security audit'), hint);
       return;
@@ -46,7 +64,11 @@ export class OverviewView implements View {
           h('h2', {}, 'Security audit'),
           table(
             ['severity', 'finding', 'fix'],
-            audit.findings.map((f) => [pill(f.severity, f.severity === 'critical' ? 'bad' : f.severity === 'warn' ? 'warn' : 'ok'), f.message, f.fix]),
+            audit.findings.map((f) => [
+              pill(f.severity, f.severity === 'critical' ? 'bad' : f.severity === 'warn' ? 'warn' : 'ok'),
+              f.message,
+              f.fix,
+            ]),
             'no findings',
           ),
           hint,
@@ -79,7 +101,9 @@ export class OverviewView implements View {
         ['channel', 'state', 'last error'],
         channels.map(([id, c]) => [
           id,
-          c.running ? pill(c.linked === false ? 'running, not linked' : 'running', c.linked === false ? 'warn' : 'ok') : pill('stopped', 'bad'),
+          c.running
+            ? pill(c.linked === false ? 'running, not linked' : 'running', c.linked === false ? 'warn' : 'ok')
+            : pill('stopped', 'bad'),
           c.lastError ?? '',
         ]),
         'no channel enabled',
@@ -89,7 +113,9 @@ export class OverviewView implements View {
 
   private renderStatus(s: any): void {
     const ts = s.tailscale;
-    const tailscale = ts ? `${ts.mode}${ts.state && ts.state !== ts.mode ? ` (${ts.state})` : ''}${ts.url ? ` ${ts.url}` : ''}` : '—';
+    const tailscale = ts
+      ? `${ts.mode}${ts.state && ts.state !== ts.mode ? ` (${ts.state})` : ''}${ts.url ? ` ${ts.url}` : ''}`
+      : '—';
     replaceChildren(
       this.statusBox,
       h('h2', {}, 'Status'),
@@ -114,7 +140,15 @@ export class OverviewView implements View {
       h('h2', {}, 'Connected clients'),
       table(
         ['host', 'mode', 'roles', 'platform', 'version', 'ip', 'since'],
-        entries.map((e) => [e.host, e.mode, (e.roles ?? []).join(', '), e.platform, e.version, e.ip ?? '', e.ts ? new Date(e.ts).toLocaleTimeString() : '']),
+        entries.map((e) => [
+          e.host,
+          e.mode,
+          (e.roles ?? []).join(', '),
+          e.platform,
+          e.version,
+          e.ip ?? '',
+          e.ts ? new Date(e.ts).toLocaleTimeString() : '',
+        ]),
         'nobody is connected',
       ),
     );

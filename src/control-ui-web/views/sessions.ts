@@ -21,7 +21,11 @@ export class SessionsView implements View {
   constructor(private readonly ctx: AppContext) {
     replaceChildren(
       this.element,
-      h('div', { className: 'toolbar' }, h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh')),
+      h(
+        'div',
+        { className: 'toolbar' },
+        h('button', { type: 'button', className: 'secondary', onclick: () => this.refresh() }, 'Refresh'),
+      ),
       this.box,
     );
   }

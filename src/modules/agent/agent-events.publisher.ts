@@ -63,13 +63,19 @@ export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
 
   private onResult(result: AgentRunResult): void {
     const ts = this.clock.now();
-    if (result.status === 'ok') this.chat(result.runId, result.sessionKey, 'final', { message: assistantMessage(result.text, ts) });
+    if (result.status === 'ok')
+      this.chat(result.runId, result.sessionKey, 'final', { message: assistantMessage(result.text, ts) });
     else if (result.status === 'aborted') this.chat(result.runId, result.sessionKey, 'aborted', {});
     else this.chat(result.runId, result.sessionKey, 'error', { errorMessage: result.error ?? result.text });
     this.chatSeq.delete(result.runId);
   }
 
-  private chat(runId: string, sessionKey: string, state: ChatState, extra: Pick<ChatEventPayload, 'message' | 'errorMessage'>): void {
+  private chat(
+    runId: string,
+    sessionKey: string,
+    state: ChatState,
+    extra: Pick<ChatEventPayload, 'message' | 'errorMessage'>,
+  ): void {
     const seq = (this.chatSeq.get(runId) ?? 0) + 1;
     this.chatSeq.set(runId, seq);
     const payload: ChatEventPayload = { runId, sessionKey, seq, state, ...extra };

@@ -17,7 +17,14 @@ class FakeRuntime {
   }
   finish(runId: string, outcome: Partial<AgentRunResult> = {}): void {
     const request = this.requests.find((r) => r.runId === runId)!;
-    this.finishers.get(runId)!({ runId, sessionKey: request.sessionKey, status: 'ok', text: 'the answer', durationMs: 5, ...outcome });
+    this.finishers.get(runId)!({
+      runId,
+      sessionKey: request.sessionKey,
+      status: 'ok',
+      text: 'the answer',
+      durationMs: 5,
+      ...outcome,
+    });
   }
 }
 
@@ -44,7 +51,8 @@ function context(deviceId?: string): RpcContext & { acks: unknown[] } {
   return { connection, ack: (payload) => acks.push(payload), acks };
 }
 
-const params = (extra: Partial<RunAgentParams> = {}): RunAgentParams => Object.assign(new RunAgentParams(), { message: 'hi', idempotencyKey: 'k1', ...extra });
+const params = (extra: Partial<RunAgentParams> = {}): RunAgentParams =>
+  Object.assign(new RunAgentParams(), { message: 'hi', idempotencyKey: 'k1', ...extra });
 
 function setup() {
   const runtime = new FakeRuntime();
@@ -74,7 +82,7 @@ describe(AgentRequestsService.name, () => {
       expect(idempotency.find('agent', 'k1')).toEqual(payload);
     });
 
-    it('runs in the caller\'s device session by default, or the one given', async () => {
+    it("runs in the caller's device session by default, or the one given", async () => {
       const { service, runtime } = setup();
       void service.agent(params(), context('dev123'));
       void service.agent(params({ idempotencyKey: 'k2', sessionKey: 'main:webchat:x' }), context('dev123'));
@@ -122,7 +130,14 @@ describe(AgentRequestsService.name, () => {
       runtime.finish('run-1');
       expect((await final).delivery).toEqual({ channel: 'telegram', to: '42', status: 'requested' });
       expect(delivered).toEqual([
-        { runId: 'run-1', sessionKey: 'main:operator:default', channel: 'telegram', to: '42', text: 'the answer', idempotencyKey: 'agent:k1' },
+        {
+          runId: 'run-1',
+          sessionKey: 'main:operator:default',
+          channel: 'telegram',
+          to: '42',
+          text: 'the answer',
+          idempotencyKey: 'agent:k1',
+        },
       ]);
     });
 

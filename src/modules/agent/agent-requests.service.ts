@@ -142,7 +142,9 @@ export class AgentRequestsService {
       text: result.text,
       idempotencyKey: `agent:${p.idempotencyKey}`,
     });
-    payload.delivery = handed ? { ...target, status: 'requested' } : { ...target, status: 'skipped', reason: 'no channel is available for delivery' };
+    payload.delivery = handed
+      ? { ...target, status: 'requested' }
+      : { ...target, status: 'skipped', reason: 'no channel is available for delivery' };
   }
 }
 

@@ -17,7 +17,8 @@ class InMemorySessions {
     return { sessionKey, channel: 'test', generation: 1, createdAtMs: 0, updatedAtMs: 0 };
   }
   append(sessionKey: string, entry: NewTranscriptEntry): TranscriptEntry | undefined {
-    if (entry.sourceRef && this.entries.some((e) => e.sessionKey === sessionKey && e.sourceRef === entry.sourceRef)) return undefined;
+    if (entry.sourceRef && this.entries.some((e) => e.sessionKey === sessionKey && e.sourceRef === entry.sourceRef))
+      return undefined;
     const stored = { id: this.nextId++, sessionKey, generation: 1, createdAtMs: 0, ...entry };
     this.entries.push(stored);
     return stored;
@@ -61,7 +62,9 @@ const flush = async () => {
 function setup(agent: Partial<{ timeoutMs: number; maxConcurrent: number }> = {}) {
   const sessions = new InMemorySessions();
   const provider = new ScriptedProvider();
-  const gateway = { config: { agent: { timeoutMs: 5_000, maxConcurrent: 4, historyLimit: 50, ...agent } } } as unknown as GatewayRuntime;
+  const gateway = {
+    config: { agent: { timeoutMs: 5_000, maxConcurrent: 4, historyLimit: 50, ...agent } },
+  } as unknown as GatewayRuntime;
   const providers = { for: () => provider } as unknown as AgentProviders;
   const runtime = new AgentRuntime(gateway, sessions as unknown as SessionsService, providers, new Clock(), new SequentialIds());
   const events: AgentStreamEvent[] = [];
@@ -91,7 +94,13 @@ describe(AgentRuntime.name, () => {
       provider.answer(0, 'hi there');
       const result = await done;
       // Assert
-      expect(result).toEqual({ runId: 'run-1', sessionKey: 's1', status: 'ok', text: 'hi there', durationMs: expect.any(Number) });
+      expect(result).toEqual({
+        runId: 'run-1',
+        sessionKey: 's1',
+        status: 'ok',
+        text: 'hi there',
+        durationMs: expect.any(Number),
+      });
       expect(sessions.entries.map((e) => [e.role, e.content, e.runId])).toEqual([
         ['user', 'hello', 'run-1'],
         ['assistant', 'hi there', 'run-1'],
@@ -217,7 +226,7 @@ describe(AgentRuntime.name, () => {
       expect(runtime.abort('nobody')).toBe(false);
     });
 
-    it('follows the caller\'s abort signal', async () => {
+    it("follows the caller's abort signal", async () => {
       const { runtime, request } = setup();
       const controller = new AbortController();
       const done = runtime.run(request('s1', 'x', { signal: controller.signal }));
@@ -231,7 +240,11 @@ describe(AgentRuntime.name, () => {
       const done = runtime.run(request('s1', 'x'));
       await flush();
       provider.fail(0, new ProviderFailure('error', 'Sorry, the model is down.', 'the model endpoint answered HTTP 500'));
-      expect(await done).toMatchObject({ status: 'error', text: 'Sorry, the model is down.', error: 'the model endpoint answered HTTP 500' });
+      expect(await done).toMatchObject({
+        status: 'error',
+        text: 'Sorry, the model is down.',
+        error: 'the model endpoint answered HTTP 500',
+      });
     });
 
     it('never rejects: an unexpected error becomes a generic apology without internals', async () => {

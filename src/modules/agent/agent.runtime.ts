@@ -143,7 +143,12 @@ export class AgentRuntime implements OnModuleDestroy {
 
   private refusal(runId: string): Outcome | undefined {
     if (this.stopping) {
-      return { status: 'aborted', text: 'The gateway is restarting; please send that again in a moment.', error: 'gateway shutting down', retryable: true };
+      return {
+        status: 'aborted',
+        text: 'The gateway is restarting; please send that again in a moment.',
+        error: 'gateway shutting down',
+        retryable: true,
+      };
     }
     if (this.active.has(runId) || this.finished.has(runId)) {
       this.logger.error(`refused a run with the id ${runId}: that id is already in use`);
@@ -235,7 +240,12 @@ export class AgentRuntime implements OnModuleDestroy {
           error: `timed out after ${run.timeoutMs} ms`,
         };
       case 'shutdown':
-        return { status: 'aborted', text: 'The gateway is restarting; please send that again in a moment.', error: 'gateway shutting down', retryable: true };
+        return {
+          status: 'aborted',
+          text: 'The gateway is restarting; please send that again in a moment.',
+          error: 'gateway shutting down',
+          retryable: true,
+        };
       default:
         return { status: 'aborted', text: 'Stopped.', error: 'aborted' };
     }
@@ -256,7 +266,12 @@ export class AgentRuntime implements OnModuleDestroy {
       durationMs: this.clock.now() - run.admittedAtMs,
       ...(outcome.retryable ? { retryable: true } : {}),
     };
-    this.emit(run, 'lifecycle', { phase: 'end', status: result.status, durationMs: result.durationMs, ...(result.error ? { error: result.error } : {}) });
+    this.emit(run, 'lifecycle', {
+      phase: 'end',
+      status: result.status,
+      durationMs: result.durationMs,
+      ...(result.error ? { error: result.error } : {}),
+    });
     run.finished = true;
     run.detachSignal?.();
     this.active.delete(run.runId);
@@ -285,7 +300,9 @@ function sessionInfo(request: AgentRunRequest): SessionInfo {
 
 function toHistory(entries: TranscriptEntry[]): HistoryTurn[] {
   return entries
-    .filter((entry): entry is TranscriptEntry & { role: 'user' | 'assistant' } => entry.role === 'user' || entry.role === 'assistant')
+    .filter(
+      (entry): entry is TranscriptEntry & { role: 'user' | 'assistant' } => entry.role === 'user' || entry.role === 'assistant',
+    )
     .map((entry) => ({ role: entry.role, content: entry.content }));
 }
 

@@ -4,7 +4,8 @@ import type { ExecApprovalResolution } from './approvals.types';
 const LIST_HINT = 'see `nestclaw approvals list`';
 
 export const ApprovalsErrors = {
-  unknown: (id: string) => invalidRequest(`unknown approval: no exec approval request has the id "${id}"; ${LIST_HINT}`, { details: { id } }),
+  unknown: (id: string) =>
+    invalidRequest(`unknown approval: no exec approval request has the id "${id}"; ${LIST_HINT}`, { details: { id } }),
   alreadyResolved: (resolution: ExecApprovalResolution) =>
     invalidRequest(
       `already resolved: exec approval ${resolution.id} was settled as ${resolution.decision} (${
@@ -13,5 +14,7 @@ export const ApprovalsErrors = {
       { details: { ...resolution } },
     ),
   tooMany: (limit: number) =>
-    unavailable(`too many exec approval requests are waiting (${limit}); answer or let some expire, then try again`, { retryable: true }),
+    unavailable(`too many exec approval requests are waiting (${limit}); answer or let some expire, then try again`, {
+      retryable: true,
+    }),
 };

@@ -29,7 +29,14 @@ function setup() {
   return { service, broadcast, changes, stored, seen };
 }
 
-const NODE_ASK = { host: 'node' as const, nodeId: 'n1', hostName: 'garage', argv: ['uname', '-a'], cwd: '/tmp', resolvedPath: '/usr/bin/uname' };
+const NODE_ASK = {
+  host: 'node' as const,
+  nodeId: 'n1',
+  hostName: 'garage',
+  argv: ['uname', '-a'],
+  cwd: '/tmp',
+  resolvedPath: '/usr/bin/uname',
+};
 
 describe(ExecApprovalsService.name, () => {
   beforeAll(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
@@ -41,7 +48,14 @@ describe(ExecApprovalsService.name, () => {
       const { service, broadcast } = setup();
       void service.request({ ...NODE_ASK, sessionKey: 'main' });
       const [pending] = service.list();
-      expect(pending).toMatchObject({ host: 'node', nodeId: 'n1', argv: ['uname', '-a'], cwd: '/tmp', sessionKey: 'main', expiresAtMs: 1_000_000 + 120_000 });
+      expect(pending).toMatchObject({
+        host: 'node',
+        nodeId: 'n1',
+        argv: ['uname', '-a'],
+        cwd: '/tmp',
+        sessionKey: 'main',
+        expiresAtMs: 1_000_000 + 120_000,
+      });
       expect(broadcast).toHaveBeenCalledWith('exec.approval.requested', pending, { scope: 'operator.approvals' });
     });
 
@@ -53,9 +67,13 @@ describe(ExecApprovalsService.name, () => {
       jest.advanceTimersByTime(1);
       await expect(answer).resolves.toMatchObject({ decision: 'deny', reason: 'expired', decidedBy: null });
       expect(service.list()).toEqual([]);
-      expect(broadcast).toHaveBeenLastCalledWith('exec.approval.resolved', expect.objectContaining({ decision: 'deny', reason: 'expired' }), {
-        scope: 'operator.approvals',
-      });
+      expect(broadcast).toHaveBeenLastCalledWith(
+        'exec.approval.resolved',
+        expect.objectContaining({ decision: 'deny', reason: 'expired' }),
+        {
+          scope: 'operator.approvals',
+        },
+      );
     });
 
     it('keeps the asked timeout within the gateway bounds', () => {

@@ -95,7 +95,8 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
       createdAtMs: now,
       expiresAtMs: now + timeoutMs,
     };
-    if (options.signal?.aborted) return Promise.resolve({ id: request.id, decision: 'deny', reason: 'withdrawn', decidedBy: null });
+    if (options.signal?.aborted)
+      return Promise.resolve({ id: request.id, decision: 'deny', reason: 'withdrawn', decidedBy: null });
 
     const answer = new Promise<ExecApprovalAnswer>((resolve) => {
       const timer = setTimeout(() => this.settle(request.id, 'deny', null, 'expired'), timeoutMs);
@@ -139,7 +140,12 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     return this.allowlist.has(command);
   }
 
-  private settle(id: string, decision: ExecApprovalDecision, decidedBy: string | null, reason: ExecApprovalReason): ExecApprovalResolution | undefined {
+  private settle(
+    id: string,
+    decision: ExecApprovalDecision,
+    decidedBy: string | null,
+    reason: ExecApprovalReason,
+  ): ExecApprovalResolution | undefined {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);

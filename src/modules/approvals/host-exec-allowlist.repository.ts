@@ -28,7 +28,9 @@ export class HostExecAllowlistRepository {
   }
 
   all(): HostExecAllowlistEntry[] {
-    const rows = this.db.prepare('SELECT * FROM host_exec_allowlist ORDER BY approved_at_ms, command').all() as Array<Record<string, any>>;
+    const rows = this.db.prepare('SELECT * FROM host_exec_allowlist ORDER BY approved_at_ms, command').all() as Array<
+      Record<string, any>
+    >;
     return rows.map((row) => ({
       command: row.command,
       ...(row.approved_by !== null ? { approvedBy: row.approved_by } : {}),

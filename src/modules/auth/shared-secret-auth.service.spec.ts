@@ -56,9 +56,7 @@ describe(SharedSecretAuthService.name, () => {
 
         // Assert
         expect(presented).toBe(true);
-        expect(message).toBe(
-          'unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)',
-        );
+        expect(message).toBe('unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)');
       });
 
       it('does not echo the presented or expected token', () => {

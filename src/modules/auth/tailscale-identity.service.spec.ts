@@ -39,7 +39,11 @@ describe(TailscaleIdentityService.name, () => {
       ['serve in token mode (the default)', { tailscale: { mode: 'serve' } }, true],
       ['serve with allowTailscale false', { tailscale: { mode: 'serve' }, auth: { allowTailscale: false } }, false],
       ['allowTailscale true with mode off (a Serve set up by hand)', { auth: { allowTailscale: true } }, true],
-      ['funnel even with allowTailscale true', { tailscale: { mode: 'funnel' }, auth: { password: 'pw', allowTailscale: true } }, false],
+      [
+        'funnel even with allowTailscale true',
+        { tailscale: { mode: 'funnel' }, auth: { password: 'pw', allowTailscale: true } },
+        false,
+      ],
     ])('is %s → %s', (_name, gateway, expected) => {
       expect(build(gateway).enabled).toBe(expected);
     });
@@ -53,7 +57,9 @@ describe(TailscaleIdentityService.name, () => {
 
     it('returns nothing and asks nothing without a claim, or when disabled', async () => {
       await expect(service.verify(undefined)).resolves.toBeUndefined();
-      await expect(build({ tailscale: { mode: 'serve' }, auth: { allowTailscale: false } }).verify(ALICE)).resolves.toBeUndefined();
+      await expect(
+        build({ tailscale: { mode: 'serve' }, auth: { allowTailscale: false } }).verify(ALICE),
+      ).resolves.toBeUndefined();
       expect(whois).not.toHaveBeenCalled();
     });
 

@@ -50,13 +50,21 @@ describe(readTailscaleClaim.name, () => {
     ['an empty login', { 'tailscale-user-login': '  ' }, undefined],
     ['a forwarded-for that is not an IP', { 'x-forwarded-for': 'alice-laptop' }, undefined],
     ['a forwarded-for that looks like an option', { 'x-forwarded-for': '--socket=/tmp/x' }, undefined],
-    ['an IPv6 tailnet client', { 'x-forwarded-for': 'fd7a:115c:a1e0::5' }, { login: 'alice@example.com', clientIp: 'fd7a:115c:a1e0::5' }],
+    [
+      'an IPv6 tailnet client',
+      { 'x-forwarded-for': 'fd7a:115c:a1e0::5' },
+      { login: 'alice@example.com', clientIp: 'fd7a:115c:a1e0::5' },
+    ],
     [
       'several hops: the last one, which Serve appended',
       { 'x-forwarded-for': '100.64.0.9, 100.101.102.103' },
       { login: 'alice@example.com', clientIp: '100.101.102.103' },
     ],
-    ['a repeated login header: the first', { 'tailscale-user-login': ['alice@example.com', 'bob@example.com'] }, { login: 'alice@example.com', clientIp: '100.101.102.103' }],
+    [
+      'a repeated login header: the first',
+      { 'tailscale-user-login': ['alice@example.com', 'bob@example.com'] },
+      { login: 'alice@example.com', clientIp: '100.101.102.103' },
+    ],
   ])('handles %s', (_name, overrides, expected) => {
     expect(readTailscaleClaim(request('127.0.0.1', { ...SERVE_HEADERS, ...overrides }))).toEqual(expected);
   });

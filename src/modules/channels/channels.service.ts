@@ -32,14 +32,22 @@ export class ChannelsService implements OnApplicationBootstrap, OnModuleDestroy 
   async onModuleDestroy(): Promise<void> {
     this.outbox.stop();
     await Promise.all(
-      this.started.splice(0).map((channel) =>
-        channel.stop().catch((error) => this.logger.warn(`${channel.id} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`)),
-      ),
+      this.started
+        .splice(0)
+        .map((channel) =>
+          channel
+            .stop()
+            .catch((error) =>
+              this.logger.warn(`${channel.id} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`),
+            ),
+        ),
     );
   }
 
   async status(probe = false): Promise<Record<string, ChannelStatus>> {
-    const entries = await Promise.all(this.registry.list().map(async (channel) => [channel.id, await channel.status(probe)] as const));
+    const entries = await Promise.all(
+      this.registry.list().map(async (channel) => [channel.id, await channel.status(probe)] as const),
+    );
     return Object.fromEntries(entries);
   }
 

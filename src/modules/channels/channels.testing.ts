@@ -44,7 +44,11 @@ export class FakeChannel implements Channel {
   readonly enabled = true;
   readonly accountId: string = 'acct';
   textLimit = 1_000;
-  accessPolicy: ChannelAccessPolicy = { dmPolicy: 'pairing', allowFrom: ['100'], groups: { enabled: true, requireMention: true, allowFrom: [] } };
+  accessPolicy: ChannelAccessPolicy = {
+    dmPolicy: 'pairing',
+    allowFrom: ['100'],
+    groups: { enabled: true, requireMention: true, allowFrom: [] },
+  };
   readonly sent: FakeSent[] = [];
   readonly typing: string[] = [];
   running = true;

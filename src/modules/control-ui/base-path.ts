@@ -4,6 +4,9 @@
  * resolve against it, so the page must be served with the trailing slash.
  */
 export function normalizeBasePath(configured: string): string {
-  const trimmed = configured.trim().replace(/\/+/g, '/').replace(/^\/|\/$/g, '');
+  const trimmed = configured
+    .trim()
+    .replace(/\/+/g, '/')
+    .replace(/^\/|\/$/g, '');
   return trimmed === '' ? '/' : `/${trimmed}/`;
 }

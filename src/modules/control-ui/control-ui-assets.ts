@@ -52,6 +52,10 @@ export interface PageSettings {
 export const SETTINGS_PLACEHOLDER = '__NESTCLAW_CONTROL_UI_SETTINGS__';
 
 export function renderIndex(template: Buffer, settings: PageSettings): Buffer {
-  const json = JSON.stringify(settings).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const json = JSON.stringify(settings)
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
   return Buffer.from(template.toString('utf8').replace(SETTINGS_PLACEHOLDER, json), 'utf8');
 }

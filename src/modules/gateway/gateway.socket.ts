@@ -143,7 +143,12 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     connection.session = outcome.session;
     this.leavePending(connection);
     this.registry.add(connection);
-    connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.handshake.hello(connection, outcome.deviceAuth) });
+    connection.sendResponse({
+      type: 'res',
+      id: frame.id,
+      ok: true,
+      payload: this.handshake.hello(connection, outcome.deviceAuth),
+    });
   }
 
   private releaseHeldFrames(connection: Connection): void {

@@ -70,7 +70,12 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private flush(): void {
     this.flushTimer = undefined;
     if (this.joined.size === 0 && this.left.size === 0) return;
-    const payload = { ts: Date.now(), joined: [...this.joined.values()], left: [...this.left.values()], count: this.entries.size };
+    const payload = {
+      ts: Date.now(),
+      joined: [...this.joined.values()],
+      left: [...this.left.values()],
+      count: this.entries.size,
+    };
     this.joined.clear();
     this.left.clear();
     this.broadcaster.broadcast(GatewayEvent.Presence, payload, {

@@ -51,20 +51,57 @@ describe('commandMatches', () => {
 });
 
 describe('commandRefusal', () => {
-  it.each<[string, string, { platform?: string; declared: string[]; allow?: string[]; deny?: string[] }, CommandRefusal | undefined]>([
+  it.each<
+    [string, string, { platform?: string; declared: string[]; allow?: string[]; deny?: string[] }, CommandRefusal | undefined]
+  >([
     ['a default command the node declared', 'system.run', { platform: 'linux', declared: ['system.run'] }, undefined],
     ['a pattern default', 'canvas.present', { platform: 'ios', declared: ['canvas.present'] }, undefined],
-    ['a command outside the platform defaults', 'camera.snap', { platform: 'linux', declared: ['camera.snap'] }, 'not-allowlisted'],
+    [
+      'a command outside the platform defaults',
+      'camera.snap',
+      { platform: 'linux', declared: ['camera.snap'] },
+      'not-allowlisted',
+    ],
     ['a shell on a phone', 'system.run', { platform: 'android', declared: ['system.run'] }, 'not-allowlisted'],
     ['anything on an unknown platform', 'system.notify', { platform: 'plan9', declared: ['system.notify'] }, 'not-allowlisted'],
-    ['a command the config allows', 'camera.snap', { platform: 'linux', declared: ['camera.snap'], allow: ['camera.snap'] }, undefined],
-    ['a command a config pattern allows', 'custom.ping', { platform: 'plan9', declared: ['custom.ping'], allow: ['custom.*'] }, undefined],
-    ['a default the config denies', 'system.run', { platform: 'linux', declared: ['system.run'], deny: ['system.run'] }, 'denied'],
-    ['a default a deny pattern covers', 'canvas.eval', { platform: 'ios', declared: ['canvas.eval'], deny: ['canvas.*'] }, 'denied'],
-    ['deny wins over allow', 'custom.ping', { platform: 'linux', declared: ['custom.ping'], allow: ['custom.*'], deny: ['custom.ping'] }, 'denied'],
+    [
+      'a command the config allows',
+      'camera.snap',
+      { platform: 'linux', declared: ['camera.snap'], allow: ['camera.snap'] },
+      undefined,
+    ],
+    [
+      'a command a config pattern allows',
+      'custom.ping',
+      { platform: 'plan9', declared: ['custom.ping'], allow: ['custom.*'] },
+      undefined,
+    ],
+    [
+      'a default the config denies',
+      'system.run',
+      { platform: 'linux', declared: ['system.run'], deny: ['system.run'] },
+      'denied',
+    ],
+    [
+      'a default a deny pattern covers',
+      'canvas.eval',
+      { platform: 'ios', declared: ['canvas.eval'], deny: ['canvas.*'] },
+      'denied',
+    ],
+    [
+      'deny wins over allow',
+      'custom.ping',
+      { platform: 'linux', declared: ['custom.ping'], allow: ['custom.*'], deny: ['custom.ping'] },
+      'denied',
+    ],
     ['denied even when not declared', 'system.run', { platform: 'linux', declared: [], deny: ['*'] }, 'denied'],
     ['allowlisted but not declared', 'system.which', { platform: 'linux', declared: ['system.run'] }, 'not-declared'],
-    ['neither allowlisted nor declared names the allowlist', 'camera.snap', { platform: 'linux', declared: [] }, 'not-allowlisted'],
+    [
+      'neither allowlisted nor declared names the allowlist',
+      'camera.snap',
+      { platform: 'linux', declared: [] },
+      'not-allowlisted',
+    ],
   ])('%s', (_name, command, check, expected) => {
     expect(commandRefusal(command, { allow: [], deny: [], ...check, platform: check.platform })).toBe(expected);
   });
@@ -77,7 +114,13 @@ describe(NodeCommandPolicy.name, () => {
       const policy = new NodeCommandPolicy(runtimeWith({ allowCommands: ['custom.*'], denyCommands: ['system.run'] }));
 
       // Act
-      const allowed = policy.allowedCommands('linux', ['system.which', 'system.run', 'camera.snap', 'custom.ping', 'system.which']);
+      const allowed = policy.allowedCommands('linux', [
+        'system.which',
+        'system.run',
+        'camera.snap',
+        'custom.ping',
+        'system.which',
+      ]);
 
       // Assert
       expect(allowed).toEqual(['system.which', 'custom.ping']);

@@ -28,7 +28,10 @@ export const PLATFORM_DEFAULT_COMMANDS: Readonly<Record<string, readonly string[
 
 /** The defaults for a reported platform ("iOS 17.4" and "ios" alike); an unknown platform gets none. */
 export function platformDefaultCommands(platform: string | undefined): readonly string[] {
-  const family = (platform ?? '').trim().toLowerCase().split(/[\s/_-]/)[0];
+  const family = (platform ?? '')
+    .trim()
+    .toLowerCase()
+    .split(/[\s/_-]/)[0];
   return Object.hasOwn(PLATFORM_DEFAULT_COMMANDS, family) ? PLATFORM_DEFAULT_COMMANDS[family] : [];
 }
 

@@ -16,9 +16,18 @@ interface FakeSocket {
 let nextConn = 0;
 
 /** A real Connection over a socket that records what it is told. */
-function connectionWith(session: Partial<ConnectionSession> & { clientId?: string; platform?: string }): { connection: Connection; socket: FakeSocket } {
+function connectionWith(session: Partial<ConnectionSession> & { clientId?: string; platform?: string }): {
+  connection: Connection;
+  socket: FakeSocket;
+} {
   const socket: FakeSocket = { bufferedAmount: 0, send: jest.fn(), close: jest.fn(), terminate: jest.fn() };
-  const connection = new Connection(`conn-${++nextConn}`, socket as unknown as WebSocket, { clientAddress: '10.0.0.7', isLocal: false }, 'nonce', 1 << 20);
+  const connection = new Connection(
+    `conn-${++nextConn}`,
+    socket as unknown as WebSocket,
+    { clientAddress: '10.0.0.7', isLocal: false },
+    'nonce',
+    1 << 20,
+  );
   const { clientId = 'node-host', platform = 'linux', ...rest } = session;
   connection.session = {
     role: 'node',
@@ -34,7 +43,9 @@ function connectionWith(session: Partial<ConnectionSession> & { clientId?: strin
 }
 
 function policy(denyCommands: string[] = []): NodeCommandPolicy {
-  return new NodeCommandPolicy({ config: { gateway: { nodes: { allowCommands: [], denyCommands } } } } as unknown as GatewayRuntime);
+  return new NodeCommandPolicy({
+    config: { gateway: { nodes: { allowCommands: [], denyCommands } } },
+  } as unknown as GatewayRuntime);
 }
 
 describe(NodeRegistry.name, () => {

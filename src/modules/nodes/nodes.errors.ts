@@ -22,9 +22,12 @@ export const NodesErrors = {
     }),
   unknownNode: (ref: string) => invalidRequest(`unknown node: no node has the id or display name "${ref}"; ${LIST_HINT}`),
   ambiguousName: (name: string, nodeIds: string[]) =>
-    invalidRequest(`ambiguous node name: "${name}" is the display name of ${nodeIds.length} nodes; use one of their ids instead`, {
-      details: { name, nodeIds },
-    }),
+    invalidRequest(
+      `ambiguous node name: "${name}" is the display name of ${nodeIds.length} nodes; use one of their ids instead`,
+      {
+        details: { name, nodeIds },
+      },
+    ),
   commandNotAllowed: (nodeId: string, command: string, reason: CommandRefusal, allowed: readonly string[]) =>
     invalidRequest(`node command not allowed: ${REFUSAL_HINTS[reason](command, nodeId)}`, {
       details: { nodeId, command, reason, allowedCommands: allowed },
@@ -34,9 +37,12 @@ export const NodesErrors = {
       details: { nodeId, command, nodeError },
     }),
   timedOut: (nodeId: string, command: string, timeoutMs: number) =>
-    unavailable(`node timeout: node ${nodeId} did not answer ${command} within ${timeoutMs} ms; pass a larger timeoutMs if it needs longer`, {
-      details: { nodeId, command, nodeError: { code: 'TIMEOUT', message: `no result within ${timeoutMs} ms` } },
-    }),
+    unavailable(
+      `node timeout: node ${nodeId} did not answer ${command} within ${timeoutMs} ms; pass a larger timeoutMs if it needs longer`,
+      {
+        details: { nodeId, command, nodeError: { code: 'TIMEOUT', message: `no result within ${timeoutMs} ms` } },
+      },
+    ),
   disconnected: (nodeId: string, command: string, reason: 'disconnected' | 'replaced') =>
     unavailable(`node disconnected: node ${nodeId} went away before answering ${command}; the command may or may not have run`, {
       details: {
@@ -44,7 +50,10 @@ export const NodesErrors = {
         command,
         nodeError: {
           code: 'DISCONNECTED',
-          message: reason === 'replaced' ? 'the node reconnected on a new connection during the call' : 'the node disconnected during the call',
+          message:
+            reason === 'replaced'
+              ? 'the node reconnected on a new connection during the call'
+              : 'the node disconnected during the call',
         },
       },
     }),
@@ -57,7 +66,10 @@ export const NodesErrors = {
     invalidRequest(`node.invoke.result refused: nodeId "${claimed}" is not this connection's node id (${own})`, {
       details: { nodeId: claimed, reason: 'node-mismatch' },
     }),
-  invalidJson: (field: string) => invalidRequest(`invalid params: ${field}: must be valid JSON text`, { details: { fields: [field] } }),
-  unserializableParams: () => invalidRequest('invalid params: params: must be a value JSON can express', { details: { fields: ['params'] } }),
-  invalidDisplayName: (problem: string) => invalidRequest(`invalid params: displayName: ${problem}`, { details: { fields: ['displayName'] } }),
+  invalidJson: (field: string) =>
+    invalidRequest(`invalid params: ${field}: must be valid JSON text`, { details: { fields: [field] } }),
+  unserializableParams: () =>
+    invalidRequest('invalid params: params: must be a value JSON can express', { details: { fields: ['params'] } }),
+  invalidDisplayName: (problem: string) =>
+    invalidRequest(`invalid params: displayName: ${problem}`, { details: { fields: ['displayName'] } }),
 };

@@ -76,7 +76,13 @@ let nextConn = 0;
 /** A real Connection over a socket that records what it is told. */
 function connectionWith(fixture: SessionFixture): { connection: Connection; socket: FakeSocket } {
   const socket: FakeSocket = { bufferedAmount: 0, send: jest.fn(), close: jest.fn(), terminate: jest.fn() };
-  const connection = new Connection(`conn-${++nextConn}`, socket as unknown as WebSocket, { clientAddress: '10.0.0.7', isLocal: false }, 'nonce', 1 << 20);
+  const connection = new Connection(
+    `conn-${++nextConn}`,
+    socket as unknown as WebSocket,
+    { clientAddress: '10.0.0.7', isLocal: false },
+    'nonce',
+    1 << 20,
+  );
   const { clientId = 'node-host', platform = 'linux', displayName, ...rest } = fixture;
   connection.session = {
     role: 'node',
@@ -132,7 +138,9 @@ describe(NodesService.name, () => {
 
   beforeEach(() => {
     connections = new ConnectionRegistry();
-    const runtime = { config: { gateway: { nodes: { allowCommands: ['custom.*'], denyCommands: ['system.run'] } } } } as unknown as GatewayRuntime;
+    const runtime = {
+      config: { gateway: { nodes: { allowCommands: ['custom.*'], denyCommands: ['system.run'] } } },
+    } as unknown as GatewayRuntime;
     registry = new NodeRegistry(connections, new NodeCommandPolicy(runtime));
     pairing = new FakePairing();
     clock = new FakeClock();
@@ -157,7 +165,11 @@ describe(NodesService.name, () => {
   /** A linux node "dev-a" (paired, "Build Box") declaring a few commands. */
   function connectNodeA(extra: SessionFixture = {}) {
     pairing.pair('dev-a', 'Build Box');
-    const node = connectionWith({ deviceId: 'dev-a', commands: ['system.which', 'system.run', 'custom.echo', 'camera.snap'], ...extra });
+    const node = connectionWith({
+      deviceId: 'dev-a',
+      commands: ['system.which', 'system.run', 'custom.echo', 'camera.snap'],
+      ...extra,
+    });
     connections.add(node.connection);
     return node;
   }
@@ -180,7 +192,11 @@ describe(NodesService.name, () => {
   describe('list', () => {
     it('shows live nodes with what they declared and the allowed commands', () => {
       // Arrange
-      connectNodeA({ caps: ['system'], permissions: { exec: true }, client: { id: 'node-host', version: '1.2.3', platform: 'linux', mode: 'node', deviceFamily: 'server' } });
+      connectNodeA({
+        caps: ['system'],
+        permissions: { exec: true },
+        client: { id: 'node-host', version: '1.2.3', platform: 'linux', mode: 'node', deviceFamily: 'server' },
+      });
 
       // Act
       const nodes = service.list();
@@ -243,7 +259,10 @@ describe(NodesService.name, () => {
     });
 
     it('refuses an unknown node', () => {
-      expect(caught(() => service.describe('nobody')).toShape()).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringMatching(/^unknown node/) });
+      expect(caught(() => service.describe('nobody')).toShape()).toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringMatching(/^unknown node/),
+      });
     });
 
     it('refuses an ambiguous display name and lists the ids', () => {
@@ -267,7 +286,9 @@ describe(NodesService.name, () => {
       // Act
       const call = invoke(request({ timeoutMs: 5_000 }));
       const [sent] = invokeRequests(node.socket);
-      expect(service.acceptResult({ id: sent.id, nodeId: 'dev-a', ok: true, payload: { found: ['/usr/bin/git'] } }, node.connection)).toEqual({ ok: true });
+      expect(
+        service.acceptResult({ id: sent.id, nodeId: 'dev-a', ok: true, payload: { found: ['/usr/bin/git'] } }, node.connection),
+      ).toEqual({ ok: true });
 
       // Assert
       expect(sent).toEqual({
@@ -316,7 +337,10 @@ describe(NodesService.name, () => {
       await expect(call).resolves.toMatchObject({ nodeId: 'dev-a' });
     });
 
-    it.each([['an unknown node', 'nobody'], ['a paired node that is offline', 'dev-offline']])('answers UNAVAILABLE for %s', async (_name, nodeId) => {
+    it.each([
+      ['an unknown node', 'nobody'],
+      ['a paired node that is offline', 'dev-offline'],
+    ])('answers UNAVAILABLE for %s', async (_name, nodeId) => {
       // Arrange
       pairing.pair('dev-offline');
 
@@ -353,7 +377,10 @@ describe(NodesService.name, () => {
       const call = invoke(request());
 
       // Act
-      service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: false, error: { code: 'NOT_FOUND', message: 'no such binary' } }, node.connection);
+      service.acceptResult(
+        { id: 'call-1', nodeId: 'dev-a', ok: false, error: { code: 'NOT_FOUND', message: 'no such binary' } },
+        node.connection,
+      );
 
       // Assert
       expect((await rejectionOf(call)).toShape()).toMatchObject({
@@ -404,7 +431,10 @@ describe(NodesService.name, () => {
         jest.advanceTimersByTime(1);
 
         // Assert
-        expect((await rejectionOf(call)).toShape()).toMatchObject({ code: 'UNAVAILABLE', details: { nodeError: { code: 'TIMEOUT' } } });
+        expect((await rejectionOf(call)).toShape()).toMatchObject({
+          code: 'UNAVAILABLE',
+          details: { nodeError: { code: 'TIMEOUT' } },
+        });
       });
 
       it('uses the timeout asked for, capped at 10 minutes', async () => {
@@ -448,7 +478,10 @@ describe(NodesService.name, () => {
         connections.remove(node.connection, 'disconnect');
 
         // Assert
-        expect((await rejectionOf(call)).toShape()).toMatchObject({ code: 'UNAVAILABLE', details: { nodeError: { code: 'DISCONNECTED' } } });
+        expect((await rejectionOf(call)).toShape()).toMatchObject({
+          code: 'UNAVAILABLE',
+          details: { nodeError: { code: 'DISCONNECTED' } },
+        });
       });
 
       it('fails the call at once when the node reconnects on a new connection', async () => {
@@ -596,7 +629,9 @@ describe(NodesService.name, () => {
       const call = invoke(request());
 
       // Act
-      const error = caught(() => service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'forged' }, nodeB.connection));
+      const error = caught(() =>
+        service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'forged' }, nodeB.connection),
+      );
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'real' }, nodeA.connection);
 
       // Assert
@@ -625,7 +660,10 @@ describe(NodesService.name, () => {
       const node = connectNodeA();
 
       // Act / Assert
-      expect(service.acceptResult({ id: 'nope', nodeId: 'dev-a', ok: true }, node.connection)).toEqual({ ok: true, ignored: true });
+      expect(service.acceptResult({ id: 'nope', nodeId: 'dev-a', ok: true }, node.connection)).toEqual({
+        ok: true,
+        ignored: true,
+      });
     });
 
     it('refuses invalid payloadJSON and keeps waiting for a good result', async () => {
@@ -634,7 +672,9 @@ describe(NodesService.name, () => {
       const call = invoke(request());
 
       // Act
-      const error = caught(() => service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payloadJSON: '{oops' }, node.connection));
+      const error = caught(() =>
+        service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payloadJSON: '{oops' }, node.connection),
+      );
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payloadJSON: '"ok"' }, node.connection);
 
       // Assert
@@ -658,7 +698,12 @@ describe(NodesService.name, () => {
       // Assert
       expect(ack).toEqual({ ok: true });
       expect(eventsOf(reader.socket)).toEqual([
-        { type: 'event', event: 'node.event', seq: 1, payload: { nodeId: 'dev-a', event: 'screen.changed', payload: { on: true }, ts: clock.ms } },
+        {
+          type: 'event',
+          event: 'node.event',
+          seq: 1,
+          payload: { nodeId: 'dev-a', event: 'screen.changed', payload: { on: true }, ts: clock.ms },
+        },
       ]);
       expect(eventsOf(pairer.socket)).toEqual([]);
       expect(eventsOf(node.socket)).toEqual([]);
@@ -724,7 +769,10 @@ describe(NodesService.name, () => {
       connectNodeA();
 
       // Act / Assert
-      expect(caught(() => service.rename('dev-a', displayName)).toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['displayName'] } });
+      expect(caught(() => service.rename('dev-a', displayName)).toShape()).toMatchObject({
+        code: 'INVALID_REQUEST',
+        details: { fields: ['displayName'] },
+      });
       expect(pairing.renameDevice).not.toHaveBeenCalled();
     });
 

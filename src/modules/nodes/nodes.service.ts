@@ -156,7 +156,11 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   reportEvent(caller: Connection, event: { event: string; payload?: unknown; payloadJSON?: string }): { ok: true } {
     const nodeId = nodeIdOf(caller.session!);
     const payload =
-      event.payload !== undefined ? event.payload : event.payloadJSON !== undefined ? parseJson(event.payloadJSON, 'payloadJSON') : null;
+      event.payload !== undefined
+        ? event.payload
+        : event.payloadJSON !== undefined
+          ? parseJson(event.payloadJSON, 'payloadJSON')
+          : null;
     this.logger.debug(`node ${nodeId} reported event ${event.event}`);
     // Droppable: a chatty node must not get operators disconnected as slow consumers.
     this.broadcaster.broadcast(
@@ -209,7 +213,8 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   /** The node cannot answer on a connection that is gone, so its calls fail now rather than at their timeout. */
   private failCallsOn(departure: NodeDeparture): void {
     for (const [id, call] of [...this.pending]) {
-      if (call.connection === departure.connection) this.finish(id, NodesErrors.disconnected(call.nodeId, call.command, departure.reason));
+      if (call.connection === departure.connection)
+        this.finish(id, NodesErrors.disconnected(call.nodeId, call.command, departure.reason));
     }
   }
 
@@ -226,8 +231,10 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     const wanted = name.toLowerCase();
     const paired = this.pairedNodes();
     const matches = new Map<string, NodeTarget>();
-    for (const live of this.registry.all()) matches.set(live.nodeId, { nodeId: live.nodeId, live, device: paired.get(live.session.deviceId ?? '') });
-    for (const device of paired.values()) if (!matches.has(device.deviceId)) matches.set(device.deviceId, { nodeId: device.deviceId, device });
+    for (const live of this.registry.all())
+      matches.set(live.nodeId, { nodeId: live.nodeId, live, device: paired.get(live.session.deviceId ?? '') });
+    for (const device of paired.values())
+      if (!matches.has(device.deviceId)) matches.set(device.deviceId, { nodeId: device.deviceId, device });
     const found = [...matches.values()].filter((target) => this.displayNameOf(target)?.toLowerCase() === wanted);
     if (found.length > 1) throw NodesErrors.ambiguousName(name, found.map((target) => target.nodeId).sort());
     return found[0];
@@ -320,7 +327,8 @@ function serializeParams(params: unknown): string {
 function validDisplayName(raw: string): string {
   const name = raw.trim();
   if (name === '') throw NodesErrors.invalidDisplayName('must not be empty');
-  if (name.length > MAX_DISPLAY_NAME_LENGTH) throw NodesErrors.invalidDisplayName(`must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
+  if (name.length > MAX_DISPLAY_NAME_LENGTH)
+    throw NodesErrors.invalidDisplayName(`must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`);
   if (/\p{Cc}/u.test(name)) throw NodesErrors.invalidDisplayName('must not contain control characters');
   return name;
 }

@@ -15,9 +15,13 @@ export const PairingErrors = {
       { details: { reason: 'device-token-invalid' } },
     ),
   requestNotFound: (requestId: string) =>
-    invalidRequest(`no pending pairing request ${requestId}: it was resolved or expired (requests last 5 minutes); list them with \`nestclaw devices list\``),
+    invalidRequest(
+      `no pending pairing request ${requestId}: it was resolved or expired (requests last 5 minutes); list them with \`nestclaw devices list\``,
+    ),
   deviceNotPaired: (deviceId: string) =>
     invalidRequest(`device ${deviceId} is not paired; list paired devices with \`nestclaw devices list\``),
   nodeRequestNotFound: (requestId: string) =>
-    invalidRequest(`no pending node pairing request ${requestId}: it was resolved or expired; list them with \`nestclaw nodes pending\``),
+    invalidRequest(
+      `no pending node pairing request ${requestId}: it was resolved or expired; list them with \`nestclaw nodes pending\``,
+    ),
 };

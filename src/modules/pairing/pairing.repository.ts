@@ -4,7 +4,6 @@ import { DatabaseService } from '../state/database.service';
 import { optional, Row } from '../state/sql-row';
 import type { DeviceTokenRecord, NodePairRequest, NodePairStatus, PairedDevice, PairingRequest } from './pairing.types';
 
-
 /** SQLite storage for pairing; tokens only ever as hashes. */
 @Injectable()
 export class PairingRepository {
@@ -39,11 +38,15 @@ export class PairingRepository {
   }
 
   touchDevice(deviceId: string, remoteIp: string, atMs: number): void {
-    this.db.prepare('UPDATE paired_devices SET last_seen_at_ms = ?, remote_ip = ? WHERE device_id = ?').run(atMs, remoteIp, deviceId);
+    this.db
+      .prepare('UPDATE paired_devices SET last_seen_at_ms = ?, remote_ip = ? WHERE device_id = ?')
+      .run(atMs, remoteIp, deviceId);
   }
 
   renameDevice(deviceId: string, displayName: string): boolean {
-    return this.db.prepare('UPDATE paired_devices SET display_name = ? WHERE device_id = ?').run(displayName, deviceId).changes > 0;
+    return (
+      this.db.prepare('UPDATE paired_devices SET display_name = ? WHERE device_id = ?').run(displayName, deviceId).changes > 0
+    );
   }
 
   deleteDevice(deviceId: string): boolean {
@@ -88,7 +91,9 @@ export class PairingRepository {
 
   tokensFor(deviceId: string, role: string): DeviceTokenRecord[] {
     return (
-      this.db.prepare('SELECT * FROM device_tokens WHERE device_id = ? AND role = ? ORDER BY issued_at_ms DESC').all(deviceId, role) as Row[]
+      this.db
+        .prepare('SELECT * FROM device_tokens WHERE device_id = ? AND role = ? ORDER BY issued_at_ms DESC')
+        .all(deviceId, role) as Row[]
     ).map(toToken);
   }
 
@@ -148,7 +153,11 @@ export class PairingRepository {
            status = excluded.status, token_hash = excluded.token_hash, expires_at_ms = excluded.expires_at_ms,
            resolved_at_ms = excluded.resolved_at_ms`,
       )
-      .run({ ...nullable(request, NODE_REQUEST_COLUMNS), caps: JSON.stringify(request.caps), commands: JSON.stringify(request.commands) });
+      .run({
+        ...nullable(request, NODE_REQUEST_COLUMNS),
+        caps: JSON.stringify(request.caps),
+        commands: JSON.stringify(request.commands),
+      });
   }
 
   deleteExpiredNodeRequests(nowMs: number): number {
@@ -169,11 +178,45 @@ function nullable<T extends object>(value: T, columns: readonly (keyof T | strin
   return Object.fromEntries(columns.map((key) => [key as string, record[key as string] ?? null]));
 }
 
-const DEVICE_COLUMNS = ['deviceId', 'publicKey', 'displayName', 'platform', 'clientId', 'clientMode', 'remoteIp', 'createdAtMs', 'approvedAtMs', 'lastSeenAtMs'];
-const REQUEST_COLUMNS = ['requestId', 'deviceId', 'publicKey', 'role', 'displayName', 'platform', 'clientId', 'clientMode', 'remoteIp', 'createdAtMs', 'expiresAtMs'];
+const DEVICE_COLUMNS = [
+  'deviceId',
+  'publicKey',
+  'displayName',
+  'platform',
+  'clientId',
+  'clientMode',
+  'remoteIp',
+  'createdAtMs',
+  'approvedAtMs',
+  'lastSeenAtMs',
+];
+const REQUEST_COLUMNS = [
+  'requestId',
+  'deviceId',
+  'publicKey',
+  'role',
+  'displayName',
+  'platform',
+  'clientId',
+  'clientMode',
+  'remoteIp',
+  'createdAtMs',
+  'expiresAtMs',
+];
 const TOKEN_COLUMNS = ['tokenHash', 'deviceId', 'role', 'issuedAtMs', 'lastUsedAtMs'];
-const NODE_REQUEST_COLUMNS = ['requestId', 'nodeId', 'displayName', 'platform', 'version', 'remoteIp', 'status', 'tokenHash', 'createdAtMs', 'expiresAtMs', 'resolvedAtMs'];
-
+const NODE_REQUEST_COLUMNS = [
+  'requestId',
+  'nodeId',
+  'displayName',
+  'platform',
+  'version',
+  'remoteIp',
+  'status',
+  'tokenHash',
+  'createdAtMs',
+  'expiresAtMs',
+  'resolvedAtMs',
+];
 
 function toDevice(row: Row): PairedDevice {
   return {

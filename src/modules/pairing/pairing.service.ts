@@ -133,7 +133,10 @@ export class PairingService {
    * goes too. Its live connections are closed either way: a revoked device
    * must not keep a session it could no longer open.
    */
-  revoke(deviceId: string, options: { role?: string; unpair?: boolean }): { deviceId: string; tokensRevoked: number; unpaired: boolean; disconnected: number } {
+  revoke(
+    deviceId: string,
+    options: { role?: string; unpair?: boolean },
+  ): { deviceId: string; tokensRevoked: number; unpaired: boolean; disconnected: number } {
     const device = this.repo.findDevice(deviceId);
     if (!device) throw PairingErrors.deviceNotPaired(deviceId);
     const { tokensRevoked, unpaired } = this.repo.transaction(() => ({
@@ -152,7 +155,10 @@ export class PairingService {
 
   private admitWithDeviceToken(request: AdmissionRequest, device: PairedDevice | undefined, now: number): DeviceAuth {
     const tokens = this.repo.tokensFor(request.deviceId, request.role);
-    const hash = matchTokenHash(request.deviceToken!, tokens.map((t) => t.tokenHash));
+    const hash = matchTokenHash(
+      request.deviceToken!,
+      tokens.map((t) => t.tokenHash),
+    );
     const record = tokens.find((t) => t.tokenHash === hash);
     if (!device || !record) throw PairingErrors.deviceTokenInvalid();
     // A token is good for what it was issued for; asking for more needs the owner (or the shared secret).
@@ -189,7 +195,11 @@ export class PairingService {
     };
     this.repo.saveRequest(next);
     if (!existing) {
-      this.broadcaster.broadcast(PairingEvent.DevicePairRequested, { ...withoutKey(next), ts: now }, { scope: 'operator.pairing' });
+      this.broadcaster.broadcast(
+        PairingEvent.DevicePairRequested,
+        { ...withoutKey(next), ts: now },
+        { scope: 'operator.pairing' },
+      );
     }
     return next;
   }
@@ -256,4 +266,3 @@ function withoutKey(request: PairingRequest): Omit<PairingRequest, 'publicKey'> 
   const { publicKey: _publicKey, ...rest } = request;
   return rest;
 }
-

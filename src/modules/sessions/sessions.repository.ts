@@ -4,7 +4,6 @@ import { DatabaseService } from '../state/database.service';
 import { optional, Row } from '../state/sql-row';
 import type { NewTranscriptEntry, SessionInfo, SessionRecord, TranscriptEntry } from './sessions.types';
 
-
 @Injectable()
 export class SessionsRepository {
   private readonly db: Database.Database;
@@ -26,10 +25,20 @@ export class SessionsRepository {
           `INSERT OR IGNORE INTO sessions (session_key, channel, account_id, chat_id, peer_id, display_name, created_at_ms, updated_at_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(sessionKey, info.channel, info.accountId ?? null, info.chatId ?? null, info.peerId ?? null, info.displayName ?? null, nowMs, nowMs)
-        .changes > 0;
+        .run(
+          sessionKey,
+          info.channel,
+          info.accountId ?? null,
+          info.chatId ?? null,
+          info.peerId ?? null,
+          info.displayName ?? null,
+          nowMs,
+          nowMs,
+        ).changes > 0;
     if (!inserted && info.displayName) {
-      this.db.prepare('UPDATE sessions SET display_name = ?, updated_at_ms = ? WHERE session_key = ?').run(info.displayName, nowMs, sessionKey);
+      this.db
+        .prepare('UPDATE sessions SET display_name = ?, updated_at_ms = ? WHERE session_key = ?')
+        .run(info.displayName, nowMs, sessionKey);
     }
     return inserted;
   }
@@ -74,10 +83,11 @@ export class SessionsRepository {
         nowMs,
       );
     if (result.changes === 0) return undefined;
-    this.db.prepare('UPDATE sessions SET last_message_at_ms = ?, updated_at_ms = ? WHERE session_key = ?').run(nowMs, nowMs, sessionKey);
+    this.db
+      .prepare('UPDATE sessions SET last_message_at_ms = ?, updated_at_ms = ? WHERE session_key = ?')
+      .run(nowMs, nowMs, sessionKey);
     return { id: Number(result.lastInsertRowid), sessionKey, generation, ...entry, createdAtMs: nowMs };
   }
-
 
   /** The newest `limit` entries of the current generation, oldest first. */
   history(sessionKey: string, generation: number, limit: number): TranscriptEntry[] {
@@ -88,11 +98,12 @@ export class SessionsRepository {
   }
 
   nextGeneration(sessionKey: string, nowMs: number): number {
-    this.db.prepare('UPDATE sessions SET generation = generation + 1, updated_at_ms = ? WHERE session_key = ?').run(nowMs, sessionKey);
+    this.db
+      .prepare('UPDATE sessions SET generation = generation + 1, updated_at_ms = ? WHERE session_key = ?')
+      .run(nowMs, sessionKey);
     return this.db.prepare('SELECT generation FROM sessions WHERE session_key = ?').pluck().get(sessionKey) as number;
   }
 }
-
 
 function toSession(row: Row): SessionRecord {
   return {

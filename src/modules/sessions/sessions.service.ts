@@ -53,7 +53,6 @@ export class SessionsService implements OnModuleInit {
     return this.repo.append(sessionKey, session.generation, entry, this.clock.now());
   }
 
-
   /** The newest turns of the current transcript, oldest first, at most the history limit. */
   history(sessionKey: string, limit = this.runtime.config.agent.historyLimit): TranscriptEntry[] {
     const session = this.repo.find(sessionKey);
@@ -68,7 +67,9 @@ export class SessionsService implements OnModuleInit {
 
   /** The last active sessions, for the health snapshot that every handshake carries. */
   recent(limit: number): Array<Pick<SessionSummary, 'sessionKey' | 'channel' | 'lastMessageAtMs'>> {
-    return this.repo.recent(limit).map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs }));
+    return this.repo
+      .recent(limit)
+      .map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs }));
   }
 
   list(limit = 200): SessionSummary[] {

@@ -2,9 +2,12 @@ import { parseStatus, parseWhoisLogin, TailscaleCli, TailscaleCliError } from '.
 
 describe(TailscaleCli.name, () => {
   describe('whois', () => {
-    it.each(['alice-laptop', '--socket=/tmp/x', '100.64.0.1; rm -rf /', ''])('refuses %j without running anything', async (value) => {
-      await expect(new TailscaleCli().whois(value)).rejects.toBeInstanceOf(TailscaleCliError);
-    });
+    it.each(['alice-laptop', '--socket=/tmp/x', '100.64.0.1; rm -rf /', ''])(
+      'refuses %j without running anything',
+      async (value) => {
+        await expect(new TailscaleCli().whois(value)).rejects.toBeInstanceOf(TailscaleCliError);
+      },
+    );
   });
 });
 

@@ -65,10 +65,30 @@ describe(TailscaleService.name, () => {
     });
 
     it.each<[string, () => void, string, string]>([
-      ['tailscale is not installed', () => cli.status.mockRejectedValue(new TailscaleCliError('not-installed', '')), 'not-installed', 'install Tailscale'],
-      ['tailscaled does not answer', () => cli.status.mockRejectedValue(new TailscaleCliError('failed', 'failed to connect')), 'not-running', 'tailscaled'],
-      ['status times out', () => cli.status.mockRejectedValue(new TailscaleCliError('timeout', '')), 'not-running', 'tailscale up'],
-      ['it is logged out', () => cli.status.mockResolvedValue({ backendState: 'NeedsLogin' }), 'logged-out', 'run `tailscale up`'],
+      [
+        'tailscale is not installed',
+        () => cli.status.mockRejectedValue(new TailscaleCliError('not-installed', '')),
+        'not-installed',
+        'install Tailscale',
+      ],
+      [
+        'tailscaled does not answer',
+        () => cli.status.mockRejectedValue(new TailscaleCliError('failed', 'failed to connect')),
+        'not-running',
+        'tailscaled',
+      ],
+      [
+        'status times out',
+        () => cli.status.mockRejectedValue(new TailscaleCliError('timeout', '')),
+        'not-running',
+        'tailscale up',
+      ],
+      [
+        'it is logged out',
+        () => cli.status.mockResolvedValue({ backendState: 'NeedsLogin' }),
+        'logged-out',
+        'run `tailscale up`',
+      ],
       ['it is stopped', () => cli.status.mockResolvedValue({ backendState: 'Stopped' }), 'logged-out', 'state Stopped'],
       ['MagicDNS is off', () => cli.status.mockResolvedValue({ backendState: 'Running' }), 'failed', 'enable MagicDNS'],
     ])('warns without exposing when %s', async (_name, arrange, state, fix) => {
@@ -90,7 +110,10 @@ describe(TailscaleService.name, () => {
     it('passes on the consent link when Serve must first be enabled for the tailnet', async () => {
       // Arrange
       cli.expose.mockRejectedValue(
-        new TailscaleCliError('timeout', 'Serve is not enabled on your tailnet.\nTo enable, visit:\n\n         https://login.tailscale.com/f/serve?node=n1fake\n'),
+        new TailscaleCliError(
+          'timeout',
+          'Serve is not enabled on your tailnet.\nTo enable, visit:\n\n         https://login.tailscale.com/f/serve?node=n1fake\n',
+        ),
       );
 
       // Act
@@ -112,7 +135,9 @@ describe(TailscaleService.name, () => {
       const exposure = await build({ tailscale: { mode: 'funnel' }, auth: { password: 'pw' } }).expose(TARGET);
 
       // Assert
-      expect(exposure.problem).toMatch(/^`tailscale funnel --bg --https=443 http:\/\/127\.0\.0\.1:18789` failed: run `tailscale funnel/);
+      expect(exposure.problem).toMatch(
+        /^`tailscale funnel --bg --https=443 http:\/\/127\.0\.0\.1:18789` failed: run `tailscale funnel/,
+      );
       expect(exposure.problem).not.toContain('Access denied');
     });
 

@@ -35,7 +35,9 @@ describe(systemNotifyCommand.name, () => {
     [{ title: 'x', sound: true }, /unknown param "sound"/],
   ])('refuses %p with INVALID_PARAMS', async (params, message) => {
     const deliver = jest.fn();
-    const error = await systemNotifyCommand(deliver).run(params, context).catch((e: unknown) => e);
+    const error = await systemNotifyCommand(deliver)
+      .run(params, context)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvokeError);
     expect(error).toMatchObject({ code: 'INVALID_PARAMS', message: expect.stringMatching(message) });
     expect(deliver).not.toHaveBeenCalled();

@@ -8,7 +8,14 @@ import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, parseSystemRunParams, SystemR
 const FILE = '/state/exec-approvals.json';
 const EXECUTABLES = ['/usr/bin/echo', '/usr/bin/uptime', '/evil/echo'];
 
-const finished: ProcessOutcome = { exitCode: 0, signal: null, stdout: 'hi\n', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false } };
+const finished: ProcessOutcome = {
+  exitCode: 0,
+  signal: null,
+  stdout: 'hi\n',
+  stderr: '',
+  timedOut: false,
+  truncated: { stdout: false, stderr: false },
+};
 
 function setup(policy: ExecPolicy, overrides: Partial<SystemRunDeps> = {}) {
   const runs: ProcessSpec[] = [];
@@ -88,7 +95,13 @@ describe(systemRunCommand.name, () => {
     // Act
     const result = await command.run({ command: ['echo', 'hi'] }, context);
     // Assert
-    expect(result).toEqual({ exitCode: 0, stdout: 'hi\n', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false } });
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: 'hi\n',
+      stderr: '',
+      timedOut: false,
+      truncated: { stdout: false, stderr: false },
+    });
     expect(runs).toEqual([
       {
         file: '/usr/bin/echo',
@@ -193,19 +206,35 @@ describe(systemRunCommand.name, () => {
     ['EACCES', 126, /permission denied/],
     ['EPERM', 126, /could not be started \(EPERM\)/],
   ])('maps a %s start failure to exit %d', async (spawnError, exitCode, stderr) => {
-    const { command, context } = setup('full', { runProcess: async () => ({ ...finished, exitCode: null, stdout: '', spawnError }) });
+    const { command, context } = setup('full', {
+      runProcess: async () => ({ ...finished, exitCode: null, stdout: '', spawnError }),
+    });
     const result = await command.run({ command: ['./run.sh'] }, context);
     expect(result).toMatchObject({ exitCode, stderr: expect.stringMatching(stderr) });
   });
 
   it('passes timeouts, signals and truncation through', async () => {
     // Arrange
-    const outcome: ProcessOutcome = { exitCode: null, signal: 'SIGKILL', stdout: 'x', stderr: '', timedOut: true, truncated: { stdout: true, stderr: false } };
+    const outcome: ProcessOutcome = {
+      exitCode: null,
+      signal: 'SIGKILL',
+      stdout: 'x',
+      stderr: '',
+      timedOut: true,
+      truncated: { stdout: true, stderr: false },
+    };
     const { command, context, notes } = setup('full', { runProcess: async () => outcome });
     // Act
     const result = await command.run({ command: ['echo'] }, context);
     // Assert
-    expect(result).toEqual({ exitCode: null, signal: 'SIGKILL', stdout: 'x', stderr: '', timedOut: true, truncated: { stdout: true, stderr: false } });
+    expect(result).toEqual({
+      exitCode: null,
+      signal: 'SIGKILL',
+      stdout: 'x',
+      stderr: '',
+      timedOut: true,
+      truncated: { stdout: true, stderr: false },
+    });
     expect(notes).toEqual(['/usr/bin/echo timed out (SIGKILL)']);
   });
 });
@@ -213,7 +242,13 @@ describe(systemRunCommand.name, () => {
 describe('systemRunCommand under the ask policy', () => {
   const allowOnce = { decision: 'allow-once' as const, reason: 'decided' as const, decidedBy: 'cli' };
 
-  function askSetup(answer: () => Promise<{ decision: 'allow-once' | 'allow-always' | 'deny'; reason: 'decided' | 'expired' | 'withdrawn'; decidedBy: string | null }>) {
+  function askSetup(
+    answer: () => Promise<{
+      decision: 'allow-once' | 'allow-always' | 'deny';
+      reason: 'decided' | 'expired' | 'withdrawn';
+      decidedBy: string | null;
+    }>,
+  ) {
     const requestApproval = jest.fn(answer);
     const recordApproval = jest.fn();
     const setupResult = setup('ask', { requestApproval, recordApproval });
@@ -230,7 +265,10 @@ describe('systemRunCommand under the ask policy', () => {
   it('asks for an unknown program, bounded by the gateway deadline, and runs it once when allowed', async () => {
     const { command, context, requestApproval, recordApproval, runs } = askSetup(async () => allowOnce);
     await command.run({ command: ['uptime', '-p'], cwd: '/tmp' }, { ...context, deadlineMs: 60_000 });
-    expect(requestApproval).toHaveBeenCalledWith({ argv: ['uptime', '-p'], cwd: '/tmp', resolvedPath: '/usr/bin/uptime', timeoutMs: 55_000 }, context.signal);
+    expect(requestApproval).toHaveBeenCalledWith(
+      { argv: ['uptime', '-p'], cwd: '/tmp', resolvedPath: '/usr/bin/uptime', timeoutMs: 55_000 },
+      context.signal,
+    );
     expect(recordApproval).not.toHaveBeenCalled();
     expect(runs[0].file).toBe('/usr/bin/uptime');
   });
@@ -243,8 +281,14 @@ describe('systemRunCommand under the ask policy', () => {
   });
 
   it.each([
-    [{ decision: 'deny', reason: 'decided', decidedBy: 'telegram:42' }, /"uptime" \(\/usr\/bin\/uptime\) was denied by telegram:42/],
-    [{ decision: 'deny', reason: 'expired', decidedBy: null }, /nobody approved "uptime" \(\/usr\/bin\/uptime\) before the approval request expired/],
+    [
+      { decision: 'deny', reason: 'decided', decidedBy: 'telegram:42' },
+      /"uptime" \(\/usr\/bin\/uptime\) was denied by telegram:42/,
+    ],
+    [
+      { decision: 'deny', reason: 'expired', decidedBy: null },
+      /nobody approved "uptime" \(\/usr\/bin\/uptime\) before the approval request expired/,
+    ],
   ] as const)('refuses with EXEC_DENIED when the answer is deny (%o)', async (answer, message) => {
     const { command, context, runs } = askSetup(async () => answer);
     const error = await refusal(command.run({ command: ['uptime'] }, context));

@@ -106,7 +106,10 @@ export function systemRunCommand(deps: SystemRunDeps): NodeCommand {
       const startedAt = (deps.now ?? Date.now)();
       const asked = await allowedOrAsked(deps, argv0, resolvedPath, params, cwd, context);
       // The approval wait used part of the gateway's deadline; the command gets what is left.
-      const deadlineMs = asked && context.deadlineMs !== undefined ? Math.max(1, context.deadlineMs - ((deps.now ?? Date.now)() - startedAt)) : context.deadlineMs;
+      const deadlineMs =
+        asked && context.deadlineMs !== undefined
+          ? Math.max(1, context.deadlineMs - ((deps.now ?? Date.now)() - startedAt))
+          : context.deadlineMs;
 
       if (resolvedPath === undefined) {
         context.note(`${argv0}: not found on PATH (exit 127)`);
@@ -156,7 +159,9 @@ async function allowedOrAsked(
     answer = await deps.requestApproval({ argv: params.command, cwd, resolvedPath: target, timeoutMs }, context.signal);
   } catch (error) {
     context.note(`${argv0}: approval request failed (${error instanceof Error ? error.message : String(error)})`);
-    throw InvokeErrors.execDenied(`system.run refused by the node's exec policy "ask": "${argv0}" (${target}) could not be put to the operators for approval, so it was not run`);
+    throw InvokeErrors.execDenied(
+      `system.run refused by the node's exec policy "ask": "${argv0}" (${target}) could not be put to the operators for approval, so it was not run`,
+    );
   }
   if (answer.decision === 'deny') {
     context.note(`${argv0}: approval ${answer.reason === 'decided' ? `denied by ${answer.decidedBy}` : answer.reason}`);
@@ -168,7 +173,9 @@ async function allowedOrAsked(
       context.note(`${argv0}: ${target} allowed always by ${answer.decidedBy}; added to exec-approvals.json`);
     } catch (error) {
       // The operator allowed this run in any case; only the "always" part is lost, and the log says so.
-      context.note(`${argv0}: allowed always, but exec-approvals.json could not be updated (${error instanceof Error ? error.message : String(error)}); running once`);
+      context.note(
+        `${argv0}: allowed always, but exec-approvals.json could not be updated (${error instanceof Error ? error.message : String(error)}); running once`,
+      );
     }
   } else {
     context.note(`${argv0}: allowed once by ${answer.decidedBy}`);
@@ -200,7 +207,13 @@ export function approvalTimeout(deadlineMs: number | undefined): number {
 }
 
 /** Throws EXEC_DENIED unless the policy allows the program. */
-function assertAllowed(deps: SystemRunDeps, argv0: string, resolvedPath: string | undefined, params: SystemRunParams, context: InvokeContext): void {
+function assertAllowed(
+  deps: SystemRunDeps,
+  argv0: string,
+  resolvedPath: string | undefined,
+  params: SystemRunParams,
+  context: InvokeContext,
+): void {
   const decision = decide(deps, argv0, resolvedPath, params);
   if (decision.allowed) return;
   context.note(`${argv0}: refused by the ${deps.policy} policy`);

@@ -15,7 +15,9 @@ describe(systemWhichCommand.name, () => {
   });
 
   it('checks an absolute path as it is, and never a relative one', async () => {
-    await expect(command.run({ bins: ['/usr/bin/git', '/usr/bin/../bin/git', 'bin/git', '/usr/bin/nope'] }, context)).resolves.toEqual({
+    await expect(
+      command.run({ bins: ['/usr/bin/git', '/usr/bin/../bin/git', 'bin/git', '/usr/bin/nope'] }, context),
+    ).resolves.toEqual({
       bins: { '/usr/bin/git': '/usr/bin/git', '/usr/bin/../bin/git': '/usr/bin/git', 'bin/git': null, '/usr/bin/nope': null },
     });
   });

@@ -40,7 +40,12 @@ export function findOnPath(name: string, pathEnv: string | undefined, probe: Fil
  * Where `argv[0]` points: a bare name through PATH (undefined when not
  * found), anything with a slash as a path against `cwd`.
  */
-export function resolveCommandPath(argv0: string, pathEnv: string | undefined, cwd: string, probe: FileProbe = systemFileProbe): string | undefined {
+export function resolveCommandPath(
+  argv0: string,
+  pathEnv: string | undefined,
+  cwd: string,
+  probe: FileProbe = systemFileProbe,
+): string | undefined {
   if (isBareName(argv0)) return findOnPath(argv0, pathEnv, probe);
   return path.resolve(cwd, argv0);
 }

@@ -18,7 +18,6 @@ function spec(argv: string[], overrides: Partial<ProcessSpec> = {}): ProcessSpec
   };
 }
 
-
 async function waitUntilDead(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isAlive(pid)) {
@@ -81,7 +80,9 @@ describe('runProcess', () => {
 
   it('follows SIGTERM with SIGKILL when the command ignores it', async () => {
     // Act
-    const outcome = await runProcess(spec([sh, '-c', 'trap "" TERM; echo ready; while :; do sleep 0.05; done'], { timeoutMs: 300, killGraceMs: 200 }));
+    const outcome = await runProcess(
+      spec([sh, '-c', 'trap "" TERM; echo ready; while :; do sleep 0.05; done'], { timeoutMs: 300, killGraceMs: 200 }),
+    );
     // Assert
     expect(outcome).toMatchObject({ timedOut: true, signal: 'SIGKILL', stdout: 'ready\n' });
   });

@@ -3,7 +3,14 @@ import { baseEnv, codeLoadingKeys, FALLBACK_PATH, mergeEnv } from './safe-env';
 describe(baseEnv.name, () => {
   it('keeps a few harmless variables and drops everything else', () => {
     // Act
-    const env = baseEnv({ PATH: '/usr/bin', HOME: '/home/me', LANG: 'C.UTF-8', NESTCLAW_GATEWAY_TOKEN: 'secret', AWS_SECRET_ACCESS_KEY: 'x', LD_PRELOAD: '/x.so' });
+    const env = baseEnv({
+      PATH: '/usr/bin',
+      HOME: '/home/me',
+      LANG: 'C.UTF-8',
+      NESTCLAW_GATEWAY_TOKEN: 'secret',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      LD_PRELOAD: '/x.so',
+    });
     // Assert
     expect(env).toEqual({ PATH: '/usr/bin', HOME: '/home/me', LANG: 'C.UTF-8' });
   });
@@ -23,8 +30,14 @@ describe(mergeEnv.name, () => {
 
 describe(codeLoadingKeys.name, () => {
   it.each<[Record<string, string>, string[]]>([
-    [{ LD_PRELOAD: '', LD_LIBRARY_PATH: '', DYLD_INSERT_LIBRARIES: '' }, ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES']],
-    [{ NODE_OPTIONS: '', BASH_ENV: '', PYTHONPATH: '', PERL5OPT: '', RUBYOPT: '', GIT_SSH_COMMAND: '' }, ['NODE_OPTIONS', 'BASH_ENV', 'PYTHONPATH', 'PERL5OPT', 'RUBYOPT', 'GIT_SSH_COMMAND']],
+    [
+      { LD_PRELOAD: '', LD_LIBRARY_PATH: '', DYLD_INSERT_LIBRARIES: '' },
+      ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES'],
+    ],
+    [
+      { NODE_OPTIONS: '', BASH_ENV: '', PYTHONPATH: '', PERL5OPT: '', RUBYOPT: '', GIT_SSH_COMMAND: '' },
+      ['NODE_OPTIONS', 'BASH_ENV', 'PYTHONPATH', 'PERL5OPT', 'RUBYOPT', 'GIT_SSH_COMMAND'],
+    ],
     [{ GREETING: 'hi', PATH: '/x', LANG: 'C', LD: 'x', OLD_PRELOAD: 'x' }, []],
   ])('%p → %p', (env, keys) => {
     expect(codeLoadingKeys(env)).toEqual(keys);

@@ -1,5 +1,17 @@
 /** What a command gets from the node host's own environment: enough to run, no secrets. */
-const INHERITED_KEYS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TZ', 'TMPDIR'] as const;
+const INHERITED_KEYS = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'LC_MESSAGES',
+  'TZ',
+  'TMPDIR',
+] as const;
 
 export const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
 
@@ -8,7 +20,8 @@ export const FALLBACK_PATH = '/usr/local/bin:/usr/bin:/bin';
  * interpreter start-up files). Under the allowlist policy they would turn an
  * approved binary into anything, so they are refused there.
  */
-const CODE_LOADING_ENV = /^(LD_.+|DYLD_.+|NODE_OPTIONS|NODE_PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|IFS|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PERL5LIB|PERL5OPT|PERLLIB|RUBYLIB|RUBYOPT|GCONV_PATH|GIT_EXEC_PATH|GIT_SSH|GIT_SSH_COMMAND|GIT_CONFIG_GLOBAL|GIT_CONFIG_SYSTEM|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS)$/;
+const CODE_LOADING_ENV =
+  /^(LD_.+|DYLD_.+|NODE_OPTIONS|NODE_PATH|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PS4|IFS|PYTHONPATH|PYTHONSTARTUP|PYTHONHOME|PERL5LIB|PERL5OPT|PERLLIB|RUBYLIB|RUBYOPT|GCONV_PATH|GIT_EXEC_PATH|GIT_SSH|GIT_SSH_COMMAND|GIT_CONFIG_GLOBAL|GIT_CONFIG_SYSTEM|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS)$/;
 
 /**
  * The base every command starts from: a few harmless variables of the node

@@ -7,7 +7,9 @@ export const MAX_RUN_TIMEOUT_MS = 3_600_000;
 /** `agent` (PROTOCOL.md, "Main methods"); `timeout` is in milliseconds. */
 export class RunAgentParams {
   @IsString() @MinLength(1) @MaxLength(MAX_MESSAGE_LENGTH) message: string;
-  @IsOptional() @IsString() @Matches(SESSION_KEY_PATTERN, { message: '$property must be a session key such as main:webchat:home' })
+  @IsOptional()
+  @IsString()
+  @Matches(SESSION_KEY_PATTERN, { message: '$property must be a session key such as main:webchat:home' })
   sessionKey?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(64) channel?: string;
   // Bottom-up: the string check runs first, so a missing recipient is reported as such.

@@ -55,7 +55,9 @@ describe(BuiltinProvider.name, () => {
   describe('handles', () => {
     it('claims its commands only', () => {
       const { provider } = setup();
-      expect(['/help', '/status', '/nodes', '/run a b', '/reset', '/start', '/help@bot'].every((m) => provider.handles(m))).toBe(true);
+      expect(['/help', '/status', '/nodes', '/run a b', '/reset', '/start', '/help@bot'].every((m) => provider.handles(m))).toBe(
+        true,
+      );
       expect(['hello', '/weather', 'run /reset'].some((m) => provider.handles(m))).toBe(false);
     });
   });
@@ -68,7 +70,9 @@ describe(BuiltinProvider.name, () => {
     });
 
     it('tells where other text goes when a model is configured', async () => {
-      expect(await setup({ provider: 'openai', model: 'qwen2.5' }).ask('/help')).toContain('Anything else goes to the model (qwen2.5).');
+      expect(await setup({ provider: 'openai', model: 'qwen2.5' }).ask('/help')).toContain(
+        'Anything else goes to the model (qwen2.5).',
+      );
     });
 
     it('answers /status with version, uptime, nodes and the session', async () => {
@@ -89,7 +93,9 @@ describe(BuiltinProvider.name, () => {
 
     it('lists nodes with names, ids and commands for /nodes', async () => {
       expect(await setup().ask('/nodes')).toBe(
-        [`• garage [${GARAGE.nodeId}] (linux, connected) – system.run, system.which`, '• (no name) [attic-pi] (offline)'].join('\n'),
+        [`• garage [${GARAGE.nodeId}] (linux, connected) – system.run, system.which`, '• (no name) [attic-pi] (offline)'].join(
+          '\n',
+        ),
       );
     });
 

@@ -79,7 +79,8 @@ export class BuiltinProvider implements AgentProvider {
     const connected = this.nodes.list().filter((node) => node.connected);
     const names = connected.map((node) => node.displayName ?? shortId(node.nodeId));
     const messages =
-      this.sessions.list().find((session) => session.sessionKey === sessionKey)?.messageCount ?? this.sessions.history(sessionKey).length;
+      this.sessions.list().find((session) => session.sessionKey === sessionKey)?.messageCount ??
+      this.sessions.history(sessionKey).length;
     const model =
       config.agent.provider === 'openai'
         ? `${config.agent.model ?? '(agent.model not set)'} via ${endpointHost(config.agent.baseUrl)}`
@@ -94,12 +95,15 @@ export class BuiltinProvider implements AgentProvider {
 
   private listNodes(): string {
     const nodes = this.nodes.list();
-    if (nodes.length === 0) return 'No nodes yet. Start one with `nestclaw node run --url <gateway url>` on the machine to control.';
+    if (nodes.length === 0)
+      return 'No nodes yet. Start one with `nestclaw node run --url <gateway url>` on the machine to control.';
     return nodes
       .map((node) => {
         const name = node.displayName ?? '(no name)';
         const state = node.connected ? `${node.platform ?? 'unknown platform'}, connected` : 'offline';
-        const commands = node.connected ? ` – ${node.commands.length > 0 ? node.commands.join(', ') : 'no commands allowed'}` : '';
+        const commands = node.connected
+          ? ` – ${node.commands.length > 0 ? node.commands.join(', ') : 'no commands allowed'}`
+          : '';
         return `• ${name} [${node.nodeId}] (${state})${commands}`;
       })
       .join('\n');

@@ -6,7 +6,9 @@ import { ChatClientError, OpenAiChatClient } from './openai-chat.client';
 const BODY = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
 
 function clientFor(baseUrl: string, agent: Record<string, unknown> = {}) {
-  return new OpenAiChatClient({ config: { agent: { baseUrl, apiKey: 'k', timeoutMs: 2_000, ...agent } } } as unknown as GatewayRuntime);
+  return new OpenAiChatClient({
+    config: { agent: { baseUrl, apiKey: 'k', timeoutMs: 2_000, ...agent } },
+  } as unknown as GatewayRuntime);
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<unknown> {
@@ -79,7 +81,9 @@ describe(OpenAiChatClient.name, () => {
     });
 
     it('classifies an endpoint nobody listens on', async () => {
-      const error = await errorOf(clientFor(`http://127.0.0.1:${await closedPort()}/v1`).complete(BODY, new AbortController().signal));
+      const error = await errorOf(
+        clientFor(`http://127.0.0.1:${await closedPort()}/v1`).complete(BODY, new AbortController().signal),
+      );
       expect(error).toMatchObject({ kind: 'network' });
       expect((error as Error).message).toMatch(/^could not reach the model endpoint/);
     });

@@ -50,7 +50,10 @@ export class OpenAiChatClient implements ChatCompletionsClient {
     const deadline = AbortSignal.timeout(timeoutMs);
     let completion: unknown;
     try {
-      completion = await client.chat.completions.create(body, { signal: AbortSignal.any([signal, deadline]), timeout: timeoutMs });
+      completion = await client.chat.completions.create(body, {
+        signal: AbortSignal.any([signal, deadline]),
+        timeout: timeoutMs,
+      });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (deadline.aborted || error instanceof APIConnectionTimeoutError) {
@@ -63,10 +66,12 @@ export class OpenAiChatClient implements ChatCompletionsClient {
         throw new ChatClientError('http', `the model endpoint answered HTTP ${error.status}`, error.status);
       }
       // By name: the parser's SyntaxError may come from another realm than ours.
-      if ((error as Error)?.name === 'SyntaxError') throw new ChatClientError('invalid-response', 'the model endpoint sent invalid JSON');
+      if ((error as Error)?.name === 'SyntaxError')
+        throw new ChatClientError('invalid-response', 'the model endpoint sent invalid JSON');
       throw error;
     }
-    if (!isCompletion(completion)) throw new ChatClientError('invalid-response', 'the model endpoint sent something that is not a chat completion');
+    if (!isCompletion(completion))
+      throw new ChatClientError('invalid-response', 'the model endpoint sent something that is not a chat completion');
     return completion;
   }
 

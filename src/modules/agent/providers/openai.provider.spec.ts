@@ -22,7 +22,14 @@ class FakeChatClient implements ChatCompletionsClient {
       object: 'chat.completion',
       created: 0,
       model: body.model,
-      choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content: null, refusal: null, ...step } }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'stop',
+          logprobs: null,
+          message: { role: 'assistant', content: null, refusal: null, ...step },
+        },
+      ],
     };
   }
 }
@@ -40,7 +47,9 @@ function setup(steps: Step[], agent: Record<string, unknown> = {}) {
     definitions: () => [{ name: 'nodes_list', description: 'list', parameters: { type: 'object', properties: {} } }],
     execute: async (call: ToolCall) => {
       executed.push(call);
-      return call.name === 'nodes_list' ? { ok: true, content: '[{"name":"garage"}]' } : { ok: false, content: '{"error":"node not connected"}' };
+      return call.name === 'nodes_list'
+        ? { ok: true, content: '[{"name":"garage"}]' }
+        : { ok: false, content: '{"error":"node not connected"}' };
     },
   } as unknown as AgentTools;
   const gateway = { config: { agent: { model: 'test-model', maxSteps: 4, ...agent } } } as unknown as GatewayRuntime;
@@ -95,7 +104,10 @@ describe(OpenAiProvider.name, () => {
 
     it('loops over tool calls: runs them, sends their results back, returns the final answer', async () => {
       const { provider, client, executed, emitted, turn } = setup([
-        { content: 'Let me look.', tool_calls: [toolCall('t1', 'nodes_list', {}), toolCall('t2', 'node_invoke', { node: 'attic' })] },
+        {
+          content: 'Let me look.',
+          tool_calls: [toolCall('t1', 'nodes_list', {}), toolCall('t2', 'node_invoke', { node: 'attic' })],
+        },
         { content: 'The garage node is there; the attic is offline.' },
       ]);
       const reply = await provider.reply(turn);
@@ -106,7 +118,11 @@ describe(OpenAiProvider.name, () => {
         ['node_invoke', 't2'],
       ]);
       expect(client.bodies[1].messages.slice(4)).toEqual([
-        { role: 'assistant', content: 'Let me look.', tool_calls: [toolCall('t1', 'nodes_list', {}), toolCall('t2', 'node_invoke', { node: 'attic' })] },
+        {
+          role: 'assistant',
+          content: 'Let me look.',
+          tool_calls: [toolCall('t1', 'nodes_list', {}), toolCall('t2', 'node_invoke', { node: 'attic' })],
+        },
         { role: 'tool', tool_call_id: 't1', content: '[{"name":"garage"}]' },
         { role: 'tool', tool_call_id: 't2', content: '{"error":"node not connected"}' },
       ]);

@@ -57,7 +57,12 @@ export class OpenAiProvider implements AgentProvider {
         .filter((call): call is ChatCompletionMessageFunctionToolCall => call.type === 'function')
         .map((call, index) => ({ ...call, id: call.id || `call_${step}_${index}` }));
       if (calls.length === 0) {
-        if (!text) throw new ProviderFailure('error', 'Sorry, the model returned an empty answer. Please try again.', 'the model returned no text and no tool calls');
+        if (!text)
+          throw new ProviderFailure(
+            'error',
+            'Sorry, the model returned an empty answer. Please try again.',
+            'the model returned no text and no tool calls',
+          );
         return { text };
       }
       if (text) turn.emit('assistant', { text, step });
@@ -65,7 +70,10 @@ export class OpenAiProvider implements AgentProvider {
       for (const call of calls) {
         const { name, arguments: rawArgs } = call.function;
         turn.emit('tool', { phase: 'call', name, callId: call.id, args: parsedOrRaw(rawArgs) });
-        const outcome = await this.tools.execute({ name, arguments: rawArgs ?? '', callId: call.id }, { runId: turn.runId, signal: turn.signal, sessionKey: turn.sessionKey });
+        const outcome = await this.tools.execute(
+          { name, arguments: rawArgs ?? '', callId: call.id },
+          { runId: turn.runId, signal: turn.signal, sessionKey: turn.sessionKey },
+        );
         turn.emit('tool', { phase: 'result', name, callId: call.id, ok: outcome.ok, result: preview(outcome.content) });
         messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.content });
       }
@@ -82,7 +90,10 @@ export class OpenAiProvider implements AgentProvider {
     return turn.extraSystemPrompt ? `${base}\n\n${turn.extraSystemPrompt}` : base;
   }
 
-  private async complete(body: { model: string; messages: ChatCompletionMessageParam[]; tools: ChatCompletionTool[] }, turn: ProviderTurn) {
+  private async complete(
+    body: { model: string; messages: ChatCompletionMessageParam[]; tools: ChatCompletionTool[] },
+    turn: ProviderTurn,
+  ) {
     try {
       const completion = await this.client.complete({ ...body, messages: [...body.messages] }, turn.signal, turn.timeoutMs);
       return completion.choices[0].message;
@@ -107,8 +118,10 @@ function failureOf(error: ChatClientError): ProviderFailure {
 }
 
 function httpApology(status: number | undefined): string {
-  if (status === 401 || status === 403) return 'Sorry, the model endpoint refused the gateway\'s credentials; the owner should check agent.apiKey.';
-  if (status === 404) return 'Sorry, the model endpoint does not know the configured model; the owner should check agent.model and agent.baseUrl.';
+  if (status === 401 || status === 403)
+    return "Sorry, the model endpoint refused the gateway's credentials; the owner should check agent.apiKey.";
+  if (status === 404)
+    return 'Sorry, the model endpoint does not know the configured model; the owner should check agent.model and agent.baseUrl.';
   if (status === 429) return 'Sorry, the model is rate-limited right now. Please try again in a moment.';
   return `Sorry, the model endpoint had a problem (HTTP ${status ?? 'error'}). Please try again later.`;
 }

@@ -27,7 +27,8 @@ export function splitArgs(text: string): string[] {
     const ch = text[i];
     if (quote) {
       if (ch === quote) quote = undefined;
-      else if (ch === '\\' && quote === '"' && i + 1 < text.length && (text[i + 1] === '"' || text[i + 1] === '\\')) current += text[++i];
+      else if (ch === '\\' && quote === '"' && i + 1 < text.length && (text[i + 1] === '"' || text[i + 1] === '\\'))
+        current += text[++i];
       else current += ch;
     } else if (ch === '"' || ch === "'") {
       quote = ch;

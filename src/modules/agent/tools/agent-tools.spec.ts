@@ -9,7 +9,16 @@ import type { ExecApprovalsService } from '../../approvals/exec-approvals.servic
 import type { ExecApprovalAnswer } from '../../../common/protocol';
 
 const NODES: NodeSummary[] = [
-  { nodeId: 'n1', displayName: 'garage', platform: 'linux', caps: [], commands: ['system.run'], permissions: {}, paired: true, connected: true },
+  {
+    nodeId: 'n1',
+    displayName: 'garage',
+    platform: 'linux',
+    caps: [],
+    commands: ['system.run'],
+    permissions: {},
+    paired: true,
+    connected: true,
+  },
   { nodeId: 'n2', displayName: 'attic', caps: [], commands: [], permissions: {}, paired: true, connected: false },
 ];
 
@@ -20,7 +29,10 @@ function setup(exec: { enabled: boolean; allowlist?: string[]; ask?: boolean } =
   const gateway = { config: { tools: { exec: { allowlist: [], ask: false, ...exec } } } } as unknown as GatewayRuntime;
   const approvalsRequest = jest.fn<Promise<ExecApprovalAnswer>, [Record<string, unknown>, { signal?: AbortSignal }]>();
   const allowedForGood = new Set<string>();
-  const approvals = { request: approvalsRequest, isAllowedOnGateway: (command: string) => allowedForGood.has(command) } as unknown as ExecApprovalsService;
+  const approvals = {
+    request: approvalsRequest,
+    isAllowedOnGateway: (command: string) => allowedForGood.has(command),
+  } as unknown as ExecApprovalsService;
   const tools = new AgentTools(nodes, { run } as unknown as HostExecRunner, gateway, approvals);
   const call = (name: string, args: unknown) =>
     tools.execute(
@@ -30,15 +42,30 @@ function setup(exec: { enabled: boolean; allowlist?: string[]; ask?: boolean } =
   return { tools, invoke, run, call, approvalsRequest, allowedForGood };
 }
 
-const OK_RUN = { exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false } };
+const OK_RUN = {
+  exitCode: 0,
+  signal: null,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  truncated: { stdout: false, stderr: false },
+};
 
 describe(AgentTools.name, () => {
   beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
 
   describe('definitions', () => {
     it('offers exec only when tools.exec.enabled', () => {
-      expect(setup().tools.definitions().map((t) => t.name)).toEqual(['nodes_list', 'node_invoke']);
-      expect(setup({ enabled: true }).tools.definitions().map((t) => t.name)).toEqual(['nodes_list', 'node_invoke', 'exec']);
+      expect(
+        setup()
+          .tools.definitions()
+          .map((t) => t.name),
+      ).toEqual(['nodes_list', 'node_invoke']);
+      expect(
+        setup({ enabled: true })
+          .tools.definitions()
+          .map((t) => t.name),
+      ).toEqual(['nodes_list', 'node_invoke', 'exec']);
     });
   });
 
@@ -70,7 +97,11 @@ describe(AgentTools.name, () => {
     it('waits longer than the command timeout the model asked for', async () => {
       const { call, invoke } = setup();
       invoke.mockResolvedValue({ ok: true, payload: null, payloadJSON: null });
-      await call('node_invoke', { node: 'garage', command: 'system.run', params: { command: ['sleep', '50'], timeoutMs: 60_000 } });
+      await call('node_invoke', {
+        node: 'garage',
+        command: 'system.run',
+        params: { command: ['sleep', '50'], timeoutMs: 60_000 },
+      });
       expect(invoke.mock.calls[0][0].timeoutMs).toBe(65_000);
     });
 
@@ -79,7 +110,10 @@ describe(AgentTools.name, () => {
       invoke.mockRejectedValue(NodesErrors.notConnected('attic'));
       const outcome = await call('node_invoke', { node: 'attic', command: 'system.run', params: { command: ['ls'] } });
       expect(outcome.ok).toBe(false);
-      expect(JSON.parse(outcome.content)).toMatchObject({ code: 'UNAVAILABLE', error: expect.stringMatching(/^node not connected/) });
+      expect(JSON.parse(outcome.content)).toMatchObject({
+        code: 'UNAVAILABLE',
+        error: expect.stringMatching(/^node not connected/),
+      });
     });
 
     it('passes the node error details on', async () => {
@@ -93,7 +127,11 @@ describe(AgentTools.name, () => {
       ['not JSON', '{node:', 'invalid arguments: not valid JSON'],
       ['not an object', '[1]', 'invalid arguments: expected a JSON object'],
       ['no node', { command: 'system.run' }, 'invalid arguments: node must be a non-empty string'],
-      ['params not an object', { node: 'n1', command: 'system.run', params: ['ls'] }, 'invalid arguments: params must be an object'],
+      [
+        'params not an object',
+        { node: 'n1', command: 'system.run', params: ['ls'] },
+        'invalid arguments: params must be an object',
+      ],
     ])('refuses bad arguments (%s) with a readable error', async (_label, args, message) => {
       const { call, invoke } = setup();
       expect(JSON.parse((await call('node_invoke', args)).content)).toEqual({ error: message });
@@ -101,7 +139,9 @@ describe(AgentTools.name, () => {
     });
 
     it('names the available tools for an unknown one', async () => {
-      expect(JSON.parse((await setup().call('rm_rf', {})).content).error).toBe('unknown tool "rm_rf"; available tools: nodes_list, node_invoke');
+      expect(JSON.parse((await setup().call('rm_rf', {})).content).error).toBe(
+        'unknown tool "rm_rf"; available tools: nodes_list, node_invoke',
+      );
     });
 
     it('hides an unexpected failure behind a generic message', async () => {
@@ -131,7 +171,9 @@ describe(AgentTools.name, () => {
         const { call, run } = setup({ enabled: true, allowlist: ['uptime'] });
         for (const argv0 of ['rm', '/usr/bin/uptime', 'UPTIME']) {
           const outcome = await call('exec', { argv: [argv0] });
-          expect(JSON.parse(outcome.content).error).toBe(`exec refused: "${argv0}" is not in tools.exec.allowlist (allowed: uptime)`);
+          expect(JSON.parse(outcome.content).error).toBe(
+            `exec refused: "${argv0}" is not in tools.exec.allowlist (allowed: uptime)`,
+          );
         }
         expect(run).not.toHaveBeenCalled();
       });
@@ -171,7 +213,14 @@ describe(AgentTools.name, () => {
 
       it('runs an allowlisted program with a capped timeout', async () => {
         const { call, run } = setup({ enabled: true, allowlist: ['uptime'] });
-        run.mockResolvedValue({ exitCode: 0, signal: null, stdout: 'up 3 days\n', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false } });
+        run.mockResolvedValue({
+          exitCode: 0,
+          signal: null,
+          stdout: 'up 3 days\n',
+          stderr: '',
+          timedOut: false,
+          truncated: { stdout: false, stderr: false },
+        });
         const outcome = await call('exec', { argv: ['uptime', '-p'], timeoutMs: 999_999 });
         expect(outcome.ok).toBe(true);
         expect(JSON.parse(outcome.content)).toEqual({ exitCode: 0, stdout: 'up 3 days\n', stderr: '', timedOut: false });
@@ -180,13 +229,25 @@ describe(AgentTools.name, () => {
 
       it('reports a program that could not start', async () => {
         const { call, run } = setup({ enabled: true, allowlist: ['nothere'] });
-        run.mockResolvedValue({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, truncated: { stdout: false, stderr: false }, spawnError: 'ENOENT' });
-        expect(JSON.parse((await call('exec', { argv: ['nothere'] })).content).error).toBe('exec failed: could not start "nothere" (ENOENT)');
+        run.mockResolvedValue({
+          exitCode: null,
+          signal: null,
+          stdout: '',
+          stderr: '',
+          timedOut: false,
+          truncated: { stdout: false, stderr: false },
+          spawnError: 'ENOENT',
+        });
+        expect(JSON.parse((await call('exec', { argv: ['nothere'] })).content).error).toBe(
+          'exec failed: could not start "nothere" (ENOENT)',
+        );
       });
 
       it('refuses argv that is not a list of strings', async () => {
         const { call } = setup({ enabled: true, allowlist: ['ls'] });
-        expect(JSON.parse((await call('exec', { argv: 'ls -la' })).content).error).toBe('invalid arguments: argv must be a non-empty array of strings');
+        expect(JSON.parse((await call('exec', { argv: 'ls -la' })).content).error).toBe(
+          'invalid arguments: argv must be a non-empty array of strings',
+        );
       });
     });
   });

@@ -112,7 +112,11 @@ export class AgentTools {
         case EXEC.name:
           return await this.runOnHost(args, context);
         default:
-          return failure(`unknown tool "${call.name}"; available tools: ${this.definitions().map((t) => t.name).join(', ')}`);
+          return failure(
+            `unknown tool "${call.name}"; available tools: ${this.definitions()
+              .map((t) => t.name)
+              .join(', ')}`,
+          );
       }
     } catch (error) {
       if (error instanceof ToolArgumentsError) return failure(error.message);
@@ -125,7 +129,12 @@ export class AgentTools {
     const nodes = this.nodes
       .list()
       .filter((node) => node.connected)
-      .map((node) => ({ name: node.displayName ?? null, id: node.nodeId, platform: node.platform ?? null, commands: node.commands }));
+      .map((node) => ({
+        name: node.displayName ?? null,
+        id: node.nodeId,
+        platform: node.platform ?? null,
+        commands: node.commands,
+      }));
     return { ok: true, content: JSON.stringify(nodes) };
   }
 
@@ -154,7 +163,10 @@ export class AgentTools {
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       const nodeError = (error.options.details as { nodeError?: unknown } | undefined)?.nodeError;
-      return { ok: false, content: JSON.stringify({ error: error.message, code: error.code, ...(nodeError ? { nodeError } : {}) }) };
+      return {
+        ok: false,
+        content: JSON.stringify({ error: error.message, code: error.code, ...(nodeError ? { nodeError } : {}) }),
+      };
     }
   }
 
@@ -168,7 +180,8 @@ export class AgentTools {
     const refusal = await this.hostExecRefusal(argv as string[], policy, context);
     if (refusal) return failure(refusal);
     const requested = args.timeoutMs;
-    const timeoutMs = typeof requested === 'number' && requested > 0 ? Math.min(requested, EXEC_MAX_TIMEOUT_MS) : EXEC_DEFAULT_TIMEOUT_MS;
+    const timeoutMs =
+      typeof requested === 'number' && requested > 0 ? Math.min(requested, EXEC_MAX_TIMEOUT_MS) : EXEC_DEFAULT_TIMEOUT_MS;
     const outcome = await this.exec.run({ argv: argv as string[], timeoutMs, signal: context.signal });
     if (outcome.spawnError) return failure(`exec failed: could not start "${argv[0]}" (${outcome.spawnError})`);
     const truncated = outcome.truncated.stdout || outcome.truncated.stderr;
@@ -192,7 +205,11 @@ export class AgentTools {
    * before (host_exec_allowlist). Otherwise, with tools.exec.ask, the
    * operators are asked and the run waits for the answer (or its expiry).
    */
-  private async hostExecRefusal(argv: string[], policy: { allowlist: readonly string[]; ask: boolean }, context: ToolContext): Promise<string | undefined> {
+  private async hostExecRefusal(
+    argv: string[],
+    policy: { allowlist: readonly string[]; ask: boolean },
+    context: ToolContext,
+  ): Promise<string | undefined> {
     const program = argv[0];
     if (policy.allowlist.includes(program) || this.approvals.isAllowedOnGateway(program)) return undefined;
     if (!policy.ask) {
@@ -234,7 +251,8 @@ function parseArguments(text: string): Record<string, unknown> {
 
 function requireString(args: Record<string, unknown>, name: string): string {
   const value = args[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new ToolArgumentsError(`invalid arguments: ${name} must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new ToolArgumentsError(`invalid arguments: ${name} must be a non-empty string`);
   return value.trim();
 }
 

@@ -7,7 +7,7 @@ describe(HostExecRunner.name, () => {
       expect(outcome).toMatchObject({ exitCode: 0, stdout: 'hello $HOME ; ls\n', timedOut: false });
     });
 
-    it('gives the command none of the gateway\'s secrets', async () => {
+    it("gives the command none of the gateway's secrets", async () => {
       process.env.NESTCLAW_GATEWAY_TOKEN_FOR_TEST = 'secret';
       try {
         const outcome = await new HostExecRunner().run({ argv: ['env'], timeoutMs: 5_000 });

@@ -1,4 +1,15 @@
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { MAX_EXEC_APPROVAL_TIMEOUT_MS, MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../../common/protocol';
 
 /** A node asking whether it may run argv; the answer arrives as this request's response. */

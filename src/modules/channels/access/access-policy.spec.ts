@@ -1,6 +1,9 @@
 import { AccessDecision, ChannelAccessPolicy, evaluateAccess } from './access-policy';
 
-const policy = (overrides: Partial<ChannelAccessPolicy> = {}, groups: Partial<ChannelAccessPolicy['groups']> = {}): ChannelAccessPolicy => ({
+const policy = (
+  overrides: Partial<ChannelAccessPolicy> = {},
+  groups: Partial<ChannelAccessPolicy['groups']> = {},
+): ChannelAccessPolicy => ({
   dmPolicy: 'pairing',
   allowFrom: ['100'],
   ...overrides,

@@ -31,7 +31,10 @@ export class ChannelAccessRepository {
   }
 
   isAllowed(channel: string, senderId: string): boolean {
-    return this.db.prepare('SELECT 1 FROM channel_allowed_senders WHERE channel = ? AND sender_id = ?').get(channel, senderId) !== undefined;
+    return (
+      this.db.prepare('SELECT 1 FROM channel_allowed_senders WHERE channel = ? AND sender_id = ?').get(channel, senderId) !==
+      undefined
+    );
   }
 
   allowedSenders(channel?: string): AllowedSender[] {
@@ -40,29 +43,47 @@ export class ChannelAccessRepository {
         ? this.db.prepare('SELECT * FROM channel_allowed_senders ORDER BY approved_at_ms').all()
         : this.db.prepare('SELECT * FROM channel_allowed_senders WHERE channel = ? ORDER BY approved_at_ms').all(channel)
     ) as Row[];
-    return rows.map((row) => ({ channel: row.channel, senderId: row.sender_id, senderName: row.sender_name ?? undefined, approvedAtMs: row.approved_at_ms }));
+    return rows.map((row) => ({
+      channel: row.channel,
+      senderId: row.sender_id,
+      senderName: row.sender_name ?? undefined,
+      approvedAtMs: row.approved_at_ms,
+    }));
   }
 
   codeForSender(channel: string, senderId: string): PairingCodeRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM channel_pairing_codes WHERE channel = ? AND sender_id = ?').get(channel, senderId) as Row | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM channel_pairing_codes WHERE channel = ? AND sender_id = ?')
+      .get(channel, senderId) as Row | undefined;
     return row ? toCode(row) : undefined;
   }
 
   findCode(channel: string, code: string): PairingCodeRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM channel_pairing_codes WHERE channel = ? AND code = ?').get(channel, code) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM channel_pairing_codes WHERE channel = ? AND code = ?').get(channel, code) as
+      Row | undefined;
     return row ? toCode(row) : undefined;
   }
 
   /** Replaces the sender's previous (expired) code, if any. Throws on a code collision (primary key). */
   saveCode(record: PairingCodeRecord): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM channel_pairing_codes WHERE channel = ? AND sender_id = ?').run(record.channel, record.senderId);
+      this.db
+        .prepare('DELETE FROM channel_pairing_codes WHERE channel = ? AND sender_id = ?')
+        .run(record.channel, record.senderId);
       this.db
         .prepare(
           `INSERT INTO channel_pairing_codes (channel, code, sender_id, sender_name, chat_id, created_at_ms, expires_at_ms)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(record.channel, record.code, record.senderId, record.senderName ?? null, record.chatId ?? null, record.createdAtMs, record.expiresAtMs);
+        .run(
+          record.channel,
+          record.code,
+          record.senderId,
+          record.senderName ?? null,
+          record.chatId ?? null,
+          record.createdAtMs,
+          record.expiresAtMs,
+        );
     })();
   }
 
@@ -70,13 +91,18 @@ export class ChannelAccessRepository {
     const rows = (
       channel === undefined
         ? this.db.prepare('SELECT * FROM channel_pairing_codes WHERE expires_at_ms > ? ORDER BY created_at_ms').all(nowMs)
-        : this.db.prepare('SELECT * FROM channel_pairing_codes WHERE expires_at_ms > ? AND channel = ? ORDER BY created_at_ms').all(nowMs, channel)
+        : this.db
+            .prepare('SELECT * FROM channel_pairing_codes WHERE expires_at_ms > ? AND channel = ? ORDER BY created_at_ms')
+            .all(nowMs, channel)
     ) as Row[];
     return rows.map(toCode);
   }
 
   countPending(channel: string, nowMs: number): number {
-    return this.db.prepare('SELECT COUNT(*) FROM channel_pairing_codes WHERE channel = ? AND expires_at_ms > ?').pluck().get(channel, nowMs) as number;
+    return this.db
+      .prepare('SELECT COUNT(*) FROM channel_pairing_codes WHERE channel = ? AND expires_at_ms > ?')
+      .pluck()
+      .get(channel, nowMs) as number;
   }
 
   deleteExpired(nowMs: number): void {

@@ -4,7 +4,11 @@ import { ChannelAccessRepository } from './channel-access.repository';
 import { ChannelAccessService, MAX_PENDING_PAIRING_CODES } from './channel-access.service';
 import { generatePairingCode, normalizePairingCode, PAIRING_CODE_ALPHABET, PAIRING_CODE_TTL_MS } from './pairing-code';
 
-const pairing: ChannelAccessPolicy = { dmPolicy: 'pairing', allowFrom: [], groups: { enabled: true, requireMention: true, allowFrom: [] } };
+const pairing: ChannelAccessPolicy = {
+  dmPolicy: 'pairing',
+  allowFrom: [],
+  groups: { enabled: true, requireMention: true, allowFrom: [] },
+};
 const stranger = (id: string) => envelope({ senderId: id, chatId: id, senderName: `Person ${id}` });
 
 describe(ChannelAccessService.name, () => {

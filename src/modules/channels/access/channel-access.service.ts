@@ -11,9 +11,7 @@ import { generatePairingCode, normalizePairingCode, PAIRING_CODE_TTL_MS } from '
 export const MAX_PENDING_PAIRING_CODES = 50;
 
 export type AccessOutcome =
-  | { kind: 'allow' }
-  | { kind: 'ignore'; reason: string }
-  | { kind: 'pair'; code: PairingCodeRecord; created: boolean };
+  { kind: 'allow' } | { kind: 'ignore'; reason: string } | { kind: 'pair'; code: PairingCodeRecord; created: boolean };
 
 /** The access policy with its state: approved senders and pairing codes. */
 @Injectable()
@@ -66,7 +64,9 @@ export class ChannelAccessService {
       };
       if (this.repo.findCode(record.channel, record.code) && attempt < 5) continue;
       this.repo.saveCode(record);
-      this.logger.log(`pairing code issued to ${envelope.channel} sender ${envelope.senderId}; approve with \`nestclaw pairing approve ${envelope.channel} ${record.code}\``);
+      this.logger.log(
+        `pairing code issued to ${envelope.channel} sender ${envelope.senderId}; approve with \`nestclaw pairing approve ${envelope.channel} ${record.code}\``,
+      );
       return { kind: 'pair', code: record, created: true };
     }
   }

@@ -41,12 +41,18 @@ export class ChannelPairingService {
       this.outbox.enqueue(channel, record.chatId, APPROVED_TEXT, { sourceRef: `pairing:${record.code}` });
       void this.outbox.flushChat({ channel: channel.id, accountId: channel.accountId, chatId: record.chatId });
     } catch (error) {
-      this.logger.warn(`approved, but could not queue the notice to the sender: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `approved, but could not queue the notice to the sender: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
   private requireKnown(channel: string): void {
-    if (!this.registry.get(channel)) throw ChannelsErrors.unknownChannel(channel, this.registry.list().map((c) => c.id));
+    if (!this.registry.get(channel))
+      throw ChannelsErrors.unknownChannel(
+        channel,
+        this.registry.list().map((c) => c.id),
+      );
   }
 }
 

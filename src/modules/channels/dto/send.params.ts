@@ -8,6 +8,9 @@ export class SendParams {
   @IsString() @MinLength(1) @MaxLength(64_000) message: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(64) channel?: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(128) accountId?: string;
-  @IsOptional() @IsString() @Matches(SESSION_KEY_PATTERN, { message: 'sessionKey must be a session key such as main:telegram:dm:123' }) sessionKey?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(SESSION_KEY_PATTERN, { message: 'sessionKey must be a session key such as main:telegram:dm:123' })
+  sessionKey?: string;
   @IsString() @MinLength(1) @MaxLength(256) idempotencyKey: string;
 }

@@ -37,7 +37,9 @@ export class AgentDeliverySubscriber implements OnModuleInit, OnModuleDestroy {
         sourceRef: request.idempotencyKey,
       });
     } catch (error) {
-      this.logger.warn(`run ${request.runId}: answer not delivered to ${request.channel ?? 'the default channel'} ${request.to}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `run ${request.runId}: answer not delivered to ${request.channel ?? 'the default channel'} ${request.to}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

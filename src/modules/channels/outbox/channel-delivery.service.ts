@@ -35,7 +35,11 @@ export class ChannelDelivery {
   async deliver(request: DeliveryRequest): Promise<Delivered> {
     const channel = this.registry.resolve(request.channel);
     if (request.accountId !== undefined && request.accountId !== channel.accountId) {
-      throw ChannelsErrors.invalidTarget(channel.id, request.to, `accountId ${request.accountId} is not this gateway's ${channel.id} account (${channel.accountId})`);
+      throw ChannelsErrors.invalidTarget(
+        channel.id,
+        request.to,
+        `accountId ${request.accountId} is not this gateway's ${channel.id} account (${channel.accountId})`,
+      );
     }
     if (!this.outbox.has(channel, request.sourceRef)) {
       const state = channel.state();

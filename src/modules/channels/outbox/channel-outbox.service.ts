@@ -149,7 +149,9 @@ export class ChannelOutbox implements OnModuleDestroy {
       }
       const retryAfter = error instanceof ChannelSendError ? (error.retryAfterMs ?? 0) : 0;
       const delay = Math.max(retryAfter, backoffDelay(row.attempts, OUTBOX_RETRY_BACKOFF));
-      this.logger.warn(`message to ${row.channel} chat ${row.chatId} not delivered (${message}); retrying in ${Math.round(delay / 1000)} s`);
+      this.logger.warn(
+        `message to ${row.channel} chat ${row.chatId} not delivered (${message}); retrying in ${Math.round(delay / 1000)} s`,
+      );
       this.repo.markRetry(row.id, now + delay, message);
       return false;
     }

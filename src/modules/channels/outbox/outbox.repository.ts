@@ -48,8 +48,18 @@ export class OutboxRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       parts.forEach((text, index) => {
-        const sourceRef = options.sourceRef === undefined ? null : index === 0 ? options.sourceRef : `${options.sourceRef}#${index + 1}`;
-        insert.run(key.channel, key.accountId, key.chatId, text, index === 0 ? (options.replyTo ?? null) : null, sourceRef, nowMs, nowMs);
+        const sourceRef =
+          options.sourceRef === undefined ? null : index === 0 ? options.sourceRef : `${options.sourceRef}#${index + 1}`;
+        insert.run(
+          key.channel,
+          key.accountId,
+          key.chatId,
+          text,
+          index === 0 ? (options.replyTo ?? null) : null,
+          sourceRef,
+          nowMs,
+          nowMs,
+        );
       });
       return true;
     })();
@@ -94,20 +104,29 @@ export class OutboxRepository {
   }
 
   markSent(id: number, messageId: string, nowMs: number): void {
-    this.db.prepare('UPDATE channel_outbox SET sent_at_ms = ?, message_id = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?').run(nowMs, messageId, id);
+    this.db
+      .prepare(
+        'UPDATE channel_outbox SET sent_at_ms = ?, message_id = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?',
+      )
+      .run(nowMs, messageId, id);
   }
 
   markRetry(id: number, nextAttemptAtMs: number, error: string): void {
-    this.db.prepare('UPDATE channel_outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, last_error = ? WHERE id = ?').run(nextAttemptAtMs, error, id);
+    this.db
+      .prepare('UPDATE channel_outbox SET attempts = attempts + 1, next_attempt_at_ms = ?, last_error = ? WHERE id = ?')
+      .run(nextAttemptAtMs, error, id);
   }
 
   markFailed(id: number, error: string, nowMs: number): void {
-    this.db.prepare('UPDATE channel_outbox SET attempts = attempts + 1, failed_at_ms = ?, last_error = ? WHERE id = ?').run(nowMs, error, id);
+    this.db
+      .prepare('UPDATE channel_outbox SET attempts = attempts + 1, failed_at_ms = ?, last_error = ? WHERE id = ?')
+      .run(nowMs, error, id);
   }
 
   /** Forgets settled rows older than the cutoff; redeliveries are long over by then. */
   prune(olderThanMs: number): number {
-    return this.db.prepare('DELETE FROM channel_outbox WHERE created_at_ms < ? AND NOT (' + PENDING + ')').run(olderThanMs).changes;
+    return this.db.prepare('DELETE FROM channel_outbox WHERE created_at_ms < ? AND NOT (' + PENDING + ')').run(olderThanMs)
+      .changes;
   }
 }
 

@@ -17,7 +17,14 @@ class FakeAgent {
   async run(request: AgentRunRequest): Promise<AgentRunResult> {
     this.requests.push(request);
     if (this.next instanceof Error) throw this.next;
-    return { runId: `run-${this.requests.length}`, sessionKey: request.sessionKey, status: 'ok', text: `echo: ${request.message}`, durationMs: 1, ...this.next };
+    return {
+      runId: `run-${this.requests.length}`,
+      sessionKey: request.sessionKey,
+      status: 'ok',
+      text: `echo: ${request.message}`,
+      durationMs: 1,
+      ...this.next,
+    };
   }
 }
 
@@ -37,7 +44,9 @@ describe(ChannelRouter.name, () => {
     registry.register(channel);
     agent = new FakeAgent();
     access = new ChannelAccessService(new ChannelAccessRepository(db.database), clock);
-    sessions = new SessionsService(new SessionsRepository(db.database), clock, { config: { agent: { historyLimit: 50 } } } as GatewayRuntime);
+    sessions = new SessionsService(new SessionsRepository(db.database), clock, {
+      config: { agent: { historyLimit: 50 } },
+    } as GatewayRuntime);
     const outbox = new ChannelOutbox(new OutboxRepository(db.database), registry, clock);
     router = new ChannelRouter(access, sessions, agent as unknown as AgentRuntime, outbox);
   });
@@ -59,8 +68,15 @@ describe(ChannelRouter.name, () => {
         },
       ]);
       expect(channel.typing).toEqual(['100']);
-      expect(channel.sent).toEqual([{ target: '100', text: 'echo: /help', options: { format: 'markdown', replyToMessageId: undefined } }]);
-      expect(sessions.find('main:fake:dm:100')).toMatchObject({ channel: 'fake', chatId: '100', peerId: '100', displayName: 'Ada Lovelace' });
+      expect(channel.sent).toEqual([
+        { target: '100', text: 'echo: /help', options: { format: 'markdown', replyToMessageId: undefined } },
+      ]);
+      expect(sessions.find('main:fake:dm:100')).toMatchObject({
+        channel: 'fake',
+        chatId: '100',
+        peerId: '100',
+        displayName: 'Ada Lovelace',
+      });
     });
 
     it('does not run the agent again for a redelivered message whose answer is queued', async () => {

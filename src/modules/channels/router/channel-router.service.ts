@@ -62,7 +62,11 @@ export class ChannelRouter {
     return 'handled';
   }
 
-  private async runAgent(channel: Channel, envelope: InboundEnvelope, sourceRef: string): Promise<AgentRunResult | { text: string }> {
+  private async runAgent(
+    channel: Channel,
+    envelope: InboundEnvelope,
+    sourceRef: string,
+  ): Promise<AgentRunResult | { text: string }> {
     const sessionKey = channelSessionKey(channel.id, envelope);
     this.sessions.ensure(sessionKey, {
       channel: channel.id,
@@ -76,10 +80,17 @@ export class ChannelRouter {
       const result = await this.agent.run({
         sessionKey,
         message: envelope.text,
-        origin: { kind: 'channel', channel: channel.id, chatId: envelope.chatId, senderId: envelope.senderId, senderName: envelope.senderName },
+        origin: {
+          kind: 'channel',
+          channel: channel.id,
+          chatId: envelope.chatId,
+          senderId: envelope.senderId,
+          senderName: envelope.senderName,
+        },
         sourceRef: `${channel.id}:${sourceRef}`,
       });
-      if (result.status !== 'ok') this.logger.warn(`agent run ${result.runId} for ${sessionKey} ended ${result.status}: ${result.error ?? 'no detail'}`);
+      if (result.status !== 'ok')
+        this.logger.warn(`agent run ${result.runId} for ${sessionKey} ended ${result.status}: ${result.error ?? 'no detail'}`);
       return result;
     } catch (error) {
       // AgentRuntime.run promises never to reject; if it does anyway, the user still gets an answer.

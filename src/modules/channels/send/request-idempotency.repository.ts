@@ -12,7 +12,10 @@ export class RequestIdempotencyRepository {
   }
 
   get<T>(scope: string, key: string): T | undefined {
-    const text = this.db.prepare('SELECT outcome FROM request_idempotency WHERE scope = ? AND key = ?').pluck().get(scope, key) as string | undefined;
+    const text = this.db
+      .prepare('SELECT outcome FROM request_idempotency WHERE scope = ? AND key = ?')
+      .pluck()
+      .get(scope, key) as string | undefined;
     return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 

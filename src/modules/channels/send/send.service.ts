@@ -45,7 +45,13 @@ export class SendService implements OnModuleInit {
 
   private async deliver(params: SendParams): Promise<Delivered> {
     const sourceRef = `send:${params.idempotencyKey}`;
-    const result = await this.delivery.deliver({ channel: params.channel, accountId: params.accountId, to: params.to, text: params.message, sourceRef });
+    const result = await this.delivery.deliver({
+      channel: params.channel,
+      accountId: params.accountId,
+      to: params.to,
+      text: params.message,
+      sourceRef,
+    });
     this.idempotency.put(SEND_SCOPE, params.idempotencyKey, result, this.clock.now());
     this.record(params, result, sourceRef);
     return result;

@@ -85,7 +85,11 @@ export class TelegramApprovalPrompts {
       // After a restart the prompt is gone from memory; its buttons must not stay pressable.
       const message = query.message;
       if (message && !this.tracked.has(id)) {
-        await this.edit(String(message.chat.id), message.message_id, `${'text' in message && message.text ? message.text : 'Exec approval'}\n\nNo longer pending.`);
+        await this.edit(
+          String(message.chat.id),
+          message.message_id,
+          `${'text' in message && message.text ? message.text : 'Exec approval'}\n\nNo longer pending.`,
+        );
       }
     }
     return true;
@@ -158,7 +162,10 @@ export function promptText(request: ExecApprovalRequest): string {
   const lines = [
     'Exec approval needed',
     `${where} wants to run:`,
-    request.argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ').slice(0, 3_000),
+    request.argv
+      .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg)))
+      .join(' ')
+      .slice(0, 3_000),
   ];
   if (request.resolvedPath) lines.push(`program: ${request.resolvedPath}`);
   if (request.cwd) lines.push(`in: ${request.cwd}`);

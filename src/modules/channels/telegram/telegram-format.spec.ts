@@ -38,7 +38,7 @@ describe('escapeHtml', () => {
 
 describe('isMarkupRejection', () => {
   it('recognises Telegram parse errors', () => {
-    expect(isMarkupRejection(400, "Bad Request: can't parse entities: Unsupported start tag \"foo\" at byte offset 0")).toBe(true);
+    expect(isMarkupRejection(400, 'Bad Request: can\'t parse entities: Unsupported start tag "foo" at byte offset 0')).toBe(true);
   });
 
   it('ignores other 400s and other statuses', () => {

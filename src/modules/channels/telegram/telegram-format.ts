@@ -33,12 +33,17 @@ function renderInline(text: string): string {
 /** Runs on already-escaped text, so every tag it adds is ours. */
 function renderEmphasis(escaped: string): string {
   return escaped
-    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, (_, label: string, url: string) => `<a href="${url.replace(/"/g, '&quot;')}">${label}</a>`)
+    .replace(
+      /\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g,
+      (_, label: string, url: string) => `<a href="${url.replace(/"/g, '&quot;')}">${label}</a>`,
+    )
     .replace(/\*\*(?=\S)([^*\n]*?\S)\*\*/g, '<b>$1</b>')
     .replace(/~~(?=\S)([^~\n]*?\S)~~/g, '<s>$1</s>');
 }
 
 /** Telegram's answer when the markup in a message does not parse. */
 export function isMarkupRejection(status: number | undefined, description: string | undefined): boolean {
-  return status === 400 && /can't parse entities|can't find end|unsupported start tag|unexpected end tag/i.test(description ?? '');
+  return (
+    status === 400 && /can't parse entities|can't find end|unsupported start tag|unexpected end tag/i.test(description ?? '')
+  );
 }

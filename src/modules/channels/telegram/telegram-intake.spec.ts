@@ -5,7 +5,16 @@ import { TelegramIntake } from './telegram-intake';
 import { TelegramStateRepository } from './telegram-state.repository';
 
 const update = (id: number, chatId = 1): Update =>
-  ({ update_id: id, message: { message_id: id, date: 0, chat: { id: chatId, type: 'private' }, from: { id: chatId, is_bot: false, first_name: 'A' }, text: `m${id}` } }) as Update;
+  ({
+    update_id: id,
+    message: {
+      message_id: id,
+      date: 0,
+      chat: { id: chatId, type: 'private' },
+      from: { id: chatId, is_bot: false, first_name: 'A' },
+      text: `m${id}`,
+    },
+  }) as Update;
 
 /** A handler whose calls stay pending until the test settles them. */
 class ControlledHandler {
@@ -129,7 +138,13 @@ describe(TelegramIntake.name, () => {
       failing.storeUpdate = () => {
         throw new Error('disk full');
       };
-      const intake = new TelegramIntake({ store: failing, accountId: 'bot', now: () => 0, handle: handler.handle, onError: () => undefined });
+      const intake = new TelegramIntake({
+        store: failing,
+        accountId: 'bot',
+        now: () => 0,
+        handle: handler.handle,
+        onError: () => undefined,
+      });
       intake.resume();
 
       // Act / Assert

@@ -26,24 +26,40 @@ describe('normalizeUpdate', () => {
 
   it('sees an @mention in a group and takes it out of the text', () => {
     // Act
-    const result = normalizeUpdate(message({ text: '@claw_bot /help', entities: [{ type: 'mention', offset: 0, length: 9 }] }, group), bot, '999');
+    const result = normalizeUpdate(
+      message({ text: '@claw_bot /help', entities: [{ type: 'mention', offset: 0, length: 9 }] }, group),
+      bot,
+      '999',
+    );
 
     // Assert
     expect(result).toMatchObject({ isGroup: true, chatId: '-100', mentioned: true, text: '/help' });
   });
 
   it('sees /command@bot as a mention and drops the suffix', () => {
-    const result = normalizeUpdate(message({ text: '/status@claw_bot now', entities: [{ type: 'bot_command', offset: 0, length: 16 }] }, group), bot, '999');
+    const result = normalizeUpdate(
+      message({ text: '/status@claw_bot now', entities: [{ type: 'bot_command', offset: 0, length: 16 }] }, group),
+      bot,
+      '999',
+    );
     expect(result).toMatchObject({ mentioned: true, text: '/status now' });
   });
 
   it('counts a reply to the bot as a mention', () => {
-    const result = normalizeUpdate(message({ text: 'and then?', reply_to_message: { message_id: 5, from: { id: 999, is_bot: true } } }, group), bot, '999');
+    const result = normalizeUpdate(
+      message({ text: 'and then?', reply_to_message: { message_id: 5, from: { id: 999, is_bot: true } } }, group),
+      bot,
+      '999',
+    );
     expect(result).toMatchObject({ mentioned: true, replyToMessageId: '5' });
   });
 
   it('does not count a mention of someone else', () => {
-    const result = normalizeUpdate(message({ text: '@other_bot hi', entities: [{ type: 'mention', offset: 0, length: 10 }] }, group), bot, '999');
+    const result = normalizeUpdate(
+      message({ text: '@other_bot hi', entities: [{ type: 'mention', offset: 0, length: 10 }] }, group),
+      bot,
+      '999',
+    );
     expect(result).toMatchObject({ mentioned: false, text: '@other_bot hi' });
   });
 

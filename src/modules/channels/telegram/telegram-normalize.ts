@@ -28,7 +28,8 @@ export function normalizeUpdate(update: Update, bot: BotIdentity, accountId: str
     chatId: String(message.chat.id),
     messageId: String(message.message_id),
     senderId: String(from.id),
-    senderName: [from.first_name, from.last_name].filter(Boolean).join(' ') || (from.username ? `@${from.username}` : String(from.id)),
+    senderName:
+      [from.first_name, from.last_name].filter(Boolean).join(' ') || (from.username ? `@${from.username}` : String(from.id)),
     text: isGroup ? stripMention(text, bot) : text,
     ...(message.reply_to_message ? { replyToMessageId: String(message.reply_to_message.message_id) } : {}),
     isGroup,

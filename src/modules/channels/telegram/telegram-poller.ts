@@ -47,7 +47,11 @@ export class TelegramPoller {
     let failures = 0;
     while (!signal.aborted) {
       try {
-        const updates = await this.client.getUpdates(this.intake.nextOffset, this.options.timeoutSeconds ?? POLL_TIMEOUT_SECONDS, signal);
+        const updates = await this.client.getUpdates(
+          this.intake.nextOffset,
+          this.options.timeoutSeconds ?? POLL_TIMEOUT_SECONDS,
+          signal,
+        );
         failures = 0;
         this.events.polled();
         for (const update of updates) this.intake.accept(update);
@@ -56,7 +60,11 @@ export class TelegramPoller {
         const failure =
           error instanceof TelegramApiError
             ? error
-            : new TelegramApiError('getUpdates', 'transient', `telegram updates could not be stored: ${error instanceof Error ? error.message : String(error)}`);
+            : new TelegramApiError(
+                'getUpdates',
+                'transient',
+                `telegram updates could not be stored: ${error instanceof Error ? error.message : String(error)}`,
+              );
         this.events.failed(failure);
         const wait = failure.kind === 'rate-limited' ? (failure.retryAfterMs ?? 1_000) : backoffDelay(failures++, POLL_BACKOFF);
         await sleep(wait, signal);

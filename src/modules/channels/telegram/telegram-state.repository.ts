@@ -39,7 +39,9 @@ export class TelegramStateRepository {
   storeUpdate(accountId: string, updateId: number, payload: unknown, nowMs: number): boolean {
     return (
       this.db
-        .prepare('INSERT OR IGNORE INTO channel_inbox (channel, account_id, update_id, payload, received_at_ms) VALUES (?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT OR IGNORE INTO channel_inbox (channel, account_id, update_id, payload, received_at_ms) VALUES (?, ?, ?, ?, ?)',
+        )
         .run(TELEGRAM_CHANNEL_ID, accountId, String(updateId), JSON.stringify(payload), nowMs).changes > 0
     );
   }
@@ -47,7 +49,9 @@ export class TelegramStateRepository {
   isHandled(accountId: string, updateId: number): boolean {
     return (
       this.db
-        .prepare('SELECT 1 FROM channel_inbox WHERE channel = ? AND account_id = ? AND update_id = ? AND handled_at_ms IS NOT NULL')
+        .prepare(
+          'SELECT 1 FROM channel_inbox WHERE channel = ? AND account_id = ? AND update_id = ? AND handled_at_ms IS NOT NULL',
+        )
         .get(TELEGRAM_CHANNEL_ID, accountId, String(updateId)) !== undefined
     );
   }
@@ -63,7 +67,9 @@ export class TelegramStateRepository {
     const rows = this.db
       .prepare('SELECT update_id, payload FROM channel_inbox WHERE channel = ? AND account_id = ? AND handled_at_ms IS NULL')
       .all(TELEGRAM_CHANNEL_ID, accountId) as Row[];
-    return rows.map((row) => ({ updateId: Number(row.update_id), payload: JSON.parse(row.payload) })).sort((a, b) => a.updateId - b.updateId);
+    return rows
+      .map((row) => ({ updateId: Number(row.update_id), payload: JSON.parse(row.payload) }))
+      .sort((a, b) => a.updateId - b.updateId);
   }
 
   /** The highest update id ever stored, so polling never asks Telegram for one again. */
@@ -78,7 +84,9 @@ export class TelegramStateRepository {
   /** Handled updates are kept a while as the record that they were answered; Telegram redelivers for at most 24 h. */
   pruneHandled(accountId: string, olderThanMs: number): void {
     this.db
-      .prepare('DELETE FROM channel_inbox WHERE channel = ? AND account_id = ? AND handled_at_ms IS NOT NULL AND received_at_ms < ?')
+      .prepare(
+        'DELETE FROM channel_inbox WHERE channel = ? AND account_id = ? AND handled_at_ms IS NOT NULL AND received_at_ms < ?',
+      )
       .run(TELEGRAM_CHANNEL_ID, accountId, olderThanMs);
   }
 }

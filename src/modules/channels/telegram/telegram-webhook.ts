@@ -34,7 +34,9 @@ export function createWebhookHandler(secret: string, target: WebhookTarget, onEr
     try {
       target.accept(update);
     } catch (error) {
-      onError(`webhook update ${update.update_id} could not be stored: ${error instanceof Error ? error.message : String(error)}`);
+      onError(
+        `webhook update ${update.update_id} could not be stored: ${error instanceof Error ? error.message : String(error)}`,
+      );
       res.status(500).json({ ok: false, error: 'could not store the update' });
       return;
     }

@@ -37,7 +37,9 @@ describe(TelegramChannel.name, () => {
       const sent = await channel.sendText('42', 'Use **care** with `a<b`');
 
       // Assert
-      expect(fake.sent).toEqual([expect.objectContaining({ chat_id: '42', text: 'Use <b>care</b> with <code>a&lt;b</code>', parse_mode: 'HTML' })]);
+      expect(fake.sent).toEqual([
+        expect.objectContaining({ chat_id: '42', text: 'Use <b>care</b> with <code>a&lt;b</code>', parse_mode: 'HTML' }),
+      ]);
       expect(sent.messageId).toBe(String(fake.sent[0].message_id));
     });
 
@@ -98,8 +100,18 @@ describe(TelegramChannel.name, () => {
   describe('identity', () => {
     it('takes the account id from the token, and reports not configured when disabled', async () => {
       expect(channel.accountId).toBe(fake.token.split(':')[0]);
-      const disabled = makeChannel({ enabled: false, dmPolicy: 'pairing', allowFrom: [], groups: { enabled: true, requireMention: true, allowFrom: [] } });
-      expect(await disabled.status(true)).toMatchObject({ configured: false, enabled: false, running: false, probe: { ok: false } });
+      const disabled = makeChannel({
+        enabled: false,
+        dmPolicy: 'pairing',
+        allowFrom: [],
+        groups: { enabled: true, requireMention: true, allowFrom: [] },
+      });
+      expect(await disabled.status(true)).toMatchObject({
+        configured: false,
+        enabled: false,
+        running: false,
+        probe: { ok: false },
+      });
       await expect(disabled.sendText('1', 'x')).rejects.toThrow('telegram is not enabled');
     });
   });

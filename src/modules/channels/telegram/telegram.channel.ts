@@ -170,10 +170,18 @@ export class TelegramChannel implements Channel, OnModuleInit {
   /** Private chats have the user's (positive) id; groups and supergroups negative ids. */
   conversationOf(target: string): TargetConversation | undefined {
     if (!/^-?\d+$/.test(target)) return undefined;
-    return target.startsWith('-') ? { isGroup: true, chatId: target, senderId: '' } : { isGroup: false, chatId: target, senderId: target };
+    return target.startsWith('-')
+      ? { isGroup: true, chatId: target, senderId: '' }
+      : { isGroup: false, chatId: target, senderId: target };
   }
 
-  private async sendPart(client: TelegramClient, chatId: string, text: string, replyTo: number | undefined, format: 'markdown' | 'plain'): Promise<SentMessage> {
+  private async sendPart(
+    client: TelegramClient,
+    chatId: string,
+    text: string,
+    replyTo: number | undefined,
+    format: 'markdown' | 'plain',
+  ): Promise<SentMessage> {
     if (format === 'markdown') {
       try {
         const sent = await client.sendMessage(chatId, toTelegramHtml(text), { parseMode: 'HTML', replyToMessageId: replyTo });
@@ -232,7 +240,10 @@ export class TelegramChannel implements Channel, OnModuleInit {
     if (update.callback_query) {
       const ours = await this.approvalPrompts?.onCallback(update.callback_query);
       // A press on a button we no longer know still gets its spinner stopped.
-      if (!ours) await this.api().answerCallbackQuery(update.callback_query.id).catch(() => undefined);
+      if (!ours)
+        await this.api()
+          .answerCallbackQuery(update.callback_query.id)
+          .catch(() => undefined);
       return 'handled';
     }
     const envelope = normalizeUpdate(update, this.bot!, this.accountId);
@@ -243,7 +254,8 @@ export class TelegramChannel implements Channel, OnModuleInit {
   private async probe(): Promise<ChannelProbe> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    if (!this.configured) return { ok: false, elapsedMs: 0, error: 'not configured: set channels.telegram.enabled and a bot token' };
+    if (!this.configured)
+      return { ok: false, elapsedMs: 0, error: 'not configured: set channels.telegram.enabled and a bot token' };
     try {
       const me = await this.api().getMe();
       return { ok: true, elapsedMs: elapsed(), account: { id: String(me.id), username: me.username, name: me.first_name } };
@@ -253,7 +265,8 @@ export class TelegramChannel implements Channel, OnModuleInit {
   }
 
   private api(): TelegramClient {
-    if (!this.configured) throw new ChannelSendError('telegram is not enabled: set channels.telegram.enabled and a bot token', true);
+    if (!this.configured)
+      throw new ChannelSendError('telegram is not enabled: set channels.telegram.enabled and a bot token', true);
     this.client ??= new TelegramClient({ token: this.config.botToken!, apiRoot: this.config.apiRoot });
     return this.client;
   }

@@ -39,7 +39,9 @@ describe(TelegramClient.name, () => {
       fake.rateLimitNext('sendMessage', 120);
 
       // Act
-      const error = (await client().sendMessage('42', 'hi').catch((e) => e)) as TelegramApiError;
+      const error = (await client()
+        .sendMessage('42', 'hi')
+        .catch((e) => e)) as TelegramApiError;
 
       // Assert
       expect(error).toBeInstanceOf(TelegramApiError);
@@ -64,7 +66,9 @@ describe(TelegramClient.name, () => {
       fake.failNext('sendMessage', 500, 5);
 
       // Act
-      const error = (await client({ maxAttempts: 3 }).sendMessage('42', 'hi').catch((e) => e)) as TelegramApiError;
+      const error = (await client({ maxAttempts: 3 })
+        .sendMessage('42', 'hi')
+        .catch((e) => e)) as TelegramApiError;
 
       // Assert
       expect(error).toMatchObject({ kind: 'transient', status: 500, permanent: false });
@@ -88,7 +92,9 @@ describe(TelegramClient.name, () => {
       fake.failNext('sendMessage', 400);
 
       // Act
-      const error = (await client().sendMessage('42', 'hi').catch((e) => e)) as TelegramApiError;
+      const error = (await client()
+        .sendMessage('42', 'hi')
+        .catch((e) => e)) as TelegramApiError;
 
       // Assert
       expect(error).toMatchObject({ kind: 'permanent', status: 400, permanent: true, description: 'Bad Request' });
@@ -107,7 +113,9 @@ describe(TelegramClient.name, () => {
   describe('errors', () => {
     it('names a rejected token without echoing it', async () => {
       // Act
-      const error = (await client({ token: '999:wrong-token-value' }).getMe().catch((e) => e)) as TelegramApiError;
+      const error = (await client({ token: '999:wrong-token-value' })
+        .getMe()
+        .catch((e) => e)) as TelegramApiError;
 
       // Assert
       expect(error.kind).toBe('unauthorized');
@@ -123,7 +131,9 @@ describe(TelegramClient.name, () => {
       await new Promise((resolve) => server.close(resolve));
 
       // Act
-      const error = (await client({ apiRoot: `http://127.0.0.1:${port}`, maxAttempts: 1 }).getMe().catch((e) => e)) as TelegramApiError;
+      const error = (await client({ apiRoot: `http://127.0.0.1:${port}`, maxAttempts: 1 })
+        .getMe()
+        .catch((e) => e)) as TelegramApiError;
 
       // Assert
       expect(error.kind).toBe('transient');

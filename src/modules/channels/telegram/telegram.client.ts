@@ -82,17 +82,23 @@ export class TelegramClient {
 
   /** One long poll; not retried here, the poller's loop owns retrying it. */
   getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<Update[]> {
-    return this.call('getUpdates', () => this.api.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] }, toGrammy(signal)), {
-      attempts: 1,
-      signal,
-    });
+    return this.call(
+      'getUpdates',
+      () => this.api.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] }, toGrammy(signal)),
+      {
+        attempts: 1,
+        signal,
+      },
+    );
   }
 
   sendMessage(chatId: string, text: string, options: SendMessageOptions = {}): Promise<Message.TextMessage> {
     return this.call('sendMessage', () =>
       this.api.sendMessage(chatId, text, {
         ...(options.parseMode ? { parse_mode: options.parseMode } : {}),
-        ...(options.replyToMessageId ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } } : {}),
+        ...(options.replyToMessageId
+          ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }
+          : {}),
         ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
         link_preview_options: { is_disabled: true },
       }),
@@ -100,7 +106,12 @@ export class TelegramClient {
   }
 
   /** Replaces a message's text; without replyMarkup its buttons go away. */
-  editMessageText(chatId: string, messageId: number, text: string, options: { replyMarkup?: InlineKeyboardMarkup } = {}): Promise<unknown> {
+  editMessageText(
+    chatId: string,
+    messageId: number,
+    text: string,
+    options: { replyMarkup?: InlineKeyboardMarkup } = {},
+  ): Promise<unknown> {
     return this.call('editMessageText', () =>
       this.api.editMessageText(chatId, messageId, text, {
         ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
@@ -111,7 +122,9 @@ export class TelegramClient {
 
   /** Stops the button's spinner; the text shows briefly on the presser's screen. */
   answerCallbackQuery(callbackQueryId: string, text?: string): Promise<true> {
-    return this.call('answerCallbackQuery', () => this.api.answerCallbackQuery(callbackQueryId, text ? { text } : {}), { attempts: 2 });
+    return this.call('answerCallbackQuery', () => this.api.answerCallbackQuery(callbackQueryId, text ? { text } : {}), {
+      attempts: 2,
+    });
   }
 
   /** Best effort and short-lived by nature: one try. */
@@ -120,14 +133,20 @@ export class TelegramClient {
   }
 
   setWebhook(url: string, secretToken: string): Promise<true> {
-    return this.call('setWebhook', () => this.api.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }));
+    return this.call('setWebhook', () =>
+      this.api.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }),
+    );
   }
 
   deleteWebhook(): Promise<true> {
     return this.call('deleteWebhook', () => this.api.deleteWebhook({ drop_pending_updates: false }));
   }
 
-  private async call<T>(method: string, run: () => Promise<T>, options: { attempts?: number; signal?: AbortSignal } = {}): Promise<T> {
+  private async call<T>(
+    method: string,
+    run: () => Promise<T>,
+    options: { attempts?: number; signal?: AbortSignal } = {},
+  ): Promise<T> {
     const attempts = options.attempts ?? this.maxAttempts;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -155,7 +174,14 @@ export class TelegramClient {
       const description = this.scrub(error.description);
       if (status === 429) {
         const retryAfterMs = Math.max(1, error.parameters.retry_after ?? 1) * 1_000;
-        return new TelegramApiError(method, 'rate-limited', `telegram ${method}: rate limited, retry after ${retryAfterMs / 1000} s`, status, description, retryAfterMs);
+        return new TelegramApiError(
+          method,
+          'rate-limited',
+          `telegram ${method}: rate limited, retry after ${retryAfterMs / 1000} s`,
+          status,
+          description,
+          retryAfterMs,
+        );
       }
       if (status === 401 || status === 404) {
         // The Bot API answers 404 for a token that names no bot.
@@ -168,14 +194,21 @@ export class TelegramClient {
         );
       }
       if (status === 409) {
-        return new TelegramApiError(method, 'conflict', `telegram ${method}: ${description} (another process is using this bot token)`, status, description);
+        return new TelegramApiError(
+          method,
+          'conflict',
+          `telegram ${method}: ${description} (another process is using this bot token)`,
+          status,
+          description,
+        );
       }
       const kind = status >= 500 ? 'transient' : 'permanent';
       return new TelegramApiError(method, kind, `telegram ${method}: ${status} ${description}`, status, description);
     }
     if (error instanceof HttpError) {
       const cause = error.error as { name?: string; code?: string; type?: string } | undefined;
-      if (cause?.name === 'AbortError' && signal?.aborted) return new TelegramApiError(method, 'aborted', `telegram ${method} aborted`);
+      if (cause?.name === 'AbortError' && signal?.aborted)
+        return new TelegramApiError(method, 'aborted', `telegram ${method} aborted`);
       // Never the cause's message: node-fetch puts the request URL, with the token, in it.
       const reason = cause?.code ?? cause?.type ?? cause?.name ?? 'request failed';
       return new TelegramApiError(method, 'transient', `telegram ${method}: network error (${this.scrub(String(reason))})`);

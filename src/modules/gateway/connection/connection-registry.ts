@@ -3,8 +3,7 @@ import { Subject } from 'rxjs';
 import type { Connection } from './connection';
 
 export type ConnectionChange =
-  | { type: 'joined'; connection: Connection }
-  | { type: 'left'; connection: Connection; reason: string };
+  { type: 'joined'; connection: Connection } | { type: 'left'; connection: Connection; reason: string };
 
 /** Connections that finished the handshake; other modules follow `changes$`. */
 @Injectable()

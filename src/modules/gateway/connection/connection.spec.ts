@@ -156,7 +156,13 @@ describe(Connection.name, () => {
         `{"type":"event","event":"health","payload":${payloadJson},"seq":1,"stateVersion":{"presence":0,"health":3}}`,
       );
       expect(sentFrames(socket)).toEqual([
-        { type: 'event', event: 'health', payload: { ok: true, items: ['x', 'y'] }, seq: 1, stateVersion: { presence: 0, health: 3 } },
+        {
+          type: 'event',
+          event: 'health',
+          payload: { ok: true, items: ['x', 'y'] },
+          seq: 1,
+          stateVersion: { presence: 0, health: 3 },
+        },
       ]);
     });
 

@@ -20,7 +20,10 @@ function IsBooleanRecord() {
     name: 'isBooleanRecord',
     validator: {
       validate: (value: unknown) =>
-        typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'boolean'),
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.values(value).every((v) => typeof v === 'boolean'),
       defaultMessage: () => '$property must be an object of true/false values',
     },
   });
@@ -69,4 +72,3 @@ export class ConnectParamsDto {
   @IsOptional() @IsString() @MaxLength(SHORT) locale?: string;
   @IsOptional() @IsString() @MaxLength(1024) userAgent?: string;
 }
-

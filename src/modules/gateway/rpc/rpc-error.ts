@@ -29,8 +29,7 @@ export class RpcError extends Error {
 export const invalidRequest = (message: string, options?: RpcErrorOptions) =>
   new RpcError(ErrorCode.InvalidRequest, message, options);
 
-export const unavailable = (message: string, options?: RpcErrorOptions) =>
-  new RpcError(ErrorCode.Unavailable, message, options);
+export const unavailable = (message: string, options?: RpcErrorOptions) => new RpcError(ErrorCode.Unavailable, message, options);
 
 /**
  * Maps anything a handler throws to the wire shape. Unknown errors never leak

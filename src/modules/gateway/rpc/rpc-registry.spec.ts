@@ -4,7 +4,8 @@ import { RpcRegistry } from './rpc-registry';
 
 function registryFor(...instances: object[]): RpcRegistry {
   const discovery = {
-    getProviders: () => instances.map((instance) => ({ instance, metatype: instance.constructor, name: instance.constructor.name })),
+    getProviders: () =>
+      instances.map((instance) => ({ instance, metatype: instance.constructor, name: instance.constructor.name })),
   } as unknown as DiscoveryService;
   return new RpcRegistry(discovery, new MetadataScanner(), new Reflector());
 }

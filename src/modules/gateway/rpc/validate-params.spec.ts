@@ -62,17 +62,20 @@ describe(validateParams.name, () => {
   });
 
   describe('with a DTO', () => {
-    it.each(['__proto__', 'constructor', 'prototype'])('refuses an own %s key instead of letting it reshape the instance', (key) => {
-      // Arrange: JSON.parse makes __proto__ an own property, as a client frame would.
-      const params = JSON.parse(`{"nodeId":"n1","${key}":{"polluted":true}}`);
+    it.each(['__proto__', 'constructor', 'prototype'])(
+      'refuses an own %s key instead of letting it reshape the instance',
+      (key) => {
+        // Arrange: JSON.parse makes __proto__ an own property, as a client frame would.
+        const params = JSON.parse(`{"nodeId":"n1","${key}":{"polluted":true}}`);
 
-      // Act
-      const error = rpcError(() => validateParams(TargetParams, params));
+        // Act
+        const error = rpcError(() => validateParams(TargetParams, params));
 
-      // Assert
-      expect(error.message).toBe(`invalid params: ${key}: unknown field`);
-      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    });
+        // Assert
+        expect(error.message).toBe(`invalid params: ${key}: unknown field`);
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      },
+    );
 
     it('returns an instance of the DTO for flat params and for nested ones', () => {
       // Act

@@ -139,9 +139,17 @@ describe(GatewayTlsService.name, () => {
       it.each<[string, (paths: ReturnType<typeof generatedTlsPaths>) => void, string]>([
         ['the certificate is missing', (p) => fs.rmSync(p.certPath), 'gateway-cert.pem is missing'],
         ['the key is missing', (p) => fs.rmSync(p.keyPath), 'gateway-key.pem is missing'],
-        ['the certificate is garbage', (p) => fs.writeFileSync(p.certPath, 'garbage'), 'gateway-cert.pem holds no PEM certificate'],
+        [
+          'the certificate is garbage',
+          (p) => fs.writeFileSync(p.certPath, 'garbage'),
+          'gateway-cert.pem holds no PEM certificate',
+        ],
         ['the key is garbage', (p) => fs.writeFileSync(p.keyPath, 'garbage'), 'gateway-key.pem holds no PEM private key'],
-        ['the key belongs to another certificate', (p) => fs.writeFileSync(p.keyPath, other.key), 'the key does not belong to the certificate'],
+        [
+          'the key belongs to another certificate',
+          (p) => fs.writeFileSync(p.keyPath, other.key),
+          'the key does not belong to the certificate',
+        ],
       ])('refuses to start, without regenerating, when %s', async (_label, damage, problem) => {
         // Arrange
         await service.load(GENERATED, stateDir, HOST);
@@ -151,7 +159,9 @@ describe(GatewayTlsService.name, () => {
         const error = await refusal(GENERATED);
 
         // Assert
-        expect(error.message).toContain(`the generated TLS certificate in ${path.join(stateDir, 'tls')} is unusable (${problem})`);
+        expect(error.message).toContain(
+          `the generated TLS certificate in ${path.join(stateDir, 'tls')} is unusable (${problem})`,
+        );
         expect(error.message).toContain('delete that directory and start again');
         expect(repository.generateSelfSigned).toHaveBeenCalledTimes(1);
       });
@@ -294,12 +304,15 @@ describe(selfSignedRequest.name, () => {
     });
   });
 
-  it.each([[''], ['localhost'], ['my_host'], ['-bad'], ['höst']])('leaves out a host name %p that is not a usable DNS name', (hostName) => {
-    // Act
-    const request = selfSignedRequest(hostName, now);
+  it.each([[''], ['localhost'], ['my_host'], ['-bad'], ['höst']])(
+    'leaves out a host name %p that is not a usable DNS name',
+    (hostName) => {
+      // Act
+      const request = selfSignedRequest(hostName, now);
 
-    // Assert
-    expect(request.dnsNames).toEqual(['localhost']);
-    expect(request.commonName).toBe('nestclaw gateway');
-  });
+      // Assert
+      expect(request.dnsNames).toEqual(['localhost']);
+      expect(request.commonName).toBe('nestclaw gateway');
+    },
+  );
 });

@@ -74,7 +74,10 @@ export class GatewayTlsService {
       try {
         return this.files.readText(file);
       } catch (error) {
-        throw TlsErrors.damagedGenerated(paths.dir, `cannot read ${path.basename(file)}: ${(error as NodeJS.ErrnoException).code}`);
+        throw TlsErrors.damagedGenerated(
+          paths.dir,
+          `cannot read ${path.basename(file)}: ${(error as NodeJS.ErrnoException).code}`,
+        );
       }
     };
     const cert = read(paths.certPath);

@@ -5,9 +5,7 @@ const OR_GENERATE = 'or remove gateway.tls.certPath and gateway.tls.keyPath to u
 /** Start-up refusals about the gateway's TLS certificate; each names the key or file to fix. */
 export const TlsErrors = {
   onlyOnePath: (set: string, missing: string) =>
-    new StartupError(
-      `${set} is set but ${missing} is not: set both (a PEM certificate and its private key), ${OR_GENERATE}`,
-    ),
+    new StartupError(`${set} is set but ${missing} is not: set both (a PEM certificate and its private key), ${OR_GENERATE}`),
 
   unreadable: (key: string, file: string, code: string | undefined) =>
     new StartupError(
@@ -15,7 +13,9 @@ export const TlsErrors = {
     ),
 
   notACertificate: (file: string) =>
-    new StartupError(`gateway.tls.certPath: ${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"); point it at one, ${OR_GENERATE}`),
+    new StartupError(
+      `gateway.tls.certPath: ${file} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"); point it at one, ${OR_GENERATE}`,
+    ),
 
   notAPrivateKey: (file: string) =>
     new StartupError(

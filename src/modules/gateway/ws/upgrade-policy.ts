@@ -37,5 +37,7 @@ export function isAllowedOrigin(origin: string, host: string | undefined, allowe
     return false;
   }
   // The gateway's own pages (Control UI) are served from the very host the socket was opened on.
-  return (parsed.protocol === 'http:' || parsed.protocol === 'https:') && host !== undefined && parsed.host === host.toLowerCase();
+  return (
+    (parsed.protocol === 'http:' || parsed.protocol === 'https:') && host !== undefined && parsed.host === host.toLowerCase()
+  );
 }
