@@ -94,12 +94,18 @@ describe(parseInboundFrame.name, () => {
 describe(`${parseInboundFrame.name} budget`, () => {
   const request = (params: string) => `{"type":"req","id":"r1","method":"health","params":${params}}`;
 
-  it('refuses a frame nested deeper than the budget before parsing it, keeping no id', () => {
+  it('refuses a frame nested deeper than the budget without parsing the deep part, keeping its id', () => {
     const text = request('['.repeat(6000) + ']'.repeat(6000));
     expect(parseInboundFrame(text)).toEqual({
       kind: 'invalid',
+      id: 'r1',
       reason: `frame nests arrays/objects deeper than ${MAX_FRAME_DEPTH} levels; flatten the params`,
     });
+  });
+
+  it('has no id to give for a deep frame that does not balance or is not an object', () => {
+    expect(parseInboundFrame('{"id":"r1","params":' + '['.repeat(100))).toMatchObject({ kind: 'invalid', id: undefined });
+    expect(parseInboundFrame('['.repeat(100) + ']'.repeat(100))).toMatchObject({ kind: 'invalid', id: undefined });
   });
 
   it('accepts a frame exactly at the depth budget', () => {
@@ -118,6 +124,7 @@ describe(`${parseInboundFrame.name} budget`, () => {
     expect(parseInboundFrame(ascii, budget).kind).toBe('request');
     expect(parseInboundFrame(multibyte, budget)).toEqual({
       kind: 'invalid',
+      id: 'r1',
       reason: 'frame is larger than 100 bytes; send smaller params',
     });
   });

@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, type ErrorCode } from './constants';
-import { jsonTextTooDeep } from './json-budget';
+import { flattenBelowTopLevel, jsonTextTooDeep } from './json-budget';
 import { MAX_FRAME_DEPTH } from './limits';
 
 export interface ErrorShape {
@@ -63,13 +63,10 @@ export const DEFAULT_FRAME_BUDGET: FrameBudget = Object.freeze({
 export function parseInboundFrame(text: string, budget: FrameBudget = DEFAULT_FRAME_BUDGET): ParsedFrame {
   // UTF-8 takes at least one byte per UTF-16 unit and at most three, so the exact count is needed only in between.
   if (text.length > budget.maxBytes || (text.length * 3 > budget.maxBytes && Buffer.byteLength(text) > budget.maxBytes)) {
-    return { kind: 'invalid', reason: `frame is larger than ${budget.maxBytes} bytes; send smaller params` };
+    return overBudget(text, `frame is larger than ${budget.maxBytes} bytes; send smaller params`);
   }
   if (jsonTextTooDeep(text, budget.maxDepth)) {
-    return {
-      kind: 'invalid',
-      reason: `frame nests arrays/objects deeper than ${budget.maxDepth} levels; flatten the params`,
-    };
+    return overBudget(text, `frame nests arrays/objects deeper than ${budget.maxDepth} levels; flatten the params`);
   }
   let value: unknown;
   try {
@@ -81,7 +78,7 @@ export function parseInboundFrame(text: string, budget: FrameBudget = DEFAULT_FR
     return { kind: 'invalid', reason: 'frame must be a JSON object' };
   }
   const record = value as Record<string, unknown>;
-  const id = typeof record.id === 'string' && record.id.length > 0 ? record.id : undefined;
+  const id = idOf(record);
   if (record.type !== 'req') {
     return { kind: 'invalid', id, reason: 'expected a request frame ({"type":"req",...})' };
   }
@@ -92,4 +89,20 @@ export function parseInboundFrame(text: string, budget: FrameBudget = DEFAULT_FR
     return { kind: 'invalid', id, reason: 'request frame needs a non-empty string "method"' };
   }
   return { kind: 'request', frame: { type: 'req', id, method: record.method, params: record.params } };
+}
+
+/** An over-budget frame is answered by its id when the top level alone gives one, so the client learns why. */
+function overBudget(text: string, reason: string): ParsedFrame {
+  let id: string | undefined;
+  try {
+    const top: unknown = JSON.parse(flattenBelowTopLevel(text));
+    if (typeof top === 'object' && top !== null && !Array.isArray(top)) id = idOf(top as Record<string, unknown>);
+  } catch {
+    // No id to answer; the frame is refused all the same.
+  }
+  return { kind: 'invalid', id, reason };
+}
+
+function idOf(record: Record<string, unknown>): string | undefined {
+  return typeof record.id === 'string' && record.id.length > 0 ? record.id : undefined;
 }

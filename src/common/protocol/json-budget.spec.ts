@@ -1,4 +1,4 @@
-import { jsonTextTooDeep, serializeJson } from './json-budget';
+import { flattenBelowTopLevel, jsonTextTooDeep, serializeJson } from './json-budget';
 
 const nested = (depth: number, inner = '') => '['.repeat(depth) + inner + ']'.repeat(depth);
 
@@ -11,6 +11,7 @@ describe('jsonTextTooDeep', () => {
     ['objects over the limit', '{"a":'.repeat(5) + '1' + '}'.repeat(5), 4, true],
     ['siblings that never go deep', '[[1],[2],[3],[4],[5],[6]]', 2, false],
     ['brackets inside a string', `["${'['.repeat(100)}"]`, 2, false],
+    ['brackets inside a JSON5 single-quoted string', `['${'['.repeat(100)}', "'"]`, 2, false],
     ['an escaped quote that does not end the string', `["\\"${'['.repeat(100)}"]`, 2, false],
     ['an escaped backslash before the closing quote', `["\\\\", ${nested(3)}]`, 3, true],
     ['unbalanced text (JSON.parse refuses it later)', '['.repeat(10), 5, true],
@@ -30,6 +31,17 @@ describe('jsonTextTooDeep', () => {
     const depth = depthOf(JSON.parse(text));
     expect(jsonTextTooDeep(text, depth)).toBe(false);
     expect(jsonTextTooDeep(text, depth - 1)).toBe(true);
+  });
+});
+
+describe('flattenBelowTopLevel', () => {
+  it.each<[string, string, string]>([
+    ['keeps a flat object', '{"id":"r1","n":2}', '{"id":"r1","n":2}'],
+    ['replaces nested values', '{"id":"r1","params":{"a":[1,2]},"x":[[]]}', '{"id":"r1","params":0,"x":0}'],
+    ['ignores brackets in strings', '{"id":"[{","p":["]}"]}', '{"id":"[{","p":0}'],
+    ['drops the tail of unbalanced text', '{"id":"r1","p":[[', '{"id":"r1","p":0'],
+  ])('%s', (_name, text, expected) => {
+    expect(flattenBelowTopLevel(text)).toBe(expected);
   });
 });
 
