@@ -7,6 +7,7 @@
 // latency, then one JSON line. Exit 0 when the gateway survived every attack
 // and never reached its last-resort handler, 1 otherwise.
 // Usage: npm run build && node bench/hostile.js
+//        BENCH_HOSTILE_SECONDS=3 BENCH_HOSTILE_ONLY='node events' node bench/hostile.js   (one attack after the baseline)
 const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
@@ -32,6 +33,12 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** User + system CPU of a process in ms, from /proc (10 ms ticks). */
+function cpuMs(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function rssBytes(pid) {
@@ -237,9 +244,34 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/**
+ * The hostile peer runs in its own process: sharing the bench's event loop
+ * with the healthy client would measure the bench, not the gateway.
+ */
+function runAttackInChild(url, attack, deadline) {
+  const child = spawn(process.execPath, [__filename, '--attack', String(ATTACKS.indexOf(attack)), url, String(deadline)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(output).steps);
+      else reject(new Error(`attack "${attack.name}" failed (exit ${code})`));
+    }),
+  );
+}
+
+async function attackChild([index, url, deadline]) {
+  const steps = await ATTACKS[Number(index)].run(url, Number(deadline));
+  process.stdout.write(JSON.stringify({ steps }) + '\n');
+  process.exit(0);
+}
+
 async function measure(url, pid, attack) {
   const healthy = await connected(url);
   const deadline = Date.now() + SECONDS * 1000;
+  const cpuBefore = { gateway: cpuMs(pid), bench: process.cpuUsage() };
   let peakRss = rssBytes(pid);
   const sampler = setInterval(() => {
     try {
@@ -257,8 +289,11 @@ async function measure(url, pid, attack) {
       latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
   })();
-  const [steps] = await Promise.all([attack.run(url, deadline), healthyLoop]);
+  const [steps] = await Promise.all([runAttackInChild(url, attack, deadline), healthyLoop]);
   clearInterval(sampler);
+  const benchCpu = process.cpuUsage(cpuBefore.bench);
+  const gatewayCpuPct = ((cpuMs(pid) - cpuBefore.gateway) / (SECONDS * 1000)) * 100;
+  const benchCpuPct = ((benchCpu.user + benchCpu.system) / 1000 / (SECONDS * 1000)) * 100;
   await healthy.close();
   latencies.sort((a, b) => a - b);
   return {
@@ -270,6 +305,8 @@ async function measure(url, pid, attack) {
     maxMs: latencies[latencies.length - 1],
     peakRssMb: peakRss / 2 ** 20,
     endRssMb: rssBytes(pid) / 2 ** 20,
+    gatewayCpuPct,
+    benchCpuPct,
   };
 }
 
@@ -305,28 +342,31 @@ async function main() {
   const url = `ws://127.0.0.1:${port}`;
   const rows = [];
   try {
-    for (const attack of ATTACKS) {
+    const only = process.env.BENCH_HOSTILE_ONLY;
+    for (const attack of ATTACKS.filter((a) => !only || a.name.includes(only) || a.name.startsWith('none'))) {
       if (exited) break;
       const row = await measure(url, gateway.pid, attack);
       rows.push(row);
       console.log(
         `${row.attack.padEnd(50)} steps ${String(row.attackSteps).padStart(7)}  status ${String(row.statusCalls).padStart(6)}` +
           `  p50 ${row.p50Ms.toFixed(2).padStart(7)} ms  p99 ${row.p99Ms.toFixed(2).padStart(7)} ms  max ${row.maxMs.toFixed(1).padStart(6)} ms` +
-          `  RSS peak ${row.peakRssMb.toFixed(0).padStart(4)} MB  end ${row.endRssMb.toFixed(0).padStart(4)} MB`,
+          `  RSS peak ${row.peakRssMb.toFixed(0).padStart(4)} MB  end ${row.endRssMb.toFixed(0).padStart(4)} MB` +
+          `  CPU gateway ${row.gatewayCpuPct.toFixed(0).padStart(3)}%  bench ${row.benchCpuPct.toFixed(0).padStart(3)}%`,
       );
     }
   } finally {
     const survived = exited === null;
     if (survived) gateway.kill('SIGTERM');
     fs.rmSync(stateDir, { recursive: true, force: true });
-    const ok = survived && lastResortLines === 0 && rows.length === ATTACKS.length;
+    const ok = survived && lastResortLines === 0 && rows.length > 0;
     console.log(`gateway survived: ${survived}; last-resort handler reached: ${lastResortLines} time(s)`);
     console.log(JSON.stringify({ seconds: SECONDS, survived, lastResortLines, rows }));
     process.exitCode = ok ? 0 : 1;
   }
 }
 
-main().catch((error) => {
+const entry = process.argv[2] === '--attack' ? () => attackChild(process.argv.slice(3)) : main;
+entry().catch((error) => {
   console.error(`hostile bench failed: ${error && error.stack ? error.stack : error}`);
   process.exit(2);
 });
