@@ -93,8 +93,13 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     if (!connection.isOpen) return;
     const held = this.heldFrames.get(connection);
     if (held) {
-      if (held.length >= MAX_FRAMES_HELD_DURING_HANDSHAKE) connection.close(CloseCode.Policy, 'too many frames before hello-ok');
-      else held.push([data, isBinary]);
+      // Count and bytes both: sixteen frames of maxPayload each would be 8 MiB held for a client not yet admitted.
+      const heldBytes = held.reduce((sum, [frame]) => sum + rawByteLength(frame), rawByteLength(data));
+      if (held.length >= MAX_FRAMES_HELD_DURING_HANDSHAKE || heldBytes > this.frameBudget.maxBytes) {
+        connection.close(CloseCode.Policy, 'too many frames before hello-ok');
+      } else {
+        held.push([data, isBinary]);
+      }
       return;
     }
     if (isBinary) {
@@ -215,4 +220,9 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     this.logger.warn(`refused ${connection.origin.clientAddress}: invalid handshake frame: ${reason}`);
     connection.close(CloseCode.Policy, 'invalid handshake');
   }
+}
+
+function rawByteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
