@@ -316,6 +316,15 @@ describe('Tailscale Serve identity', () => {
     expect(await client.waitClosed()).toEqual({ code: 1008, reason: 'too many frames before hello-ok' });
   });
 
+  it('closes a connection whose frames held during the check add up to more than maxPayload', async () => {
+    const client = await WsTestClient.open(app.url, { headers: serveHeaders({ 'x-forwarded-for': '100.101.102.111' }) });
+    client.sendJson({ type: 'req', id: 'connect-1', method: 'connect', params: baseConnectParams() });
+    // Each fits in a frame; together they are more than one frame's worth of memory for a client not yet admitted.
+    for (let i = 0; i < 3; i++)
+      client.sendJson({ type: 'req', id: `big-${i}`, method: 'health', params: { pad: 'x'.repeat(300 * 1024) } });
+    expect(await client.waitClosed()).toEqual({ code: 1008, reason: 'too many frames before hello-ok' });
+  });
+
   it('treats a confirmed identity like the shared secret for a device: a new device still needs pairing', async () => {
     const identity = generateDeviceIdentity();
     const client = await WsTestClient.open(app.url, { headers: serveHeaders() });

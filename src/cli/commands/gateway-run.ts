@@ -1,5 +1,6 @@
 import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
 import { formatFingerprint } from '../../common/net';
+import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import type { RunningGateway } from '../../main';
 
 export interface GatewayRunOptions {
@@ -50,6 +51,8 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     throw error;
   }
   console.log(describeStartup(config, gateway));
+  // Installed only in the real daemon: tests that host a gateway in-process keep their own crash reporting.
+  installLastResortHandlers(new LastResortPolicy((line) => console.error(line)));
   stop.attach(gateway);
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import JSON5 from 'json5';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol/constants';
+import { jsonTextTooDeep } from '../protocol/json-budget';
 import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TAILSCALE_MODES, TailscaleMode } from './config.constants';
 import type { ConfigFile } from './config.schema';
 import { ConfigError } from './config-error';
@@ -101,7 +102,15 @@ export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   });
 }
 
+/** The config is a few levels deep; the JSON5 parser and the validator both recurse, so depth is checked first. */
+export const MAX_CONFIG_DEPTH = 32;
+
 export function parseConfigText(text: string, source: string): ConfigFile {
+  if (jsonTextTooDeep(text, MAX_CONFIG_DEPTH)) {
+    throw new ConfigError(source, [
+      `nests objects/arrays deeper than ${MAX_CONFIG_DEPTH} levels; the config needs only a few (see docs/operations.md)`,
+    ]);
+  }
   let raw: unknown;
   try {
     raw = text.trim() === '' ? {} : JSON5.parse(text);
@@ -111,7 +120,15 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   }
   // Loaded on demand: class-validator is most of a CLI start, and without a config file it is not needed.
   const { validateConfigObject } = require('./validate-config') as typeof import('./validate-config');
-  const { value, problems } = validateConfigObject(raw);
+  let checked: ReturnType<typeof validateConfigObject>;
+  try {
+    checked = validateConfigObject(raw);
+  } catch (error) {
+    // The text check above can be fooled by a quote in a JSON5 comment; the validator's recursion is the backstop.
+    if (error instanceof RangeError) throw new ConfigError(source, ['nests objects/arrays too deeply to validate']);
+    throw error;
+  }
+  const { value, problems } = checked;
   if (!value) throw new ConfigError(source, problems);
   return value;
 }

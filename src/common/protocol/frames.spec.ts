@@ -1,4 +1,5 @@
 import { parseInboundFrame, ParsedFrame } from './frames';
+import { MAX_FRAME_DEPTH } from './limits';
 
 describe(parseInboundFrame.name, () => {
   it.each<[string, string, ParsedFrame]>([
@@ -87,5 +88,44 @@ describe(parseInboundFrame.name, () => {
 
     // Assert
     expect(parsed).toEqual({ kind: 'request', frame: { type: 'req', id: 'a', method: 'health', params: null } });
+  });
+});
+
+describe(`${parseInboundFrame.name} budget`, () => {
+  const request = (params: string) => `{"type":"req","id":"r1","method":"health","params":${params}}`;
+
+  it('refuses a frame nested deeper than the budget without parsing the deep part, keeping its id', () => {
+    const text = request('['.repeat(6000) + ']'.repeat(6000));
+    expect(parseInboundFrame(text)).toEqual({
+      kind: 'invalid',
+      id: 'r1',
+      reason: `frame nests arrays/objects deeper than ${MAX_FRAME_DEPTH} levels; flatten the params`,
+    });
+  });
+
+  it('has no id to give for a deep frame that does not balance or is not an object', () => {
+    expect(parseInboundFrame('{"id":"r1","params":' + '['.repeat(100))).toMatchObject({ kind: 'invalid', id: undefined });
+    expect(parseInboundFrame('['.repeat(100) + ']'.repeat(100))).toMatchObject({ kind: 'invalid', id: undefined });
+  });
+
+  it('accepts a frame exactly at the depth budget', () => {
+    // The frame object is level 1, so params may add MAX_FRAME_DEPTH - 1 levels.
+    const depth = MAX_FRAME_DEPTH - 1;
+    const parsed = parseInboundFrame(request('['.repeat(depth) + ']'.repeat(depth)));
+    expect(parsed.kind).toBe('request');
+  });
+
+  it('refuses a frame larger than the byte budget, counting UTF-8 bytes, not characters', () => {
+    const budget = { maxBytes: 100, maxDepth: MAX_FRAME_DEPTH };
+    const ascii = request(`"${'a'.repeat(40)}"`);
+    const multibyte = request(`"${'é'.repeat(40)}"`);
+    expect(ascii.length).toBeLessThanOrEqual(100);
+    expect(multibyte.length).toBeLessThanOrEqual(100);
+    expect(parseInboundFrame(ascii, budget).kind).toBe('request');
+    expect(parseInboundFrame(multibyte, budget)).toEqual({
+      kind: 'invalid',
+      id: 'r1',
+      reason: 'frame is larger than 100 bytes; send smaller params',
+    });
   });
 });

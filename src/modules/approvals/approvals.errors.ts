@@ -17,4 +17,9 @@ export const ApprovalsErrors = {
     unavailable(`too many exec approval requests are waiting (${limit}); answer or let some expire, then try again`, {
       retryable: true,
     }),
+  tooManyForNode: (nodeId: string, limit: number) =>
+    unavailable(
+      `too many exec approval requests from node ${nodeId} are waiting (${limit}); wait for an answer to one of them before asking again`,
+      { details: { nodeId, limit }, retryable: true },
+    ),
 };

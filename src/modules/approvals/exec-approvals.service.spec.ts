@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { MAX_PENDING_APPROVALS_PER_NODE } from '../../common/protocol';
 import type { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import type { ConnectionChange, ConnectionRegistry } from '../gateway/connection/connection-registry';
-import { RpcError } from '../gateway/rpc/rpc-error';
 import type { ExecApprovalChange } from './approvals.types';
 import { ExecApprovalsService, MAX_PENDING_APPROVALS } from './exec-approvals.service';
 import type { HostExecAllowlistRepository } from './host-exec-allowlist.repository';
@@ -101,8 +101,21 @@ describe(ExecApprovalsService.name, () => {
 
     it('refuses beyond the pending limit', () => {
       const { service } = setup();
-      for (let i = 0; i < MAX_PENDING_APPROVALS; i++) void service.request(NODE_ASK);
-      expect(() => service.request(NODE_ASK)).toThrow(RpcError);
+      for (let i = 0; i < MAX_PENDING_APPROVALS; i++) void service.request({ ...NODE_ASK, nodeId: `node-${i}` });
+      expect(() => service.request({ ...NODE_ASK, nodeId: 'one-more' })).toThrow(/^too many exec approval requests are waiting/);
+    });
+
+    it('refuses one node beyond its own share, while other nodes may still ask', () => {
+      const { service } = setup();
+      for (let i = 0; i < MAX_PENDING_APPROVALS_PER_NODE; i++) void service.request({ ...NODE_ASK, nodeId: 'greedy' });
+      expect(() => service.request({ ...NODE_ASK, nodeId: 'greedy' })).toThrow(
+        expect.objectContaining({
+          code: 'UNAVAILABLE',
+          options: expect.objectContaining({ details: { nodeId: 'greedy', limit: 10 } }),
+        }),
+      );
+      expect(() => service.request({ ...NODE_ASK, nodeId: 'polite' })).not.toThrow();
+      expect(service.list()).toHaveLength(MAX_PENDING_APPROVALS_PER_NODE + 1);
     });
   });
 

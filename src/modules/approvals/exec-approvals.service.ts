@@ -9,6 +9,7 @@ import {
   type ExecApprovalReason,
   GatewayEvent,
   MAX_EXEC_APPROVAL_TIMEOUT_MS,
+  MAX_PENDING_APPROVALS_PER_NODE,
   MIN_EXEC_APPROVAL_TIMEOUT_MS,
 } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
@@ -81,6 +82,9 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
    */
   request(ask: ExecApprovalAsk, options: ExecApprovalAskOptions = {}): Promise<ExecApprovalAnswer> {
     if (this.pending.size >= MAX_PENDING_APPROVALS) throw ApprovalsErrors.tooMany(MAX_PENDING_APPROVALS);
+    if (ask.nodeId !== undefined && this.pendingFor(ask.nodeId) >= MAX_PENDING_APPROVALS_PER_NODE) {
+      throw ApprovalsErrors.tooManyForNode(ask.nodeId, MAX_PENDING_APPROVALS_PER_NODE);
+    }
     const now = this.clock.now();
     const timeoutMs = boundedTimeout(ask.timeoutMs);
     const request: ExecApprovalRequest = {
@@ -133,6 +137,13 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
 
   get(id: string): ExecApprovalRequest | undefined {
     return this.pending.get(id)?.request;
+  }
+
+  /** Bounded by MAX_PENDING_APPROVALS, so counting is cheap enough to need no second index. */
+  private pendingFor(nodeId: string): number {
+    let count = 0;
+    for (const entry of this.pending.values()) if (entry.request.nodeId === nodeId) count++;
+    return count;
   }
 
   /** Whether argv[0] was allowed for good on the gateway host. */

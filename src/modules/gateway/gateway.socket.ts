@@ -4,7 +4,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { headerValue, isLocalRequest, resolveClientAddress, UpgradeRequestInfo } from '../../common/net';
-import { CloseCode, ErrorCode, GatewayEvent, parseInboundFrame, RequestFrame } from '../../common/protocol';
+import {
+  CloseCode,
+  ErrorCode,
+  FrameBudget,
+  GatewayEvent,
+  MAX_FRAME_DEPTH,
+  parseInboundFrame,
+  RequestFrame,
+  ResponseFrame,
+} from '../../common/protocol';
+import { AuthRateLimiter } from '../auth/auth-rate-limiter';
 import { readTailscaleClaim } from '../auth/tailscale-identity';
 import { Connection } from './connection/connection';
 import { ConnectionRegistry } from './connection/connection-registry';
@@ -28,13 +38,17 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
   /** Frames that arrived while a connect awaited its checks, replayed in order once it is decided. */
   private readonly heldFrames = new Map<Connection, Array<[RawData, boolean]>>();
   private shuttingDown = false;
+  private readonly frameBudget: FrameBudget;
 
   constructor(
     private readonly runtime: GatewayRuntime,
     private readonly registry: ConnectionRegistry,
     private readonly handshake: HandshakeService,
     private readonly dispatcher: RpcDispatcher,
-  ) {}
+    private readonly rateLimiter: AuthRateLimiter,
+  ) {
+    this.frameBudget = { maxBytes: runtime.limits.maxPayload, maxDepth: MAX_FRAME_DEPTH };
+  }
 
   handleConnection(socket: TaggedSocket, request: IncomingMessage): void {
     const upgrade: UpgradeRequestInfo = { peerAddress: request.socket.remoteAddress, headers: request.headers };
@@ -54,6 +68,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     );
     socket[CONNECTION] = connection;
     socket.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
+    socket.on('error', (error) => this.onSocketError(connection, error));
     if (this.shuttingDown) {
       connection.close(CloseCode.ServiceRestart, 'gateway shutting down');
       return;
@@ -78,8 +93,13 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     if (!connection.isOpen) return;
     const held = this.heldFrames.get(connection);
     if (held) {
-      if (held.length >= MAX_FRAMES_HELD_DURING_HANDSHAKE) connection.close(CloseCode.Policy, 'too many frames before hello-ok');
-      else held.push([data, isBinary]);
+      // Count and bytes both: sixteen frames of maxPayload each would be 8 MiB held for a client not yet admitted.
+      const heldBytes = held.reduce((sum, [frame]) => sum + rawByteLength(frame), rawByteLength(data));
+      if (held.length >= MAX_FRAMES_HELD_DURING_HANDSHAKE || heldBytes > this.frameBudget.maxBytes) {
+        connection.close(CloseCode.Policy, 'too many frames before hello-ok');
+      } else {
+        held.push([data, isBinary]);
+      }
       return;
     }
     if (isBinary) {
@@ -87,7 +107,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       connection.close(CloseCode.Policy, 'binary frames not accepted');
       return;
     }
-    const parsed = parseInboundFrame(data.toString());
+    const parsed = parseInboundFrame(data.toString(), this.frameBudget);
     if (parsed.kind === 'invalid') {
       this.refuseFrame(connection, parsed.id, parsed.reason);
       return;
@@ -95,14 +115,15 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     if (!connection.session) {
       const frame = parsed.frame;
       this.heldFrames.set(connection, []);
-      void this.onHandshakeFrame(connection, frame)
+      this.onHandshakeFrame(connection, frame)
         .catch((error: unknown) => {
           // The handshake must answer even when something below it breaks, or the client hangs until its timeout.
           this.logger.error('handshake failed', (error as Error)?.stack ?? String(error));
           connection.sendError(frame.id, toErrorShape(error).shape);
           connection.close(CloseCode.InternalError, 'internal error');
         })
-        .finally(() => this.releaseHeldFrames(connection));
+        .then(() => this.releaseHeldFrames(connection))
+        .catch((error: unknown) => this.logUnexpected(connection, 'replaying frames held during the handshake', error));
       return;
     }
     if (parsed.frame.method === 'connect') {
@@ -110,8 +131,33 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       return;
     }
     const response = this.dispatcher.dispatch(parsed.frame, { connection });
-    if (response instanceof Promise) void response.then((answer) => connection.sendResponse(answer));
-    else connection.sendResponse(response);
+    if (response instanceof Promise) {
+      const method = parsed.frame.method;
+      // The dispatcher does not reject and sendResponse does not throw; this handler keeps it that way for good.
+      response.then(
+        (answer: ResponseFrame) => connection.sendResponse(answer),
+        (error: unknown) => this.logUnexpected(connection, `answering ${method}`, error),
+      );
+    } else {
+      connection.sendResponse(response);
+    }
+  }
+
+  /**
+   * ws reports protocol violations (a frame over maxPayload, bad UTF-8, a
+   * bad opcode) here and closes the socket itself with the matching code.
+   * They are the client's mistake: one line at WARN, no stack, and before
+   * hello-ok they count as a failed login.
+   */
+  private onSocketError(connection: Connection, error: Error): void {
+    connection.markClosed();
+    const code = (error as NodeJS.ErrnoException).code ?? error.name;
+    this.logger.warn(`closed ${connection.connId} from ${connection.origin.clientAddress}: ${code}: ${error.message}`);
+    if (!connection.session) this.rateLimiter.recordFailure(connection.origin.clientAddress);
+  }
+
+  private logUnexpected(connection: Connection, what: string, error: unknown): void {
+    this.logger.error(`${what} for ${connection.connId} failed`, (error as Error)?.stack ?? String(error));
   }
 
   /**
@@ -163,11 +209,20 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
   }
 
   /**
-   * Malformed frames before the handshake end the connection (PROTOCOL.md);
-   * afterwards the client gets an error and keeps its socket.
+   * Malformed frames before the handshake end the connection (PROTOCOL.md)
+   * and count as a failed login, so a client cannot probe the parser without
+   * limit; afterwards the client gets an error and keeps its socket.
    */
   private refuseFrame(connection: Connection, id: string | undefined, reason: string): void {
     connection.sendError(id, { code: ErrorCode.InvalidRequest, message: `invalid frame: ${reason}` });
-    if (!connection.session) connection.close(CloseCode.Policy, 'invalid handshake');
+    if (connection.session) return;
+    this.rateLimiter.recordFailure(connection.origin.clientAddress);
+    this.logger.warn(`refused ${connection.origin.clientAddress}: invalid handshake frame: ${reason}`);
+    connection.close(CloseCode.Policy, 'invalid handshake');
   }
+}
+
+function rawByteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }

@@ -125,6 +125,26 @@ describe(NodeCommandPolicy.name, () => {
       // Assert
       expect(allowed).toEqual(['system.which', 'custom.ping']);
     });
+
+    it('reads each declared command a constant number of times, however many there are', () => {
+      // Arrange: count every element the policy reads, which stands in for its running time without a clock.
+      const policy = new NodeCommandPolicy(runtimeWith({ allowCommands: ['custom.*'] }));
+      const declared = Array.from({ length: 30_000 }, (_, i) => `custom.c${i}`);
+      let reads = 0;
+      const counted = new Proxy(declared, {
+        get(target, property, receiver) {
+          if (typeof property === 'string' && /^\d+$/.test(property)) reads++;
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+
+      // Act
+      const allowed = policy.allowedCommands('linux', counted);
+
+      // Assert: the quadratic version read about n²/2 = 450 million elements.
+      expect(allowed).toHaveLength(30_000);
+      expect(reads).toBeLessThanOrEqual(2 * declared.length);
+    });
   });
 
   describe('refusal', () => {

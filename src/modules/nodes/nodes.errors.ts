@@ -68,6 +68,10 @@ export const NodesErrors = {
     }),
   invalidJson: (field: string) =>
     invalidRequest(`invalid params: ${field}: must be valid JSON text`, { details: { fields: [field] } }),
+  jsonTooDeep: (field: string, maxDepth: number) =>
+    invalidRequest(`invalid params: ${field}: nests arrays/objects deeper than ${maxDepth} levels; send flatter data`, {
+      details: { fields: [field], maxDepth },
+    }),
   unserializableParams: () =>
     invalidRequest('invalid params: params: must be a value JSON can express', { details: { fields: ['params'] } }),
   invalidDisplayName: (problem: string) =>

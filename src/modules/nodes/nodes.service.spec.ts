@@ -681,9 +681,49 @@ describe(NodesService.name, () => {
       expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['payloadJSON'] } });
       await expect(call).resolves.toMatchObject({ payload: 'ok' });
     });
+
+    it('refuses payloadJSON nested past the budget before parsing it, and keeps waiting', async () => {
+      // Arrange
+      const node = connectNodeA();
+      const call = invoke(request());
+      const deep = '['.repeat(6000) + ']'.repeat(6000);
+
+      // Act
+      const error = caught(() =>
+        service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payloadJSON: deep }, node.connection),
+      );
+      service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payloadJSON: '[[1]]' }, node.connection);
+
+      // Assert
+      expect(error.toShape()).toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringContaining('deeper than 64 levels'),
+        details: { fields: ['payloadJSON'], maxDepth: 64 },
+      });
+      await expect(call).resolves.toMatchObject({ payload: [[1]] });
+    });
   });
 
   describe('reportEvent', () => {
+    it('refuses an event whose payloadJSON is nested past the budget and broadcasts nothing', () => {
+      // Arrange
+      const node = connectNodeA();
+      const reader = connectionWith({ role: 'operator', clientId: 'ui', scopes: ['operator.read'] });
+      connections.add(reader.connection);
+
+      // Act
+      const error = caught(() =>
+        service.reportEvent(node.connection, {
+          event: 'screen.changed',
+          payloadJSON: '{"a":'.repeat(100) + '1' + '}'.repeat(100),
+        }),
+      );
+
+      // Assert
+      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['payloadJSON'] } });
+      expect(eventsOf(reader.socket)).toEqual([]);
+    });
+
     it('passes the event on to operators who can read, not to nodes or pairing-only operators', () => {
       // Arrange
       const node = connectNodeA();

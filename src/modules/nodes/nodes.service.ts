@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
-import { GatewayEvent } from '../../common/protocol';
+import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { RpcError } from '../gateway/rpc/rpc-error';
@@ -306,7 +306,9 @@ function nodeErrorOf(error: InvokeResultReport['error']): NodeError {
   };
 }
 
+/** payloadJSON is a string, so the frame's depth check never saw inside it: it gets the same budget here, before parsing. */
 function parseJson(text: string, field: string): unknown {
+  if (jsonTextTooDeep(text, MAX_EMBEDDED_JSON_DEPTH)) throw NodesErrors.jsonTooDeep(field, MAX_EMBEDDED_JSON_DEPTH);
   try {
     return JSON.parse(text);
   } catch {
@@ -314,14 +316,12 @@ function parseJson(text: string, field: string): unknown {
   }
 }
 
+/** Params may come from a model's tool call rather than a checked frame, so they get the frame's depth budget here. */
 function serializeParams(params: unknown): string {
-  try {
-    const text = JSON.stringify(params);
-    if (text !== undefined) return text;
-  } catch {
-    // Falls through: a cycle or a BigInt is as unsendable as a bare function.
-  }
-  throw NodesErrors.unserializableParams();
+  const serialized = serializeJson(params);
+  if (!serialized.ok) throw NodesErrors.unserializableParams();
+  if (jsonTextTooDeep(serialized.text, MAX_EMBEDDED_JSON_DEPTH)) throw NodesErrors.jsonTooDeep('params', MAX_EMBEDDED_JSON_DEPTH);
+  return serialized.text;
 }
 
 function validDisplayName(raw: string): string {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../../../common/protocol';
 import { Connection } from './connection';
@@ -30,6 +31,8 @@ const sentFrames = (socket: FakeSocket): unknown[] => socket.send.mock.calls.map
 describe(Connection.name, () => {
   let socket: FakeSocket;
   let connection: Connection;
+
+  beforeAll(() => jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined));
 
   beforeEach(() => {
     socket = fakeSocket();
@@ -333,6 +336,52 @@ describe(Connection.name, () => {
 
       // Assert
       expect(sentFrames(socket)).toEqual([frame]);
+    });
+
+    it('answers with an error instead of throwing when the payload is too deep to serialize', () => {
+      // Arrange: what a hostile node's 12 KB payloadJSON parses to.
+      const payload = JSON.parse('['.repeat(20_000) + ']'.repeat(20_000)) as unknown;
+
+      // Act
+      const send = () => connection.sendResponse({ type: 'res', id: 'r1', ok: true, payload });
+
+      // Assert
+      expect(send).not.toThrow();
+      expect(sentFrames(socket)).toEqual([
+        {
+          type: 'res',
+          id: 'r1',
+          ok: false,
+          error: { code: 'UNAVAILABLE', message: expect.stringContaining('the value is nested too deeply') },
+        },
+      ]);
+      expect(connection.isOpen).toBe(true);
+    });
+
+    it('does not throw when the socket write throws', () => {
+      // Arrange
+      socket.send.mockImplementation(() => {
+        throw new Error('WebSocket is not open');
+      });
+
+      // Act / Assert
+      expect(() => connection.sendResponse({ type: 'res', id: 'r1', ok: true })).not.toThrow();
+    });
+  });
+
+  describe('sendEvent with an unserializable payload', () => {
+    it('drops the event and keeps the connection', () => {
+      // Arrange
+      const cycle: Record<string, unknown> = {};
+      cycle.self = cycle;
+
+      // Act
+      connection.sendEvent('node.event', cycle);
+      connection.sendEvent('tick', { ts: 1 });
+
+      // Assert
+      expect(sentFrames(socket)).toEqual([{ type: 'event', event: 'tick', payload: { ts: 1 } }]);
+      expect(connection.isOpen).toBe(true);
     });
   });
 

@@ -1,8 +1,20 @@
+import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { CloseCode, ClientInfo, ErrorShape, EventFrame, ResponseFrame, Role, StateVersion } from '../../../common/protocol';
+import {
+  CloseCode,
+  ClientInfo,
+  ErrorCode,
+  ErrorShape,
+  EventFrame,
+  ResponseFrame,
+  Role,
+  serializeJson,
+  StateVersion,
+} from '../../../common/protocol';
 import type { TailscaleClaim } from '../../auth/tailscale-identity';
 
 const SLOW_CONSUMER_GRACE_MS = 5_000;
+const logger = new Logger('Connection');
 
 /** What the handshake established; absent until hello-ok is sent. */
 export interface ConnectionSession {
@@ -36,9 +48,11 @@ export interface EventOptions {
 }
 
 /**
- * One client socket. Every outbound frame passes through send(), which is
+ * One client socket. Every outbound frame passes through sendText(), which is
  * where the slow-consumer rule lives: the gateway never queues more than
- * maxBufferedBytes for one client.
+ * maxBufferedBytes for one client. No send method throws: a payload that
+ * cannot be serialized (too deep, a cycle) becomes an error answer for a
+ * response and a dropped event, so a peer's data can never break the caller.
  */
 export class Connection {
   session?: ConnectionSession;
@@ -58,7 +72,17 @@ export class Connection {
   }
 
   sendResponse(frame: ResponseFrame): void {
-    this.sendText(JSON.stringify(frame), false);
+    const serialized = serializeJson(frame);
+    if (serialized.ok) {
+      this.sendText(serialized.text, false);
+      return;
+    }
+    logger.warn(`answer ${frame.id} to ${this.connId} could not be serialized (${serialized.reason}); sent an error instead`);
+    const error: ErrorShape = {
+      code: ErrorCode.Unavailable,
+      message: `the answer could not be serialized (${serialized.reason}); the data it carried is not valid for the protocol`,
+    };
+    this.sendText(JSON.stringify({ type: 'res', id: frame.id, ok: false, error }), false);
   }
 
   sendError(id: string | undefined, error: ErrorShape): void {
@@ -67,7 +91,13 @@ export class Connection {
   }
 
   sendEvent(event: string, payload: unknown, options: EventOptions = {}): void {
-    this.sendEventJson(event, payload === undefined ? undefined : JSON.stringify(payload), options);
+    if (payload === undefined) {
+      this.sendEventJson(event, undefined, options);
+      return;
+    }
+    const serialized = serializeJson(payload);
+    if (serialized.ok) this.sendEventJson(event, serialized.text, options);
+    else logger.warn(`event ${event} to ${this.connId} dropped: its payload could not be serialized (${serialized.reason})`);
   }
 
   /** Takes the payload already serialized so a broadcast stringifies it once, not once per client. */
@@ -102,11 +132,20 @@ export class Connection {
     // Droppable events give up at half the budget so replies still fit in the rest.
     const budget = droppable ? this.maxBufferedBytes / 2 : this.maxBufferedBytes;
     if (this.socket.bufferedAmount + Buffer.byteLength(text) <= budget) {
-      this.socket.send(text);
+      this.write(text);
     } else if (!droppable) {
       this.close(CloseCode.Policy, 'slow consumer');
       // A client that does not read will not read our close frame either; free its buffer.
       setTimeout(() => this.socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+    }
+  }
+
+  /** ws reports write failures on a dying socket through its close and error events; nothing here may throw at the caller. */
+  private write(text: string): void {
+    try {
+      this.socket.send(text);
+    } catch (error) {
+      logger.warn(`write to ${this.connId} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsArray,
   IsIn,
   IsInt,
@@ -11,7 +12,15 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { ROLES, Role } from '../../../common/protocol';
+import {
+  MAX_CONNECT_SCOPES,
+  MAX_NAME_LENGTH,
+  MAX_NODE_CAPS,
+  MAX_NODE_COMMANDS,
+  MAX_NODE_PERMISSIONS,
+  ROLES,
+  Role,
+} from '../../../common/protocol';
 
 const SHORT = 256;
 
@@ -19,12 +28,16 @@ function IsBooleanRecord() {
   return ValidateBy({
     name: 'isBooleanRecord',
     validator: {
-      validate: (value: unknown) =>
-        typeof value === 'object' &&
-        value !== null &&
-        !Array.isArray(value) &&
-        Object.values(value).every((v) => typeof v === 'boolean'),
-      defaultMessage: () => '$property must be an object of true/false values',
+      validate: (value: unknown) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+        const entries = Object.entries(value);
+        return (
+          entries.length <= MAX_NODE_PERMISSIONS &&
+          entries.every(([key, v]) => key.length <= MAX_NAME_LENGTH && typeof v === 'boolean')
+        );
+      },
+      defaultMessage: () =>
+        `$property must be an object of at most ${MAX_NODE_PERMISSIONS} true/false values with names of at most ${MAX_NAME_LENGTH} characters`,
     },
   });
 }
@@ -60,9 +73,24 @@ export class ConnectParamsDto {
   @IsObject() @ValidateNested() @Type(() => ConnectClientParams) client: ConnectClientParams;
 
   @IsOptional() @IsIn(ROLES) role?: Role;
-  @IsOptional() @IsArray() @IsString({ each: true }) @MaxLength(SHORT, { each: true }) scopes?: string[];
-  @IsOptional() @IsArray() @IsString({ each: true }) @MaxLength(SHORT, { each: true }) caps?: string[];
-  @IsOptional() @IsArray() @IsString({ each: true }) @MaxLength(SHORT, { each: true }) commands?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CONNECT_SCOPES)
+  @IsString({ each: true })
+  @MaxLength(MAX_NAME_LENGTH, { each: true })
+  scopes?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_NODE_CAPS)
+  @IsString({ each: true })
+  @MaxLength(MAX_NAME_LENGTH, { each: true })
+  caps?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_NODE_COMMANDS)
+  @IsString({ each: true })
+  @MaxLength(MAX_NAME_LENGTH, { each: true })
+  commands?: string[];
   @IsOptional() @IsBooleanRecord() permissions?: Record<string, boolean>;
   @IsOptional() @IsString() @MaxLength(64 * 1024) pathEnv?: string;
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MinLength, ValidateNested } from 'class-validator';
 import { ErrorCode } from '../../../common/protocol';
 import { RpcError } from './rpc-error';
 import { validateParams } from './validate-params';
@@ -15,6 +15,10 @@ class InvokeParams {
   @ValidateNested() @Type(() => TargetParams) target: TargetParams;
 }
 
+class ListParams {
+  @IsArray() @ArrayMaxSize(3) @IsString({ each: true }) names: string[];
+}
+
 function rpcError(act: () => unknown): RpcError {
   try {
     act();
@@ -26,6 +30,31 @@ function rpcError(act: () => unknown): RpcError {
 }
 
 describe(validateParams.name, () => {
+  describe('array caps', () => {
+    it('refuses an array over its @ArrayMaxSize without reading a single element', () => {
+      // Arrange: a proxy counts element reads, the cost the cap exists to avoid.
+      let reads = 0;
+      const names = new Proxy(['a', 'b', 'c', 'd'], {
+        get(target, property, receiver) {
+          if (typeof property === 'string' && /^\d+$/.test(property)) reads++;
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+
+      // Act
+      const error = rpcError(() => validateParams(ListParams, { names }));
+
+      // Assert
+      expect(error.message).toBe('invalid params: names: must contain no more than 3 elements');
+      expect(error.options.details).toEqual({ fields: ['names'] });
+      expect(reads).toBe(0);
+    });
+
+    it('accepts an array at its cap', () => {
+      expect(validateParams(ListParams, { names: ['a', 'b', 'c'] })).toMatchObject({ names: ['a', 'b', 'c'] });
+    });
+  });
+
   describe('without a DTO', () => {
     it.each([[undefined], [null], [{}]])('returns an empty object for %p', (params) => {
       expect(validateParams(undefined, params)).toEqual({});

@@ -17,6 +17,7 @@ export function validateParams(dto: Type<object> | undefined, params: unknown): 
     if (extra !== undefined) throw invalidRequest(`invalid params: ${extra}: unknown field (this method takes no params)`);
     return {};
   }
+  refuseOversizeArrays(dto, raw as Record<string, unknown>);
   const instance = toInstance(dto, raw as Record<string, unknown>);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
@@ -27,6 +28,32 @@ export function validateParams(dto: Type<object> | undefined, params: unknown): 
 
 const FORBIDDEN_KEYS = ['__proto__', 'constructor', 'prototype'];
 const nestedPropsCache = new WeakMap<Type<object>, string[]>();
+const arrayCapsCache = new WeakMap<Type<object>, Array<[string, number]>>();
+
+/**
+ * An array over its @ArrayMaxSize is refused before anything walks it:
+ * class-transformer copies and class-validator checks every element first,
+ * which for 30 000 declared commands costs 40-150 ms of blocked event loop.
+ * Same message as class-validator's own.
+ */
+function refuseOversizeArrays(dto: Type<object>, raw: Record<string, unknown>): void {
+  let caps = arrayCapsCache.get(dto);
+  if (!caps) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+    caps = metadata
+      .filter((m) => m.name === 'arrayMaxSize' && typeof m.constraints?.[0] === 'number')
+      .map((m): [string, number] => [m.propertyName, m.constraints[0] as number]);
+    arrayCapsCache.set(dto, caps);
+  }
+  for (const [property, max] of caps) {
+    const value = raw[property];
+    if (Array.isArray(value) && value.length > max) {
+      throw invalidRequest(`invalid params: ${property}: must contain no more than ${max} elements`, {
+        details: { fields: [property] },
+      });
+    }
+  }
+}
 
 /**
  * class-transformer deep-copies every value, free-form JSON payloads

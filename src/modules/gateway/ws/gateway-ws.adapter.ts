@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { checkUpgrade } from './upgrade-policy';
 
 export interface GatewayWsAdapterOptions {
@@ -27,6 +28,20 @@ export class GatewayWsAdapter extends WsAdapter {
    * frames directly roughly doubles throughput and cuts round-trip latency.
    */
   override bindMessageHandlers(): void {}
+
+  /**
+   * Nest logs every client socket error at ERROR with a stack, yet they are
+   * the client's protocol mistakes (a frame over maxPayload, bad UTF-8) that
+   * ws already answers with a close code. GatewaySocket logs them as one WARN
+   * line and counts them toward the auth limiter; the listener here only makes
+   * sure one exists from the first moment, since an unheard 'error' event
+   * would throw. Errors of the server itself stay at ERROR.
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    server.on('connection', (socket: WebSocket) => socket.on('error', () => undefined));
+    server.on('error', (error) => this.logger.error(error));
+    return server;
+  }
 
   override create(port: number, options: Record<string, unknown> = {}): any {
     const allowedOrigins = this.gatewayOptions.allowedOrigins;

@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { MAX_NODE_ERROR_MESSAGE_LENGTH } from '../../../common/protocol';
 
 export class NodeInvokeErrorParams {
   @IsOptional() @IsString() @MaxLength(128) code?: string;
-  @IsOptional() @IsString() message?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_NODE_ERROR_MESSAGE_LENGTH) message?: string;
 }
 
 export class NodeInvokeResultParams {

@@ -1,0 +1,92 @@
+/**
+ * Depth checks that run on JSON text before it is parsed, and a serializer
+ * that reports instead of throwing. Both walk without recursion, so hostile
+ * input cannot use them to overflow the stack.
+ */
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether arrays and objects in the text nest deeper than maxDepth. Brackets
+ * inside strings do not count; single-quoted strings are recognised too, for
+ * JSON5 (in plain JSON a single quote outside a string is a syntax error, so
+ * nothing can hide behind one). Linear in the text and stops at the first
+ * level over the budget; malformed text is left for the parser to refuse.
+ */
+export function jsonTextTooDeep(text: string, maxDepth: number): boolean {
+  // Nesting deeper than maxDepth needs more than maxDepth opening characters.
+  if (text.length <= maxDepth) return false;
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === BACKSLASH) i++;
+      else if (c === quote) quote = 0;
+    } else if (c === QUOTE || c === SINGLE_QUOTE) {
+      quote = c;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > maxDepth) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/**
+ * The text with every value nested below the top-level object or array
+ * replaced by 0, so a frame refused for its depth can still be parsed
+ * cheaply for its id and answered. Linear; text that does not balance
+ * comes back unparseable, which callers treat as "no id".
+ */
+export function flattenBelowTopLevel(text: string): string {
+  const parts: string[] = [];
+  let depth = 0;
+  let inString = false;
+  let copyFrom = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth === 2) parts.push(text.slice(copyFrom, i), '0');
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth-- === 2) copyFrom = i + 1;
+    }
+  }
+  if (depth < 2) parts.push(text.slice(copyFrom));
+  return parts.join('');
+}
+
+export type Serialized = { ok: true; text: string } | { ok: false; reason: string };
+
+/**
+ * JSON.stringify that never throws: a value nested too deep for the stack, a
+ * cycle, a BigInt or a throwing toJSON comes back as a reason instead.
+ * `undefined` (a bare function or symbol) is a failure too, since a frame
+ * needs text.
+ */
+export function serializeJson(value: unknown): Serialized {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) return { ok: false, reason: 'the value has no JSON form' };
+    return { ok: true, text };
+  } catch (error) {
+    return { ok: false, reason: error instanceof RangeError ? 'the value is nested too deeply' : describe(error) };
+  }
+}
+
+function describe(error: unknown): string {
+  // V8's cycle message spans several lines; the first says enough for a log line or an error message.
+  return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : 'the value cannot be serialized';
+}
