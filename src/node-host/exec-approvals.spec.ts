@@ -170,6 +170,13 @@ describe(appendExecApproval.name, () => {
     });
   });
 
+  it('refuses to record an entry the file could not hold, keeping the file usable', () => {
+    const file = execApprovalsPath(dir);
+    appendExecApproval(file, { command: '/bin/echo' });
+    expect(() => appendExecApproval(file, { command: '/bin/echo', args: ['**', 'x'] })).toThrow(/cannot be recorded/);
+    expect(loadExecApprovals(file)).toMatchObject({ status: 'ok', allow: [{ command: '/bin/echo' }] });
+  });
+
   it('leaves an unusable file alone', () => {
     const file = execApprovalsPath(dir);
     fs.writeFileSync(file, '{"version":2}', { mode: 0o600 });

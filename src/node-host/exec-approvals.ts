@@ -4,7 +4,8 @@ import { argsPatternProblem } from '../common/exec/args-pattern';
 
 export const EXEC_APPROVALS_FILE = 'exec-approvals.json';
 export const EXEC_APPROVALS_VERSION = 1;
-export const EXEC_APPROVALS_EXAMPLE = '{"version":1,"allow":[{"command":"/usr/bin/uptime"},{"command":"echo"}]}';
+export const EXEC_APPROVALS_EXAMPLE =
+  '{"version":1,"allow":[{"command":"/usr/bin/uptime"},{"command":"git","args":["status","**"]}]}';
 
 /**
  * One approved program: an absolute path, or a bare name looked up on the
@@ -158,6 +159,9 @@ export function appendExecApproval(file: string, approval: ExecApproval): { adde
     if (!parsed.ok) throw new Error(`${file} is not usable (${parsed.problem}); fix it by hand`);
     allow = parsed.allow;
   }
+  // An entry the parser would refuse would make the whole file unusable, every approval with it.
+  const problem = entryProblem(approval);
+  if (problem) throw new Error(`the approval cannot be recorded: ${problem}`);
   if (allow.some((entry) => sameScope(entry, approval))) return { added: false };
   const next = { version: EXEC_APPROVALS_VERSION, allow: [...allow, approval] };
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;

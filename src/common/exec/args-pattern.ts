@@ -13,7 +13,8 @@
  */
 export const REST_OF_ARGS = '**';
 export const MAX_PATTERN_ELEMENTS = 256;
-export const MAX_PATTERN_ELEMENT_LENGTH = 4_096;
+/** Twice the longest argument a host accepts (4096), so the escaped exact pattern of any argument fits. */
+export const MAX_PATTERN_ELEMENT_LENGTH = 8_192;
 
 /** What is wrong with a pattern list from a file, or undefined when it is usable. */
 export function argsPatternProblem(value: unknown): string | undefined {
