@@ -6,6 +6,7 @@ import { isDirectory, systemRunCommand } from './commands/system-run';
 import { systemNotifyCommand } from './commands/system-notify';
 import { systemWhichCommand } from './commands/system-which';
 import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/exec-approval';
+import { exactArgsPattern } from '../common/exec/args-pattern';
 import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
 import type { ExecPolicy } from './exec-policy';
 import { runProcess } from './exec/process-runner';
@@ -54,9 +55,10 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
               })) as ExecApprovalAnswer;
               return answer;
             },
-            recordApproval: (resolvedPath, decidedBy) =>
+            recordApproval: (resolvedPath, args, decidedBy) =>
               appendExecApproval(approvalsFile, {
                 command: resolvedPath,
+                args: exactArgsPattern(args),
                 note: `allowed always by ${decidedBy ?? 'an operator'} on ${new Date().toISOString()}`,
               }),
           }
@@ -81,7 +83,8 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     role: NODE_ROLE,
     caps: NODE_CAPS,
     commands: dispatcher.names,
-    permissions: { exec: config.execPolicy !== 'deny' },
+    // execEnv: whether callers may set any variable; otherwise only the safe list and what exec-approvals.json names.
+    permissions: { exec: config.execPolicy !== 'deny', execEnv: config.execPolicy === 'full' },
     identity,
     deviceTokens,
   });

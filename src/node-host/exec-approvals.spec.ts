@@ -32,6 +32,19 @@ describe(parseExecApprovals.name, () => {
     expect(parsed).toEqual({ ok: true, allow: [{ command: '/usr/bin/uptime' }, { command: 'echo', note: 'demo' }] });
   });
 
+  it('reads argument patterns and extra variable names, additively', () => {
+    const parsed = parseExecApprovals(
+      '{"version":1,"allow":[{"command":"git","args":["status","**"]},{"command":"less","env":["LESS"],"note":"pager"}]}',
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      allow: [
+        { command: 'git', args: ['status', '**'] },
+        { command: 'less', env: ['LESS'], note: 'pager' },
+      ],
+    });
+  });
+
   it('accepts an empty allow list', () => {
     expect(parseExecApprovals('{"version":1,"allow":[]}')).toEqual({ ok: true, allow: [] });
   });
@@ -52,9 +65,20 @@ describe(parseExecApprovals.name, () => {
       /allow\[1\]: "command" must be an absolute path or a bare name/,
     ],
     [
-      'an args key, which would restrict nothing',
-      '{"version":1,"allow":[{"command":"git","args":["status"]}]}',
-      /unknown key "args".*arguments cannot be restricted/,
+      'a misspelt restriction, which would restrict nothing',
+      '{"version":1,"allow":[{"command":"git","argv":["status"]}]}',
+      /unknown key "argv" \(accepted: command, args, env, note\)/,
+    ],
+    ['args that are not a list', '{"version":1,"allow":[{"command":"git","args":"status"}]}', /"args" must be an array/],
+    [
+      '"**" before the end',
+      '{"version":1,"allow":[{"command":"git","args":["**","x"]}]}',
+      /"args"\[0\] "\*\*" may only be the last/,
+    ],
+    [
+      'env that is not a list of names',
+      '{"version":1,"allow":[{"command":"less","env":["LESS OPEN"]}]}',
+      /"env" holds "LESS OPEN"/,
     ],
     ['a non-string note', '{"version":1,"allow":[{"command":"echo","note":1}]}', /"note" must be a string/],
   ])('refuses %s, naming the problem', (_name, text, problem) => {
@@ -131,6 +155,26 @@ describe(appendExecApproval.name, () => {
       ],
     });
     expect(fs.readdirSync(dir)).toEqual(['exec-approvals.json']);
+  });
+
+  it('adds the same program again with other arguments, and the same arguments only once', () => {
+    const file = execApprovalsPath(dir);
+    appendExecApproval(file, { command: '/bin/echo', args: ['a'] });
+    expect(appendExecApproval(file, { command: '/bin/echo', args: ['b'] })).toEqual({ added: true });
+    expect(appendExecApproval(file, { command: '/bin/echo', args: ['a'] })).toEqual({ added: false });
+    expect(loadExecApprovals(file)).toMatchObject({
+      allow: [
+        { command: '/bin/echo', args: ['a'] },
+        { command: '/bin/echo', args: ['b'] },
+      ],
+    });
+  });
+
+  it('refuses to record an entry the file could not hold, keeping the file usable', () => {
+    const file = execApprovalsPath(dir);
+    appendExecApproval(file, { command: '/bin/echo' });
+    expect(() => appendExecApproval(file, { command: '/bin/echo', args: ['**', 'x'] })).toThrow(/cannot be recorded/);
+    expect(loadExecApprovals(file)).toMatchObject({ status: 'ok', allow: [{ command: '/bin/echo' }] });
   });
 
   it('leaves an unusable file alone', () => {

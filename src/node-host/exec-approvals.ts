@@ -1,15 +1,28 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { argsPatternProblem } from '../common/exec/args-pattern';
 
 export const EXEC_APPROVALS_FILE = 'exec-approvals.json';
 export const EXEC_APPROVALS_VERSION = 1;
-export const EXEC_APPROVALS_EXAMPLE = '{"version":1,"allow":[{"command":"/usr/bin/uptime"},{"command":"echo"}]}';
+export const EXEC_APPROVALS_EXAMPLE =
+  '{"version":1,"allow":[{"command":"/usr/bin/uptime"},{"command":"git","args":["status","**"]}]}';
 
-/** One approved program: an absolute path, or a bare name looked up on the node host's PATH. */
+/**
+ * One approved program: an absolute path, or a bare name looked up on the
+ * node host's PATH. `args` binds it to argument patterns (common/exec/args-pattern;
+ * absent: any arguments, as before); `env` names variables beyond the safe
+ * list that callers may set for it (common/exec/env-policy).
+ */
 export interface ExecApproval {
   command: string;
+  args?: string[];
+  env?: string[];
   note?: string;
 }
+
+const ENTRY_KEYS = ['command', 'args', 'env', 'note'];
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_ENV_NAMES = 64;
 
 export type ExecApprovalsState =
   | { status: 'ok'; file: string; allow: ExecApproval[] }
@@ -78,8 +91,13 @@ export function parseExecApprovals(text: string): { ok: true; allow: ExecApprova
   for (const [index, entry] of record.allow.entries()) {
     const problem = entryProblem(entry);
     if (problem) return { ok: false, problem: `allow[${index}]: ${problem}` };
-    const { command, note } = entry as ExecApproval;
-    allow.push(note === undefined ? { command } : { command, note });
+    const { command, args, env, note } = entry as ExecApproval;
+    allow.push({
+      command,
+      ...(args !== undefined ? { args: [...args] } : {}),
+      ...(env !== undefined ? { env: [...env] } : {}),
+      ...(note !== undefined ? { note } : {}),
+    });
   }
   return { ok: true, allow };
 }
@@ -88,10 +106,9 @@ function entryProblem(entry: unknown): string | undefined {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
     return 'must be an object like {"command": "/usr/bin/uptime"}';
   const record = entry as Record<string, unknown>;
-  // Unknown keys are refused so nobody believes e.g. an "args" key restricts anything.
-  const extra = Object.keys(record).filter((key) => key !== 'command' && key !== 'note');
-  if (extra.length > 0)
-    return `unknown key ${JSON.stringify(extra[0])} (accepted: command, note; arguments cannot be restricted)`;
+  // Unknown keys are refused so nobody believes a misspelt restriction ("argv") restricts anything.
+  const extra = Object.keys(record).filter((key) => !ENTRY_KEYS.includes(key));
+  if (extra.length > 0) return `unknown key ${JSON.stringify(extra[0])} (accepted: ${ENTRY_KEYS.join(', ')})`;
   if (typeof record.command !== 'string' || record.command === '') return '"command" must be a non-empty string';
   if (record.command.includes('\0')) return '"command" must not contain a NUL byte';
   if (record.command.includes('/') && !path.isAbsolute(record.command)) {
@@ -99,7 +116,27 @@ function entryProblem(entry: unknown): string | undefined {
   }
   if (record.command === '.' || record.command === '..') return `"command" ${JSON.stringify(record.command)} is not a program`;
   if (record.note !== undefined && typeof record.note !== 'string') return '"note" must be a string';
+  if (record.args !== undefined) {
+    const problem = argsPatternProblem(record.args);
+    if (problem) return `"args"${problem.startsWith('[') ? '' : ' '}${problem} (e.g. ["status", "**"])`;
+  }
+  if (record.env !== undefined) {
+    const env = record.env;
+    if (!Array.isArray(env) || env.length > MAX_ENV_NAMES)
+      return `"env" must be an array of at most ${MAX_ENV_NAMES} variable names`;
+    const bad = env.find((name) => typeof name !== 'string' || !ENV_NAME.test(name));
+    if (bad !== undefined) return `"env" holds ${JSON.stringify(bad)}, which is not a variable name (letters, digits, _)`;
+  }
   return undefined;
+}
+
+/** Same program, same argument patterns, same extra variables: adding it again widens nothing. */
+function sameScope(a: ExecApproval, b: ExecApproval): boolean {
+  return (
+    a.command === b.command &&
+    JSON.stringify(a.args) === JSON.stringify(b.args) &&
+    JSON.stringify(a.env) === JSON.stringify(b.env)
+  );
 }
 
 /**
@@ -122,7 +159,10 @@ export function appendExecApproval(file: string, approval: ExecApproval): { adde
     if (!parsed.ok) throw new Error(`${file} is not usable (${parsed.problem}); fix it by hand`);
     allow = parsed.allow;
   }
-  if (allow.some((entry) => entry.command === approval.command)) return { added: false };
+  // An entry the parser would refuse would make the whole file unusable, every approval with it.
+  const problem = entryProblem(approval);
+  if (problem) throw new Error(`the approval cannot be recorded: ${problem}`);
+  if (allow.some((entry) => sameScope(entry, approval))) return { added: false };
   const next = { version: EXEC_APPROVALS_VERSION, allow: [...allow, approval] };
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   const fd = fs.openSync(temporary, 'wx', 0o600);

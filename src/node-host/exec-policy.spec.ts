@@ -1,4 +1,4 @@
-import { ExecApprovalsState } from './exec-approvals';
+import type { ExecApproval, ExecApprovalsState } from './exec-approvals';
 import { decideExec, ExecPolicy, ExecRequest } from './exec-policy';
 
 const FILE = '/state/exec-approvals.json';
@@ -13,15 +13,17 @@ const ok = (...commands: string[]): ExecApprovalsState => ({
 const missing: ExecApprovalsState = { status: 'missing', file: FILE };
 const invalid: ExecApprovalsState = { status: 'invalid', file: FILE, problem: 'it is not valid JSON (Unexpected end)' };
 
-const run = (argv0: string, resolvedPath: string | undefined, codeLoadingEnv: string[] = []): ExecRequest => ({
-  argv0,
-  resolvedPath,
-  codeLoadingEnv,
-});
+const run = (
+  argv0: string,
+  resolvedPath: string | undefined,
+  env?: Record<string, string>,
+  args: string[] = [],
+): ExecRequest => ({ argv0, args, resolvedPath, env });
+const entries = (...allow: ExecApproval[]): ExecApprovalsState => ({ status: 'ok', file: FILE, allow });
 
 describe(decideExec.name, () => {
   it.each<[string, ExecPolicy, ExecRequest, ExecApprovalsState, boolean]>([
-    ['full allows anything', 'full', run('/tmp/x', '/tmp/x', ['LD_PRELOAD']), missing, true],
+    ['full allows anything', 'full', run('/tmp/x', '/tmp/x', { LD_PRELOAD: '/x.so' }), missing, true],
     ['deny refuses even an approved program', 'deny', run('echo', '/usr/bin/echo'), ok('echo'), false],
     ['allowlist: a bare approval matches the bare name', 'allowlist', run('echo', '/usr/bin/echo'), ok('echo'), true],
     [
@@ -61,12 +63,80 @@ describe(decideExec.name, () => {
     [
       'allowlist: loader env refuses an approved program',
       'allowlist',
-      run('echo', '/usr/bin/echo', ['LD_PRELOAD']),
+      run('echo', '/usr/bin/echo', { LD_PRELOAD: '/x.so' }),
       ok('echo'),
       false,
     ],
+    [
+      'allowlist: LESSOPEN refuses an approved less',
+      'allowlist',
+      run('less', '/usr/bin/less', { LESSOPEN: '|x %s' }),
+      ok('/usr/bin/less'),
+      false,
+    ],
+    ['allowlist: safe env passes', 'allowlist', run('echo', '/usr/bin/echo', { TERM: 'dumb', LC_ALL: 'C' }), ok('echo'), true],
+    [
+      'allowlist: a variable the entry names passes',
+      'allowlist',
+      run('less', '/usr/bin/less', { LESS: '-R' }),
+      entries({ command: '/usr/bin/less', env: ['LESS'] }),
+      true,
+    ],
+    [
+      'allowlist: a variable another entry names does not pass',
+      'allowlist',
+      run('less', '/usr/bin/less', { LESS: '-R' }),
+      entries({ command: '/usr/bin/less' }, { command: 'echo', env: ['LESS'] }),
+      false,
+    ],
+    [
+      'allowlist: a variable named by an entry whose args do not fit does not pass',
+      'allowlist',
+      run('less', '/usr/bin/less', { LESS: '-R' }, ['/etc/passwd']),
+      entries({ command: '/usr/bin/less' }, { command: '/usr/bin/less', args: ['/var/log/syslog'], env: ['LESS'] }),
+      false,
+    ],
+    [
+      'allowlist: args patterns allow what fits',
+      'allowlist',
+      run('echo', '/usr/bin/echo', undefined, ['hello', 'world']),
+      entries({ command: 'echo', args: ['hello', '*'] }),
+      true,
+    ],
+    [
+      'allowlist: args patterns refuse what does not fit',
+      'allowlist',
+      run('echo', '/usr/bin/echo', undefined, ['bye', 'world']),
+      entries({ command: 'echo', args: ['hello', '*'] }),
+      false,
+    ],
+    [
+      "allowlist: an entry without args allows any arguments (today's files)",
+      'allowlist',
+      run('echo', '/usr/bin/echo', undefined, ['-e', 'anything']),
+      ok('echo'),
+      true,
+    ],
   ])('%s', (_name, policy, request, approvals, allowed) => {
     expect(decideExec(policy, request, () => approvals, resolveApproved).allowed).toBe(allowed);
+  });
+
+  it.each<[string, ExecRequest, ExecApprovalsState, boolean]>([
+    ['an unlisted program with safe env', run('echo', '/usr/bin/echo', { TERM: 'dumb' }), ok(), true],
+    [
+      'other arguments of an approved program',
+      run('echo', '/usr/bin/echo', undefined, ['b']),
+      entries({ command: 'echo', args: ['a'] }),
+      true,
+    ],
+    ['a first program without a file', run('echo', '/usr/bin/echo'), missing, true],
+    ['an unsafe variable', run('echo', '/usr/bin/echo', { BASH_ENV: '/tmp/x' }), ok(), false],
+    ['an unsafe variable without a file', run('echo', '/usr/bin/echo', { BASH_ENV: '/tmp/x' }), missing, false],
+    ['an unsafe variable for an approved program', run('echo', '/usr/bin/echo', { BASH_ENV: '/tmp/x' }), ok('echo'), false],
+  ])('under ask, %s is put to the operators: %p', (_name, request, approvals, askable) => {
+    const decision = decideExec('ask', request, () => approvals, resolveApproved);
+    expect(decision.allowed).toBe(false);
+    expect((decision as { askable?: unknown }).askable !== undefined).toBe(askable);
   });
 
   it('reads the approvals only under the allowlist policy', () => {
@@ -96,16 +166,26 @@ describe(decideExec.name, () => {
       ok('echo'),
       [
         /"uptime" \(\/usr\/bin\/uptime\) is not approved/,
-        /add \{"command":"\/usr\/bin\/uptime"\} to "allow" in \/state\/exec-approvals\.json/,
+        /add \{"command":"\/usr\/bin\/uptime","args":\[\]\} to "allow" in \/state\/exec-approvals\.json/,
       ],
     ],
     ['a program not on PATH', 'allowlist', run('nope', undefined), ok(), [/"nope" \(not found on PATH\)/]],
     [
       'loader env',
       'allowlist',
-      run('echo', '/usr/bin/echo', ['LD_PRELOAD', 'NODE_OPTIONS']),
+      run('echo', '/usr/bin/echo', { LD_PRELOAD: '/x.so', NODE_OPTIONS: '--require /x' }),
       ok('echo'),
-      [/env LD_PRELOAD, NODE_OPTIONS/, /--exec full/],
+      [
+        /env refused: LD_PRELOAD is not one of the variables a command may be given \(TERM, COLUMNS/,
+        /To pass LD_PRELOAD, NODE_OPTIONS, name them in "env" of the entry for \/usr\/bin\/echo in \/state\/exec-approvals\.json, e\.g\. "env": \["LD_PRELOAD","NODE_OPTIONS"\]/,
+      ],
+    ],
+    [
+      'other arguments than approved',
+      'allowlist',
+      run('echo', '/usr/bin/echo', undefined, ['bye']),
+      entries({ command: 'echo', args: ['hello'] }),
+      [/approved only with other arguments/, /add \{"command":"\/usr\/bin\/echo","args":\["bye"\]\}/],
     ],
   ])('says which policy refused %s and how to allow it', (_name, policy, request, approvals, patterns) => {
     // Act

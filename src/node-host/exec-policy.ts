@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from './exec-approvals';
 import { isBareName } from './exec/path-lookup';
+import { argsMatch, exactArgsPattern } from '../common/exec/args-pattern';
+import { checkExecEnv, describeEnvRefusal, type EnvRefusal } from '../common/exec/env-policy';
 
 export const EXEC_POLICIES = ['deny', 'allowlist', 'ask', 'full'] as const;
 export type ExecPolicy = (typeof EXEC_POLICIES)[number];
@@ -9,26 +11,32 @@ export const DEFAULT_EXEC_POLICY: ExecPolicy = 'deny';
 export interface ExecRequest {
   /** argv[0] as the caller sent it. */
   argv0: string;
+  /** argv[1..]: what an entry's "args" patterns are matched against. */
+  args: readonly string[];
   /** The file that would run: bare names through PATH, paths against cwd; undefined when not found. */
   resolvedPath?: string;
-  /** Keys of the env the caller asked for that load other code (LD_PRELOAD...). */
-  codeLoadingEnv: string[];
+  /** The variables the caller asked for (over the node host's base environment). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
  * `askable` is set under the ask policy when an operator may approve this
- * exact file (the path "allow always" would record); anything else stays refused.
+ * exact file with these exact arguments ("allow always" records both);
+ * anything else stays refused.
  */
 export type ExecDecision = { allowed: true } | { allowed: false; message: string; askable?: { resolvedPath: string } };
 
 /**
- * Whether system.run may start this program. Decided on the node from its
- * own flag and file, whatever the gateway allowed: the gateway is not the
- * last line of defence for this machine.
+ * Whether system.run may start this program with these arguments and this
+ * environment. Decided on the node from its own flag and file, whatever the
+ * gateway allowed: the gateway is not the last line of defence for this machine.
  *
- * An approval matches when it names the same file that would run: an
- * absolute path exactly, a bare name through the node host's PATH. So an
- * approved `echo` never lets `/tmp/x/echo` or a PATH override run.
+ * An approval matches when it names the same file that would run (an
+ * absolute path exactly, a bare name through the node host's PATH, so an
+ * approved `echo` never lets `/tmp/x/echo` or a PATH override run), its
+ * "args" patterns fit the arguments, and every variable is a safe one or one
+ * the entry names. A variable outside those is never put to the operators:
+ * a prompt is no place to judge LD_PRELOAD; it takes an edit of the file.
  */
 export function decideExec(
   policy: ExecPolicy,
@@ -45,19 +53,14 @@ export function decideExec(
   }
 
   const state = approvals();
-  if (
-    state.status === 'missing' &&
-    policy === 'ask' &&
-    request.codeLoadingEnv.length === 0 &&
-    request.resolvedPath !== undefined
-  ) {
+  const target = request.resolvedPath;
+  const safeEnv = checkExecEnv(request.env);
+  if (state.status === 'missing' && policy === 'ask' && safeEnv.ok && target !== undefined) {
     // No file yet under ask: the first "allow always" creates it.
-    return {
-      ...refuse(policy, `"${request.argv0}" (${request.resolvedPath}) is not approved yet`),
-      askable: { resolvedPath: request.resolvedPath },
-    };
+    return { ...refuse(policy, `"${request.argv0}" (${target}) is not approved yet`), askable: { resolvedPath: target } };
   }
   if (state.status === 'missing') {
+    if (!safeEnv.ok) return refuse(policy, envRefusal(safeEnv.refused, state.file, target ?? request.argv0));
     return refuse(
       policy,
       `there is no approvals file, so nothing is allowed: create ${state.file} with e.g. ${EXEC_APPROVALS_EXAMPLE}`,
@@ -69,22 +72,34 @@ export function decideExec(
       `${state.file} is not usable: ${state.problem}. Fix it (format: ${EXEC_APPROVALS_EXAMPLE}; each command an absolute path or a bare name found on PATH); until then nothing is allowed`,
     );
   }
-  if (request.codeLoadingEnv.length > 0) {
-    return refuse(
-      policy,
-      `env ${request.codeLoadingEnv.join(', ')} can make an approved program run other code, so it is not accepted: drop it, or run the node host with --exec full`,
-    );
+
+  const forProgram =
+    target === undefined ? [] : state.allow.filter((entry) => approvedPath(entry.command, resolveApproved) === target);
+  const fitting = forProgram.filter((entry) => entry.args === undefined || argsMatch(entry.args, request.args));
+  if (fitting.length > 0) {
+    if (fitting.some((entry) => checkExecEnv(request.env, entry.env ?? []).ok)) return { allowed: true };
+    const check = checkExecEnv(request.env, fitting[0].env ?? []);
+    return refuse(policy, envRefusal(check.ok ? [] : check.refused, state.file, target!));
   }
-  const target = request.resolvedPath;
-  const approved = target !== undefined && state.allow.some((entry) => approvedPath(entry.command, resolveApproved) === target);
-  if (approved) return { allowed: true };
+  if (!safeEnv.ok) return refuse(policy, envRefusal(safeEnv.refused, state.file, target ?? request.argv0));
+
   const what = target === undefined ? `"${request.argv0}" (not found on PATH)` : `"${request.argv0}" (${target})`;
-  const suggestion = target === undefined ? request.argv0 : target;
-  const refusal = refuse(
-    policy,
-    `${what} is not approved: add {"command":${JSON.stringify(suggestion)}} to "allow" in ${state.file}`,
-  );
+  const suggestion = JSON.stringify({ command: target ?? request.argv0, args: exactArgsPattern(request.args) });
+  const reason =
+    forProgram.length > 0
+      ? `${what} is approved only with other arguments: to allow these, add ${suggestion} to "allow" in ${state.file}`
+      : `${what} is not approved: add ${suggestion} to "allow" in ${state.file} (or leave "args" out to allow any arguments)`;
+  const refusal = refuse(policy, reason);
   return policy === 'ask' && target !== undefined ? { ...refusal, askable: { resolvedPath: target } } : refusal;
+}
+
+function envRefusal(refused: readonly EnvRefusal[], file: string, program: string): string {
+  return describeEnvRefusal(
+    refused,
+    `name ${refused.length === 1 ? 'it' : 'them'} in "env" of the entry for ${program} in ${file}, e.g. "env": ${JSON.stringify(
+      refused.map((entry) => entry.name),
+    )}`,
+  );
 }
 
 function approvedPath(command: string, resolveApproved: (bareName: string) => string | undefined): string | undefined {

@@ -59,6 +59,11 @@ export function optionalPositiveInt(params: Params, field: string): number | und
   return value;
 }
 
+/** Bounds on a caller's env: a command needs a few variables, not a megabyte of them. */
+export const MAX_ENV_VARIABLES = 64;
+export const MAX_ENV_NAME_LENGTH = 128;
+export const MAX_ENV_VALUE_LENGTH = 8_192;
+
 /** An object of string values whose keys are usable as environment variable names. */
 export function optionalEnv(params: Params, field: string): Record<string, string> | undefined {
   const value = params[field];
@@ -66,8 +71,13 @@ export function optionalEnv(params: Params, field: string): Record<string, strin
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw InvokeErrors.invalidParams(`${field} must be an object of string values`);
   }
+  const entries = Object.entries(value);
+  if (entries.length > MAX_ENV_VARIABLES)
+    throw InvokeErrors.invalidParams(`${field} has ${entries.length} variables; at most ${MAX_ENV_VARIABLES} are accepted`);
   const env: Record<string, string> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const [key, item] of entries) {
+    if (key.length > MAX_ENV_NAME_LENGTH)
+      throw InvokeErrors.invalidParams(`${field} has a variable name longer than ${MAX_ENV_NAME_LENGTH} characters`);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
       throw InvokeErrors.invalidParams(
         `${field} key ${JSON.stringify(key)} is not a valid variable name (letters, digits, _; not starting with a digit)`,
@@ -75,6 +85,8 @@ export function optionalEnv(params: Params, field: string): Record<string, strin
     }
     if (typeof item !== 'string') throw InvokeErrors.invalidParams(`${field}.${key} must be a string`);
     if (item.includes('\0')) throw InvokeErrors.invalidParams(`${field}.${key} must not contain a NUL byte`);
+    if (item.length > MAX_ENV_VALUE_LENGTH)
+      throw InvokeErrors.invalidParams(`${field}.${key} is longer than ${MAX_ENV_VALUE_LENGTH} characters`);
     env[key] = item;
   }
   return env;

@@ -66,7 +66,7 @@ describe('exec approvals for the gateway host', () => {
     expect(denied.summary).toMatch(/denied/i);
   });
 
-  it('remembers "allow-always" for the gateway host', async () => {
+  it('remembers "allow-always" for the gateway host, for that exact argv', async () => {
     scriptEcho('always');
     const run = runAgent('say always');
     const prompt = await operator.nextEvent('exec.approval.requested', 10_000);
@@ -74,8 +74,15 @@ describe('exec approvals for the gateway host', () => {
     expect((await run).summary).toContain('always');
 
     operator.events.length = 0;
-    scriptEcho('quiet');
-    expect((await runAgent('say quiet')).summary).toContain('quiet');
+    expect((await runAgent('say always again')).summary).toContain('always');
     expect(operator.events.filter((e) => e.event === 'exec.approval.requested')).toEqual([]);
+
+    // Another argument is another program as far as "always" goes: asked again.
+    scriptEcho('quiet');
+    const other = runAgent('say quiet');
+    const again = await operator.nextEvent('exec.approval.requested', 10_000);
+    expect(again.payload).toMatchObject({ argv: ['echo', 'quiet'] });
+    await operator.request('exec.approval.resolve', { id: (again.payload as { id: string }).id, decision: 'deny' });
+    expect((await other).summary).toMatch(/denied/i);
   });
 });

@@ -71,7 +71,8 @@ describe('exec approvals over Telegram inline buttons', () => {
   it('sends the owner a prompt with buttons; only the owner can press them; Allow once runs the command', async () => {
     const run = invoke(['echo', 'from-telegram']);
     const prompt = await promptFor('from-telegram');
-    expect(prompt.text).toContain('Node shed wants to run:');
+    expect(prompt.text).toContain('Node shed wants to run:\necho from-telegram\nprogram: ');
+    expect(prompt.text).toMatch(/\nin: .+\nenv: \(none\)\n/);
     expect(prompt.parse_mode).toBeUndefined();
     expect(prompt.reply_markup!.inline_keyboard[0].map((b) => b.text)).toEqual(['Allow once', 'Always', 'Deny']);
     expect(fake.sentTo(friend.id)).toEqual([]);

@@ -141,7 +141,7 @@ describe('exec approvals: node host --exec ask, answered with the CLI', () => {
     expect(run.output()).toContain('before the approval request expired');
   }, 30_000);
 
-  it('records allow-always in the node host file, so the next run needs no prompt', async () => {
+  it('records allow-always for these exact arguments in the node host file', async () => {
     const first = invoke(['echo', 'always one']);
     const prompt = await nextPrompt();
     expect((await cli(['approvals', 'allow', prompt.id, '--always'])).code).toBe(0);
@@ -153,12 +153,20 @@ describe('exec approvals: node host --exec ask, answered with the CLI', () => {
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(saved).toEqual({
       version: 1,
-      allow: [{ command: prompt.resolvedPath, note: expect.stringContaining('allowed always by') }],
+      allow: [{ command: prompt.resolvedPath, args: ['always one'], note: expect.stringContaining('allowed always by') }],
     });
 
-    const second = invoke(['echo', 'always two']);
+    const second = invoke(['echo', 'always one']);
     expect((await second.exited).code).toBe(0);
-    expect(second.output()).toContain('always two');
+    expect(second.output()).toContain('always one');
     expect(watcher.events.filter((e) => e.event === 'exec.approval.requested')).toEqual([]);
+
+    // The same program with other arguments is another decision.
+    const other = invoke(['echo', 'always two']);
+    const again = await nextPrompt();
+    expect(again.argv).toEqual(['echo', 'always two']);
+    expect((await cli(['approvals', 'deny', again.id])).code).toBe(0);
+    expect((await other.exited).code).toBe(1);
+    expect(other.output()).not.toContain('"stdout"');
   }, 60_000);
 });

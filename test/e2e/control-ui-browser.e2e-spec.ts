@@ -262,13 +262,16 @@ if (!CHROMIUM) {
             {
               nodeId,
               command: 'system.run',
-              params: { command: ['echo', 'approved-from-the-page'] },
+              params: { command: ['echo', 'approved-from-the-page'], cwd: stateDir, env: { TERM: 'dumb' } },
               timeoutMs: 30_000,
               idempotencyKey: 'ui-approval-1',
             },
             40_000,
           );
           await page.waitForSelector('[data-approval-id] >> text=approved-from-the-page');
+          // The card shows all the decision is about: argv, directory and env.
+          await page.waitForSelector('[data-approval-id] [data-field="env"] >> text=TERM=dumb');
+          await page.waitForSelector(`[data-approval-id] dd >> text=${JSON.stringify(stateDir)}`);
           await screenshot('approvals');
           await page.click('[data-approval-id] [data-decision="allow-once"]');
           const result = await invoked;

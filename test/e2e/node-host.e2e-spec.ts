@@ -100,7 +100,7 @@ describe('nestclaw node run', () => {
     it('declares exec permission when the policy allows running commands', async () => {
       const fake = await startFake();
       await waitForConnected(nodeRun(fake.url, stateDir(), ['--exec', 'allowlist']));
-      expect(fake.connects[0].params.permissions).toEqual({ exec: true });
+      expect(fake.connects[0].params.permissions).toEqual({ exec: true, execEnv: false });
     });
 
     it('refuses --url without a secret from the command line (exit 3)', async () => {
@@ -173,7 +173,7 @@ describe('nestclaw node run', () => {
 
       const other = await fake.invoke('system.run', { command: ['uname'] });
       expect(other).toMatchObject({ ok: false, error: { code: 'EXEC_DENIED' } });
-      expect(other.error!.message).toMatch(/"uname" \(.*uname\) is not approved: add \{"command":".*uname"\}/);
+      expect(other.error!.message).toMatch(/"uname" \(.*uname\) is not approved: add \{"command":".*uname","args":\[\]\}/);
 
       writeApprovals(dir, '{"version":1,"allow":[');
       const corrupt = await fake.invoke('system.run', { command: ['echo', 'hi'] });

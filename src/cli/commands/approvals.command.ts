@@ -13,8 +13,8 @@ export function registerApprovals(program: Command): void {
   withTargetOptions(
     approvals
       .command('allow <id>')
-      .description('let the program run (once, or with --always from now on on that host)')
-      .option('--always', "also add the program to that host's allowlist"),
+      .description('let the program run (once, or with --always from now on on that host, with exactly these arguments)')
+      .option('--always', "also add this exact command line (program and arguments) to that host's allowlist"),
   ).action(async (id, o) => (await impl()).allow(id, o));
   withTargetOptions(approvals.command('deny <id>').description('refuse the program')).action(async (id, o) =>
     (await impl()).deny(id, o),

@@ -37,20 +37,29 @@ function resolve(id: string, decision: ExecApprovalDecision, options: TargetOpti
 
 const DONE: Record<ExecApprovalDecision, string> = {
   'allow-once': 'allowed once; the program runs now',
-  'allow-always': "allowed always; the program runs now and is added to that host's allowlist",
+  'allow-always': "allowed always for this exact command line; it runs now and is added to that host's allowlist",
   deny: 'denied; the program does not run',
 };
 
+/**
+ * One line per prompt with everything the decision is about: the whole
+ * argv, the directory and every variable the caller set. Nothing is cut:
+ * an operator must never approve what they were not shown.
+ */
 export function renderApprovals(pending: PendingApproval[], now = Date.now()): string[] {
   if (pending.length === 0) return ['no exec approval is waiting'];
-  return table(
-    pending.map((p) => [
-      p.id,
-      `${p.host === 'gateway' ? 'gateway host' : `node ${p.hostName ?? p.nodeId?.slice(0, 12) ?? '?'}`} wants to run ${p.argv
-        .map((arg) => JSON.stringify(arg))
-        .join(' ')}${p.resolvedPath ? ` (${p.resolvedPath})` : ''}${p.cwd ? ` in ${p.cwd}` : ''}${
-        p.sessionKey ? `, session ${p.sessionKey}` : ''
-      }; expires in ${formatAge(p.expiresAtMs - now)}`,
-    ]),
-  );
+  return table(pending.map((p) => [p.id, describePending(p, now)]));
+}
+
+function describePending(p: PendingApproval, now: number): string {
+  const where = p.host === 'gateway' ? 'gateway host' : `node ${p.hostName ?? p.nodeId?.slice(0, 12) ?? '?'}`;
+  const env = Object.entries(p.env ?? {});
+  return [
+    `${where} wants to run ${p.argv.map((arg) => JSON.stringify(arg)).join(' ')}`,
+    p.resolvedPath ? ` (${p.resolvedPath})` : '',
+    p.cwd ? ` in ${JSON.stringify(p.cwd)}` : '',
+    env.length > 0 ? ` with env ${env.map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(' ')}` : ' with no env',
+    p.sessionKey ? `, session ${p.sessionKey}` : '',
+    `; expires in ${formatAge(p.expiresAtMs - now)}`,
+  ].join('');
 }

@@ -36,8 +36,11 @@ export interface ExecApprovalRequest {
   nodeId?: string;
   /** The node's display name, or the gateway's host name. */
   hostName?: string;
+  /** The whole argv: "allow always" approves this program with exactly these arguments. */
   argv: string[];
   cwd: string | null;
+  /** Every variable the caller set for the command (the host's own base environment aside); {} when none. */
+  env: Record<string, string>;
   /** The file argv[0] resolves to on that host, when the asker said: what "allow always" approves. */
   resolvedPath?: string;
   /** The agent session the command comes from, when known. */

@@ -9,6 +9,8 @@ interface ApprovalRequest {
   argv?: string[];
   command?: string;
   cwd?: string;
+  env?: Record<string, string>;
+  resolvedPath?: string;
   sessionKey?: string;
   agentSessionKey?: string;
   session?: string;
@@ -113,18 +115,20 @@ export class ApprovalsView implements View {
       'div',
       { className: 'toolbar' },
       this.button(request.id, 'allow-once', 'Allow once', ''),
-      this.button(request.id, 'allow-always', `Always allow ${argv[0] ?? ''}`.trim(), 'secondary'),
+      this.button(request.id, 'allow-always', 'Always allow this exact command', 'secondary'),
       this.button(request.id, 'deny', 'Deny', 'danger'),
     );
     return h(
       'div',
       { className: 'panel approval', 'data-approval-id': request.id },
       h('h2', {}, 'Run this command?'),
-      h('pre', {}, argv.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg))).join(' ')),
+      h('pre', { 'data-field': 'argv' }, argv.map(shellWord).join(' ')),
       kv([
         ['host', request.host ?? (request.nodeId ? 'node' : 'gateway')],
         ['node', request.nodeId],
+        ['program', request.resolvedPath],
         ['directory', request.cwd],
+        ['env', h('pre', { 'data-field': 'env' }, envText(request.env))],
         ['session', request.sessionKey ?? request.agentSessionKey ?? request.session],
         ['expires', left === undefined ? undefined : `in ${left} s (then denied)`],
       ]),
@@ -150,4 +154,14 @@ export class ApprovalsView implements View {
     });
     return button;
   }
+}
+
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+/** Every variable the caller set, one a line: what "allow" lets through must be on screen. */
+function envText(env: Record<string, string> | undefined): string {
+  const entries = Object.entries(env ?? {});
+  return entries.length === 0 ? '(none)' : entries.map(([name, value]) => `${name}=${shellWord(value)}`).join('\n');
 }

@@ -2,11 +2,11 @@ import { Module } from '@nestjs/common';
 import { GatewayCoreModule } from '../gateway/gateway-core.module';
 import { ApprovalsRpc } from './approvals.rpc';
 import { ExecApprovalsService } from './exec-approvals.service';
-import { HostExecAllowlistRepository } from './host-exec-allowlist.repository';
+import { HostExecApprovalsRepository } from './host-exec-approvals.repository';
 
 @Module({
   imports: [GatewayCoreModule],
-  providers: [ApprovalsRpc, ExecApprovalsService, HostExecAllowlistRepository],
+  providers: [ApprovalsRpc, ExecApprovalsService, HostExecApprovalsRepository],
   exports: [ExecApprovalsService],
 })
 export class ApprovalsModule {}

@@ -26,6 +26,7 @@ export class ApprovalsRpc {
         hostName: session.client.displayName,
         argv: p.argv,
         cwd: p.cwd,
+        env: p.env,
         resolvedPath: p.resolvedPath,
         sessionKey: p.sessionKey,
         timeoutMs: p.timeoutMs,

@@ -18,6 +18,7 @@ export interface ExecApprovalAsk {
   hostName?: string;
   argv: string[];
   cwd?: string;
+  env?: Record<string, string>;
   resolvedPath?: string;
   sessionKey?: string;
   timeoutMs?: number;

@@ -7,16 +7,18 @@ import type { Connection } from '../gateway/connection/connection';
 import type { ConnectionChange, ConnectionRegistry } from '../gateway/connection/connection-registry';
 import type { ExecApprovalChange } from './approvals.types';
 import { ExecApprovalsService, MAX_PENDING_APPROVALS } from './exec-approvals.service';
-import type { HostExecAllowlistRepository } from './host-exec-allowlist.repository';
+import { argsMatch } from '../../common/exec/args-pattern';
+import type { HostExecApprovalsRepository } from './host-exec-approvals.repository';
 
 function setup() {
   const broadcast = jest.fn();
   const changes = new Subject<ConnectionChange>();
-  const stored = new Map<string, string | null>();
+  const stored: Array<{ command: string; args: readonly string[]; by: string | null }> = [];
   const allowlist = {
-    has: (command: string) => stored.has(command),
-    add: (command: string, by: string | null) => void stored.set(command, by),
-  } as unknown as HostExecAllowlistRepository;
+    allows: (command: string, args: readonly string[]) =>
+      stored.some((entry) => entry.command === command && argsMatch(entry.args, args)),
+    add: (command: string, args: readonly string[], by: string | null) => void stored.push({ command, args, by }),
+  } as unknown as HostExecApprovalsRepository;
   const service = new ExecApprovalsService(
     new Clock(),
     { broadcast } as unknown as Broadcaster,
@@ -138,15 +140,23 @@ describe(ExecApprovalsService.name, () => {
       expect(() => setup().service.resolve('nope', 'deny', 'cli')).toThrow(/^unknown approval/);
     });
 
-    it('stores allow-always for the gateway host, durably, and not for a node', async () => {
+    it('stores allow-always for the gateway host with its exact arguments, and not for a node', async () => {
       const { service, stored } = setup();
-      void service.request({ host: 'gateway', argv: ['date', '-u'] });
+      void service.request({ host: 'gateway', argv: ['date', '-u', '+%*'] });
       void service.request(NODE_ASK);
       const [gateway, node] = service.list();
       service.resolve(gateway.id, 'allow-always', 'cli');
       service.resolve(node.id, 'allow-always', 'cli');
-      expect([...stored]).toEqual([['date', 'cli']]);
-      expect(service.isAllowedOnGateway('date')).toBe(true);
+      expect(stored).toEqual([{ command: 'date', args: ['-u', '+%\\*'], by: 'cli' }]);
+      expect(service.isAllowedOnGateway(['date', '-u', '+%*'])).toBe(true);
+      expect(service.isAllowedOnGateway(['date', '-u', '+%s'])).toBe(false);
+      expect(service.isAllowedOnGateway(['date'])).toBe(false);
+    });
+
+    it('shows the full argv, cwd and env in the prompt', () => {
+      const { service } = setup();
+      void service.request({ ...NODE_ASK, env: { TERM: 'dumb' } });
+      expect(service.list()[0]).toMatchObject({ argv: ['uname', '-a'], cwd: '/tmp', env: { TERM: 'dumb' } });
     });
 
     it('publishes requests and resolutions to subscribers', () => {

@@ -17,7 +17,8 @@ import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { ApprovalsErrors } from './approvals.errors';
 import type { ExecApprovalAsk, ExecApprovalChange, ExecApprovalRequest, ExecApprovalResolution } from './approvals.types';
-import { HostExecAllowlistRepository } from './host-exec-allowlist.repository';
+import { exactArgsPattern } from '../../common/exec/args-pattern';
+import { HostExecApprovalsRepository } from './host-exec-approvals.repository';
 
 /** Waiting prompts at once; a runaway asker must not grow the gateway's memory. */
 export const MAX_PENDING_APPROVALS = 100;
@@ -43,7 +44,7 @@ interface Pending {
  * Pending exec approval prompts (docs/protocol.md, "Exec approvals"). They
  * live in memory: they expire within two minutes, and an asker that went
  * away with a restart is no longer waiting. What must outlive a restart, an
- * "allow always" for the gateway host, is stored in host_exec_allowlist; a
+ * "allow always" for the gateway host, is stored in host_exec_approvals; a
  * node keeps its own in its exec-approvals.json.
  */
 @Injectable()
@@ -60,7 +61,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly broadcaster: Broadcaster,
     private readonly connections: ConnectionRegistry,
-    private readonly allowlist: HostExecAllowlistRepository,
+    private readonly allowlist: HostExecApprovalsRepository,
   ) {}
 
   onModuleInit(): void {
@@ -94,6 +95,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
       ...(ask.hostName !== undefined ? { hostName: ask.hostName } : {}),
       argv: [...ask.argv],
       cwd: ask.cwd ?? null,
+      env: { ...(ask.env ?? {}) },
       ...(ask.resolvedPath !== undefined ? { resolvedPath: ask.resolvedPath } : {}),
       sessionKey: ask.sessionKey ?? null,
       createdAtMs: now,
@@ -146,9 +148,9 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     return count;
   }
 
-  /** Whether argv[0] was allowed for good on the gateway host. */
-  isAllowedOnGateway(command: string): boolean {
-    return this.allowlist.has(command);
+  /** Whether an operator allowed this program with arguments like these for good on the gateway host. */
+  isAllowedOnGateway(argv: readonly string[]): boolean {
+    return this.allowlist.allows(argv[0], argv.slice(1));
   }
 
   private settle(
@@ -164,8 +166,9 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     entry.cleanup();
     const { request } = entry;
     // The gateway host enforces its own allowlist; a node is told and records it in its own file.
+    // "Always" is for this program with exactly these arguments: approving `less file` must not approve `less -o`.
     if (decision === 'allow-always' && request.host === 'gateway') {
-      this.allowlist.add(request.argv[0], decidedBy, this.clock.now());
+      this.allowlist.add(request.argv[0], exactArgsPattern(request.argv.slice(1)), decidedBy, this.clock.now());
     }
     const resolution: ExecApprovalResolution = { id, decision, decidedBy, reason, ts: this.clock.now() };
     this.remember(resolution);

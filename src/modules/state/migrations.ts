@@ -154,4 +154,16 @@ export const MIGRATIONS: readonly string[] = [
      approved_by TEXT,
      approved_at_ms INTEGER NOT NULL
    );`,
+  // Exec approvals on the gateway host bound to argument patterns (common/exec/args-pattern):
+  // an earlier program-wide "allow always" keeps meaning any arguments ("**"), so nothing approved is lost.
+  `CREATE TABLE host_exec_approvals (
+     command TEXT NOT NULL,
+     args_json TEXT NOT NULL,
+     approved_by TEXT,
+     approved_at_ms INTEGER NOT NULL,
+     PRIMARY KEY (command, args_json)
+   );
+   INSERT INTO host_exec_approvals (command, args_json, approved_by, approved_at_ms)
+     SELECT command, '["**"]', approved_by, approved_at_ms FROM host_exec_allowlist;
+   DROP TABLE host_exec_allowlist;`,
 ];

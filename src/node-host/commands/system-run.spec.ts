@@ -164,14 +164,14 @@ describe(systemRunCommand.name, () => {
   it('refuses under allowlist a PATH override that swaps the program', async () => {
     const { command, runs, context } = setup('allowlist');
     const error = await refusal(command.run({ command: ['echo'], env: { PATH: '/evil' } }, context));
-    expect(error.message).toContain('(/evil/echo) is not approved');
+    expect(error.message).toContain('PATH is not one of the variables a command may be given');
     expect(runs).toHaveLength(0);
   });
 
   it('refuses under allowlist loader variables', async () => {
     const { command, context } = setup('allowlist');
     const error = await refusal(command.run({ command: ['echo'], env: { LD_PRELOAD: '/tmp/x.so' } }, context));
-    expect(error.message).toContain('env LD_PRELOAD');
+    expect(error.message).toContain('env refused: LD_PRELOAD is not one of the variables');
   });
 
   it('re-reads the approvals on every call', async () => {
@@ -264,9 +264,9 @@ describe('systemRunCommand under the ask policy', () => {
 
   it('asks for an unknown program, bounded by the gateway deadline, and runs it once when allowed', async () => {
     const { command, context, requestApproval, recordApproval, runs } = askSetup(async () => allowOnce);
-    await command.run({ command: ['uptime', '-p'], cwd: '/tmp' }, { ...context, deadlineMs: 60_000 });
+    await command.run({ command: ['uptime', '-p'], cwd: '/tmp', env: { TERM: 'dumb' } }, { ...context, deadlineMs: 60_000 });
     expect(requestApproval).toHaveBeenCalledWith(
-      { argv: ['uptime', '-p'], cwd: '/tmp', resolvedPath: '/usr/bin/uptime', timeoutMs: 55_000 },
+      { argv: ['uptime', '-p'], cwd: '/tmp', env: { TERM: 'dumb' }, resolvedPath: '/usr/bin/uptime', timeoutMs: 55_000 },
       context.signal,
     );
     expect(recordApproval).not.toHaveBeenCalled();
@@ -275,8 +275,8 @@ describe('systemRunCommand under the ask policy', () => {
 
   it('records allow-always in the approvals file and runs', async () => {
     const { command, context, recordApproval, runs } = askSetup(async () => ({ ...allowOnce, decision: 'allow-always' }));
-    await command.run({ command: ['uptime'] }, context);
-    expect(recordApproval).toHaveBeenCalledWith('/usr/bin/uptime', 'cli');
+    await command.run({ command: ['uptime', '-p'] }, context);
+    expect(recordApproval).toHaveBeenCalledWith('/usr/bin/uptime', ['-p'], 'cli');
     expect(runs).toHaveLength(1);
   });
 

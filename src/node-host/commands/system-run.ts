@@ -8,7 +8,7 @@ import type { ExecApprovalsState } from '../exec-approvals';
 import { decideExec, ExecPolicy } from '../exec-policy';
 import { findOnPath, resolveCommandPath } from '../exec/path-lookup';
 import type { ProcessOutcome, ProcessRunner } from '../exec/process-runner';
-import { codeLoadingKeys, mergeEnv } from '../exec/safe-env';
+import { mergeEnv } from '../exec/safe-env';
 
 export const SYSTEM_RUN = 'system.run';
 /** Per stream. */
@@ -41,6 +41,8 @@ export interface SystemRunResult {
 export interface ApprovalAsk {
   argv: string[];
   cwd: string;
+  /** The variables the caller set (the node's base environment aside): operators see what they approve. */
+  env: Record<string, string>;
   resolvedPath: string;
   timeoutMs: number;
 }
@@ -55,8 +57,8 @@ export interface SystemRunDeps {
   policy: ExecPolicy;
   /** Under the ask policy: asks the operators (exec.approval.request) and waits for the answer. */
   requestApproval?(ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer>;
-  /** Under the ask policy: records an "allow always" in exec-approvals.json. */
-  recordApproval?(resolvedPath: string, decidedBy: string | null): void;
+  /** Under the ask policy: records an "allow always" for this file with exactly these arguments in exec-approvals.json. */
+  recordApproval?(resolvedPath: string, args: readonly string[], decidedBy: string | null): void;
   now?(): number;
   /** Read on every call, so edits to the file apply at once. */
   loadApprovals(): ExecApprovalsState;
@@ -156,7 +158,10 @@ async function allowedOrAsked(
   context.note(`${argv0}: asking the gateway's operators (${target}, waiting up to ${timeoutMs} ms)`);
   let answer: ApprovalAnswer;
   try {
-    answer = await deps.requestApproval({ argv: params.command, cwd, resolvedPath: target, timeoutMs }, context.signal);
+    answer = await deps.requestApproval(
+      { argv: params.command, cwd, env: { ...(params.env ?? {}) }, resolvedPath: target, timeoutMs },
+      context.signal,
+    );
   } catch (error) {
     context.note(`${argv0}: approval request failed (${error instanceof Error ? error.message : String(error)})`);
     throw InvokeErrors.execDenied(
@@ -169,8 +174,10 @@ async function allowedOrAsked(
   }
   if (answer.decision === 'allow-always') {
     try {
-      deps.recordApproval?.(target, answer.decidedBy);
-      context.note(`${argv0}: ${target} allowed always by ${answer.decidedBy}; added to exec-approvals.json`);
+      deps.recordApproval?.(target, params.command.slice(1), answer.decidedBy);
+      context.note(
+        `${argv0}: ${target} with these arguments allowed always by ${answer.decidedBy}; added to exec-approvals.json`,
+      );
     } catch (error) {
       // The operator allowed this run in any case; only the "always" part is lost, and the log says so.
       context.note(
@@ -223,7 +230,7 @@ function assertAllowed(
 function decide(deps: SystemRunDeps, argv0: string, resolvedPath: string | undefined, params: SystemRunParams) {
   return decideExec(
     deps.policy,
-    { argv0, resolvedPath, codeLoadingEnv: codeLoadingKeys(params.env) },
+    { argv0, args: params.command.slice(1), resolvedPath, env: params.env },
     deps.loadApprovals,
     (name) => findOnPath(name, deps.baseEnv.PATH, probeOf(deps)),
   );

@@ -1,4 +1,4 @@
-import { baseEnv, codeLoadingKeys, FALLBACK_PATH, mergeEnv } from './safe-env';
+import { baseEnv, FALLBACK_PATH, mergeEnv } from './safe-env';
 
 describe(baseEnv.name, () => {
   it('keeps a few harmless variables and drops everything else', () => {
@@ -25,25 +25,5 @@ describe(mergeEnv.name, () => {
   it('lets the request override the base', () => {
     expect(mergeEnv({ PATH: '/a', HOME: '/h' }, { PATH: '/b', X: '1' })).toEqual({ PATH: '/b', HOME: '/h', X: '1' });
     expect(mergeEnv({ PATH: '/a' }, undefined)).toEqual({ PATH: '/a' });
-  });
-});
-
-describe(codeLoadingKeys.name, () => {
-  it.each<[Record<string, string>, string[]]>([
-    [
-      { LD_PRELOAD: '', LD_LIBRARY_PATH: '', DYLD_INSERT_LIBRARIES: '' },
-      ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES'],
-    ],
-    [
-      { NODE_OPTIONS: '', BASH_ENV: '', PYTHONPATH: '', PERL5OPT: '', RUBYOPT: '', GIT_SSH_COMMAND: '' },
-      ['NODE_OPTIONS', 'BASH_ENV', 'PYTHONPATH', 'PERL5OPT', 'RUBYOPT', 'GIT_SSH_COMMAND'],
-    ],
-    [{ GREETING: 'hi', PATH: '/x', LANG: 'C', LD: 'x', OLD_PRELOAD: 'x' }, []],
-  ])('%p → %p', (env, keys) => {
-    expect(codeLoadingKeys(env)).toEqual(keys);
-  });
-
-  it('finds nothing in no env', () => {
-    expect(codeLoadingKeys(undefined)).toEqual([]);
   });
 });

@@ -22,16 +22,16 @@ const NODES: NodeSummary[] = [
   { nodeId: 'n2', displayName: 'attic', caps: [], commands: [], permissions: {}, paired: true, connected: false },
 ];
 
-function setup(exec: { enabled: boolean; allowlist?: string[]; ask?: boolean } = { enabled: false }) {
+function setup(exec: { enabled: boolean; allowlist?: string[]; ask?: boolean } = { enabled: false }, nodeList = NODES) {
   const invoke = jest.fn<Promise<unknown>, [InvokeNodeRequest]>();
-  const nodes = { list: () => NODES, invoke } as unknown as NodesService;
+  const nodes = { list: () => nodeList, invoke } as unknown as NodesService;
   const run = jest.fn<Promise<unknown>, [HostExecSpec]>();
   const gateway = { config: { tools: { exec: { allowlist: [], ask: false, ...exec } } } } as unknown as GatewayRuntime;
   const approvalsRequest = jest.fn<Promise<ExecApprovalAnswer>, [Record<string, unknown>, { signal?: AbortSignal }]>();
   const allowedForGood = new Set<string>();
   const approvals = {
     request: approvalsRequest,
-    isAllowedOnGateway: (command: string) => allowedForGood.has(command),
+    isAllowedOnGateway: (argv: string[]) => allowedForGood.has(argv.join(' ')),
   } as unknown as ExecApprovalsService;
   const tools = new AgentTools(nodes, { run } as unknown as HostExecRunner, gateway, approvals);
   const call = (name: string, args: unknown) =>
@@ -55,6 +55,17 @@ describe(AgentTools.name, () => {
   beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
 
   describe('definitions', () => {
+    it('offers system.run env only when a connected node takes any env', () => {
+      const description = (nodes: NodeSummary[]) =>
+        setup(undefined, nodes)
+          .tools.definitions()
+          .find((t) => t.name === 'node_invoke')!.description;
+      expect(description(NODES)).not.toMatch(/env/);
+      expect(description([{ ...NODES[0], permissions: { exec: true, execEnv: true } }])).toMatch(
+        /Only on garage: system\.run also takes env/,
+      );
+    });
+
     it('offers exec only when tools.exec.enabled', () => {
       expect(
         setup()
@@ -138,6 +149,33 @@ describe(AgentTools.name, () => {
       expect(invoke).not.toHaveBeenCalled();
     });
 
+    it('refuses system.run env outside the safe list before reaching the node', async () => {
+      const { call, invoke } = setup();
+      const outcome = await call('node_invoke', {
+        node: 'garage',
+        command: 'system.run',
+        params: { command: ['less', '/etc/hosts'], env: { LESSOPEN: '|touch /tmp/x %s' } },
+      });
+      expect(outcome.ok).toBe(false);
+      expect(JSON.parse(outcome.content).error).toMatch(
+        /^node_invoke refused: env refused: LESSOPEN is not one of the variables/,
+      );
+      expect(outcome.content).not.toContain('touch');
+      expect(invoke).not.toHaveBeenCalled();
+    });
+
+    it('forwards safe env, and any env to a node whose policy is full', async () => {
+      const full = [{ ...NODES[0], permissions: { exec: true, execEnv: true } }];
+      const { call, invoke } = setup(undefined, full);
+      invoke.mockResolvedValue({ payload: {} });
+      await call('node_invoke', { node: 'garage', command: 'system.run', params: { command: ['x'], env: { TERM: 'dumb' } } });
+      await call('node_invoke', { node: 'GARAGE', command: 'system.run', params: { command: ['x'], env: { FOO: '1' } } });
+      expect(invoke.mock.calls.map(([request]) => (request.params as { env: unknown }).env)).toEqual([
+        { TERM: 'dumb' },
+        { FOO: '1' },
+      ]);
+    });
+
     it('names the available tools for an unknown one', async () => {
       expect(JSON.parse((await setup().call('rm_rf', {})).content).error).toBe(
         'unknown tool "rm_rf"; available tools: nodes_list, node_invoke',
@@ -187,9 +225,32 @@ describe(AgentTools.name, () => {
 
       it('runs a program allowed for good by an earlier approval', async () => {
         const { call, run, allowedForGood } = setup({ enabled: true, allowlist: [] });
-        allowedForGood.add('date');
+        allowedForGood.add('date -u');
         run.mockResolvedValue(OK_RUN);
-        expect((await call('exec', { argv: ['date'] })).ok).toBe(true);
+        expect((await call('exec', { argv: ['date', '-u'] })).ok).toBe(true);
+        expect(JSON.parse((await call('exec', { argv: ['date', '-s', 'x'] })).content).error).toMatch(
+          /not in tools\.exec\.allowlist/,
+        );
+        expect(run).toHaveBeenCalledTimes(1);
+      });
+
+      it('passes safe env on, shows it in the prompt, and refuses any other variable without asking', async () => {
+        const { call, run, approvalsRequest } = setup({ enabled: true, allowlist: [], ask: true });
+        approvalsRequest.mockResolvedValue({ id: 'a1', decision: 'allow-once', reason: 'decided', decidedBy: 'cli' });
+        run.mockResolvedValue(OK_RUN);
+        expect((await call('exec', { argv: ['date'], env: { TZ: 'Europe/Paris' } })).ok).toBe(true);
+        expect(approvalsRequest.mock.calls[0][0]).toMatchObject({
+          argv: ['date'],
+          env: { TZ: 'Europe/Paris' },
+          cwd: expect.any(String),
+        });
+        expect(run.mock.calls[0][0]).toMatchObject({ env: { TZ: 'Europe/Paris' } });
+
+        const refused = await call('exec', { argv: ['date'], env: { LD_PRELOAD: '/tmp/x.so' } });
+        expect(JSON.parse(refused.content).error).toMatch(/^exec refused: env refused: LD_PRELOAD is not one of the variables/);
+        expect(JSON.parse((await call('exec', { argv: ['date'], env: 'X=1' })).content).error).toMatch(/env must be an object/);
+        expect(approvalsRequest).toHaveBeenCalledTimes(1);
+        expect(run).toHaveBeenCalledTimes(1);
       });
 
       it('asks for an unknown program with ask on and runs it when allowed', async () => {

@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as os from 'node:os';
+import { checkExecEnv, describeEnvRefusal, SAFE_EXEC_ENV_LIST } from '../../../common/exec/env-policy';
 import type { ExecApprovalAnswer } from '../../../common/protocol';
+import { MAX_ENV_NAME_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARIABLES } from '../../../node-host/params';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
 import { GatewayRuntime } from '../../gateway/gateway-runtime';
 import { RpcError } from '../../gateway/rpc/rpc-error';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/dto/invoke-node.params';
 import { NodesService } from '../../nodes/nodes.service';
-import { HostExecRunner } from './host-exec.runner';
+import { HOST_EXEC_CWD, HostExecRunner } from './host-exec.runner';
 
 /** A tool as offered to a model: JSON Schema parameters, no provider types. */
 export interface ToolDefinition {
@@ -48,6 +50,8 @@ const NODES_LIST: ToolDefinition = {
   parameters: { type: 'object', properties: {}, additionalProperties: false },
 };
 
+const SYSTEM_RUN = 'system.run';
+
 const NODE_INVOKE: ToolDefinition = {
   name: 'node_invoke',
   description:
@@ -75,6 +79,11 @@ const EXEC: ToolDefinition = {
     type: 'object',
     properties: {
       argv: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Program and arguments, e.g. ["uptime"].' },
+      env: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: `Optional environment variables; only ${SAFE_EXEC_ENV_LIST} are accepted.`,
+      },
       timeoutMs: { type: 'integer', description: `At most ${EXEC_MAX_TIMEOUT_MS} ms; default ${EXEC_DEFAULT_TIMEOUT_MS}.` },
     },
     required: ['argv'],
@@ -98,7 +107,26 @@ export class AgentTools {
   ) {}
 
   definitions(): ToolDefinition[] {
-    return this.gateway.config.tools.exec.enabled ? [NODES_LIST, NODE_INVOKE, EXEC] : [NODES_LIST, NODE_INVOKE];
+    const nodeInvoke = this.nodeInvokeDefinition();
+    return this.gateway.config.tools.exec.enabled ? [NODES_LIST, nodeInvoke, EXEC] : [NODES_LIST, nodeInvoke];
+  }
+
+  /**
+   * system.run's env is offered to the model only when a connected node runs
+   * everything anyway (its exec policy is "full"): anywhere else a variable
+   * could turn an approved program into another one, and the model is where
+   * prompt injection from a chat speaks.
+   */
+  private nodeInvokeDefinition(): ToolDefinition {
+    const anyEnv = this.nodes
+      .list()
+      .filter((node) => node.connected && node.permissions.execEnv === true)
+      .map((node) => node.displayName ?? node.nodeId);
+    if (anyEnv.length === 0) return NODE_INVOKE;
+    return {
+      ...NODE_INVOKE,
+      description: `${NODE_INVOKE.description} Only on ${anyEnv.join(', ')}: system.run also takes env (an object of variables).`,
+    };
   }
 
   async execute(call: ToolCall, context: ToolContext): Promise<ToolOutcome> {
@@ -145,6 +173,9 @@ export class AgentTools {
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
       throw new ToolArgumentsError('invalid arguments: params must be an object');
     }
+    const envRefusal =
+      command === SYSTEM_RUN ? this.nodeEnvRefusal(node, (params as { env?: unknown } | undefined)?.env) : undefined;
+    if (envRefusal) return failure(envRefusal);
     const commandTimeout = (params as { timeoutMs?: unknown } | undefined)?.timeoutMs;
     const timeoutMs =
       typeof commandTimeout === 'number' && commandTimeout > 0
@@ -170,6 +201,28 @@ export class AgentTools {
     }
   }
 
+  /**
+   * The gateway's own check before a node's: the model may give system.run
+   * only the safe variables, unless that node advertises it takes any (its
+   * policy is "full"). The node decides again by its own policy.
+   */
+  private nodeEnvRefusal(nodeRef: string, env: unknown): string | undefined {
+    if (env === undefined) return undefined;
+    const shape = envShapeProblem(env);
+    if (shape) throw new ToolArgumentsError(`invalid arguments: params.env ${shape}`);
+    const wanted = nodeRef.toLowerCase();
+    const targets = this.nodes
+      .list()
+      .filter((node) => node.connected && (node.nodeId === nodeRef || node.displayName?.toLowerCase() === wanted));
+    if (targets.length === 1 && targets[0].permissions.execEnv === true) return undefined;
+    const check = checkExecEnv(env as Record<string, string>);
+    if (check.ok) return undefined;
+    return `node_invoke refused: ${describeEnvRefusal(
+      check.refused,
+      'ask the owner to run the command from the CLI (nestclaw nodes invoke); the agent cannot set other variables on this node',
+    )}`;
+  }
+
   private async runOnHost(args: Record<string, unknown>, context: ToolContext): Promise<ToolOutcome> {
     const policy = this.gateway.config.tools.exec;
     if (!policy.enabled) return failure('exec refused: host exec is disabled (tools.exec.enabled is false)');
@@ -177,12 +230,30 @@ export class AgentTools {
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((part) => typeof part === 'string') || argv[0] === '') {
       throw new ToolArgumentsError('invalid arguments: argv must be a non-empty array of strings');
     }
-    const refusal = await this.hostExecRefusal(argv as string[], policy, context);
+    const env = args.env ?? {};
+    const shape = envShapeProblem(env);
+    if (shape) throw new ToolArgumentsError(`invalid arguments: env ${shape}`);
+    // The same env rule as a node host's: only variables that cannot redirect execution.
+    const envCheck = checkExecEnv(env as Record<string, string>);
+    if (!envCheck.ok) {
+      return failure(
+        `exec refused: ${describeEnvRefusal(
+          envCheck.refused,
+          'wrap the program in a script on the gateway host that sets them, and allowlist the script (tools.exec.allowlist)',
+        )}`,
+      );
+    }
+    const refusal = await this.hostExecRefusal(argv as string[], env as Record<string, string>, policy, context);
     if (refusal) return failure(refusal);
     const requested = args.timeoutMs;
     const timeoutMs =
       typeof requested === 'number' && requested > 0 ? Math.min(requested, EXEC_MAX_TIMEOUT_MS) : EXEC_DEFAULT_TIMEOUT_MS;
-    const outcome = await this.exec.run({ argv: argv as string[], timeoutMs, signal: context.signal });
+    const outcome = await this.exec.run({
+      argv: argv as string[],
+      env: env as Record<string, string>,
+      timeoutMs,
+      signal: context.signal,
+    });
     if (outcome.spawnError) return failure(`exec failed: could not start "${argv[0]}" (${outcome.spawnError})`);
     const truncated = outcome.truncated.stdout || outcome.truncated.stderr;
     return {
@@ -201,17 +272,19 @@ export class AgentTools {
   }
 
   /**
-   * Allowed: argv[0] in tools.exec.allowlist or answered "allow always"
-   * before (host_exec_allowlist). Otherwise, with tools.exec.ask, the
-   * operators are asked and the run waits for the answer (or its expiry).
+   * Allowed: argv[0] in tools.exec.allowlist (any arguments: the owner wrote
+   * it), or this program with arguments fitting an earlier "allow always"
+   * (host_exec_approvals). Otherwise, with tools.exec.ask, the operators are
+   * asked (they see argv, cwd and env) and the run waits for the answer (or its expiry).
    */
   private async hostExecRefusal(
     argv: string[],
+    env: Record<string, string>,
     policy: { allowlist: readonly string[]; ask: boolean },
     context: ToolContext,
   ): Promise<string | undefined> {
     const program = argv[0];
-    if (policy.allowlist.includes(program) || this.approvals.isAllowedOnGateway(program)) return undefined;
+    if (policy.allowlist.includes(program) || this.approvals.isAllowedOnGateway(argv)) return undefined;
     if (!policy.ask) {
       const allowed = policy.allowlist.length > 0 ? policy.allowlist.join(', ') : 'nothing';
       return `exec refused: "${program}" is not in tools.exec.allowlist (allowed: ${allowed})`;
@@ -219,7 +292,7 @@ export class AgentTools {
     let answer: ExecApprovalAnswer;
     try {
       answer = await this.approvals.request(
-        { host: 'gateway', hostName: os.hostname(), argv, cwd: os.homedir(), sessionKey: context.sessionKey },
+        { host: 'gateway', hostName: os.hostname(), argv, cwd: HOST_EXEC_CWD, env, sessionKey: context.sessionKey },
         { signal: context.signal },
       );
     } catch (error) {
@@ -234,6 +307,20 @@ export class AgentTools {
 }
 
 class ToolArgumentsError extends Error {}
+
+/** The bounds a node host puts on system.run's env, for the model's env on either host. */
+function envShapeProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of string values';
+  const entries = Object.entries(value);
+  if (entries.length > MAX_ENV_VARIABLES) return `has ${entries.length} variables; at most ${MAX_ENV_VARIABLES} are accepted`;
+  for (const [name, item] of entries) {
+    if (name.length > MAX_ENV_NAME_LENGTH || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      return 'names must be variable names (letters, digits, _)';
+    if (typeof item !== 'string' || item.length > MAX_ENV_VALUE_LENGTH || item.includes('\0'))
+      return `values must be strings of at most ${MAX_ENV_VALUE_LENGTH} characters without NUL`;
+  }
+  return undefined;
+}
 
 function parseArguments(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};

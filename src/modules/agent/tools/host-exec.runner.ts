@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import * as os from 'node:os';
 import { runProcess, type ProcessOutcome } from '../../../node-host/exec/process-runner';
-import { baseEnv } from '../../../node-host/exec/safe-env';
+import { baseEnv, mergeEnv } from '../../../node-host/exec/safe-env';
 
 export const HOST_EXEC_MAX_OUTPUT_BYTES = 64 * 1024;
+/** Where commands run on the gateway host; shown in approval prompts. */
+export const HOST_EXEC_CWD = os.homedir();
 
 export interface HostExecSpec {
   argv: string[];
+  /** Already checked against the exec env policy (common/exec/env-policy); set over the safe base. */
+  env?: Record<string, string>;
   timeoutMs: number;
   signal?: AbortSignal;
 }
@@ -25,8 +29,8 @@ export class HostExecRunner {
     return runProcess({
       file: spec.argv[0],
       argv: spec.argv,
-      cwd: os.homedir(),
-      env: this.env,
+      cwd: HOST_EXEC_CWD,
+      env: mergeEnv(this.env, spec.env),
       timeoutMs: spec.timeoutMs,
       maxOutputBytes: HOST_EXEC_MAX_OUTPUT_BYTES,
       signal: spec.signal,

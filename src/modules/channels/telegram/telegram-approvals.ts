@@ -12,6 +12,8 @@ const DECISION_OF: Record<string, ExecApprovalDecision> = { o: 'allow-once', a: 
 const CODE_OF: Record<ExecApprovalDecision, string> = { 'allow-once': 'o', 'allow-always': 'a', deny: 'd' };
 /** Prompts whose message we keep track of, to edit it with the outcome. */
 const MAX_TRACKED = 200;
+/** Telegram cuts a message at 4096 characters; the outcome line is appended to the prompt later. */
+const MAX_PROMPT_CHARS = 3_800;
 
 export interface TelegramApprovalPromptsOptions {
   client: TelegramClient;
@@ -97,11 +99,11 @@ export class TelegramApprovalPrompts {
 
   private async prompt(request: ExecApprovalRequest): Promise<void> {
     const chatId = this.ownerChat!;
-    const text = promptText(request);
+    const { text, complete } = approvalPrompt(request);
     const entry: Tracked = { chatId, text };
     this.track(request.id, entry);
     try {
-      const sent = await this.options.client.sendMessage(chatId, text, { replyMarkup: keyboard(request.id) });
+      const sent = await this.options.client.sendMessage(chatId, text, { replyMarkup: keyboard(request.id, complete) });
       entry.messageId = sent.message_id;
     } catch (error) {
       this.options.warn(`could not send the exec approval prompt ${request.id} to telegram: ${describe(error)}`);
@@ -150,28 +152,45 @@ const ANSWERED: Record<ExecApprovalDecision, string> = {
   deny: 'Denied.',
 };
 
-function keyboard(id: string): InlineKeyboardMarkup {
+/** Without the whole request on screen only Deny is offered: nobody approves what they were not shown. */
+function keyboard(id: string, complete: boolean): InlineKeyboardMarkup {
   const button = (text: string, decision: ExecApprovalDecision) => ({ text, callback_data: `xa:${id}:${CODE_OF[decision]}` });
-  return { inline_keyboard: [[button('Allow once', 'allow-once'), button('Always', 'allow-always'), button('Deny', 'deny')]] };
+  if (!complete) return { inline_keyboard: [[button('Deny', 'deny')]] };
+  return {
+    inline_keyboard: [[button('Allow once', 'allow-once'), button('Always', 'allow-always'), button('Deny', 'deny')]],
+  };
 }
 
-/** Plain text (no parse mode), so nothing in argv can be taken for markup. */
-export function promptText(request: ExecApprovalRequest): string {
+/**
+ * The prompt in plain text (no parse mode, so nothing in argv can be taken
+ * for markup): the whole argv, the directory and every variable. When that
+ * does not fit in one message, `complete` is false and the text says where
+ * to see it all.
+ */
+export function approvalPrompt(request: ExecApprovalRequest): { text: string; complete: boolean } {
   const where = request.host === 'gateway' ? 'The gateway host' : `Node ${request.hostName ?? request.nodeId ?? '?'}`;
   const seconds = Math.max(1, Math.round((request.expiresAtMs - request.createdAtMs) / 1000));
-  const lines = [
-    'Exec approval needed',
-    `${where} wants to run:`,
-    request.argv
-      .map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : JSON.stringify(arg)))
-      .join(' ')
-      .slice(0, 3_000),
+  const head = ['Exec approval needed', `${where} wants to run:`];
+  const env = Object.entries(request.env ?? {});
+  const body = [request.argv.map(shellWord).join(' ')];
+  if (request.resolvedPath) body.push(`program: ${request.resolvedPath}`);
+  if (request.cwd) body.push(`in: ${request.cwd}`);
+  body.push(env.length === 0 ? 'env: (none)' : `env: ${env.map(([name, value]) => `${name}=${shellWord(value)}`).join(' ')}`);
+  if (request.sessionKey) body.push(`session: ${request.sessionKey}`);
+  const tail = `"Always" allows this program with exactly these arguments. Denied unless answered within ${seconds} s. id ${request.id}`;
+  const full = [...head, ...body, tail].join('\n');
+  if (full.length <= MAX_PROMPT_CHARS) return { text: full, complete: true };
+  const cut = [
+    ...head,
+    `${body[0].slice(0, 1_000)}…`,
+    `This command (${full.length} characters with its directory and env) is too long to show here, so it can only be denied here; see it whole and answer with \`nestclaw approvals list\` or the Control UI.`,
+    tail,
   ];
-  if (request.resolvedPath) lines.push(`program: ${request.resolvedPath}`);
-  if (request.cwd) lines.push(`in: ${request.cwd}`);
-  if (request.sessionKey) lines.push(`session: ${request.sessionKey}`);
-  lines.push(`Denied unless answered within ${seconds} s. id ${request.id}`);
-  return lines.join('\n');
+  return { text: cut.join('\n'), complete: false };
+}
+
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : JSON.stringify(text);
 }
 
 function outcomeText(resolution: ExecApprovalResolution): string {

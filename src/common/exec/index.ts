@@ -1,0 +1,2 @@
+export * from './args-pattern';
+export * from './env-policy';
