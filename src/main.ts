@@ -12,7 +12,7 @@ import { resolveBindHosts } from './common/net';
 import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
-import { GatewayRuntime } from './modules/gateway/gateway-runtime';
+import { GatewayRuntime } from './modules/config/gateway-runtime';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
 import { TailscaleExposure, TailscaleService } from './modules/tailscale/tailscale.service';

@@ -8,7 +8,7 @@ import { Broadcaster } from '../../src/modules/gateway/broadcaster';
 import { Connection, ConnectionSession } from '../../src/modules/gateway/connection/connection';
 import { ConnectionRegistry } from '../../src/modules/gateway/connection/connection-registry';
 import { ConnectParamsDto } from '../../src/modules/gateway/dto/connect.params';
-import type { GatewayRuntime } from '../../src/modules/gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../src/modules/config/gateway-runtime';
 import { RpcError } from '../../src/modules/gateway/rpc/rpc-error';
 import { validateParams } from '../../src/modules/gateway/rpc/validate-params';
 import { NodeInvokeResultParams } from '../../src/modules/nodes/dto/invoke-result.params';

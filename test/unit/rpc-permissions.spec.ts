@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/common/config';
 import { GatewayAuthSettings } from '../../src/modules/auth/gateway-auth-settings';
-import { GatewayRuntime } from '../../src/modules/gateway/gateway-runtime';
+import { GatewayRuntime } from '../../src/modules/config/gateway-runtime';
 import { RpcRegistry } from '../../src/modules/gateway/rpc/rpc-registry';
 import { makeStateDir } from '../support/test-app';
 

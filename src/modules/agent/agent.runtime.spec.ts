@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../config/gateway-runtime';
 import type { SessionsService } from '../sessions/sessions.service';
 import type { NewTranscriptEntry, TranscriptEntry } from '../sessions/sessions.types';
 import { AgentIds } from './agent-ids';

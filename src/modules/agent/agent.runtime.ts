@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { Clock } from '../../common/clock';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsService } from '../sessions/sessions.service';
 import type { SessionInfo, TranscriptEntry } from '../sessions/sessions.types';
 import { AgentIds } from './agent-ids';

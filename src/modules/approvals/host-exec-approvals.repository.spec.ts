@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../common/config';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { DATABASE_FILE, DatabaseService } from '../state/database.service';
 import { MIGRATIONS } from '../state/migrations';
 import { HostExecApprovalsRepository } from './host-exec-approvals.repository';

@@ -1,6 +1,6 @@
 import { Clock } from '../../common/clock';
 import { loadConfig } from '../../common/config';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { TailscaleCli, TailscaleCliError } from '../tailscale/tailscale-cli.repository';
 import { TailscaleIdentityService, WHOIS_CACHE_TTL_MS } from './tailscale-identity.service';
 

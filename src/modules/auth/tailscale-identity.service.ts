@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { TailscaleCli } from '../tailscale/tailscale-cli.repository';
 import type { TailscaleClaim } from './tailscale-identity';
 

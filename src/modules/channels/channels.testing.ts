@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Clock } from '../../common/clock';
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../config/gateway-runtime';
 import { DatabaseService } from '../state/database.service';
 import type { ChannelAccessPolicy } from './access/access-policy';
 import type { Channel, ChannelState, InboundEnvelope, SendTextOptions } from './channel.types';

@@ -19,7 +19,7 @@ import { readTailscaleClaim } from '../auth/tailscale-identity';
 import { Connection } from './connection/connection';
 import { ConnectionRegistry } from './connection/connection-registry';
 import { HandshakeService } from './connection/handshake.service';
-import { GatewayRuntime } from './gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
 import { toErrorShape } from './rpc/rpc-error';
 

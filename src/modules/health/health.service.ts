@@ -4,7 +4,7 @@ import { GatewayEvent } from '../../common/protocol';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { Broadcaster } from '../gateway/broadcaster';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsService } from '../sessions/sessions.service';
 import { StateVersionService } from './state-version.service';
 

@@ -4,7 +4,7 @@ import { GatewayEvent, PresenceEntry } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { StateVersionService } from './state-version.service';
 
 export const PRESENCE_COALESCE_MS = 250;

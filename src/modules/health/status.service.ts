@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { formatFingerprint } from '../../common/net';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
 import { DatabaseService } from '../state/database.service';
 import { ChannelRegistry } from '../channels/channel-registry';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import type { CommandRefusal } from './nodes.types';
 
 /** Headless hosts (`nestclaw node run`) lend a shell; they have no camera or screen to offer. */

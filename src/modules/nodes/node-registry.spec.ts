@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../config/gateway-runtime';
 import { NodeCommandPolicy } from './node-command-policy';
 import { NodeDeparture, nodeIdOf, NodeRegistry, REPLACED_CLOSE_REASON } from './node-registry';
 

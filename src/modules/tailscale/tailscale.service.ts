@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { TailscaleMode } from '../../common/config';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { EXPOSED_HTTPS_PORT, ExposureKind, TailscaleCli, TailscaleCliError } from './tailscale-cli.repository';
 import { TailscaleProblems } from './tailscale.errors';
 

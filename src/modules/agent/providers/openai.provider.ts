@@ -4,7 +4,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import { AgentTools, ToolDefinition } from '../tools/agent-tools';
 import { AgentProvider, ProviderFailure, ProviderReply, ProviderTurn } from './agent-provider';
 import { ChatClientError, ChatCompletionsClient, OpenAiChatClient } from './openai-chat.client';

@@ -4,7 +4,7 @@ import { checkExecEnv, describeEnvRefusal, SAFE_EXEC_ENV_LIST } from '../../../c
 import type { ExecApprovalAnswer } from '../../../common/protocol';
 import { MAX_ENV_NAME_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARIABLES } from '../../../node-host/params';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import { RpcError } from '../../gateway/rpc/rpc-error';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/dto/invoke-node.params';
 import { NodesService } from '../../nodes/nodes.service';

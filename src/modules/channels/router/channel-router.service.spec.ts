@@ -1,6 +1,6 @@
 import type { AgentRuntime } from '../../agent/agent.runtime';
 import type { AgentRunRequest, AgentRunResult } from '../../agent/agent.types';
-import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../config/gateway-runtime';
 import { SessionsRepository } from '../../sessions/sessions.repository';
 import { SessionsService } from '../../sessions/sessions.service';
 import { ChannelAccessRepository } from '../access/channel-access.repository';

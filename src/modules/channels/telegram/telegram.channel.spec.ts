@@ -1,6 +1,6 @@
 import type { HttpAdapterHost } from '@nestjs/core';
 import { FakeTelegram } from '../../../../test/support/fake-telegram';
-import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../config/gateway-runtime';
 import { ChannelSendError } from '../channel.types';
 import { TestClock } from '../channels.testing';
 import { TelegramChannel } from './telegram.channel';

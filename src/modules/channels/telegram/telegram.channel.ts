@@ -6,7 +6,7 @@ import { Clock } from '../../../common/clock';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import type { ResolvedTelegram } from '../../../common/config/resolve-features';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import type { ChannelAccessPolicy } from '../access/access-policy';
 import { ChannelProvider } from '../channel.decorator';
 import {

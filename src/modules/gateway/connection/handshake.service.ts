@@ -18,7 +18,7 @@ import { SharedSecretAuthService } from '../../auth/shared-secret-auth.service';
 import { TailscaleIdentityService } from '../../auth/tailscale-identity.service';
 import { AdmissionRequest, DeviceAuth, PairingService } from '../../pairing/pairing.service';
 import { ConnectParamsDto } from '../dto/connect.params';
-import { GatewayRuntime } from '../gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import { HelloSnapshotSource } from '../hello-snapshot';
 import { RpcError, invalidRequest } from '../rpc/rpc-error';
 import { RpcRegistry } from '../rpc/rpc-registry';
