@@ -148,7 +148,7 @@ if (!CHROMIUM) {
       async () => {
         await openTab('devices');
         const phone = generateDeviceIdentity();
-        const remote = await WsTestClient.open(app.url, { headers: { host: 'gateway.example.net' } });
+        const remote = await WsTestClient.open(app.url, { headers: { host: '192.0.2.10:18789' } });
         const client = { id: 'phone-app', version: '1.0', platform: 'ios', mode: 'node', displayName: 'Browser Test Phone' };
         const res = await remote.connect({
           role: 'operator',

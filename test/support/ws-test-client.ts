@@ -9,6 +9,8 @@ export interface OpenOptions {
   awaitChallenge?: boolean;
   /** For wss://: false accepts the gateway's self-signed certificate (default true, as in ws). */
   rejectUnauthorized?: boolean;
+  /** The client socket's own address, e.g. another 127.x.y.z alias of loopback. */
+  localAddress?: string;
 }
 
 export interface CloseInfo {
@@ -39,7 +41,11 @@ export class WsTestClient {
   }
 
   static async open(url: string, options: OpenOptions = {}): Promise<WsTestClient> {
-    const socket = new WebSocket(url, { headers: options.headers, rejectUnauthorized: options.rejectUnauthorized });
+    const socket = new WebSocket(url, {
+      headers: options.headers,
+      rejectUnauthorized: options.rejectUnauthorized,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
     const client = new WsTestClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

@@ -4,3 +4,5 @@ export * from './roles';
 export * from './connect';
 export * from './events';
 export * from './exec-approval';
+export * from './device-token-refusal';
+export * from './node-identity';
