@@ -131,7 +131,7 @@ if (!CHROMIUM) {
           expect(result.ok).toBe(true);
           return { command: request.command, argv };
         });
-        await page.selectOption('#invoke-node', 'ui-test-node');
+        await page.selectOption('#invoke-node', 'client:ui-test-node');
         await page.fill('#invoke-command', 'system.run');
         await page.fill('#invoke-params', JSON.stringify({ command: ['echo', 'hello-from-the-page'] }));
         await page.click('#invoke-submit');
