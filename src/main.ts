@@ -17,6 +17,7 @@ import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
 import { TailscaleExposure, TailscaleService } from './modules/tailscale/tailscale.service';
 import { GatewayWsAdapter } from './modules/gateway/ws/gateway-ws.adapter';
+import { servedHostPolicy } from './modules/gateway/ws/upgrade-policy';
 import { startupRefusal } from './startup-checks';
 import { StartupError } from './startup-error';
 
@@ -77,7 +78,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   );
   app.disable('x-powered-by');
   app.useWebSocketAdapter(
-    new GatewayWsAdapter(app, { maxPayload: gateway.limits.maxPayload, allowedOrigins: gateway.controlUi.allowedOrigins }),
+    new GatewayWsAdapter(app, {
+      maxPayload: gateway.limits.maxPayload,
+      upgradePolicy: servedHostPolicy({
+        bindHosts: bind.hosts,
+        hostName,
+        tailscaleMode: gateway.tailscale.mode,
+        allowedOrigins: gateway.controlUi.allowedOrigins,
+        allowedHosts: gateway.allowedHosts,
+      }),
+    }),
   );
 
   const scheme = tls ? 'wss' : 'ws';

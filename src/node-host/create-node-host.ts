@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
 import { GatewayClient } from '../common/client';
 import { DeviceTokenStore, loadOrCreateDeviceIdentity } from '../common/identity';
@@ -79,7 +80,15 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     token: config.token,
     password: config.password,
     tlsFingerprint: config.tlsFingerprint,
-    client: { id: NODE_CLIENT_ID, mode: 'node', platform: process.platform, version: NESTCLAW_VERSION, displayName },
+    client: {
+      id: NODE_CLIENT_ID,
+      mode: 'node',
+      platform: process.platform,
+      version: NESTCLAW_VERSION,
+      displayName,
+      // Per process: tells the gateway a reconnect of this host from a second host sharing its identity.
+      instanceId: randomUUID(),
+    },
     role: NODE_ROLE,
     caps: NODE_CAPS,
     commands: dispatcher.names,

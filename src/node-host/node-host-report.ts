@@ -24,6 +24,12 @@ function plainText(event: NodeHostEvent): string {
       return `reconnecting in ${event.delayMs} ms (attempt ${event.attempt})`;
     case 'waiting-approval':
       return event.message;
+    case 'device-token-dropped':
+      return `the gateway refused the stored device token (${clean(event.reason)}); deleted it and ${
+        event.retryWith === 'nothing'
+          ? 'retrying without a secret (pass --token to pair again)'
+          : `retrying once with the gateway ${event.retryWith}`
+      }`;
     case 'error':
       return event.repeated || !event.fix
         ? `connect failed: ${event.reason}`

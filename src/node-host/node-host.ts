@@ -1,4 +1,4 @@
-import type { RequestOptions } from '../common/client';
+import type { DeviceTokenDropped, RequestOptions } from '../common/client';
 import type { HelloOk } from '../common/protocol';
 import { describeConnectFailure, FailureContext } from './connect-failure';
 import type { ExecPolicy } from './exec-policy';
@@ -24,6 +24,7 @@ export interface GatewayLink {
   on(event: 'disconnected', listener: (info: { code: number; reason: string }) => void): unknown;
   on(event: 'reconnecting', listener: (info: { attempt: number; delayMs: number }) => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'device-token-dropped', listener: (info: DeviceTokenDropped) => void): unknown;
 }
 
 export interface NodeHostSettings extends FailureContext {
@@ -57,6 +58,7 @@ export class NodeHost {
     link.on('disconnected', ({ code, reason }) => this.report({ event: 'disconnected', code, reason }));
     link.on('reconnecting', ({ attempt, delayMs }) => this.report({ event: 'reconnecting', attempt, delayMs }));
     link.on('error', (error) => this.onConnectError(error));
+    link.on('device-token-dropped', ({ reason, retryWith }) => this.report({ event: 'device-token-dropped', reason, retryWith }));
     link.onEvent(INVOKE_REQUEST_EVENT, (payload) => this.onInvokeRequest(payload));
     link.onEvent('shutdown', (payload) => {
       const { reason, restartExpectedMs } = (payload ?? {}) as { reason?: string; restartExpectedMs?: number };

@@ -11,7 +11,7 @@ import {
   parseDevicePublicKey,
   verifyDeviceSignature,
 } from '../identity';
-import type { ConnectParams, EventFrame, RequestFrame } from '../protocol';
+import { NodeCloseReason, type ConnectParams, type EventFrame, type RequestFrame } from '../protocol';
 import { GatewayClientError } from './client-errors';
 import { GatewayClient, GatewayClientOptions } from './gateway-client';
 
@@ -290,6 +290,27 @@ describe(GatewayClient.name, () => {
         expect(fake.connects.map((c) => c.auth?.token)).toEqual(['revoked', 'explicit']);
         expect(deviceTokens.get(fake.url, 'operator')).toBeUndefined();
       });
+
+      it.each(['device-token-revoked', 'device-token-mismatch'])(
+        'drops the stored token on %s, says so, and retries once with the secret',
+        async (reason) => {
+          // Arrange
+          const deviceTokens = new DeviceTokenStore(stateDir);
+          deviceTokens.set(fake.url, 'operator', 'stale');
+          fake.refuseToken = { token: 'stale', details: { reason } };
+          const client = makeClient({ identity: generateDeviceIdentity(), deviceTokens, token: 'explicit' });
+          const dropped: unknown[] = [];
+          client.on('device-token-dropped', (info) => dropped.push(info));
+
+          // Act
+          await client.connect();
+
+          // Assert
+          expect(fake.connects.map((c) => c.auth?.token)).toEqual(['stale', 'explicit']);
+          expect(dropped).toEqual([{ reason, retryWith: 'token' }]);
+          expect(deviceTokens.get(fake.url, 'operator')).toBeUndefined();
+        },
+      );
 
       it('keeps the stored token when the refusal is about something else', async () => {
         // Arrange
@@ -653,6 +674,24 @@ describe(GatewayClient.name, () => {
       expect(retry.delayMs).toBeLessThanOrEqual(20);
       await second;
       expect(fake.connects).toHaveLength(2);
+    });
+
+    it('waits the longest backoff when another connection took its node id', async () => {
+      // Arrange
+      const client = makeClient({ backoff: { initialDelayMs: 20, maxDelayMs: 4_000 } });
+      const first = waitFor(client, 'connected');
+      client.start();
+      await first;
+
+      // Act
+      const reconnecting = waitFor<{ attempt: number; delayMs: number; identityConflict?: boolean }>(client, 'reconnecting');
+      fake.sockets[0].close(1008, NodeCloseReason.Replaced);
+
+      // Assert: half the maximum is fixed, half random.
+      const retry = await reconnecting;
+      expect(retry.identityConflict).toBe(true);
+      expect(retry.delayMs).toBeGreaterThanOrEqual(2_000);
+      await client.stop();
     });
 
     it('does not start a second loop when started twice', async () => {

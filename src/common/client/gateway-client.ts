@@ -3,7 +3,17 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { DeviceIdentity, DeviceTokenStore, signDeviceProof } from '../identity';
 import { normalizeFingerprint } from '../net/fingerprint';
-import { ClientInfo, ConnectParams, EventFrame, HelloOk, PROTOCOL_VERSION, ResponseFrame, Role } from '../protocol';
+import {
+  ClientInfo,
+  ConnectParams,
+  deviceTokenRefusalOf,
+  EventFrame,
+  HelloOk,
+  isNodeIdentityConflict,
+  PROTOCOL_VERSION,
+  ResponseFrame,
+  Role,
+} from '../protocol';
 import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { classifySocketError, GatewayClientError } from './client-errors';
 import { pinnedTlsConnection } from './tls-pinning';
@@ -44,10 +54,17 @@ interface PendingRequest {
 
 type EventHandler = (payload: unknown, frame: EventFrame) => void;
 
+/** Payload of `device-token-dropped`: why the stored token was forgotten and what the retry offers instead. */
+export interface DeviceTokenDropped {
+  reason: string;
+  retryWith: 'token' | 'password' | 'nothing';
+}
+
 /**
  * The one protocol client used by the CLI, the node host and tests.
  * Lifecycle events: `connected` (HelloOk), `disconnected` ({code, reason}),
- * `reconnecting` ({attempt, delayMs}), `gap` ({expected, received}), `error`.
+ * `reconnecting` ({attempt, delayMs}), `gap` ({expected, received}), `error`,
+ * `device-token-dropped` (DeviceTokenDropped).
  */
 export class GatewayClient extends EventEmitter {
   hello?: HelloOk;
@@ -94,21 +111,25 @@ export class GatewayClient extends EventEmitter {
 
   /**
    * One connection attempt: open, challenge, connect, hello-ok. A stored
-   * device token is tried first; when the gateway no longer knows it (revoked,
-   * rotated), it is forgotten and the attempt repeats once with the
-   * configured secret.
+   * device token is tried first; when the gateway refuses it as a device
+   * token (revoked, rotated, or the gateway's state was reset: a
+   * `details.reason` from DeviceTokenRefusal), it is forgotten, the
+   * `device-token-dropped` event says so, and the attempt repeats once with
+   * the configured secret.
    */
   async connect(): Promise<HelloOk> {
     const stored = this.storedDeviceToken();
     try {
       return await this.connectWith(stored ?? this.options.token);
     } catch (error) {
-      const staleToken =
-        error instanceof GatewayClientError &&
-        error.info.error?.details !== undefined &&
-        (error.info.error.details as { reason?: string }).reason === 'device-token-invalid';
-      if (stored === undefined || !staleToken) throw error;
+      const reason = error instanceof GatewayClientError ? deviceTokenRefusalOf(error.info.error?.details) : undefined;
+      if (stored === undefined || reason === undefined) throw error;
       this.options.deviceTokens!.delete(this.options.url, this.options.role ?? 'operator');
+      const fallback: DeviceTokenDropped = {
+        reason,
+        retryWith: this.options.token !== undefined ? 'token' : this.options.password !== undefined ? 'password' : 'nothing',
+      };
+      this.emit('device-token-dropped', fallback);
       return this.connectWith(this.options.token);
     }
   }
@@ -187,19 +208,23 @@ export class GatewayClient extends EventEmitter {
   private async runLoop(): Promise<void> {
     let attempt = 0;
     while (this.running) {
+      // Another connection holds our node id (a host cloned from ours?): taking it back at once would flap for ever.
+      let identityConflict = false;
       try {
         const hello = await this.connect();
         // Subscribed in the same tick connect() resolved in: no close event can slip in between.
-        const closed = new Promise((resolve) => this.once('disconnected', resolve));
+        const closed = new Promise<{ reason: string }>((resolve) => this.once('disconnected', resolve));
         attempt = 0;
         this.emit('connected', hello);
-        await closed;
+        identityConflict = isNodeIdentityConflict((await closed).reason);
       } catch (error) {
+        identityConflict = error instanceof GatewayClientError && isNodeIdentityConflict(error.info.closeReason);
         if (this.listenerCount('error') > 0) this.emit('error', error);
       }
       if (!this.running) break;
-      const delayMs = backoffDelay(attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
-      this.emit('reconnecting', { attempt, delayMs });
+      const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
+      const delayMs = identityConflict ? backoffDelay(Number.MAX_SAFE_INTEGER, backoff) : backoffDelay(attempt++, backoff);
+      this.emit('reconnecting', { attempt, delayMs, ...(identityConflict ? { identityConflict } : {}) });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs);
         this.wake = () => {

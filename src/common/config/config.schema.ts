@@ -83,6 +83,8 @@ export class GatewaySection {
   @IsOptional() @IsIn(BIND_MODES) bind?: BindMode;
   @IsOptional() @IsIP() customBindHost?: string;
   @IsOptional() @IsArray() @IsIP(undefined, { each: true }) trustedProxies?: string[];
+  /** Extra Host names the WebSocket upgrade accepts (a reverse proxy's public name); see docs/protocol.md. */
+  @IsOptional() @IsArray() @IsString({ each: true }) allowedHosts?: string[];
 
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayAuthSection) auth?: GatewayAuthSection;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayTailscaleSection) tailscale?: GatewayTailscaleSection;

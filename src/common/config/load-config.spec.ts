@@ -427,6 +427,7 @@ describe(loadConfig.name, () => {
         customBindHost: undefined,
         auth: { mode: 'token', token: undefined, password: undefined, source: undefined, allowTailscale: false },
         trustedProxies: [],
+        allowedHosts: [],
         tailscale: { mode: 'off', resetOnExit: false },
         tls: { enabled: false, certPath: undefined, keyPath: undefined },
         controlUi: { enabled: true, basePath: '/', allowedOrigins: [], allowInsecureAuth: false },

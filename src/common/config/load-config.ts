@@ -47,6 +47,8 @@ export interface ResolvedGateway {
   customBindHost?: string;
   auth: ResolvedAuth;
   trustedProxies: readonly string[];
+  /** Host names the upgrade accepts on top of the ones it always serves (docs/protocol.md, "Host check"). */
+  allowedHosts: readonly string[];
   tailscale: { mode: TailscaleMode; resetOnExit: boolean };
   tls: ResolvedTls;
   controlUi: { enabled: boolean; basePath: string; allowedOrigins: readonly string[]; allowInsecureAuth: boolean };
@@ -153,6 +155,7 @@ function resolveGateway(
     customBindHost: section.customBindHost,
     auth,
     trustedProxies: section.trustedProxies ?? [],
+    allowedHosts: section.allowedHosts ?? [],
     tailscale: { mode: tailscaleMode, resetOnExit: overrides.tailscaleResetOnExit || (section.tailscale?.resetOnExit ?? false) },
     tls: {
       enabled: section.tls?.enabled ?? false,

@@ -1,7 +1,8 @@
 import { ConfigFile, GatewayLimitsSection, GatewaySection } from './config.schema';
 import { validateConfigObject } from './validate-config';
 
-const GATEWAY_KEYS = 'auth, bind, controlUi, customBindHost, limits, mode, nodes, port, remote, tailscale, tls, trustedProxies';
+const GATEWAY_KEYS =
+  'allowedHosts, auth, bind, controlUi, customBindHost, limits, mode, nodes, port, remote, tailscale, tls, trustedProxies';
 
 describe(validateConfigObject.name, () => {
   describe('valid input', () => {

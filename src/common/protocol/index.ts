@@ -6,3 +6,5 @@ export * from './events';
 export * from './exec-approval';
 export * from './json-budget';
 export * from './limits';
+export * from './device-token-refusal';
+export * from './node-identity';

@@ -167,4 +167,46 @@ describe(AuthRateLimiter.name, () => {
       expect(limiter.retryAfterMs('early')).toBe(0);
     });
   });
+
+  describe('reserve', () => {
+    it('grants only the limit to concurrent attempts that have not finished yet', () => {
+      // Act
+      const attempts = Array.from({ length: 300 }, () => limiter.reserve('loopback'));
+
+      // Assert
+      expect(attempts.filter((a) => a.granted)).toHaveLength(AUTH_FAILURE_LIMIT);
+      expect(attempts[AUTH_FAILURE_LIMIT]).toMatchObject({ granted: false, retryAfterMs: 60_000 });
+    });
+
+    it('gives the slot back when the attempt succeeds, once only', () => {
+      // Arrange
+      fail(limiter, 'loopback', 9);
+      const attempt = limiter.reserve('loopback');
+      expect(limiter.retryAfterMs('loopback')).toBe(60_000);
+
+      // Act
+      attempt.release();
+      attempt.release();
+
+      // Assert
+      expect(limiter.retryAfterMs('loopback')).toBe(0);
+      expect(limiter.reserve('loopback').granted).toBe(true);
+      expect(limiter.reserve('loopback').granted).toBe(false);
+    });
+
+    it('keeps the slot of an attempt that is never released: it counts as a failure', () => {
+      // Arrange
+      for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) limiter.reserve('203.0.113.1');
+
+      // Act
+      clock.current += AUTH_FAILURE_WINDOW_MS - 1;
+      const stillLocked = limiter.reserve('203.0.113.1');
+      clock.current += 1;
+      const free = limiter.reserve('203.0.113.1');
+
+      // Assert
+      expect(stillLocked.granted).toBe(false);
+      expect(free.granted).toBe(true);
+    });
+  });
 });

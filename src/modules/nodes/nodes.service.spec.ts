@@ -231,7 +231,7 @@ describe(NodesService.name, () => {
 
       // Assert
       expect(nodes.map((n) => [n.nodeId, n.connected, n.paired])).toEqual([
-        ['zeta-node', true, false],
+        ['client:zeta-node', true, false],
         ['dev-offline', false, true],
       ]);
       expect(nodes[1]).toEqual({
@@ -267,14 +267,24 @@ describe(NodesService.name, () => {
 
     it('refuses an ambiguous display name and lists the ids', () => {
       // Arrange
-      connections.add(connectionWith({ clientId: 'one', displayName: 'Pi' }).connection);
+      pairing.pair('dev-one', 'Pi');
       pairing.pair('dev-two', 'pi');
 
       // Act
       const error = caught(() => service.describe('PI'));
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { nodeIds: ['dev-two', 'one'] } });
+      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { nodeIds: ['dev-one', 'dev-two'] } });
+    });
+
+    it('gives a name shared with a node that proved no device key to the paired node', () => {
+      // Arrange
+      connections.add(connectionWith({ clientId: 'dev-two', displayName: 'Pi' }).connection);
+      pairing.pair('dev-two', 'pi');
+
+      // Act / Assert
+      expect(service.describe('PI').nodeId).toBe('dev-two');
+      expect(service.describe('client:dev-two').paired).toBe(false);
     });
   });
 
@@ -504,11 +514,11 @@ describe(NodesService.name, () => {
         connectNodeA();
         const other = connectionWith({ clientId: 'other', commands: ['system.which'] });
         connections.add(other.connection);
-        const call = invoke(request({ nodeId: 'other' }));
+        const call = invoke(request({ nodeId: 'client:other' }));
 
         // Act
         connections.remove(registry.get('dev-a')!.connection, 'disconnect');
-        service.acceptResult({ id: 'call-1', nodeId: 'other', ok: true, payload: 'fine' }, other.connection);
+        service.acceptResult({ id: 'call-1', nodeId: 'client:other', ok: true, payload: 'fine' }, other.connection);
 
         // Assert
         await expect(call).resolves.toMatchObject({ payload: 'fine' });
@@ -599,7 +609,7 @@ describe(NodesService.name, () => {
         // Act
         void invoke(request());
         void invoke(request({ command: 'custom.echo' }));
-        void invoke(request({ nodeId: 'other' }));
+        void invoke(request({ nodeId: 'client:other' }));
 
         // Assert
         expect(invokeRequests(node.socket)).toHaveLength(2);
@@ -647,7 +657,7 @@ describe(NodesService.name, () => {
       const call = invoke(request());
 
       // Act
-      const ack = service.acceptResult({ id: 'call-1', nodeId: 'node-b', ok: true, payload: 'forged' }, nodeB.connection);
+      const ack = service.acceptResult({ id: 'call-1', nodeId: 'client:node-b', ok: true, payload: 'forged' }, nodeB.connection);
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'real' }, nodeA.connection);
 
       // Assert
@@ -791,12 +801,12 @@ describe(NodesService.name, () => {
       connections.add(connectionWith({ clientId: 'plain', displayName: 'reported' }).connection);
 
       // Act
-      const result = service.rename('plain', 'Chosen');
+      const result = service.rename('client:plain', 'Chosen');
 
       // Assert
-      expect(result).toEqual({ nodeId: 'plain', displayName: 'Chosen', persisted: false });
+      expect(result).toEqual({ nodeId: 'client:plain', displayName: 'Chosen', persisted: false });
       expect(pairing.renameDevice).not.toHaveBeenCalled();
-      expect(service.describe('plain').displayName).toBe('Chosen');
+      expect(service.describe('client:plain').displayName).toBe('Chosen');
     });
 
     it.each([

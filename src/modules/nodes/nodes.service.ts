@@ -226,7 +226,10 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     return this.resolveByName(ref);
   }
 
-  /** Exact display name, ignoring case, among connected and paired nodes; more than one is an error, not a guess. */
+  /**
+   * Exact display name, ignoring case, among connected and paired nodes; more
+   * than one is an error, not a guess, unless only one of them proved a device key.
+   */
   private resolveByName(name: string): NodeTarget | undefined {
     const wanted = name.toLowerCase();
     const paired = this.pairedNodes();
@@ -236,6 +239,9 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     for (const device of paired.values())
       if (!matches.has(device.deviceId)) matches.set(device.deviceId, { nodeId: device.deviceId, device });
     const found = [...matches.values()].filter((target) => this.displayNameOf(target)?.toLowerCase() === wanted);
+    // A node that proved no device key cannot take a name from one that did (docs/protocol.md, "Node identity").
+    const proven = found.filter((target) => target.device !== undefined || target.live?.session.deviceId !== undefined);
+    if (found.length > 1 && proven.length === 1) return proven[0];
     if (found.length > 1) throw NodesErrors.ambiguousName(name, found.map((target) => target.nodeId).sort());
     return found[0];
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
 import { CloseCode, ClientInfo } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
+import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { hashDeviceToken, matchTokenHash, newDeviceToken } from './device-tokens';
 import { PairingErrors } from './pairing.errors';
@@ -118,14 +119,18 @@ export class PairingService {
     return { requestId, deviceId: request.deviceId, rejected: true };
   }
 
-  /** A fresh token for the operator to hand over; every older token of that role stops working. */
-  rotateToken(deviceId: string, role: string): DeviceAuth {
+  /**
+   * A fresh token for the operator to hand over; every older token of that
+   * role stops working, and so do the sessions that hold one, as with revoke.
+   */
+  rotateToken(deviceId: string, role: string): DeviceAuth & { disconnected: number } {
     const device = this.repo.findDevice(deviceId);
     if (!device || !device.roles.includes(role)) throw PairingErrors.deviceNotPaired(deviceId);
-    return this.repo.transaction(() => {
+    const issued = this.repo.transaction(() => {
       this.repo.deleteTokens(deviceId, role);
       return this.issueToken(deviceId, role, role === 'node' ? [] : device.scopes, this.clock.now());
     });
+    return { ...issued, disconnected: this.disconnect(deviceId, role, 'device token rotated') };
   }
 
   /**
@@ -143,14 +148,22 @@ export class PairingService {
       tokensRevoked: this.repo.deleteTokens(deviceId, options.role),
       unpaired: options.unpair ? this.repo.deleteDevice(deviceId) : false,
     }));
-    let disconnected = 0;
-    for (const connection of this.connections.all()) {
+    return { deviceId, tokensRevoked, unpaired, disconnected: this.disconnect(deviceId, options.role, 'device revoked') };
+  }
+
+  /**
+   * Every session of the device (and role) was opened with, or was handed, a
+   * token that just stopped working. The close waits a turn so that a device
+   * rotating or revoking itself still gets the answer.
+   */
+  private disconnect(deviceId: string, role: string | undefined, reason: string): number {
+    const doomed = [...this.connections.all()].filter((connection) => {
       const session = connection.session;
-      if (session?.deviceId !== deviceId || (options.role && session.role !== options.role)) continue;
-      connection.close(CloseCode.Policy, 'device revoked');
-      disconnected++;
-    }
-    return { deviceId, tokensRevoked, unpaired, disconnected };
+      return session?.deviceId === deviceId && (!role || session.role === role);
+    });
+    if (doomed.length > 0)
+      setImmediate(() => doomed.forEach((connection: Connection) => connection.close(CloseCode.Policy, reason)));
+    return doomed.length;
   }
 
   private admitWithDeviceToken(request: AdmissionRequest, device: PairedDevice | undefined, now: number): DeviceAuth {
@@ -160,7 +173,8 @@ export class PairingService {
       tokens.map((t) => t.tokenHash),
     );
     const record = tokens.find((t) => t.tokenHash === hash);
-    if (!device || !record) throw PairingErrors.deviceTokenInvalid();
+    if (!device || tokens.length === 0) throw PairingErrors.deviceTokenRevoked();
+    if (!record) throw PairingErrors.deviceTokenMismatch();
     // A token is good for what it was issued for; asking for more needs the owner (or the shared secret).
     if (!covers({ roles: [record.role], scopes: record.scopes }, request.role, request.scopes)) {
       throw PairingErrors.pairingRequired(this.openRequest(request, now).requestId, request.deviceId);

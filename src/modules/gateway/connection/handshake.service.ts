@@ -11,11 +11,13 @@ import {
   RequestFrame,
   Role,
 } from '../../../common/protocol';
+import { authBucketOf } from '../../auth/auth-bucket';
 import { AuthRateLimiter } from '../../auth/auth-rate-limiter';
 import { AuthErrors } from '../../auth/auth.errors';
 import { DeviceVerifierService } from '../../auth/device-verifier.service';
 import { SharedSecretAuthService } from '../../auth/shared-secret-auth.service';
 import { TailscaleIdentityService } from '../../auth/tailscale-identity.service';
+import { isDeviceTokenShaped } from '../../pairing/device-tokens';
 import { AdmissionRequest, DeviceAuth, PairingService } from '../../pairing/pairing.service';
 import { ConnectParamsDto } from '../dto/connect.params';
 import { GatewayRuntime } from '../../config/gateway-runtime';
@@ -34,6 +36,8 @@ class Refusal extends Error {
     readonly error: RpcError,
     readonly closeCode: number,
     readonly closeReason: string,
+    /** A wrong secret, token or proof, as opposed to a malformed or not-yet-paired connect. */
+    readonly failedLogin = false,
   ) {
     super(error.message);
   }
@@ -91,50 +95,130 @@ export class HandshakeService {
     const role = params.role ?? 'operator';
     const scopes = this.resolveScopes(role, params.scopes);
 
-    const address = connection.origin.clientAddress;
-    const retryAfterMs = this.rateLimiter.retryAfterMs(address);
-    if (retryAfterMs > 0) throw refuse(AuthErrors.rateLimited(retryAfterMs), 'rate limited');
+    // Reserved before anything is awaited: concurrent guesses each take a slot, so only the limit's worth get checked.
+    const attempt = this.rateLimiter.reserve(this.bucketOf(connection));
+    if (!attempt.granted) return this.admitOwnerWhileLocked(params, connection, role, scopes, attempt.retryAfterMs);
+    try {
+      const outcome = await this.checkCredentials(params, connection, role, scopes);
+      attempt.release();
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof Refusal && error.failedLogin)) attempt.release();
+      throw error;
+    }
+  }
 
+  /**
+   * Tailscale Serve connects from loopback for every tailnet peer, so its
+   * requests are counted per tailnet address (which whois ties to one
+   * device) instead of against the gateway host's own loopback bucket.
+   */
+  private bucketOf(connection: Connection): string {
+    const claim = connection.origin.tailscale;
+    if (claim && this.tailscaleIdentity.enabled) return `tailscale:${authBucketOf(claim.clientIp)}`;
+    return authBucketOf(connection.origin.clientAddress);
+  }
+
+  /**
+   * While a bucket is locked nothing is compared with the gateway's secret,
+   * but a device that proves its key and presents one of its own device
+   * tokens is the owner's CLI, Control UI or node: other senders' failures
+   * from the same address must not lock it out.
+   */
+  private admitOwnerWhileLocked(
+    params: ConnectParamsDto,
+    connection: Connection,
+    role: Role,
+    scopes: string[],
+    retryAfterMs: number,
+  ): { session: ConnectionSession; deviceAuth?: DeviceAuth } {
+    const locked = () => refuse(AuthErrors.rateLimited(retryAfterMs), 'rate limited');
+    const token = params.auth?.token;
+    if (!params.device || token === undefined) throw locked();
+    const check = this.deviceVerifier.verify(params.device, this.proofContext(params, connection, role));
+    if (!check.ok || !this.pairing.hasDeviceTokens(check.deviceId, role)) throw locked();
+    try {
+      const deviceAuth = this.pairing.admit(this.admission(params, connection, check.deviceId, role, scopes, token));
+      return { session: this.buildSession(params, role, scopes, check.deviceId), deviceAuth };
+    } catch (error) {
+      if (error instanceof RpcError && error.code === ErrorCode.NotPaired) throw refuse(error, 'pairing required');
+      throw locked();
+    }
+  }
+
+  private async checkCredentials(
+    params: ConnectParamsDto,
+    connection: Connection,
+    role: Role,
+    scopes: string[],
+  ): Promise<{ session: ConnectionSession; deviceAuth?: DeviceAuth }> {
     const secret = this.secretAuth.check(params.auth);
     let deviceId: string | undefined;
     let deviceAuth: DeviceAuth | undefined;
     let tailscaleLogin: string | undefined;
     if (params.device) {
-      const check = this.deviceVerifier.verify(params.device, {
-        clientId: params.client.id,
-        clientMode: params.client.mode,
-        role,
-        scopes: params.scopes ?? [],
-        token: params.auth?.token,
-        challengeNonce: connection.nonce,
-        isLocal: connection.origin.isLocal,
-      });
-      if (!check.ok) this.failAuth(address, check.error, 'device auth failed');
+      const check = this.deviceVerifier.verify(params.device, this.proofContext(params, connection, role));
+      if (!check.ok) this.failAuth(check.error, 'device auth failed');
       deviceId = check.deviceId;
-      // Without the shared secret, the token can only be this device's own device token.
-      let deviceToken = secret.ok ? undefined : params.auth?.token;
-      // A device that holds no device token for this role can only have meant the gateway's secret,
-      // for which a verified Tailscale identity stands in.
-      if (!secret.ok && (deviceToken === undefined || !this.pairing.hasDeviceTokens(deviceId, role))) {
+      const presented = secret.ok ? undefined : params.auth?.token;
+      // A token shaped like ours, or offered by a device that holds some, is judged as a device token,
+      // so a stale one is refused with a reason the client acts on (drop it, retry with the secret).
+      const deviceToken =
+        presented !== undefined && (isDeviceTokenShaped(presented) || this.pairing.hasDeviceTokens(deviceId, role))
+          ? presented
+          : undefined;
+      // Otherwise the device can only have meant the gateway's secret, for which a verified Tailscale identity stands in.
+      if (!secret.ok && deviceToken === undefined) {
         tailscaleLogin = await this.requireTailscaleIdentity(connection, secret.error, secret.presented);
-        deviceToken = undefined;
       }
-      deviceAuth = this.admitDevice(address, {
-        deviceId,
-        publicKey: params.device.publicKey,
-        role,
-        scopes,
-        client: params.client,
-        remoteIp: address,
-        isLocal: connection.origin.isLocal,
-        deviceToken,
-      });
+      deviceAuth = this.admitDevice(this.admission(params, connection, deviceId, role, scopes, deviceToken));
     } else if (!secret.ok) {
       const otherwise = secret.presented ? secret.error : AuthErrors.deviceIdentityRequired();
       tailscaleLogin = await this.requireTailscaleIdentity(connection, otherwise, secret.presented);
     }
+    return { session: this.buildSession(params, role, scopes, deviceId, tailscaleLogin), deviceAuth };
+  }
 
-    const session: ConnectionSession = {
+  private proofContext(params: ConnectParamsDto, connection: Connection, role: Role) {
+    return {
+      clientId: params.client.id,
+      clientMode: params.client.mode,
+      role,
+      scopes: params.scopes ?? [],
+      token: params.auth?.token,
+      challengeNonce: connection.nonce,
+      isLocal: connection.origin.isLocal,
+    };
+  }
+
+  private admission(
+    params: ConnectParamsDto,
+    connection: Connection,
+    deviceId: string,
+    role: Role,
+    scopes: string[],
+    deviceToken: string | undefined,
+  ): AdmissionRequest {
+    return {
+      deviceId,
+      publicKey: params.device!.publicKey,
+      role,
+      scopes,
+      client: params.client,
+      remoteIp: connection.origin.clientAddress,
+      isLocal: connection.origin.isLocal,
+      deviceToken,
+    };
+  }
+
+  private buildSession(
+    params: ConnectParamsDto,
+    role: Role,
+    scopes: string[],
+    deviceId: string | undefined,
+    tailscaleLogin?: string,
+  ): ConnectionSession {
+    return {
       role,
       scopes,
       client: { ...params.client },
@@ -145,7 +229,6 @@ export class HandshakeService {
       connectedAtMs: Date.now(),
       ...(tailscaleLogin ? { tailscaleLogin } : {}),
     };
-    return { session, deviceAuth };
   }
 
   /**
@@ -160,23 +243,23 @@ export class HandshakeService {
     if (login) return login;
     const unverified = claim && this.tailscaleIdentity.enabled && !secretPresented;
     const error = unverified ? AuthErrors.tailscaleIdentityUnverified() : otherwise;
-    return this.failAuth(connection.origin.clientAddress, error, 'unauthorized');
+    return this.failAuth(error, 'unauthorized');
   }
 
   /** Pairing refusals are not failed logins (the secret was right), so only bad tokens count toward the rate limit. */
-  private admitDevice(address: string, request: AdmissionRequest): DeviceAuth {
+  private admitDevice(request: AdmissionRequest): DeviceAuth {
     try {
       return this.pairing.admit(request);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       if (error.code === ErrorCode.NotPaired) throw refuse(error, 'pairing required');
-      return this.failAuth(address, error, 'unauthorized');
+      return this.failAuth(error, 'unauthorized');
     }
   }
 
-  private failAuth(address: string, error: RpcError, closeReason: string): never {
-    this.rateLimiter.recordFailure(address);
-    throw refuse(error, closeReason);
+  /** The attempt's reserved rate-limit slot is kept: this was a failed login. */
+  private failAuth(error: RpcError, closeReason: string): never {
+    throw new Refusal(error, CloseCode.Policy, closeReason, true);
   }
 
   private resolveScopes(role: string, requested: string[] | undefined): string[] {
