@@ -166,7 +166,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     this.broadcaster.broadcast(
       GatewayEvent.NodeEvent,
       { nodeId, event: event.event, payload, ts: this.clock.now() },
-      { scope: 'operator.read', droppable: true },
+      { droppable: true },
     );
     return { ok: true };
   }
