@@ -7,6 +7,7 @@ import { NodeInvokeResultParams } from './dto/invoke-result.params';
 import { NodeEventParams } from './dto/node-event.params';
 import { RenameNodeParams } from './dto/rename-node.params';
 import { NodesService } from './nodes.service';
+import { callerOf } from './caller';
 
 @RpcHandlers()
 export class NodesRpc {
@@ -26,8 +27,8 @@ export class NodesRpc {
   }
 
   @RpcMethod('node.invoke', { scope: 'operator.write', params: InvokeNodeParams })
-  invoke(p: InvokeNodeParams) {
-    return this.nodes.invoke(p);
+  invoke(p: InvokeNodeParams, ctx: RpcContext) {
+    return this.nodes.invoke({ ...p, caller: callerOf(ctx.connection.session!) });
   }
 
   @RpcMethod('node.invoke.result', { role: 'node', scope: null, params: NodeInvokeResultParams })
