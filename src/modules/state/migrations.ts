@@ -154,4 +154,7 @@ export const MIGRATIONS: readonly string[] = [
      approved_by TEXT,
      approved_at_ms INTEGER NOT NULL
    );`,
+  // Channel outbox: when a part's Bot API call started, committed before the call, so after a crash
+  // the parts that may have gone out (and may now go out twice) are known (docs/channels.md, "Reliability").
+  `ALTER TABLE channel_outbox ADD COLUMN sending_at_ms INTEGER;`,
 ];
