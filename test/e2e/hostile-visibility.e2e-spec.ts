@@ -113,6 +113,9 @@ describe('what each principal sees (hello-ok snapshot, events, read methods)', (
     // status names the gateway's own bind address (the reader connected to it); no client's, no paths.
     expect(secretsIn(JSON.stringify(answers[2])).filter((s) => s !== '127.0.0.1')).toEqual([]);
     expect(answers[2].payload).not.toHaveProperty('stateDir');
+    const nodes = await reader.request('node.list', {});
+    expect(JSON.stringify(nodes.payload)).not.toContain('remoteIp');
+    expect((nodes.payload as { nodes: unknown[] }).nodes.length).toBeGreaterThan(0);
     expect((answers[0].payload as Health).sessions.recent).toEqual([]);
   });
 

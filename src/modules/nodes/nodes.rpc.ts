@@ -1,4 +1,5 @@
 import { Clock } from '../../common/clock';
+import { seesPrivateDetails } from '../gateway/event-access';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 import type { RpcContext } from '../gateway/rpc/rpc-context';
 import { DescribeNodeParams } from './dto/describe-node.params';
@@ -17,13 +18,13 @@ export class NodesRpc {
   ) {}
 
   @RpcMethod('node.list', { scope: 'operator.read' })
-  list() {
-    return { ts: this.clock.now(), nodes: this.nodes.list() };
+  list(_params: unknown, ctx: RpcContext) {
+    return { ts: this.clock.now(), nodes: this.nodes.list().map((node) => forViewer(node, ctx)) };
   }
 
   @RpcMethod('node.describe', { scope: 'operator.read', params: DescribeNodeParams })
-  describe(p: DescribeNodeParams) {
-    return this.nodes.describe(p.nodeId);
+  describe(p: DescribeNodeParams, ctx: RpcContext) {
+    return forViewer(this.nodes.describe(p.nodeId), ctx);
   }
 
   @RpcMethod('node.invoke', { scope: 'operator.write', params: InvokeNodeParams })
@@ -49,4 +50,11 @@ export class NodesRpc {
   rename(p: RenameNodeParams) {
     return this.nodes.rename(p.nodeId, p.displayName);
   }
+}
+
+/** A node's address is for operator.admin only, like every client's in presence (docs/protocol.md, "Who sees what"). */
+function forViewer<T extends { remoteIp?: string }>(node: T, ctx: RpcContext): T {
+  if (seesPrivateDetails(ctx.connection.session!)) return node;
+  const { remoteIp: _hidden, ...rest } = node;
+  return rest as T;
 }
