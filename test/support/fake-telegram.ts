@@ -86,6 +86,13 @@ export class FakeTelegram {
   webhook?: { url: string; secret_token?: string };
   /** When true, sendMessage with any parse_mode fails with Telegram's 400 "can't parse entities". */
   rejectMarkup = false;
+  /**
+   * When true, sendMessage is accepted (recorded in `sent`, as Telegram would
+   * deliver it) but its HTTP answer is held back until releaseSends(): the
+   * window in which a crashed gateway cannot know the message went out.
+   */
+  holdSends = false;
+  private readonly heldAnswers: Array<() => void> = [];
   /** The highest offset a getUpdates call confirmed. */
   confirmedOffset = 0;
   private server?: http.Server;
@@ -375,16 +382,25 @@ export class FakeTelegram {
     };
     this.sent.push(message);
     this.notify();
-    send(res, 200, {
-      ok: true,
-      result: {
-        message_id: message.message_id,
-        date: Math.floor(message.at / 1000),
-        chat: { id: Number(body.chat_id), type: 'private' },
-        from: this.bot,
-        text: body.text,
-      },
-    });
+    const answer = () =>
+      send(res, 200, {
+        ok: true,
+        result: {
+          message_id: message.message_id,
+          date: Math.floor(message.at / 1000),
+          chat: { id: Number(body.chat_id), type: 'private' },
+          from: this.bot,
+          text: body.text,
+        },
+      });
+    if (this.holdSends) this.heldAnswers.push(answer);
+    else answer();
+  }
+
+  /** Answers every held sendMessage and stops holding. */
+  releaseSends(): void {
+    this.holdSends = false;
+    this.heldAnswers.splice(0).forEach((answer) => answer());
   }
 
   private pending(offset: number, limit: number): unknown[] {

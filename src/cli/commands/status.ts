@@ -2,7 +2,7 @@ import type { GatewayClient } from '../../common/client';
 import type { ResolvedConfig } from '../../common/config';
 import { describeFailure } from '../failure';
 import { parseTimeout, withGateway } from '../gateway-session';
-import { printJson, printLines, table, withProgress } from '../output';
+import { printJson, printLines, table, terminalSafe, withProgress } from '../output';
 import { loadCliConfig, reportFailure } from '../run-gateway-command';
 import { GatewayTarget, resolveTarget } from '../target';
 import { renderGatewayStatus } from './gateway-calls';
@@ -29,7 +29,7 @@ export async function status(options: TargetOptions & { deep?: boolean }): Promi
       if (options.json) printJson({ ...local, gateway: failure.json });
       else {
         printLines(renderLocal(local));
-        process.stderr.write(`nestclaw: ${failure.message}\n`);
+        process.stderr.write(`nestclaw: ${terminalSafe(failure.message)}\n`);
       }
       process.exitCode = failure.exitCode;
       return;

@@ -45,7 +45,8 @@ export interface PresenceEntry {
   mode: string;
   deviceId?: string;
   roles: string[];
-  scopes: string[];
+  /** Only operator.admin viewers see other clients' ip, deviceId, scopes, instanceId and tailscaleLogin. */
+  scopes?: string[];
   instanceId?: string;
   /** The whois-verified Tailscale login of a connection admitted on its Tailscale Serve identity (our addition). */
   tailscaleLogin?: string;

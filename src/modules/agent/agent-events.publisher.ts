@@ -55,7 +55,7 @@ export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
   }
 
   private onStream(event: AgentStreamEvent): void {
-    this.broadcaster.broadcast(GatewayEvent.Agent, event, { scope: 'operator.read', droppable: event.stream !== 'lifecycle' });
+    this.broadcaster.broadcast(GatewayEvent.Agent, event, { droppable: event.stream !== 'lifecycle' });
     if (event.stream === 'assistant' && typeof event.data.text === 'string') {
       this.chat(event.runId, event.sessionKey, 'delta', { message: assistantMessage(event.data.text, event.ts) });
     }
@@ -79,7 +79,7 @@ export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
     const seq = (this.chatSeq.get(runId) ?? 0) + 1;
     this.chatSeq.set(runId, seq);
     const payload: ChatEventPayload = { runId, sessionKey, seq, state, ...extra };
-    this.broadcaster.broadcast(GatewayEvent.Chat, payload, { scope: 'operator.read', droppable: state === 'delta' });
+    this.broadcaster.broadcast(GatewayEvent.Chat, payload, { droppable: state === 'delta' });
   }
 
   /** A throwing rxjs subscriber would be rethrown asynchronously and take the process down. */

@@ -10,6 +10,7 @@ import { HealthService } from './health.service';
 import { PresenceService } from './presence.service';
 import { StateVersionService } from './state-version.service';
 import { StatusService } from './status.service';
+import { healthFor, presenceFor } from './viewer-views';
 
 @Module({
   imports: [GatewayCoreModule, SessionsModule, ChannelsCoreModule],
@@ -26,9 +27,9 @@ export class HealthModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.hello.use(() => ({
-      presence: this.presence.list(),
-      health: this.health.snapshot(),
+    this.hello.use((viewer) => ({
+      presence: presenceFor(viewer, this.presence.list()),
+      health: healthFor(viewer, this.health.snapshot()),
       stateVersion: this.versions.current(),
     }));
   }

@@ -6,7 +6,9 @@ import { Broadcaster } from '../gateway/broadcaster';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsService } from '../sessions/sessions.service';
+import { ViewerPayload } from '../gateway/event-access';
 import { StateVersionService } from './state-version.service';
+import { limitedHealth } from './viewer-views';
 
 export const HEALTH_EVENT_MIN_INTERVAL_MS = 1_000;
 const RECENT_SESSIONS = 5;
@@ -79,8 +81,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     if (signature === this.lastBroadcastSignature) return;
     this.lastBroadcastSignature = signature;
     this.lastBroadcastAt = Date.now();
-    this.broadcaster.broadcast(GatewayEvent.Health, snapshot, {
-      scope: 'operator.read',
+    this.broadcaster.broadcast(GatewayEvent.Health, new ViewerPayload(snapshot, limitedHealth(snapshot)), {
       droppable: true,
       stateVersion: this.versions.bumpHealth(),
     });

@@ -5,7 +5,9 @@ import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../config/gateway-runtime';
+import { ViewerPayload } from '../gateway/event-access';
 import { StateVersionService } from './state-version.service';
+import { limitedPresenceEntry } from './viewer-views';
 
 export const PRESENCE_COALESCE_MS = 250;
 
@@ -78,8 +80,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     };
     this.joined.clear();
     this.left.clear();
-    this.broadcaster.broadcast(GatewayEvent.Presence, payload, {
-      scope: 'operator.read',
+    const limited = { ...payload, joined: payload.joined.map(limitedPresenceEntry) };
+    this.broadcaster.broadcast(GatewayEvent.Presence, new ViewerPayload(payload, limited), {
       droppable: true,
       stateVersion: this.versions.bumpPresence(),
     });

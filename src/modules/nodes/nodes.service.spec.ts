@@ -544,7 +544,8 @@ describe(NodesService.name, () => {
 
         // Act
         const first = invoke(request());
-        const second = invoke(request({ params: { bins: ['different'] } }));
+        // Same params in another key order: the same request.
+        const second = invoke(request({ params: { bins: ['git'] }, timeoutMs: 5_000 }));
         service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'once' }, node.connection);
 
         // Assert
@@ -600,7 +601,7 @@ describe(NodesService.name, () => {
         expect(replay).toMatchObject({ payload: 'once' });
       });
 
-      it('keys per node and command', () => {
+      it('keys per caller and node', () => {
         // Arrange
         const node = connectNodeA();
         const other = connectionWith({ clientId: 'other', commands: ['system.which'] });
@@ -608,12 +609,38 @@ describe(NodesService.name, () => {
 
         // Act
         void invoke(request());
-        void invoke(request({ command: 'custom.echo' }));
+        void invoke(request({ caller: 'device:someone-else' }));
         void invoke(request({ nodeId: 'client:other' }));
 
         // Assert
         expect(invokeRequests(node.socket)).toHaveLength(2);
         expect(invokeRequests(other.socket)).toHaveLength(1);
+      });
+
+      it.each([
+        ['other params', { params: { bins: ['rm'] } }],
+        ['no params', { params: undefined }],
+        ['another command', { command: 'custom.echo' }],
+      ])('refuses the key reused with %s, in flight and after, and sends nothing', async (_name, change) => {
+        // Arrange
+        const node = connectNodeA();
+        const first = invoke(request());
+
+        // Act
+        const whileInFlight = await rejectionOf(invoke(request(change)));
+        service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'once' }, node.connection);
+        await first;
+        const afterwards = await rejectionOf(invoke(request(change)));
+
+        // Assert
+        for (const refusal of [whileInFlight, afterwards]) {
+          expect(refusal.toShape()).toMatchObject({
+            code: 'INVALID_REQUEST',
+            message: expect.stringContaining('send a new idempotencyKey'),
+            details: { reason: 'idempotency-key-reused' },
+          });
+        }
+        expect(invokeRequests(node.socket)).toHaveLength(1);
       });
 
       it('does not remember a refusal, so the retry runs once the node is back', async () => {

@@ -9,7 +9,7 @@ import { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
 import { MAX_DISPLAY_NAME_LENGTH } from './dto/rename-node.params';
-import { IdempotencyCache } from './idempotency-cache';
+import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
 import { InvokeIds } from './invoke-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
@@ -103,7 +103,8 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   /**
    * Runs a command on a node and resolves with its result. The outcome of
    * the first call with an idempotency key is returned for every retry with
-   * that key (same node and command) until 5 minutes after it is known.
+   * that key by the same caller for the same node, command and params until
+   * 5 minutes after it is known; the key with other params is refused.
    */
   invoke(request: InvokeNodeRequest): Promise<InvokeNodeResult> {
     // Not an async function: returning the call's own promise saves the extra
@@ -118,8 +119,11 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   private startInvoke(request: InvokeNodeRequest): Promise<InvokeNodeResult> {
     const target = this.resolve(request.nodeId);
     const nodeId = target?.nodeId ?? request.nodeId;
-    const key = JSON.stringify([nodeId, request.command, request.idempotencyKey]);
-    const earlier = this.idempotency.get(key);
+    // Keyed by caller too: one principal can neither read nor block another's result by guessing its key.
+    const key = JSON.stringify([request.caller ?? INTERNAL_CALLER, nodeId, request.idempotencyKey]);
+    const fingerprint = fingerprintOf(request);
+    const earlier = this.idempotency.get(key, fingerprint);
+    if (earlier === 'conflict') throw NodesErrors.idempotencyKeyReused(request.idempotencyKey);
     if (earlier) return earlier;
 
     const live = target?.live;
@@ -130,7 +134,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
 
     // Only a call that reached the node is remembered: a refusal above ran nothing, so a retry may succeed.
     const outcome = this.send(live, request);
-    this.idempotency.remember(key, outcome);
+    this.idempotency.remember(key, outcome, fingerprint);
     return outcome;
   }
 
@@ -166,7 +170,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     this.broadcaster.broadcast(
       GatewayEvent.NodeEvent,
       { nodeId, event: event.event, payload, ts: this.clock.now() },
-      { scope: 'operator.read', droppable: true },
+      { droppable: true },
     );
     return { ok: true };
   }
@@ -319,6 +323,17 @@ function parseJson(text: string, field: string): unknown {
     return JSON.parse(text);
   } catch {
     throw NodesErrors.invalidJson(field);
+  }
+}
+
+/** The agent's own calls: no wire caller, one principal. */
+const INTERNAL_CALLER = 'gateway';
+
+function fingerprintOf(request: InvokeNodeRequest): string {
+  try {
+    return requestFingerprint([request.command, request.params ?? null]);
+  } catch {
+    throw NodesErrors.unserializableParams();
   }
 }
 

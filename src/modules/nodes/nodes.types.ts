@@ -22,6 +22,8 @@ export interface InvokeNodeRequest {
   params?: unknown;
   timeoutMs?: number;
   idempotencyKey: string;
+  /** Who asks (see callerOf); idempotency keys are scoped to it. Unset for the gateway's own agent. */
+  caller?: string;
 }
 
 export interface InvokeNodeResult {

@@ -45,7 +45,7 @@ export class NodePairingService {
       expiresAtMs: now + PAIRING_REQUEST_TTL_MS,
     };
     this.repo.saveNodeRequest(request);
-    if (!existing) this.broadcaster.broadcast(NodePairEvent.Requested, { ...request, ts: now }, { scope: 'operator.pairing' });
+    if (!existing) this.broadcaster.broadcast(NodePairEvent.Requested, { ...request, ts: now });
     return { status: 'pending', requestId: request.requestId, created: !existing };
   }
 
@@ -88,10 +88,11 @@ export class NodePairingService {
   }
 
   private resolved(request: NodePairRequest, decision: 'approved' | 'rejected', now: number): void {
-    this.broadcaster.broadcast(
-      NodePairEvent.Resolved,
-      { requestId: request.requestId, nodeId: request.nodeId, decision, ts: now },
-      { scope: 'operator.pairing' },
-    );
+    this.broadcaster.broadcast(NodePairEvent.Resolved, {
+      requestId: request.requestId,
+      nodeId: request.nodeId,
+      decision,
+      ts: now,
+    });
   }
 }

@@ -209,11 +209,7 @@ export class PairingService {
     };
     this.repo.saveRequest(next);
     if (!existing) {
-      this.broadcaster.broadcast(
-        PairingEvent.DevicePairRequested,
-        { ...withoutKey(next), ts: now },
-        { scope: 'operator.pairing' },
-      );
+      this.broadcaster.broadcast(PairingEvent.DevicePairRequested, { ...withoutKey(next), ts: now });
     }
     return next;
   }
@@ -226,11 +222,7 @@ export class PairingService {
   }
 
   private resolved(requestId: string, deviceId: string, decision: 'approved' | 'rejected', auto: boolean): void {
-    this.broadcaster.broadcast(
-      PairingEvent.DevicePairResolved,
-      { requestId, deviceId, decision, auto, ts: this.clock.now() },
-      { scope: 'operator.pairing' },
-    );
+    this.broadcaster.broadcast(PairingEvent.DevicePairResolved, { requestId, deviceId, decision, auto, ts: this.clock.now() });
   }
 }
 

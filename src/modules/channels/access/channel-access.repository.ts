@@ -105,6 +105,16 @@ export class ChannelAccessRepository {
       .get(channel, nowMs) as number;
   }
 
+  /** Drops the channel's `count` oldest codes (ties broken by code, so the choice is stable). */
+  deleteOldest(channel: string, count: number): void {
+    this.db
+      .prepare(
+        `DELETE FROM channel_pairing_codes WHERE channel = ? AND code IN
+           (SELECT code FROM channel_pairing_codes WHERE channel = ? ORDER BY created_at_ms, code LIMIT ?)`,
+      )
+      .run(channel, channel, count);
+  }
+
   deleteExpired(nowMs: number): void {
     this.db.prepare('DELETE FROM channel_pairing_codes WHERE expires_at_ms <= ?').run(nowMs);
   }

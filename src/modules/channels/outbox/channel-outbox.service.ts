@@ -21,15 +21,21 @@ export type DeliveryOutcome =
 /**
  * Every message a channel sends goes through here: it is written to
  * channel_outbox first, then delivered in order per chat, retried with backoff
- * until the platform takes it (or refuses it for good). Because the row exists
- * before the send, a crash at any point re-sends at most the one message that
- * was on the wire, and an inbound message whose reply is queued is never
- * answered twice.
+ * until the platform takes it (or refuses it for good). An inbound message
+ * whose reply is queued is never answered twice, and nothing queued is lost.
+ *
+ * The Bot API has no idempotency key, so a crash while a call is on the wire
+ * leaves that part's fate unknown; it is sent again (never lost, maybe
+ * twice). To keep that window to one part per channel account, parts go out
+ * one at a time per account (the send gate), each marked "sending" in its own
+ * committed write just before the call and "sent" right after it.
  */
 @Injectable()
 export class ChannelOutbox implements OnModuleDestroy {
   private readonly logger = new Logger('ChannelOutbox');
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per channel account: the tail of the queue of platform calls (one on the wire at a time). */
+  private readonly sendGates = new Map<string, Promise<unknown>>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -135,8 +141,18 @@ export class ChannelOutbox implements OnModuleDestroy {
   private async deliver(row: OutboxRow): Promise<boolean> {
     const channel = this.registry.get(row.channel)!;
     try {
-      const sent = await channel.sendText(row.chatId, row.text, { replyToMessageId: row.replyTo, format: 'markdown' });
-      this.repo.markSent(row.id, sent.messageId, this.clock.now());
+      await this.throughSendGate(`${row.channel}\u0000${row.accountId}`, async () => {
+        if (row.sendingAtMs !== undefined && row.sentAtMs === undefined) {
+          this.logger.warn(
+            `re-sending a message to ${row.channel} chat ${row.chatId} whose earlier attempt never confirmed ` +
+              '(crash, stop or network error); the platform may have taken it then, so it can arrive twice',
+          );
+        }
+        this.repo.markSending(row.id, this.clock.now());
+        const sent = await channel.sendText(row.chatId, row.text, { replyToMessageId: row.replyTo, format: 'markdown' });
+        // Inside the gate: the part is "sent" before the account's next call starts.
+        this.repo.markSent(row.id, sent.messageId, this.clock.now());
+      });
       return true;
     } catch (error) {
       const message = describe(error);
@@ -155,6 +171,21 @@ export class ChannelOutbox implements OnModuleDestroy {
       this.repo.markRetry(row.id, now + delay, message);
       return false;
     }
+  }
+
+  /** Runs `call` after the previous call of the same account settled: one platform call on the wire per account. */
+  private throughSendGate<T>(gateKey: string, call: () => Promise<T>): Promise<T> {
+    const previous = this.sendGates.get(gateKey) ?? Promise.resolve();
+    const result = previous.then(call, call);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.sendGates.set(gateKey, tail);
+    void tail.then(() => {
+      if (this.sendGates.get(gateKey) === tail) this.sendGates.delete(gateKey);
+    });
+    return result;
   }
 
   /** Only through a running channel of the same account (a changed bot token cannot send the old bot's replies). */

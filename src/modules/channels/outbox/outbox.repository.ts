@@ -18,6 +18,8 @@ export interface OutboxRow extends OutboxKey {
   lastError?: string;
   createdAtMs: number;
   sentAtMs?: number;
+  /** Set just before a platform call; still set without sentAtMs after a crash: the part may have gone out. */
+  sendingAtMs?: number;
   messageId?: string;
   failedAtMs?: number;
 }
@@ -103,6 +105,11 @@ export class OutboxRepository {
       .map((row) => ({ channel: row.channel, accountId: row.account_id, chatId: row.chat_id }));
   }
 
+  /** Its own committed write, before the platform call: after a crash it tells "may have gone out" from "never tried". */
+  markSending(id: number, nowMs: number): void {
+    this.db.prepare('UPDATE channel_outbox SET sending_at_ms = ? WHERE id = ?').run(nowMs, id);
+  }
+
   markSent(id: number, messageId: string, nowMs: number): void {
     this.db
       .prepare(
@@ -146,6 +153,7 @@ function toOutboxRow(row: Row): OutboxRow {
     lastError: optional(row.last_error),
     createdAtMs: row.created_at_ms,
     sentAtMs: optional(row.sent_at_ms),
+    sendingAtMs: optional(row.sending_at_ms),
     messageId: optional(row.message_id),
     failedAtMs: optional(row.failed_at_ms),
   };

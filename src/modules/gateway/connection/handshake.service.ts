@@ -277,18 +277,13 @@ export class HandshakeService {
 
   /** Built after the connection joined the registry, so the snapshot includes it. */
   hello(connection: Connection, deviceAuth?: DeviceAuth): HelloOk {
-    const { config, limits } = this.runtime;
+    const { limits } = this.runtime;
     return {
       type: 'hello-ok',
       protocol: PROTOCOL_VERSION,
       server: { version: this.runtime.version, host: this.runtime.hostName, connId: connection.connId },
       features: { methods: this.rpcRegistry.names(), events: Object.values(GatewayEvent) },
-      snapshot: {
-        ...this.snapshot.build(),
-        uptimeMs: Date.now() - this.runtime.startedAtMs,
-        configPath: config.configPath,
-        stateDir: config.stateDir,
-      },
+      snapshot: this.snapshot.build(connection.session!),
       ...(deviceAuth ? { auth: { ...deviceAuth, role: deviceAuth.role as Role } } : {}),
       policy: {
         maxPayload: limits.maxPayload,
