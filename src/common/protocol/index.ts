@@ -4,3 +4,5 @@ export * from './roles';
 export * from './connect';
 export * from './events';
 export * from './exec-approval';
+export * from './wire-types';
+export * from './methods';
