@@ -3,7 +3,18 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { DeviceIdentity, DeviceTokenStore, signDeviceProof } from '../identity';
 import { normalizeFingerprint } from '../net/fingerprint';
-import { ClientInfo, ConnectParams, EventFrame, HelloOk, PROTOCOL_VERSION, ResponseFrame, Role } from '../protocol';
+import {
+  ClientInfo,
+  ConnectParams,
+  EventFrame,
+  GatewayMethod,
+  HelloOk,
+  MethodParams,
+  MethodResult,
+  PROTOCOL_VERSION,
+  ResponseFrame,
+  Role,
+} from '../protocol';
 import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { classifySocketError, GatewayClientError } from './client-errors';
 import { pinnedTlsConnection } from './tls-pinning';
@@ -43,6 +54,12 @@ interface PendingRequest {
 }
 
 type EventHandler = (payload: unknown, frame: EventFrame) => void;
+
+/** Params may be left out only for methods whose params are optional. */
+export type CallArgs<M extends GatewayMethod> =
+  undefined extends MethodParams<M>
+    ? [params?: MethodParams<M>, options?: RequestOptions]
+    : [params: MethodParams<M>, options?: RequestOptions];
 
 /**
  * The one protocol client used by the CLI, the node host and tests.
@@ -130,7 +147,7 @@ export class GatewayClient extends EventEmitter {
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     try {
       const nonce = await challenge;
-      const hello = (await this.request('connect', this.connectParams(nonce, token), { timeoutMs })) as HelloOk;
+      const hello = await this.call('connect', this.connectParams(nonce, token), { timeoutMs });
       this.onHello(hello);
       return hello;
     } catch (error) {
@@ -159,6 +176,12 @@ export class GatewayClient extends EventEmitter {
     clearTimeout(forced);
   }
 
+  /** A method the gateway declares in `GatewayMethods`: params and result are typed by its name. */
+  call<M extends GatewayMethod>(method: M, ...[params, options]: CallArgs<M>): Promise<MethodResult<M>> {
+    return this.request(method, params, options) as Promise<MethodResult<M>>;
+  }
+
+  /** Any method by name, untyped: for `nestclaw gateway call <method>` and methods newer than this client. */
   request(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {

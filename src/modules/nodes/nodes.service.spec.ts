@@ -248,6 +248,47 @@ describe(NodesService.name, () => {
     });
   });
 
+  describe('lastSeenAtMs', () => {
+    it('is the time a paired node went away, for as long as it stays offline', () => {
+      // Arrange
+      const node = connectNodeA();
+      clock.ms += 60_000;
+      const leftAtMs = clock.ms;
+
+      // Act
+      connections.remove(node.connection, 'disconnect');
+      clock.ms += 5_000;
+
+      // Assert
+      expect(service.describe('dev-a')).toMatchObject({ connected: false, lastSeenAtMs: leftAtMs });
+      expect(service.list()[0]).toMatchObject({ nodeId: 'dev-a', lastSeenAtMs: leftAtMs });
+    });
+
+    it("falls back to the device record's last connect after a restart", () => {
+      // Arrange
+      pairing.pair('dev-offline', 'Attic Pi');
+      pairing.devices.get('dev-offline')!.lastSeenAtMs = 42_000;
+
+      // Act
+      const summary = service.describe('dev-offline');
+
+      // Assert
+      expect(summary).toMatchObject({ connected: false, lastSeenAtMs: 42_000 });
+    });
+
+    it('is left out for a connected node, which is seen now', () => {
+      // Arrange
+      connectNodeA();
+
+      // Act
+      const summary = service.describe('dev-a');
+
+      // Assert
+      expect(summary.connected).toBe(true);
+      expect(summary).not.toHaveProperty('lastSeenAtMs');
+    });
+  });
+
   describe('describe', () => {
     it('finds a node by id or by display name, ignoring case', () => {
       // Arrange
