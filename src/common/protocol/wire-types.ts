@@ -163,7 +163,7 @@ export interface AuditFindingSummary {
   id: string;
   severity: AuditSeverity;
   message: string;
-  fix?: string;
+  fix: string;
 }
 
 export type AgentRunStatus = 'ok' | 'error' | 'timeout' | 'aborted';
