@@ -7,6 +7,7 @@ import {
   ClientInfo,
   ConnectParams,
   EventFrame,
+  GatewayEvent,
   GatewayMethod,
   HelloOk,
   MethodParams,
@@ -355,7 +356,7 @@ export class GatewayClient extends EventEmitter {
   }
 
   private onEventFrame(frame: EventFrame): void {
-    if (frame.event === 'connect.challenge') {
+    if (frame.event === GatewayEvent.ConnectChallenge) {
       this.challengeWaiter?.((frame.payload as { nonce?: string })?.nonce ?? '');
       this.challengeWaiter = undefined;
       return;

@@ -261,7 +261,8 @@ export interface InvokeRequestEvent {
 export interface PresenceChange {
   ts: number;
   joined: PresenceEntry[];
-  left: PresenceEntry[];
+  /** Who left and why (a connection's key, as in its presence entry). */
+  left: Array<{ key: string; reason: string; ts: number }>;
   count: number;
 }
 

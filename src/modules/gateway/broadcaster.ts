@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { StateVersion } from '../../common/protocol';
+import type { EventPayload, GatewayEvent, StateVersion } from '../../common/protocol';
 import { accessDenial } from './rpc/access';
 import type { OperatorScope } from '../../common/protocol';
 import { ConnectionRegistry } from './connection/connection-registry';
@@ -16,7 +16,7 @@ export interface BroadcastOptions {
 export class Broadcaster {
   constructor(private readonly registry: ConnectionRegistry) {}
 
-  broadcast(event: string, payload: unknown, options: BroadcastOptions = {}): number {
+  broadcast<E extends GatewayEvent>(event: E, payload: EventPayload<E>, options: BroadcastOptions = {}): number {
     const payloadJson = payload === undefined ? undefined : JSON.stringify(payload);
     const eventOptions = { withSeq: true, droppable: options.droppable, stateVersion: options.stateVersion };
     let sent = 0;
