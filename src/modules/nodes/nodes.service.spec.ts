@@ -14,13 +14,7 @@ import { NodeCommandPolicy } from './node-command-policy';
 import { NodeRegistry } from './node-registry';
 import { IDEMPOTENCY_TTL_MS, NodesService } from './nodes.service';
 import type { InvokeNodeRequest, InvokeNodeResult, InvokeRequestEvent } from './nodes.types';
-
-class FakeClock extends Clock {
-  ms = 1_700_000_000_000;
-  override now(): number {
-    return this.ms;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 class SequentialIds extends InvokeIds {
   private n = 0;
