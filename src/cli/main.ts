@@ -59,7 +59,7 @@ export function run(argv: string[] = process.argv): Promise<void> {
         return;
       }
       console.error(`nestclaw: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
+      process.exitCode = ExitCode.Failed;
     });
 }
 

@@ -1,5 +1,5 @@
 import type { DeviceTokenDropped, RequestOptions } from '../common/client';
-import type { HelloOk } from '../common/protocol';
+import { GatewayEvent, type HelloOk } from '../common/protocol';
 import { describeConnectFailure, FailureContext } from './connect-failure';
 import type { ExecPolicy } from './exec-policy';
 import { InvokeDispatcher, parseInvokeRequest } from './invoke-dispatcher';
@@ -7,7 +7,6 @@ import type { InvokeRequest } from './invoke-types';
 import type { NodeHostEvent, NodeHostListener } from './node-host-events';
 import { fitResult } from './result-size';
 
-export const INVOKE_REQUEST_EVENT = 'node.invoke.request';
 export const INVOKE_RESULT_METHOD = 'node.invoke.result';
 /** On stop, how long running commands get to end (they are signalled first) before the link closes. */
 const STOP_GRACE_MS = 3_000;
@@ -59,8 +58,8 @@ export class NodeHost {
     link.on('reconnecting', ({ attempt, delayMs }) => this.report({ event: 'reconnecting', attempt, delayMs }));
     link.on('error', (error) => this.onConnectError(error));
     link.on('device-token-dropped', ({ reason, retryWith }) => this.report({ event: 'device-token-dropped', reason, retryWith }));
-    link.onEvent(INVOKE_REQUEST_EVENT, (payload) => this.onInvokeRequest(payload));
-    link.onEvent('shutdown', (payload) => {
+    link.onEvent(GatewayEvent.NodeInvokeRequest, (payload) => this.onInvokeRequest(payload));
+    link.onEvent(GatewayEvent.Shutdown, (payload) => {
       const { reason, restartExpectedMs } = (payload ?? {}) as { reason?: string; restartExpectedMs?: number };
       this.report({ event: 'gateway-shutdown', reason, restartExpectedMs });
     });

@@ -1,3 +1,4 @@
+import { GatewayEvent, RPC_METHOD_NAMES } from '../../src/common/protocol';
 import { createTestApp, TestApp } from '../support/test-app';
 import { baseConnectParams, WsTestClient } from '../support/ws-test-client';
 
@@ -34,6 +35,17 @@ describe('handshake', () => {
     expect(keys).toEqual(expect.arrayContaining(['gateway', hello.server.connId]));
     expect(hello.snapshot.stateVersion).toEqual({ presence: expect.any(Number), health: expect.any(Number) });
     expect(hello.snapshot.health.ok).toBe(true);
+    await client.close();
+  });
+
+  it('serves exactly the methods and events the shared wire types declare', async () => {
+    // The CLI and the Control UI are typed from GatewayMethods and GatewayEvents: a method served
+    // but not declared there, or declared but gone, would let their types drift from the wire.
+    const client = await WsTestClient.open(app.url);
+    const res = await client.connect({ auth: { token: app.token } });
+    const hello = res.payload as { features: { methods: string[]; events: string[] } };
+    expect([...hello.features.methods].sort()).toEqual([...RPC_METHOD_NAMES].sort());
+    expect([...hello.features.events].sort()).toEqual(Object.values(GatewayEvent).sort());
     await client.close();
   });
 

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { GatewayStatus, HealthSnapshot, MethodResult } from '../../common/protocol';
 import { ExitCode, UsageError } from '../exit-codes';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 
-interface HealthPayload {
-  ok: boolean;
-  uptimeMs: number;
-  durationMs: number;
-  channels: Record<string, { configured: boolean; running: boolean; linked?: boolean; lastError?: string }>;
-  sessions: { count: number };
-  nodes: { connected: number };
-}
-
 export function health(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<HealthPayload>(options, {
-    call: async (client) => (await client.request('health')) as HealthPayload,
+  return runGatewayCommand<HealthSnapshot>(options, {
+    call: (client) => client.call('health'),
     render: (h) => [
       `gateway ${h.ok ? 'healthy' : 'NOT healthy'} (up ${formatDuration(h.uptimeMs)})`,
       ...table(
@@ -31,8 +23,8 @@ export function health(options: TargetOptions): Promise<void> {
 }
 
 export function gatewayStatus(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<Record<string, any>>(options, {
-    call: async (client) => (await client.request('status')) as Record<string, any>,
+  return runGatewayCommand<GatewayStatus>(options, {
+    call: (client) => client.call('status'),
     render: (s) => renderGatewayStatus(s),
   });
 }
@@ -47,9 +39,9 @@ export function call(method: string, options: TargetOptions & { params?: string 
 export function send(
   options: TargetOptions & { to: string; message: string; channel?: string; sessionKey?: string },
 ): Promise<void> {
-  return runGatewayCommand<unknown>(options, {
+  return runGatewayCommand<MethodResult<'send'>>(options, {
     call: (client) =>
-      client.request('send', {
+      client.call('send', {
         to: options.to,
         message: options.message,
         ...(options.channel ? { channel: options.channel } : {}),
@@ -63,9 +55,9 @@ export function send(
 export function agent(
   options: TargetOptions & { message: string; sessionKey?: string; channel?: string; to?: string; deliver?: boolean },
 ): Promise<void> {
-  return runGatewayCommand<unknown>(options, {
+  return runGatewayCommand<MethodResult<'agent'>>(options, {
     call: (client) =>
-      client.request(
+      client.call(
         'agent',
         {
           message: options.message,
@@ -77,21 +69,18 @@ export function agent(
         },
         { expectFinal: true, timeoutMs: Math.max(Number(options.timeout ?? 0), 120_000) },
       ),
-    render: (payload) => {
-      const final = payload as { status?: string; summary?: string };
-      return [final.summary ?? JSON.stringify(payload, null, 2)];
-    },
+    render: (payload) => [payload.summary ?? JSON.stringify(payload, null, 2)],
     // The gateway answered, but the run itself failed, timed out or was aborted.
-    exitCode: (payload) => ((payload as { status?: string }).status === 'ok' ? ExitCode.Ok : ExitCode.GatewayError),
+    exitCode: (payload) => (payload.status === 'ok' ? ExitCode.Ok : ExitCode.GatewayError),
   });
 }
 
-export function renderGatewayStatus(s: Record<string, any>): string[] {
+export function renderGatewayStatus(s: GatewayStatus): string[] {
   return [
     `nestclaw gateway ${s.version} on ${s.host}, up ${formatDuration(s.uptimeMs)}`,
     ...table(
       [
-        ['bind', `${s.bind.mode} (${(s.bind.hosts as string[]).join(', ')}) port ${s.bind.port}`],
+        ['bind', `${s.bind.mode} (${s.bind.hosts.join(', ')}) port ${s.bind.port}`],
         ['auth', s.auth.mode],
         ...(s.tls
           ? ([['tls', s.tls.enabled ? `on, SHA-256 ${s.tls.fingerprintSha256}` : 'off']] as Array<[string, string]>)
@@ -101,14 +90,14 @@ export function renderGatewayStatus(s: Record<string, any>): string[] {
         ['sessions', String(s.sessions.count)],
         ['nodes', `${s.nodes.connected} connected`],
         ['clients', `${s.connections.operators} operators, ${s.connections.nodes} nodes`],
-        ['state', s.stateDir],
+        ...(s.stateDir ? ([['state', s.stateDir]] as Array<[string, string]>) : []),
       ],
       '  ',
     ),
   ];
 }
 
-function describeChannels(channels: HealthPayload['channels']): string {
+function describeChannels(channels: HealthSnapshot['channels']): string {
   const entries = Object.entries(channels ?? {});
   if (entries.length === 0) return 'none configured';
   return entries

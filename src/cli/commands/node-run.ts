@@ -64,7 +64,7 @@ function stopOnSignals(host: NodeHost): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       process.stderr.write(`received ${signal} again, exiting without waiting\n`);
-      process.exit(1);
+      process.exit(ExitCode.Failed);
     }
     stopping = true;
     void host.stop(signal);

@@ -8,8 +8,12 @@ import {
   ConnectParams,
   deviceTokenRefusalOf,
   EventFrame,
+  GatewayEvent,
+  GatewayMethod,
   HelloOk,
   isNodeIdentityConflict,
+  MethodParams,
+  MethodResult,
   PROTOCOL_VERSION,
   ResponseFrame,
   Role,
@@ -59,6 +63,11 @@ export interface DeviceTokenDropped {
   reason: string;
   retryWith: 'token' | 'password' | 'nothing';
 }
+/** Params may be left out only for methods whose params are optional. */
+export type CallArgs<M extends GatewayMethod> =
+  undefined extends MethodParams<M>
+    ? [params?: MethodParams<M>, options?: RequestOptions]
+    : [params: MethodParams<M>, options?: RequestOptions];
 
 /**
  * The one protocol client used by the CLI, the node host and tests.
@@ -151,7 +160,7 @@ export class GatewayClient extends EventEmitter {
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     try {
       const nonce = await challenge;
-      const hello = (await this.request('connect', this.connectParams(nonce, token), { timeoutMs })) as HelloOk;
+      const hello = await this.call('connect', this.connectParams(nonce, token), { timeoutMs });
       this.onHello(hello);
       return hello;
     } catch (error) {
@@ -180,6 +189,12 @@ export class GatewayClient extends EventEmitter {
     clearTimeout(forced);
   }
 
+  /** A method the gateway declares in `GatewayMethods`: params and result are typed by its name. */
+  call<M extends GatewayMethod>(method: M, ...[params, options]: CallArgs<M>): Promise<MethodResult<M>> {
+    return this.request(method, params, options) as Promise<MethodResult<M>>;
+  }
+
+  /** Any method by name, untyped: for `nestclaw gateway call <method>` and methods newer than this client. */
   request(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
@@ -357,7 +372,7 @@ export class GatewayClient extends EventEmitter {
   }
 
   private onEventFrame(frame: EventFrame): void {
-    if (frame.event === 'connect.challenge') {
+    if (frame.event === GatewayEvent.ConnectChallenge) {
       this.challengeWaiter?.((frame.payload as { nonce?: string })?.nonce ?? '');
       this.challengeWaiter = undefined;
       return;

@@ -8,3 +8,5 @@ export * from './json-budget';
 export * from './limits';
 export * from './device-token-refusal';
 export * from './node-identity';
+export * from './wire-types';
+export * from './methods';

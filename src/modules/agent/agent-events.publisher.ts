@@ -5,24 +5,9 @@ import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentRunResult, AgentStreamEvent } from './agent.types';
+import type { ChatState, ChatMessage, ChatEventPayload } from '../../common/protocol';
 
-export type ChatState = 'delta' | 'final' | 'aborted' | 'error';
-
-export interface ChatMessage {
-  role: 'assistant';
-  content: Array<{ type: 'text'; text: string }>;
-  timestamp: number;
-}
-
-/** The `chat` event payload (PROTOCOL.md, "Events"). */
-export interface ChatEventPayload {
-  runId: string;
-  sessionKey: string;
-  seq: number;
-  state: ChatState;
-  message?: ChatMessage;
-  errorMessage?: string;
-}
+export type { ChatState, ChatMessage, ChatEventPayload };
 
 /**
  * Turns every run's stream into the operator events: `agent` (the raw

@@ -1,3 +1,6 @@
+import type { AgentRunStatus, AgentStreamEvent } from '../../common/protocol';
+
+export type { AgentRunStatus, AgentStreamEvent };
 /** Who started a run: a chat message on a channel, or an operator method (agent, chat.send). */
 export type AgentRunOrigin =
   | { kind: 'channel'; channel: string; chatId: string; senderId: string; senderName?: string }
@@ -17,8 +20,6 @@ export interface AgentRunRequest {
   extraSystemPrompt?: string;
 }
 
-export type AgentRunStatus = 'ok' | 'error' | 'timeout' | 'aborted';
-
 export interface AgentRunResult {
   runId: string;
   sessionKey: string;
@@ -34,14 +35,4 @@ export interface AgentRunResult {
    * rather than treat this result as the answer.
    */
   retryable?: boolean;
-}
-
-/** One streamed piece of a run, sent to operators as the `agent` event. */
-export interface AgentStreamEvent {
-  runId: string;
-  sessionKey: string;
-  seq: number;
-  stream: 'lifecycle' | 'assistant' | 'tool';
-  ts: number;
-  data: Record<string, unknown>;
 }

@@ -1,15 +1,6 @@
 import { Clock } from '../../common/clock';
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS, AuthRateLimiter } from './auth-rate-limiter';
-
-class FakeClock extends Clock {
-  constructor(public current = 1_000_000) {
-    super();
-  }
-
-  override now(): number {
-    return this.current;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 function fail(limiter: AuthRateLimiter, address: string, times: number): void {
   for (let i = 0; i < times; i++) limiter.recordFailure(address);
@@ -20,7 +11,7 @@ describe(AuthRateLimiter.name, () => {
   let limiter: AuthRateLimiter;
 
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new FakeClock(1_000_000);
     limiter = new AuthRateLimiter(clock);
   });
 
@@ -58,15 +49,15 @@ describe(AuthRateLimiter.name, () => {
       // Arrange: one failure per second for 10 s.
       for (let i = 0; i < 10; i++) {
         limiter.recordFailure('203.0.113.1');
-        clock.current += 1_000;
+        clock.ms += 1_000;
       }
-      const firstFailureAt = clock.current - 10_000;
+      const firstFailureAt = clock.ms - 10_000;
 
       // Act
       const retryAfter = limiter.retryAfterMs('203.0.113.1');
 
       // Assert
-      expect(retryAfter).toBe(firstFailureAt + 60_000 - clock.current);
+      expect(retryAfter).toBe(firstFailureAt + 60_000 - clock.ms);
       expect(retryAfter).toBe(50_000);
     });
 
@@ -74,7 +65,7 @@ describe(AuthRateLimiter.name, () => {
       // Arrange: 15 failures 1 s apart; only the last 10 count.
       for (let i = 0; i < 15; i++) {
         limiter.recordFailure('203.0.113.1');
-        clock.current += 1_000;
+        clock.ms += 1_000;
       }
 
       // Act
@@ -87,7 +78,7 @@ describe(AuthRateLimiter.name, () => {
     it('is at least 1 ms while still blocked', () => {
       // Arrange
       fail(limiter, '203.0.113.1', 10);
-      clock.current += 59_999;
+      clock.ms += 59_999;
 
       // Act / Assert
       expect(limiter.retryAfterMs('203.0.113.1')).toBe(1);
@@ -96,7 +87,7 @@ describe(AuthRateLimiter.name, () => {
     it('resets once the window has passed', () => {
       // Arrange
       fail(limiter, '203.0.113.1', 10);
-      clock.current += 60_000;
+      clock.ms += 60_000;
 
       // Act / Assert
       expect(limiter.retryAfterMs('203.0.113.1')).toBe(0);
@@ -106,9 +97,9 @@ describe(AuthRateLimiter.name, () => {
       // Arrange: 10 failures 1 s apart, then wait until the first one expires.
       for (let i = 0; i < 10; i++) {
         limiter.recordFailure('203.0.113.1');
-        clock.current += 1_000;
+        clock.ms += 1_000;
       }
-      clock.current += 50_000;
+      clock.ms += 50_000;
       expect(limiter.retryAfterMs('203.0.113.1')).toBe(0);
 
       // Act
@@ -199,9 +190,9 @@ describe(AuthRateLimiter.name, () => {
       for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) limiter.reserve('203.0.113.1');
 
       // Act
-      clock.current += AUTH_FAILURE_WINDOW_MS - 1;
+      clock.ms += AUTH_FAILURE_WINDOW_MS - 1;
       const stillLocked = limiter.reserve('203.0.113.1');
-      clock.current += 1;
+      clock.ms += 1;
       const free = limiter.reserve('203.0.113.1');
 
       // Assert

@@ -2,17 +2,10 @@ import { Clock } from '../../common/clock';
 import { DeviceIdentity, generateDeviceIdentity, publicKeyPem, signDeviceProof } from '../../common/identity';
 import { DeviceProof, ErrorCode } from '../../common/protocol';
 import { DeviceCheck, DeviceCheckContext, DeviceVerifierService } from './device-verifier.service';
+import { FakeClock } from '../../../test/support/fake-clock';
 
 const NOW = 1_700_000_000_000;
 const TEN_MINUTES = 10 * 60 * 1000;
-
-class FakeClock extends Clock {
-  current = NOW;
-
-  override now(): number {
-    return this.current;
-  }
-}
 
 const CTX: DeviceCheckContext = {
   clientId: 'nestclaw-cli',
@@ -176,7 +169,7 @@ describe(DeviceVerifierService.name, () => {
       it('a proof that becomes stale as the clock moves on', () => {
         // Arrange
         const proof = proofFor(identity, CTX);
-        clock.current = NOW + TEN_MINUTES + 1;
+        clock.ms = NOW + TEN_MINUTES + 1;
 
         // Act / Assert
         expect(errorMessage(verifier.verify(proof, CTX))).toMatch(/^device signature expired/);

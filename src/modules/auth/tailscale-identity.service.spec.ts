@@ -3,14 +3,7 @@ import { loadConfig } from '../../common/config';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { TailscaleCli, TailscaleCliError } from '../tailscale/tailscale-cli.repository';
 import { TailscaleIdentityService, WHOIS_CACHE_TTL_MS } from './tailscale-identity.service';
-
-class FakeClock extends Clock {
-  current = 1_700_000_000_000;
-
-  override now(): number {
-    return this.current;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 const ALICE = { login: 'alice@example.com', clientIp: '100.101.102.103' };
 
@@ -91,11 +84,11 @@ describe(TailscaleIdentityService.name, () => {
 
     it('reuses an answer for 60 s, then asks again', async () => {
       await service.verify(ALICE);
-      clock.current += WHOIS_CACHE_TTL_MS - 1;
+      clock.ms += WHOIS_CACHE_TTL_MS - 1;
       await service.verify(ALICE);
       expect(whois).toHaveBeenCalledTimes(1);
 
-      clock.current += 1;
+      clock.ms += 1;
       await service.verify(ALICE);
       expect(whois).toHaveBeenCalledTimes(2);
     });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { GatewayEvent, StateVersion } from '../../common/protocol';
+import type { EventPayload, GatewayEvent, StateVersion } from '../../common/protocol';
 import { ConnectionRegistry } from './connection/connection-registry';
 import { mayReceive, seesPrivateDetails, ViewerPayload } from './event-access';
 
@@ -16,7 +16,11 @@ export interface BroadcastOptions {
 export class Broadcaster {
   constructor(private readonly registry: ConnectionRegistry) {}
 
-  broadcast(event: GatewayEvent, payload: unknown, options: BroadcastOptions = {}): number {
+  broadcast<E extends GatewayEvent>(
+    event: E,
+    payload: EventPayload<E> | ViewerPayload<EventPayload<E>, EventPayload<E>>,
+    options: BroadcastOptions = {},
+  ): number {
     const forms = new PayloadForms(payload);
     const eventOptions = { withSeq: true, droppable: options.droppable, stateVersion: options.stateVersion };
     let sent = 0;

@@ -9,19 +9,12 @@ import { SessionsService } from '../sessions/sessions.service';
 import { ViewerPayload } from '../gateway/event-access';
 import { StateVersionService } from './state-version.service';
 import { limitedHealth } from './viewer-views';
+import type { HealthSnapshot } from '../../common/protocol';
+
+export type { HealthSnapshot };
 
 export const HEALTH_EVENT_MIN_INTERVAL_MS = 1_000;
 const RECENT_SESSIONS = 5;
-
-export interface HealthSnapshot {
-  ok: boolean;
-  ts: number;
-  durationMs: number;
-  channels: Record<string, { configured: boolean; running: boolean; linked?: boolean; lastError?: string }>;
-  sessions: { count: number; recent: unknown[] };
-  nodes: { connected: number };
-  uptimeMs: number;
-}
 
 /**
  * The health snapshot. Asking for it answers only the caller; a `health`

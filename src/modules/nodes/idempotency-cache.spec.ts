@@ -1,12 +1,6 @@
 import { Clock } from '../../common/clock';
 import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
-
-class FakeClock extends Clock {
-  ms = 1_000_000;
-  override now(): number {
-    return this.ms;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 const TTL = 60_000;
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -15,7 +9,7 @@ describe(IdempotencyCache.name, () => {
   let clock: FakeClock;
 
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new FakeClock(1_000_000);
   });
 
   describe('get', () => {

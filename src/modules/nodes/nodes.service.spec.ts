@@ -14,13 +14,7 @@ import { NodeCommandPolicy } from './node-command-policy';
 import { NodeRegistry } from './node-registry';
 import { IDEMPOTENCY_TTL_MS, NodesService } from './nodes.service';
 import type { InvokeNodeRequest, InvokeNodeResult, InvokeRequestEvent } from './nodes.types';
-
-class FakeClock extends Clock {
-  ms = 1_700_000_000_000;
-  override now(): number {
-    return this.ms;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 class SequentialIds extends InvokeIds {
   private n = 0;
@@ -245,6 +239,47 @@ describe(NodesService.name, () => {
         paired: true,
         connected: false,
       });
+    });
+  });
+
+  describe('lastSeenAtMs', () => {
+    it('is the time a paired node went away, for as long as it stays offline', () => {
+      // Arrange
+      const node = connectNodeA();
+      clock.ms += 60_000;
+      const leftAtMs = clock.ms;
+
+      // Act
+      connections.remove(node.connection, 'disconnect');
+      clock.ms += 5_000;
+
+      // Assert
+      expect(service.describe('dev-a')).toMatchObject({ connected: false, lastSeenAtMs: leftAtMs });
+      expect(service.list()[0]).toMatchObject({ nodeId: 'dev-a', lastSeenAtMs: leftAtMs });
+    });
+
+    it("falls back to the device record's last connect after a restart", () => {
+      // Arrange
+      pairing.pair('dev-offline', 'Attic Pi');
+      pairing.devices.get('dev-offline')!.lastSeenAtMs = 42_000;
+
+      // Act
+      const summary = service.describe('dev-offline');
+
+      // Assert
+      expect(summary).toMatchObject({ connected: false, lastSeenAtMs: 42_000 });
+    });
+
+    it('is left out for a connected node, which is seen now', () => {
+      // Arrange
+      connectNodeA();
+
+      // Act
+      const summary = service.describe('dev-a');
+
+      // Assert
+      expect(summary.connected).toBe(true);
+      expect(summary).not.toHaveProperty('lastSeenAtMs');
     });
   });
 

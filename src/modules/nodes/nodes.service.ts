@@ -27,6 +27,8 @@ export const IDEMPOTENCY_TTL_MS = 5 * 60_000;
 export const IDEMPOTENCY_MAX_ENTRIES = 10_000;
 /** In-memory names of unpaired nodes; a cap, since nothing else ever removes them. */
 export const MAX_LOCAL_NAMES = 1_000;
+/** In-memory departure times; a cap, since any node id that connects once leaves an entry. */
+export const MAX_DEPARTURES = 1_000;
 
 interface PendingInvoke {
   nodeId: string;
@@ -56,6 +58,12 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   private readonly idempotency: IdempotencyCache<InvokeNodeResult>;
   /** Names given to unpaired nodes: there is no device record to keep them in, so they last until restart. */
   private readonly localNames = new Map<string, string>();
+  /**
+   * When each node last went away. The device record only knows its last
+   * connect, so without this a node connected for hours would look gone since
+   * the start; lost on restart, when the record's time is the best we have.
+   */
+  private readonly departedAt = new Map<string, number>();
   private subscription?: Subscription;
 
   constructor(
@@ -70,7 +78,10 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.subscription = this.registry.departures$.subscribe((departure) => this.failCallsOn(departure));
+    this.subscription = this.registry.departures$.subscribe((departure) => {
+      if (departure.reason === 'disconnected') this.recordDeparture(departure.nodeId);
+      this.failCallsOn(departure);
+    });
   }
 
   onModuleDestroy(): void {
@@ -266,10 +277,17 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     return this.localNames.get(target.nodeId) ?? target.device?.displayName ?? target.live?.session.client.displayName;
   }
 
+  private recordDeparture(nodeId: string): void {
+    this.departedAt.delete(nodeId);
+    if (this.departedAt.size >= MAX_DEPARTURES) this.departedAt.delete(this.departedAt.keys().next().value!);
+    this.departedAt.set(nodeId, this.clock.now());
+  }
+
   private summarize(target: NodeTarget): NodeSummary {
     const { live, device } = target;
     const displayName = this.displayNameOf(target);
     if (!live) {
+      const lastSeenAtMs = Math.max(this.departedAt.get(target.nodeId) ?? 0, device?.lastSeenAtMs ?? 0);
       return {
         nodeId: target.nodeId,
         ...(displayName !== undefined ? { displayName } : {}),
@@ -278,6 +296,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
         caps: [],
         commands: [],
         permissions: {},
+        ...(lastSeenAtMs > 0 ? { lastSeenAtMs } : {}),
         paired: device !== undefined,
         connected: false,
       };

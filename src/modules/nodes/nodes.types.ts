@@ -1,20 +1,6 @@
-/** One node as `node.list` and `node.describe` show it (PROTOCOL.md, "Nodes"). */
-export interface NodeSummary {
-  nodeId: string;
-  displayName?: string;
-  platform?: string;
-  version?: string;
-  deviceFamily?: string;
-  remoteIp?: string;
-  caps: string[];
-  /** What the node declared and the gateway's allowlist lets through. */
-  commands: string[];
-  permissions: Record<string, boolean>;
-  connectedAtMs?: number;
-  paired: boolean;
-  connected: boolean;
-}
+import type { NodeSummary, InvokeNodeResult, InvokeRequestEvent } from '../../common/protocol';
 
+export type { NodeSummary, InvokeNodeResult, InvokeRequestEvent };
 export interface InvokeNodeRequest {
   /** A node id, or a node's display name (exact, case-insensitive). */
   nodeId: string;
@@ -26,14 +12,6 @@ export interface InvokeNodeRequest {
   caller?: string;
 }
 
-export interface InvokeNodeResult {
-  ok: true;
-  nodeId: string;
-  command: string;
-  payload: unknown;
-  payloadJSON: string | null;
-}
-
 /** What a node reports with `node.invoke.result`. */
 export interface InvokeResultReport {
   id: string;
@@ -42,16 +20,6 @@ export interface InvokeResultReport {
   payload?: unknown;
   payloadJSON?: string;
   error?: { code?: string; message?: string };
-}
-
-/** The payload of the `node.invoke.request` event sent to a node. */
-export interface InvokeRequestEvent {
-  id: string;
-  nodeId: string;
-  command: string;
-  paramsJSON?: string;
-  timeoutMs: number;
-  idempotencyKey: string;
 }
 
 /** `details.nodeError` of a failed invoke. */

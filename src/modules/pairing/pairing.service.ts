@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
-import { CloseCode, ClientInfo } from '../../common/protocol';
+import { CloseCode, ClientInfo, GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
@@ -13,11 +13,6 @@ import type { PairedDevice, PairingRequest } from './pairing.types';
 export const PAIRING_REQUEST_TTL_MS = 5 * 60_000;
 /** A device may hold a few live tokens per role, so concurrent clients on one machine do not invalidate each other. */
 export const TOKENS_KEPT_PER_ROLE = 5;
-
-export const PairingEvent = {
-  DevicePairRequested: 'device.pair.requested',
-  DevicePairResolved: 'device.pair.resolved',
-} as const;
 
 export interface AdmissionRequest {
   deviceId: string;
@@ -209,7 +204,7 @@ export class PairingService {
     };
     this.repo.saveRequest(next);
     if (!existing) {
-      this.broadcaster.broadcast(PairingEvent.DevicePairRequested, { ...withoutKey(next), ts: now });
+      this.broadcaster.broadcast(GatewayEvent.DevicePairRequested, { ...withoutKey(next), ts: now });
     }
     return next;
   }
@@ -222,7 +217,7 @@ export class PairingService {
   }
 
   private resolved(requestId: string, deviceId: string, decision: 'approved' | 'rejected', auto: boolean): void {
-    this.broadcaster.broadcast(PairingEvent.DevicePairResolved, { requestId, deviceId, decision, auto, ts: this.clock.now() });
+    this.broadcaster.broadcast(GatewayEvent.DevicePairResolved, { requestId, deviceId, decision, auto, ts: this.clock.now() });
   }
 }
 

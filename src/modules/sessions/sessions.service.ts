@@ -4,16 +4,9 @@ import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsRepository } from './sessions.repository';
 import type { NewTranscriptEntry, SessionInfo, SessionRecord, TranscriptEntry } from './sessions.types';
 import { SessionsErrors } from './sessions.errors';
+import type { SessionSummary } from '../../common/protocol';
 
-export interface SessionSummary {
-  sessionKey: string;
-  channel: string;
-  displayName?: string;
-  chatId?: string;
-  messageCount: number;
-  lastMessageAtMs?: number;
-  createdAtMs: number;
-}
+export type { SessionSummary };
 
 /**
  * Conversations and their transcripts. A reset starts a new generation, so

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../../state/database.service';
+import type { PairingCodeRecord } from '../../../common/protocol';
 
-export interface PairingCodeRecord {
-  channel: string;
-  code: string;
-  senderId: string;
-  senderName?: string;
-  chatId?: string;
-  createdAtMs: number;
-  expiresAtMs: number;
-}
+export type { PairingCodeRecord };
 
 export interface AllowedSender {
   channel: string;

@@ -1,4 +1,5 @@
-import { envelope, openTestDatabase, TestClock } from '../channels.testing';
+import { envelope, openTestDatabase } from '../../../../test/support/channels-testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import type { ChannelAccessPolicy } from './access-policy';
 import { ChannelAccessRepository } from './channel-access.repository';
 import { ChannelAccessService, MAX_PENDING_PAIRING_CODES } from './channel-access.service';
@@ -13,12 +14,12 @@ const stranger = (id: string) => envelope({ senderId: id, chatId: id, senderName
 
 describe(ChannelAccessService.name, () => {
   let db: ReturnType<typeof openTestDatabase>;
-  let clock: TestClock;
+  let clock: FakeClock;
   let service: ChannelAccessService;
 
   beforeEach(() => {
     db = openTestDatabase();
-    clock = new TestClock();
+    clock = new FakeClock();
     service = new ChannelAccessService(new ChannelAccessRepository(db.database), clock);
   });
   afterEach(() => db.close());

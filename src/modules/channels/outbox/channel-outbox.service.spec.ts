@@ -1,12 +1,13 @@
 import { backoffDelay } from '../../../common/client/backoff';
 import { ChannelRegistry } from '../channel-registry';
-import { FakeChannel, openTestDatabase, permanentFailure, TestClock, transientFailure } from '../channels.testing';
+import { FakeChannel, openTestDatabase, permanentFailure, transientFailure } from '../../../../test/support/channels-testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { ChannelOutbox, OUTBOX_RETRY_BACKOFF } from './channel-outbox.service';
 import { OutboxRepository } from './outbox.repository';
 
 describe(ChannelOutbox.name, () => {
   let db: ReturnType<typeof openTestDatabase>;
-  let clock: TestClock;
+  let clock: FakeClock;
   let channel: FakeChannel;
   let registry: ChannelRegistry;
   const chat = () => ({ channel: channel.id, accountId: channel.accountId, chatId: '42' });
@@ -14,7 +15,7 @@ describe(ChannelOutbox.name, () => {
 
   beforeEach(() => {
     db = openTestDatabase();
-    clock = new TestClock();
+    clock = new FakeClock();
     channel = new FakeChannel();
     registry = new ChannelRegistry(undefined as never, undefined as never);
     registry.register(channel);

@@ -6,7 +6,8 @@ import { SessionsService } from '../../sessions/sessions.service';
 import { ChannelAccessRepository } from '../access/channel-access.repository';
 import { ChannelAccessService } from '../access/channel-access.service';
 import { ChannelRegistry } from '../channel-registry';
-import { envelope, FakeChannel, openTestDatabase, TestClock } from '../channels.testing';
+import { envelope, FakeChannel, openTestDatabase } from '../../../../test/support/channels-testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { ChannelOutbox } from '../outbox/channel-outbox.service';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { ChannelRouter } from './channel-router.service';
@@ -35,7 +36,7 @@ describe(ChannelRouter.name, () => {
   let access: ChannelAccessService;
   let sessions: SessionsService;
   let router: ChannelRouter;
-  const clock = new TestClock();
+  const clock = new FakeClock();
 
   beforeEach(() => {
     db = openTestDatabase();
