@@ -4,6 +4,7 @@ import { Clock } from './common/clock';
 import type { ResolvedConfig } from './common/config';
 import { AgentModule } from './modules/agent/agent.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
+import { BrowserModule } from './modules/browser/browser.module';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { ControlUiModule } from './modules/control-ui/control-ui.module';
@@ -55,6 +56,7 @@ export class AppModule {
         NodesModule,
         ApprovalsModule,
         AgentModule,
+        BrowserModule,
         TailscaleModule,
         ChannelsModule,
         ControlUiModule,

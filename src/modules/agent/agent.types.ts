@@ -17,6 +17,12 @@ export interface AgentRunRequest {
   extraSystemPrompt?: string;
 }
 
+/** A picture that goes out with the reply (a browser screenshot): a file the gateway wrote under its state dir. */
+export interface ReplyImage {
+  path: string;
+  mimeType: string;
+}
+
 export type AgentRunStatus = 'ok' | 'error' | 'timeout' | 'aborted';
 
 export interface AgentRunResult {
@@ -25,6 +31,8 @@ export interface AgentRunResult {
   status: AgentRunStatus;
   /** Always something to show the user: the answer, or a short apology. */
   text: string;
+  /** Pictures the tools produced for this answer, in order; absent when none. */
+  images?: ReplyImage[];
   /** For logs and operators, never for chat users. */
   error?: string;
   durationMs: number;

@@ -154,4 +154,7 @@ export const MIGRATIONS: readonly string[] = [
      approved_by TEXT,
      approved_at_ms INTEGER NOT NULL
    );`,
+  // Channel outbox: a part may be a picture (a browser screenshot) instead of text; the file lives under the state dir.
+  `ALTER TABLE channel_outbox ADD COLUMN media_path TEXT;
+   ALTER TABLE channel_outbox ADD COLUMN media_type TEXT;`,
 ];

@@ -1,12 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import * as os from 'node:os';
 import type { ExecApprovalAnswer } from '../../../common/protocol';
+import type { ReplyImage } from '../agent.types';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
 import { GatewayRuntime } from '../../gateway/gateway-runtime';
 import { RpcError } from '../../gateway/rpc/rpc-error';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/dto/invoke-node.params';
 import { NodesService } from '../../nodes/nodes.service';
 import { HostExecRunner } from './host-exec.runner';
+import { BROWSER_TOOL, BrowserTool } from './browser.tool';
 
 /** A tool as offered to a model: JSON Schema parameters, no provider types. */
 export interface ToolDefinition {
@@ -33,6 +35,8 @@ export interface ToolContext {
 export interface ToolOutcome {
   ok: boolean;
   content: string;
+  /** Pictures for the reply (browser screenshots); the model sees only `content`. */
+  images?: ReplyImage[];
 }
 
 /** Tool output beyond this is cut, so one chatty command cannot flood the model's context. */
@@ -95,10 +99,13 @@ export class AgentTools {
     private readonly exec: HostExecRunner,
     private readonly gateway: GatewayRuntime,
     private readonly approvals: ExecApprovalsService,
+    // Optional so callers that build the tools by hand (unit tests) need not know about the browser.
+    @Optional() private readonly browser?: BrowserTool,
   ) {}
 
   definitions(): ToolDefinition[] {
-    return this.gateway.config.tools.exec.enabled ? [NODES_LIST, NODE_INVOKE, EXEC] : [NODES_LIST, NODE_INVOKE];
+    const tools = this.gateway.config.tools.exec.enabled ? [NODES_LIST, NODE_INVOKE, EXEC] : [NODES_LIST, NODE_INVOKE];
+    return this.browser?.enabled ? [...tools, BROWSER_TOOL] : tools;
   }
 
   async execute(call: ToolCall, context: ToolContext): Promise<ToolOutcome> {
@@ -111,6 +118,8 @@ export class AgentTools {
           return await this.invokeNode(args, call.callId, context);
         case EXEC.name:
           return await this.runOnHost(args, context);
+        case BROWSER_TOOL.name:
+          return this.browser?.enabled ? await this.browser.execute(args, context) : failure('the browser tool is disabled');
         default:
           return failure(
             `unknown tool "${call.name}"; available tools: ${this.definitions()
