@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { findChromium } from '../support/browser';
+import { runCli } from '../support/cli-process';
 import { FakeOpenAi, reply, type ChatRequest } from '../support/fake-openai';
 import { FakeTelegram } from '../support/fake-telegram';
 import { FixtureSite } from '../support/fixture-site';
@@ -223,6 +226,26 @@ if (!CHROMIUM) {
       const again = await browserRequest('POST', '/navigate', { url: `${site.origin}/next` });
       expect(again).toMatchObject({ ok: true, payload: { title: 'Next page' } });
     }, 30_000);
+
+    it('drives the same routes from the CLI: open, snapshot, screenshot -o', async () => {
+      const env = { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) };
+      const opened = runCli(['browser', 'open', `${site.origin}/`, '--timeout', '60000'], env);
+      expect((await opened.exited).code).toBe(0);
+      expect(opened.output()).toContain('Fixture home');
+
+      const snapshot = runCli(['browser', 'snapshot', '--json', '--timeout', '60000'], env);
+      expect((await snapshot.exited).code).toBe(0);
+      expect(JSON.parse(snapshot.output()).snapshot).toMatch(/\[\d+\] link "Go next"/);
+
+      const file = path.join(app.stateDir, 'cli-shot.png');
+      const shot = runCli(['browser', 'screenshot', '-o', file, '--timeout', '60000'], env);
+      expect((await shot.exited).code).toBe(0);
+      expect(fs.readFileSync(file).subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
+
+      const refused = runCli(['browser', 'navigate', `${forbidden.origin}/secret`, '--timeout', '60000'], env);
+      expect((await refused.exited).code).not.toBe(0);
+      expect(refused.output()).toContain('tools.browser.allowUrls');
+    }, 90_000);
 
     it('stops the browser on POST /stop', async () => {
       const stopped = await browserRequest('POST', '/stop');

@@ -325,12 +325,7 @@ export class BrowserController {
     if (!verdict.allowed) throw BrowserErrors.refused(url, verdict.reason);
     tab.blocked = undefined;
     try {
-      await this.gotoOnce(tab, url).catch(async (error: unknown) => {
-        // After a refused or failed load Chromium commits its error page a moment later, which can cut
-        // the next navigation short; that one is simply tried again.
-        if (!(error instanceof Error) || !/interrupted by another navigation to "chrome-error:/.test(error.message)) throw error;
-        await this.gotoOnce(tab, url);
-      });
+      await this.gotoOnce(tab, url);
     } catch (error) {
       if (tab.blocked) throw new BrowserError(/did not finish/.test(tab.blocked) ? 'TIMEOUT' : 'REFUSED', tab.blocked);
       if (error instanceof Error && error.name === 'TimeoutError')
@@ -341,8 +336,21 @@ export class BrowserController {
     return this.info(tab);
   }
 
+  /**
+   * After a refused or failed load Chromium commits its error page a moment
+   * later, which can cut the next navigation short ("interrupted by another
+   * navigation to chrome-error://…"); such a navigation is simply tried again.
+   */
   private async gotoOnce(tab: Tab, url: string): Promise<void> {
-    await tab.page.goto(url, { timeout: this.options.actionTimeoutMs, waitUntil: 'domcontentloaded' });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await tab.page.goto(url, { timeout: this.options.actionTimeoutMs, waitUntil: 'domcontentloaded' });
+        return;
+      } catch (error) {
+        const interrupted = error instanceof Error && /interrupted by another navigation to "chrome-error:/.test(error.message);
+        if (!interrupted || attempt >= 3 || tab.blocked) throw error;
+      }
+    }
   }
 
   private async tabFor(selector: TabSelector, create: boolean): Promise<Tab> {
