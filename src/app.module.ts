@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import type { ResolvedConfig } from './common/config';
 import { AgentModule } from './modules/agent/agent.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
+import { BrowserModule } from './modules/browser/browser.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { ControlUiModule } from './modules/control-ui/control-ui.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
@@ -32,6 +33,7 @@ export class AppModule {
         NodesModule,
         ApprovalsModule,
         AgentModule,
+        BrowserModule,
         TailscaleModule,
         ChannelsModule,
         ControlUiModule,

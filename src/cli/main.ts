@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
 import { registerApprovals } from './commands/approvals.command';
+import { registerBrowser } from './commands/browser.command';
 import { registerChannels } from './commands/channels.command';
 import { registerDevices } from './commands/devices.command';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerGatewayService(gateway);
   registerSecurityAudit(program);
   registerOnboard(program);
+  registerBrowser(program);
 
   return program;
 }

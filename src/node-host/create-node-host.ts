@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { BrowserController, UrlPolicy } from '../common/browser';
+import { BROWSER_DEFAULTS } from '../common/config/resolve-features';
+import { browserProxyCommand } from './commands/browser-proxy';
 import { GatewayClient } from '../common/client';
 import { DeviceTokenStore, loadOrCreateDeviceIdentity } from '../common/identity';
 import { NESTCLAW_VERSION } from '../common/version';
@@ -31,6 +35,21 @@ export interface NodeHostConfig {
   stateDir: string;
   displayName?: string;
   execPolicy: ExecPolicy;
+  /** `--browser`: serve browser.proxy with this node's Chromium (docs/browser.md). */
+  browser?: { executablePath?: string; allowUrls: readonly string[] };
+}
+
+function nodeBrowser(stateDir: string, settings: NonNullable<NodeHostConfig['browser']>): BrowserController {
+  return new BrowserController({
+    executablePath: settings.executablePath,
+    userDataDir: path.join(stateDir, 'browser', 'profile'),
+    headless: true,
+    policy: new UrlPolicy({ allowUrls: settings.allowUrls, denyUrls: [] }),
+    actionTimeoutMs: BROWSER_DEFAULTS.actionTimeoutMs,
+    idleTimeoutMs: BROWSER_DEFAULTS.idleTimeoutMs,
+    snapshotMaxChars: BROWSER_DEFAULTS.snapshotMaxChars,
+    log: () => undefined,
+  });
 }
 
 /** Builds a node host with the real client, identity, files and processes. */
@@ -71,6 +90,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     }),
     systemWhichCommand({ pathEnv: env.PATH }),
     systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
+    ...(config.browser ? [browserProxyCommand(nodeBrowser(config.stateDir, config.browser))] : []),
   ]);
 
   client = new GatewayClient({

@@ -14,6 +14,7 @@ import { makeStateDir } from '../support/test-app';
 const EXPECTED_PERMISSIONS = {
   agent: { role: 'operator', scope: 'operator.write' },
   'agent.wait': { role: 'operator', scope: 'operator.write' },
+  'browser.request': { role: 'operator', scope: 'operator.write' },
   'channel.pair.approve': { role: 'operator', scope: 'operator.pairing' },
   'channel.pair.list': { role: 'operator', scope: 'operator.pairing' },
   'channels.status': { role: 'operator', scope: 'operator.read' },

@@ -155,8 +155,23 @@ export class ExecToolSection {
   @IsOptional() @IsBoolean() ask?: boolean;
 }
 
+export class BrowserToolSection {
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @IsString() @MinLength(1) executablePath?: string;
+  /** Glob patterns over whole URLs, e.g. "http://127.0.0.1:8080/*" (docs/browser.md). */
+  @IsOptional() @IsArray() @IsString({ each: true }) allowUrls?: string[];
+  @IsOptional() @IsArray() @IsString({ each: true }) denyUrls?: string[];
+  /** A node (id or display name) started with `nestclaw node run --browser` that serves the browser instead of this host. */
+  @IsOptional() @IsString() @MinLength(1) node?: string;
+  @IsOptional() @IsBoolean() headless?: boolean;
+  @IsOptional() @IsInt() @Min(1_000) @Max(120_000) actionTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(10_000) @Max(86_400_000) idleTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(1_000) @Max(100_000) snapshotMaxChars?: number;
+}
+
 export class ToolsSection {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ExecToolSection) exec?: ExecToolSection;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BrowserToolSection) browser?: BrowserToolSection;
 }
 
 /** The config file as written by the user; every key optional. */

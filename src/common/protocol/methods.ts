@@ -137,6 +137,11 @@ export interface GatewayMethods {
   };
   'exec.approval.resolve': { params: { id: string; decision: ExecApprovalDecision }; result: ExecApprovalResolution };
   'exec.approval.list': { params: NoParams; result: { ts: number; pending: ExecApprovalRequest[] } };
+  /** The reference's HTTP-like call on its browser routes; each route answers its own shape (docs/browser.md). */
+  'browser.request': {
+    params: { method: string; path: string; query?: Record<string, unknown>; body?: unknown; timeoutMs?: number };
+    result: unknown;
+  };
 }
 
 export type GatewayMethod = keyof GatewayMethods;
@@ -179,6 +184,7 @@ const RPC_METHOD_SET: { readonly [M in RpcMethodName]: true } = {
   'exec.approval.request': true,
   'exec.approval.resolve': true,
   'exec.approval.list': true,
+  'browser.request': true,
 };
 
 /** The methods hello-ok advertises: the gateway must serve exactly these (checked by handshake.e2e-spec). */

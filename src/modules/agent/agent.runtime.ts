@@ -30,7 +30,7 @@ interface ActiveRun {
   detachSignal?: () => void;
 }
 
-type Outcome = Pick<AgentRunResult, 'status' | 'text' | 'error' | 'retryable'>;
+type Outcome = Pick<AgentRunResult, 'status' | 'text' | 'error' | 'retryable' | 'images'>;
 
 /** Where a run stands, for agent.wait. */
 export type RunLookup = { state: 'finished'; result: AgentRunResult } | { state: 'active'; done: Promise<AgentRunResult> };
@@ -188,7 +188,7 @@ export class AgentRuntime implements OnModuleDestroy {
       const text = reply.text.trim() || '(no answer)';
       this.sessions.append(run.sessionKey, { role: 'assistant', content: text, runId: run.runId });
       this.emit(run, 'assistant', { text });
-      return { status: 'ok', text };
+      return { status: 'ok', text, ...(reply.images?.length ? { images: reply.images } : {}) };
     } catch (error) {
       if (run.controller.signal.aborted) return this.stopped(run);
       if (error instanceof ProviderFailure) {
@@ -265,6 +265,7 @@ export class AgentRuntime implements OnModuleDestroy {
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
       durationMs: this.clock.now() - run.admittedAtMs,
       ...(outcome.retryable ? { retryable: true } : {}),
+      ...(outcome.images ? { images: outcome.images } : {}),
     };
     this.emit(run, 'lifecycle', {
       phase: 'end',

@@ -20,12 +20,20 @@ export interface AgentRunRequest {
   extraSystemPrompt?: string;
 }
 
+/** A picture that goes out with the reply (a browser screenshot): a file the gateway wrote under its state dir. */
+export interface ReplyImage {
+  path: string;
+  mimeType: string;
+}
+
 export interface AgentRunResult {
   runId: string;
   sessionKey: string;
   status: AgentRunStatus;
   /** Always something to show the user: the answer, or a short apology. */
   text: string;
+  /** Pictures the tools produced for this answer, in order; absent when none. */
+  images?: ReplyImage[];
   /** For logs and operators, never for chat users. */
   error?: string;
   durationMs: number;

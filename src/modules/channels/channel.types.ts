@@ -87,6 +87,8 @@ export interface Channel {
   status(probe?: boolean): Promise<ChannelStatus>;
   sendText(target: string, text: string, options?: SendTextOptions): Promise<SentMessage>;
   sendTyping(target: string): Promise<void>;
+  /** Sends a picture file (a browser screenshot); channels without pictures leave it out and the outbox says so. */
+  sendPhoto?(target: string, photo: { path: string; mimeType: string }, options?: { caption?: string }): Promise<SentMessage>;
   /** The conversation a target names, when the channel can tell (Telegram: chat ids ≥ 0 are direct chats). */
   conversationOf(target: string): TargetConversation | undefined;
 }

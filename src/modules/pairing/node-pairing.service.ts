@@ -84,6 +84,11 @@ export class NodePairingService {
   }
 
   private resolved(request: NodePairRequest, decision: 'approved' | 'rejected', now: number): void {
-    this.broadcaster.broadcast(GatewayEvent.NodePairResolved, { requestId: request.requestId, nodeId: request.nodeId, decision, ts: now });
+    this.broadcaster.broadcast(GatewayEvent.NodePairResolved, {
+      requestId: request.requestId,
+      nodeId: request.nodeId,
+      decision,
+      ts: now,
+    });
   }
 }

@@ -4,7 +4,7 @@ import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import { ChannelRegistry } from '../channel-registry';
 import { ChannelSendError, type Channel } from '../channel.types';
 import { splitText } from '../text/split-text';
-import { OutboxKey, OutboxRepository, OutboxRow } from './outbox.repository';
+import { OutboxKey, OutboxMedia, OutboxPart, OutboxRepository, OutboxRow } from './outbox.repository';
 
 /** A part that keeps failing for this long is given up on. */
 export const OUTBOX_GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
@@ -70,9 +70,18 @@ export class ChannelOutbox implements OnModuleDestroy {
    * queues nothing when a message with that ref was queued before; returns
    * whether it queued.
    */
-  enqueue(channel: Channel, chatId: string, text: string, options: { replyTo?: string; sourceRef?: string } = {}): boolean {
+  enqueue(
+    channel: Channel,
+    chatId: string,
+    text: string,
+    options: { replyTo?: string; sourceRef?: string; images?: readonly OutboxMedia[] } = {},
+  ): boolean {
     const key = { channel: channel.id, accountId: channel.accountId, chatId };
-    return this.repo.enqueue(key, splitText(text, channel.textLimit), options, this.clock.now());
+    const textParts: OutboxPart[] = text.trim() ? splitText(text, channel.textLimit) : [];
+    // Pictures follow the text, one platform message each, so they arrive after the answer they illustrate.
+    const pictures = (options.images ?? []).map((media): OutboxPart => ({ text: '', media }));
+    const { replyTo, sourceRef } = options;
+    return this.repo.enqueue(key, [...textParts, ...pictures], { replyTo, sourceRef }, this.clock.now());
   }
 
   has(channel: Channel, sourceRef: string): boolean {
@@ -149,7 +158,9 @@ export class ChannelOutbox implements OnModuleDestroy {
           );
         }
         this.repo.markSending(row.id, this.clock.now());
-        const sent = await channel.sendText(row.chatId, row.text, { replyToMessageId: row.replyTo, format: 'markdown' });
+        const sent = row.media
+          ? await sendPicture(channel, row.chatId, row.media, row.text)
+          : await channel.sendText(row.chatId, row.text, { replyToMessageId: row.replyTo, format: 'markdown' });
         // Inside the gate: the part is "sent" before the account's next call starts.
         this.repo.markSent(row.id, sent.messageId, this.clock.now());
       });
@@ -201,6 +212,11 @@ export class ChannelOutbox implements OnModuleDestroy {
       this.logger.warn(`could not prune the outbox: ${describe(error)}`);
     }
   }
+}
+
+function sendPicture(channel: Channel, chatId: string, media: OutboxMedia, caption: string) {
+  if (!channel.sendPhoto) throw new ChannelSendError(`the ${channel.id} channel cannot send pictures`, true);
+  return channel.sendPhoto(chatId, media, caption ? { caption } : {});
 }
 
 function describe(error: unknown): string {

@@ -8,9 +8,18 @@ export interface OutboxKey {
   chatId: string;
 }
 
+/** One platform message: text, or a picture with an optional caption. */
+export type OutboxPart = string | { text: string; media: OutboxMedia };
+
+export interface OutboxMedia {
+  path: string;
+  mimeType: string;
+}
+
 export interface OutboxRow extends OutboxKey {
   id: number;
   text: string;
+  media?: OutboxMedia;
   replyTo?: string;
   sourceRef?: string;
   attempts: number;
@@ -42,14 +51,21 @@ export class OutboxRepository {
    * sourceRef, the others `sourceRef#2`, `#3`… Returns false, adding nothing,
    * when that sourceRef was queued before.
    */
-  enqueue(key: OutboxKey, parts: readonly string[], options: { replyTo?: string; sourceRef?: string }, nowMs: number): boolean {
+  enqueue(
+    key: OutboxKey,
+    parts: readonly OutboxPart[],
+    options: { replyTo?: string; sourceRef?: string },
+    nowMs: number,
+  ): boolean {
     return this.db.transaction(() => {
       if (options.sourceRef !== undefined && this.findFirst(key.channel, key.accountId, options.sourceRef)) return false;
       const insert = this.db.prepare(
-        `INSERT INTO channel_outbox (channel, account_id, chat_id, text, reply_to, source_ref, next_attempt_at_ms, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO channel_outbox (channel, account_id, chat_id, text, reply_to, source_ref, next_attempt_at_ms, created_at_ms, media_path, media_type)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      parts.forEach((text, index) => {
+      parts.forEach((part, index) => {
+        const text = typeof part === 'string' ? part : part.text;
+        const media = typeof part === 'string' ? undefined : part.media;
         const sourceRef =
           options.sourceRef === undefined ? null : index === 0 ? options.sourceRef : `${options.sourceRef}#${index + 1}`;
         insert.run(
@@ -61,6 +77,8 @@ export class OutboxRepository {
           sourceRef,
           nowMs,
           nowMs,
+          media?.path ?? null,
+          media?.mimeType ?? null,
         );
       });
       return true;
@@ -146,6 +164,7 @@ function toOutboxRow(row: Row): OutboxRow {
     accountId: row.account_id,
     chatId: row.chat_id,
     text: row.text,
+    ...(row.media_path ? { media: { path: row.media_path, mimeType: row.media_type ?? 'image/png' } } : {}),
     replyTo: optional(row.reply_to),
     sourceRef: optional(row.source_ref),
     attempts: row.attempts,

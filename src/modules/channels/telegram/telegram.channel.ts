@@ -1,6 +1,7 @@
 import type { Update, UserFromGetMe } from '@grammyjs/types';
 import { Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import * as fs from 'node:fs';
 import type { Express } from 'express';
 import { Clock } from '../../../common/clock';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
@@ -35,6 +36,9 @@ import { ensureWebhookSecret } from './webhook-secret';
 
 /** Telegram allows 4096 characters; a margin keeps split parts clear of it after the HTML is parsed. */
 export const TELEGRAM_TEXT_LIMIT = 4_000;
+/** Bot API limits for sendPhoto uploads and their captions. */
+const TELEGRAM_PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+const TELEGRAM_CAPTION_LIMIT = 1_024;
 const CONNECT_BACKOFF: BackoffOptions = { initialDelayMs: 1_000, maxDelayMs: 60_000 };
 const STOP_GRACE_MS = 3_000;
 const INBOX_KEEP_MS = 7 * 24 * 60 * 60_000;
@@ -161,6 +165,25 @@ export class TelegramChannel implements Channel, OnModuleInit {
       last = await this.sendPart(client, target, part, replyTo, options.format ?? 'markdown');
     }
     return last!;
+  }
+
+  async sendPhoto(target: string, photo: { path: string }, options: { caption?: string } = {}): Promise<SentMessage> {
+    const client = this.api();
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(photo.path);
+    } catch {
+      throw new ChannelSendError('the picture to send is gone from the state dir (deleted or expired)', true);
+    }
+    if (bytes.length > TELEGRAM_PHOTO_MAX_BYTES) {
+      throw new ChannelSendError(
+        `the picture is larger than Telegram's ${TELEGRAM_PHOTO_MAX_BYTES / 1024 / 1024} MB photo limit`,
+        true,
+      );
+    }
+    const caption = options.caption ? options.caption.slice(0, TELEGRAM_CAPTION_LIMIT) : undefined;
+    const sent = await client.sendPhoto(target, bytes, { caption });
+    return { messageId: String(sent.message_id) };
   }
 
   async sendTyping(target: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup, Message, Update, UserFromGetMe } from '@grammyjs/types';
-import { Api, GrammyError, HttpError } from 'grammy';
+import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import { ChannelSendError } from '../channel.types';
 import { abortableSleep } from './abortable-sleep';
@@ -102,6 +102,13 @@ export class TelegramClient {
         ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
         link_preview_options: { is_disabled: true },
       }),
+    );
+  }
+
+  /** Uploads a picture; the bytes are in memory, so a retry sends them again without reopening a file. */
+  sendPhoto(chatId: string, photo: Buffer, options: { caption?: string } = {}): Promise<Message.PhotoMessage> {
+    return this.call('sendPhoto', () =>
+      this.api.sendPhoto(chatId, new InputFile(photo, 'screenshot.png'), options.caption ? { caption: options.caption } : {}),
     );
   }
 
