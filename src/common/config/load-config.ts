@@ -144,7 +144,7 @@ function resolveGateway(
 ): ResolvedGateway {
   const section = file.gateway ?? {};
   const port = resolvePort(section.port, env, overrides.port, problems);
-  const bind = resolveBind(section.bind, overrides.bind, problems);
+  const bind = resolveBind(section.bind, env, overrides.bind, problems);
   const tailscaleMode = resolveTailscaleMode(section.tailscale?.mode, overrides.tailscale, problems);
   const auth = resolveAuth(section, env, overrides, tailscaleMode, problems);
   return {
@@ -198,11 +198,29 @@ function resolvePort(
   return { value: DEFAULT_GATEWAY_PORT, source: 'default' };
 }
 
-function resolveBind(fromFile: BindMode | undefined, flag: string | undefined, problems: string[]): BindMode {
-  if (flag === undefined) return fromFile ?? 'loopback';
-  if ((BIND_MODES as readonly string[]).includes(flag)) return flag as BindMode;
-  problems.push(`--bind: must be one of ${BIND_MODES.join(', ')} (got ${JSON.stringify(flag)})`);
-  return 'loopback';
+/**
+ * The environment sits between the flag and the file, as for the port, so a
+ * container image can set the bind once (ENV) and every `nestclaw` command run
+ * in it (status, security audit) sees what the gateway really listens on.
+ */
+function resolveBind(
+  fromFile: BindMode | undefined,
+  env: LoadConfigInput['env'],
+  flag: string | undefined,
+  problems: string[],
+): BindMode {
+  const candidates: Array<[string, string | undefined]> = [
+    ['--bind', flag],
+    ['NESTCLAW_GATEWAY_BIND', env.NESTCLAW_GATEWAY_BIND],
+    ['OPENCLAW_GATEWAY_BIND', env.OPENCLAW_GATEWAY_BIND],
+  ];
+  for (const [source, value] of candidates) {
+    if (value === undefined || value === '') continue;
+    if ((BIND_MODES as readonly string[]).includes(value)) return value as BindMode;
+    problems.push(`${source}: must be one of ${BIND_MODES.join(', ')} (got ${JSON.stringify(value)})`);
+    return 'loopback';
+  }
+  return fromFile ?? 'loopback';
 }
 
 function resolveTailscaleMode(fromFile: TailscaleMode | undefined, flag: string | undefined, problems: string[]): TailscaleMode {
