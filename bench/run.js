@@ -194,7 +194,7 @@ function spawnChild(kind) {
       if (nl !== -1) {
         try {
           resolve(JSON.parse(buffered.slice(0, nl)));
-        } catch (error) {
+        } catch {
           reject(new BenchError(`${kind} child printed something that is not JSON: ${buffered.slice(0, nl)}`));
         }
       }

@@ -150,6 +150,7 @@ export class GatewayConnection {
     socket.onmessage = (message) => {
       if (generation !== this.generation) return;
       this.lastFrameAt = Date.now();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a peer's frame, checked field by field below
       let frame: any;
       try {
         frame = JSON.parse(String(message.data));

@@ -14,8 +14,8 @@ import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/
 import { exactArgsPattern } from '../common/exec/args-pattern';
 import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
 import type { ExecPolicy } from './exec-policy';
-import { runProcess } from './exec/process-runner';
-import { baseEnv } from './exec/safe-env';
+import { runProcess } from '../common/exec/process-runner';
+import { baseEnv } from '../common/exec/safe-env';
 import { InvokeDispatcher } from './invoke-dispatcher';
 import { NodeHost } from './node-host';
 

@@ -433,7 +433,7 @@ function firstLine(error: unknown): string {
 }
 
 function requireKey(key: string | undefined): string {
-  if (!key || !/^[\w+\-]{1,32}$/.test(key)) throw BrowserErrors.invalid('act press needs a key such as "Enter" or "Control+A"');
+  if (!key || !/^[\w+-]{1,32}$/.test(key)) throw BrowserErrors.invalid('act press needs a key such as "Enter" or "Control+A"');
   return key;
 }
 

@@ -224,7 +224,7 @@ export class GatewayClient extends EventEmitter {
     let attempt = 0;
     while (this.running) {
       // Another connection holds our node id (a host cloned from ours?): taking it back at once would flap for ever.
-      let identityConflict = false;
+      let identityConflict: boolean;
       try {
         const hello = await this.connect();
         // Subscribed in the same tick connect() resolved in: no close event can slip in between.

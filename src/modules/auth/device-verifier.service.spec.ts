@@ -1,4 +1,3 @@
-import { Clock } from '../../common/clock';
 import { DeviceIdentity, generateDeviceIdentity, publicKeyPem, signDeviceProof } from '../../common/identity';
 import { DeviceProof, ErrorCode } from '../../common/protocol';
 import { DeviceCheck, DeviceCheckContext, DeviceVerifierService } from './device-verifier.service';
