@@ -283,7 +283,7 @@ export class HandshakeService {
       protocol: PROTOCOL_VERSION,
       server: { version: this.runtime.version, host: this.runtime.hostName, connId: connection.connId },
       features: { methods: this.rpcRegistry.names(), events: Object.values(GatewayEvent) },
-      snapshot: this.snapshot.build(connection.session!),
+      snapshot: this.snapshot.build(connection.session!, connection.connId),
       ...(deviceAuth ? { auth: { ...deviceAuth, role: deviceAuth.role as Role } } : {}),
       policy: {
         maxPayload: limits.maxPayload,
