@@ -283,7 +283,7 @@ describe('hostile peers (real gateway process)', () => {
       const greedy = await connectNode('approval-greedy');
       const waiting = Array.from({ length: 10 }, () => ask(greedy));
       // Requests on one socket are handled in order, so the 11th is checked once the first ten are pending.
-      expectRefusal(await ask(greedy), 'UNAVAILABLE', /too many exec approval requests from node approval-greedy/);
+      expectRefusal(await ask(greedy), 'UNAVAILABLE', /too many exec approval requests from node client:approval-greedy/);
 
       const polite = await connectNode('approval-polite');
       const politeAsk = ask(polite);

@@ -153,7 +153,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     connection.markClosed();
     const code = (error as NodeJS.ErrnoException).code ?? error.name;
     this.logger.warn(`closed ${connection.connId} from ${connection.origin.clientAddress}: ${code}: ${error.message}`);
-    if (!connection.session) this.rateLimiter.recordFailure(connection.origin.clientAddress);
+    if (!connection.session) this.rateLimiter.recordFailure(this.handshake.bucketOf(connection));
   }
 
   private logUnexpected(connection: Connection, what: string, error: unknown): void {
@@ -216,7 +216,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
   private refuseFrame(connection: Connection, id: string | undefined, reason: string): void {
     connection.sendError(id, { code: ErrorCode.InvalidRequest, message: `invalid frame: ${reason}` });
     if (connection.session) return;
-    this.rateLimiter.recordFailure(connection.origin.clientAddress);
+    this.rateLimiter.recordFailure(this.handshake.bucketOf(connection));
     this.logger.warn(`refused ${connection.origin.clientAddress}: invalid handshake frame: ${reason}`);
     connection.close(CloseCode.Policy, 'invalid handshake');
   }

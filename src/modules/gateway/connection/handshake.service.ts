@@ -112,8 +112,9 @@ export class HandshakeService {
    * Tailscale Serve connects from loopback for every tailnet peer, so its
    * requests are counted per tailnet address (which whois ties to one
    * device) instead of against the gateway host's own loopback bucket.
+   * Public so that failures before the handshake (oversize or malformed frames) count in the same bucket.
    */
-  private bucketOf(connection: Connection): string {
+  bucketOf(connection: Connection): string {
     const claim = connection.origin.tailscale;
     if (claim && this.tailscaleIdentity.enabled) return `tailscale:${authBucketOf(claim.clientIp)}`;
     return authBucketOf(connection.origin.clientAddress);
