@@ -202,6 +202,42 @@ describe('config over the wire with hot reload (real gateway, fake Bot API, real
     expect((await configGet(admin)).effective).toMatchObject({ channels: { telegram: { dmPolicy: 'open' } } });
   });
 
+  it('nestclaw config get|set|patch|schema work over the port', async () => {
+    const env = { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) };
+    const cli = async (args: string[]) => {
+      const run = runCli(['config', ...args], env);
+      const { code } = await run.exited;
+      return { code, output: run.output() };
+    };
+
+    const got = await cli(['get', 'channels.telegram.dmPolicy']);
+    expect(got).toMatchObject({ code: 0, output: expect.stringContaining('"open"') });
+    const whole = await cli(['get']);
+    expect(whole.code).toBe(0);
+    expect(whole.output).not.toContain(fake.token);
+
+    const set = await cli(['set', 'agent.maxSteps', '9']);
+    expect(set.code).toBe(0);
+    expect(set.output).toContain('agent.maxSteps: in effect now');
+    const patched = await cli(['patch', '{ gateway: { limits: { tickIntervalMs: 20000 } } }']);
+    expect(patched.code).toBe(0);
+    expect(patched.output).toContain('gateway.limits.tickIntervalMs: waits for a restart');
+    expect(patched.output).toContain('--restart');
+    expect((await configGet(admin)).effective).toMatchObject({ agent: { maxSteps: 9 } });
+
+    const refused = await cli(['set', 'channels.telegram.dmPolicy', 'sometimes']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('channels.telegram.dmPolicy: must be one of');
+    expect((await cli(['set', '__proto__.x', '1'])).code).toBe(3);
+
+    const schema = await cli(['schema', 'agent.maxConcurrent']);
+    expect(schema.code).toBe(0);
+    expect(JSON.parse(schema.output)).toMatchObject({ type: 'integer', minimum: 1, maximum: 64 });
+
+    // Back to no pending restart for the tests after this one.
+    expect((await cli(['patch', '{ gateway: null }'])).code).toBe(0);
+  });
+
   it('picks up an edit on disk, and refuses an invalid one with the running config kept', async () => {
     // Act: a valid edit, as an editor on the host would save it.
     const file = JSON.parse(fs.readFileSync(configFile(), 'utf8'));
@@ -227,6 +263,11 @@ describe('config over the wire with hot reload (real gateway, fake Bot API, real
     const patch = await admin.request('config.patch', { patch: { agent: { maxSteps: 4 } }, baseHash: got.hash });
     expect(patch.error!.message).toContain('does not validate');
     expect(count(node, 'connected')).toBe(1);
+
+    // Fixing the file on disk is picked up too.
+    file.channels.telegram.dmPolicy = 'open';
+    fs.writeFileSync(configFile(), JSON.stringify(file, null, 2));
+    expect(await nextConfigEvent(admin, (e) => e.source === 'file')).toMatchObject({ changed: ['channels.telegram.dmPolicy'] });
   });
 
   it('serves the JSON Schema with descriptions, and config.* only to operator.admin', async () => {
