@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readConfigFileIfExists } from '../../common/config';
-import { ensurePrivateDir, writeSecretFileAtomic } from '../../common/state';
+import { writeSecretFileAtomic } from '../../common/state';
 
 /** How long file events settle before the file is read: editors write in several steps. */
 const WATCH_SETTLE_MS = 150;
@@ -19,15 +20,38 @@ export class ConfigFileRepository {
    * replaces the file atomically. Either step failing leaves the old file.
    */
   write(file: string, text: string): { backupPath?: string } {
-    ensurePrivateDir(path.dirname(file));
-    const previous = this.read(file);
-    let backupPath: string | undefined;
-    if (previous !== undefined) {
-      backupPath = `${file}.bak`;
-      writeSecretFileAtomic(backupPath, previous);
-    }
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const backupPath = this.keepBackup(file);
     writeSecretFileAtomic(file, text);
     return { backupPath };
+  }
+
+  /**
+   * A hard link to the current file's inode, renamed over the old backup:
+   * the bytes are already on disk, so nothing is copied or synced again.
+   * Where links are refused, a copy.
+   */
+  private keepBackup(file: string): string | undefined {
+    const backupPath = `${file}.bak`;
+    const linkPath = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.bak`);
+    try {
+      fs.linkSync(file, linkPath);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      const previous = this.read(file);
+      if (previous === undefined) return undefined;
+      writeSecretFileAtomic(backupPath, previous);
+      return backupPath;
+    }
+    try {
+      fs.chmodSync(linkPath, 0o600);
+      fs.renameSync(linkPath, backupPath);
+    } catch (error) {
+      fs.rmSync(linkPath, { force: true });
+      throw error;
+    }
+    return backupPath;
   }
 
   /**

@@ -153,7 +153,10 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
   private checkBase(baseHash: string | undefined): { file?: Json; issues?: string[] } {
     const text = this.readDisk();
     if (text !== undefined && baseHash === undefined) throw ConfigErrors.baseHashRequired();
-    if (baseHash !== undefined && baseHash !== hashConfigText(text)) throw ConfigErrors.staleBaseHash();
+    const hash = hashConfigText(text);
+    if (baseHash !== undefined && baseHash !== hash) throw ConfigErrors.staleBaseHash();
+    // The file this service last applied needs no second validation.
+    if (hash === this.appliedHash) return { file: this.appliedFile };
     try {
       return { file: plain(this.lifecycle.source.resolve(text).file) };
     } catch (error) {
@@ -176,7 +179,7 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
     const hash = hashConfigText(text);
     this.appliedHash = hash;
     this.refusedEdit = undefined;
-    const { changed, applied } = await this.applyLive(nextFile);
+    const { changed, applied } = await this.applyLive(nextFile, next);
     this.logger.log(`config changed by a client: ${changed.join(', ') || 'nothing'}${restarting ? '; restarting' : ''}`);
     this.announce({ source: 'rpc', hash, changed, applied, restartRequired: pending, restarting });
     if (restarting) this.restart(next, options.restartDelayMs ?? DEFAULT_RESTART_DELAY_MS);
@@ -218,7 +221,7 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
     this.appliedHash = hash;
     this.refusedEdit = undefined;
     const nextFile = plain(next.file);
-    const { changed, applied } = await this.applyLive(nextFile);
+    const { changed, applied } = await this.applyLive(nextFile, next);
     const pending = this.pendingRestart(nextFile);
     this.logger.log(`config file edited: ${changed.join(', ') || 'nothing changed'}`);
     this.announce({ source: 'file', hash, changed, applied, restartRequired: pending, restarting: false });
@@ -244,14 +247,15 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
    * values, so the runtime never claims a port or a TLS setting it does not
    * serve yet.
    */
-  private async applyLive(nextFile: Json): Promise<{ changed: string[]; applied: string[] }> {
+  private async applyLive(nextFile: Json, next: ResolvedConfig): Promise<{ changed: string[]; applied: string[] }> {
     const changed = changedConfigPaths(this.appliedFile, nextFile);
     this.appliedFile = nextFile;
     const running = holdRestartKeys(nextFile, this.startedFile);
     const liveChanged = changedConfigPaths(this.runningFile, running);
     this.runningFile = running;
     if (liveChanged.length > 0) {
-      const resolved = this.lifecycle.source.resolve(JSON.stringify(running));
+      const holdsRestartKeys = changedConfigPaths(nextFile, running).length > 0;
+      const resolved = holdsRestartKeys ? this.lifecycle.source.resolve(JSON.stringify(running)) : next;
       const failures = await this.runtime.replaceConfig(resolved, liveChanged);
       for (const failure of failures) this.logger.error(`applying the new config failed in part: ${failure.message}`);
     }
