@@ -47,7 +47,7 @@ const PUBLIC_FILES = {
   health: ['health.module', 'health.service'],
   nodes: ['nodes.module', 'nodes.service', 'nodes.types', 'nodes.errors'],
   pairing: ['pairing.module', 'pairing.service', 'pairing.types', 'pairing.errors', 'device-tokens'],
-  config: ['gateway-runtime', 'runtime-config.module'],
+  config: ['gateway-runtime', 'runtime-config.module', 'gateway-lifecycle', 'reload-plan'],
   browser: ['browser.module', 'browser.service', 'browser-media.repository'],
   sessions: ['sessions.module', 'sessions.service', 'sessions.types', 'sessions.errors', 'session-keys'],
   state: ['state.module', 'database.service', 'sql-row'],

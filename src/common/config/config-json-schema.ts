@@ -38,7 +38,10 @@ export function configJsonSchema(): JsonSchema {
   };
 }
 
-function objectSchema(target: Function, parentPath: string): JsonSchema {
+/** A class of the config schema (or a property's design type), as class-validator's metadata knows it. */
+type ConfigClass = abstract new (...args: never[]) => unknown;
+
+function objectSchema(target: ConfigClass, parentPath: string): JsonSchema {
   const storage = getMetadataStorage();
   const byProperty = new Map<string, ValidationMetadata[]>();
   for (const meta of storage.getTargetValidationMetadatas(target, '', true, false)) {
@@ -52,10 +55,10 @@ function objectSchema(target: Function, parentPath: string): JsonSchema {
   return { type: 'object', properties, additionalProperties: false };
 }
 
-function propertySchema(target: Function, name: string, metas: ValidationMetadata[], path: string): JsonSchema {
+function propertySchema(target: ConfigClass, name: string, metas: ValidationMetadata[], path: string): JsonSchema {
   // A nested section's class is the property's declared type, which decorator metadata records.
   const nested = metas.some((m) => m.type === 'nestedValidation')
-    ? (Reflect.getMetadata('design:type', target.prototype, name) as Function | undefined)
+    ? (Reflect.getMetadata('design:type', target.prototype, name) as ConfigClass | undefined)
     : undefined;
   const schema: JsonSchema = nested && nested !== Object ? objectSchema(nested, path) : {};
   const itemSchema: JsonSchema = {};

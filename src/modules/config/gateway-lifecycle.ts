@@ -36,7 +36,7 @@ export class GatewayLifecycle {
     if (!handler) return Promise.reject(new Error('this gateway was started without a restart handler'));
     this.notice = notice;
     return new Promise<void>((resolve, reject) => {
-      setTimeout(() => handler(config).then(resolve, reject), delayMs);
+      setTimeout(() => void handler(config).then(resolve, reject), delayMs);
     });
   }
 }
