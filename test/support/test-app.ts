@@ -57,7 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const gateway = await startGateway({
     config,
     listenPort: 0,
-    logLevels: false,
+    logLevels: process.env.NESTCLAW_TEST_LOGS ? ['log', 'warn', 'error'] : false,
     clock: options.clock,
     configSource: configSource({ env, homeDir: stateDir }),
   });
