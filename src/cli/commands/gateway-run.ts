@@ -1,4 +1,4 @@
-import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import { CliOverrides, ConfigError, configSourceFromProcess, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import type { RunningGateway } from '../../main';
@@ -18,16 +18,17 @@ export interface GatewayRunOptions {
 /** `nestclaw gateway run`: loads config, starts the gateway, stops it cleanly on SIGINT/SIGTERM. */
 export async function runGatewayCommand(options: GatewayRunOptions): Promise<void> {
   let config: ResolvedConfig;
+  const overrides: CliOverrides = {
+    port: options.port,
+    bind: options.bind,
+    auth: options.auth,
+    token: options.token,
+    password: options.password,
+    tailscale: options.tailscale,
+    tailscaleResetOnExit: options.tailscaleResetOnExit,
+  };
   try {
-    config = loadConfigFromProcess({
-      port: options.port,
-      bind: options.bind,
-      auth: options.auth,
-      token: options.token,
-      password: options.password,
-      tailscale: options.tailscale,
-      tailscaleResetOnExit: options.tailscaleResetOnExit,
-    });
+    config = loadConfigFromProcess(overrides);
   } catch (error) {
     if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, ExitCode.Usage);
     throw error;
@@ -42,6 +43,8 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   try {
     gateway = await startGateway({
       config,
+      // Config edits and restarts in place resolve the file with the same flags, so --port or --token stay in force.
+      configSource: configSourceFromProcess(overrides),
       logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
     });
   } catch (error) {

@@ -19,6 +19,7 @@ import { readTailscaleClaim } from '../auth/tailscale-identity';
 import { Connection } from './connection/connection';
 import { ConnectionRegistry } from './connection/connection-registry';
 import { HandshakeService } from './connection/handshake.service';
+import { GatewayLifecycle } from '../config/gateway-lifecycle';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
 import { toErrorShape } from './rpc/rpc-error';
@@ -46,6 +47,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly handshake: HandshakeService,
     private readonly dispatcher: RpcDispatcher,
     private readonly rateLimiter: AuthRateLimiter,
+    private readonly lifecycle: GatewayLifecycle,
   ) {
     this.frameBudget = { maxBytes: runtime.limits.maxPayload, maxDepth: MAX_FRAME_DEPTH };
   }
@@ -166,12 +168,15 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    // A restart in place tells clients when to expect the gateway back (the reference's shutdown payload).
+    const restart = this.lifecycle.pendingRestart;
+    const notice = restart ?? { reason: 'gateway stopping' };
     const closing: Promise<void>[] = [];
     for (const connection of [...this.registry.all(), ...this.handshakeTimers.keys()]) {
       if (!connection.isOpen) continue;
       closing.push(new Promise((resolve) => connection.socket.once('close', () => resolve())));
-      connection.sendEvent(GatewayEvent.Shutdown, { reason: 'gateway stopping' });
-      connection.close(CloseCode.ServiceRestart, 'gateway stopping');
+      connection.sendEvent(GatewayEvent.Shutdown, notice);
+      connection.close(CloseCode.ServiceRestart, restart ? 'gateway restarting' : 'gateway stopping');
     }
     await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
   }
