@@ -4,25 +4,26 @@ import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 
+/** nestclaw's health; a reference gateway's has other fields, so everything past ok and channels may be missing. */
 interface HealthPayload {
   ok: boolean;
-  uptimeMs: number;
-  durationMs: number;
+  uptimeMs?: number;
+  durationMs?: number;
   channels: Record<string, { configured: boolean; running: boolean; linked?: boolean; lastError?: string }>;
-  sessions: { count: number };
-  nodes: { connected: number };
+  sessions?: { count?: number };
+  nodes?: { connected?: number };
 }
 
 export function health(options: TargetOptions): Promise<void> {
   return runGatewayCommand<HealthPayload>(options, {
     call: async (client) => (await client.request('health')) as HealthPayload,
     render: (h) => [
-      `gateway ${h.ok ? 'healthy' : 'NOT healthy'} (up ${formatDuration(h.uptimeMs)})`,
+      `gateway ${h.ok ? 'healthy' : 'NOT healthy'}${h.uptimeMs !== undefined ? ` (up ${formatDuration(h.uptimeMs)})` : ''}`,
       ...table(
         [
           ['channels', describeChannels(h.channels)],
-          ['sessions', String(h.sessions.count)],
-          ['nodes', `${h.nodes.connected} connected`],
+          ['sessions', String(h.sessions?.count ?? '?')],
+          ['nodes', `${h.nodes?.connected ?? '?'} connected`],
         ],
         '  ',
       ),
@@ -87,6 +88,7 @@ export function agent(
 }
 
 export function renderGatewayStatus(s: Record<string, any>): string[] {
+  if (typeof s.bind !== 'object' || s.bind === null) return renderForeignStatus(s);
   return [
     `nestclaw gateway ${s.version} on ${s.host}, up ${formatDuration(s.uptimeMs)}`,
     ...table(
@@ -103,6 +105,24 @@ export function renderGatewayStatus(s: Record<string, any>): string[] {
         ['clients', `${s.connections.operators} operators, ${s.connections.nodes} nodes`],
         ['state', s.stateDir],
       ],
+      '  ',
+    ),
+  ];
+}
+
+/**
+ * A reference (OpenClaw) gateway's status has its own shape: show its
+ * top-level entries briefly rather than guess at their meaning.
+ */
+function renderForeignStatus(s: Record<string, unknown>): string[] {
+  const brief = (value: unknown) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  };
+  return [
+    'gateway status (not a nestclaw gateway; its own summary follows)',
+    ...table(
+      Object.entries(s).map(([key, value]) => [key, brief(value)]),
       '  ',
     ),
   ];
