@@ -12,9 +12,10 @@ import {
   GatewayMethod,
   HelloOk,
   isNodeIdentityConflict,
+  MAX_PROTOCOL_VERSION,
   MethodParams,
   MethodResult,
-  PROTOCOL_VERSION,
+  MIN_PROTOCOL_VERSION,
   ResponseFrame,
   Role,
 } from '../protocol';
@@ -39,6 +40,8 @@ export interface GatewayClientOptions {
   /** SHA-256 of the gateway's certificate, any common notation; wss:// only. */
   tlsFingerprint?: string;
   connectTimeoutMs?: number;
+  /** How long connect() keeps retrying a gateway that answers "gateway starting" (30 s default). */
+  startupWaitMs?: number;
   requestTimeoutMs?: number;
   backoff?: BackoffOptions;
 }
@@ -85,7 +88,7 @@ export class GatewayClient extends EventEmitter {
   private watchdog?: NodeJS.Timeout;
   private running = false;
   private wake?: () => void;
-  private challengeWaiter?: (nonce: string) => void;
+  private challengeWaiter?: (challenge: Challenge) => void;
 
   constructor(private readonly options: GatewayClientOptions) {
     super();
@@ -127,6 +130,19 @@ export class GatewayClient extends EventEmitter {
    * the configured secret.
    */
   async connect(): Promise<HelloOk> {
+    // A reference gateway refuses operators while it starts (close 1013); that is worth waiting out.
+    const deadline = Date.now() + (this.options.startupWaitMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.connectOnce();
+      } catch (error) {
+        if (!isGatewayStarting(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<HelloOk> {
     const stored = this.storedDeviceToken();
     try {
       return await this.connectWith(stored ?? this.options.token);
@@ -159,8 +175,7 @@ export class GatewayClient extends EventEmitter {
     socket.on('message', (data) => this.onMessage(data.toString()));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     try {
-      const nonce = await challenge;
-      const hello = await this.call('connect', this.connectParams(nonce, token), { timeoutMs });
+      const hello = await this.call('connect', this.connectParams(await challenge, token), { timeoutMs });
       this.onHello(hello);
       return hello;
     } catch (error) {
@@ -255,12 +270,12 @@ export class GatewayClient extends EventEmitter {
     return this.options.deviceTokens?.get(this.options.url, this.options.role ?? 'operator');
   }
 
-  private connectParams(nonce: string, token: string | undefined): ConnectParams {
+  private connectParams(challenge: Challenge, token: string | undefined): ConnectParams {
     const role = this.options.role ?? 'operator';
     const scopes = this.options.scopes ?? [];
     const params: ConnectParams = {
-      minProtocol: PROTOCOL_VERSION,
-      maxProtocol: PROTOCOL_VERSION,
+      minProtocol: MIN_PROTOCOL_VERSION,
+      maxProtocol: MAX_PROTOCOL_VERSION,
       client: this.options.client,
       role,
       scopes,
@@ -277,20 +292,28 @@ export class GatewayClient extends EventEmitter {
       params.permissions = this.options.permissions ?? {};
     }
     if (this.options.identity) {
-      params.device = signDeviceProof(this.options.identity, {
-        clientId: this.options.client.id,
-        clientMode: this.options.client.mode,
-        role,
-        scopes,
-        signedAtMs: Date.now(),
-        token,
-        nonce,
-      });
+      const { client } = this.options;
+      params.device = signDeviceProof(
+        this.options.identity,
+        {
+          clientId: client.id,
+          clientMode: client.mode,
+          role,
+          scopes,
+          signedAtMs: Date.now(),
+          token,
+          nonce: challenge.nonce,
+          platform: client.platform,
+          deviceFamily: client.deviceFamily,
+        },
+        // Only protocol 4 gateways put capabilities in the challenge, and only they know v3; protocol 3 ones need v2.
+        challenge.capabilities ? 'v3' : 'v2',
+      );
     }
     return params;
   }
 
-  private awaitChallenge(socket: WebSocket, timeoutMs: number): Promise<string> {
+  private awaitChallenge(socket: WebSocket, timeoutMs: number): Promise<Challenge> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -321,7 +344,7 @@ export class GatewayClient extends EventEmitter {
           ),
         ),
       );
-      this.challengeWaiter = (nonce) => done(() => resolve(nonce));
+      this.challengeWaiter = (received) => done(() => resolve(received));
     });
   }
 
@@ -373,7 +396,7 @@ export class GatewayClient extends EventEmitter {
 
   private onEventFrame(frame: EventFrame): void {
     if (frame.event === GatewayEvent.ConnectChallenge) {
-      this.challengeWaiter?.((frame.payload as { nonce?: string })?.nonce ?? '');
+      this.challengeWaiter?.(challengeOf(frame.payload));
       this.challengeWaiter = undefined;
       return;
     }
@@ -412,3 +435,28 @@ export class GatewayClient extends EventEmitter {
     return error;
   }
 }
+
+/** What the client uses of a connect.challenge payload. */
+interface Challenge {
+  nonce: string;
+  /** Present (maybe empty) only from protocol 4 gateways. */
+  capabilities?: string[];
+}
+
+function challengeOf(payload: unknown): Challenge {
+  const { nonce, capabilities } = (payload ?? {}) as { nonce?: unknown; capabilities?: unknown };
+  return {
+    nonce: typeof nonce === 'string' ? nonce : '',
+    ...(Array.isArray(capabilities) ? { capabilities: capabilities.filter((c): c is string => typeof c === 'string') } : {}),
+  };
+}
+
+/** A reference gateway still starting: an UNAVAILABLE "gateway starting" answer, or close 1013. */
+function isGatewayStarting(error: unknown): boolean {
+  if (!(error instanceof GatewayClientError)) return false;
+  const { error: shape, closeCode } = error.info;
+  return closeCode === GATEWAY_STARTING_CLOSE_CODE || (shape?.code === 'UNAVAILABLE' && /gateway starting/i.test(shape.message));
+}
+
+/** "Try again later": what a reference gateway closes with while it starts. */
+const GATEWAY_STARTING_CLOSE_CODE = 1013;

@@ -79,7 +79,8 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
     }, this.runtime.limits.handshakeTimeoutMs);
     this.handshakeTimers.set(connection, timer);
-    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now() });
+    // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
+    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now(), capabilities: [] });
   }
 
   handleDisconnect(socket: TaggedSocket): void {
