@@ -5,6 +5,7 @@ import { NESTCLAW_VERSION } from '../common/version';
 import { isDirectory, systemRunCommand } from './commands/system-run';
 import { systemNotifyCommand } from './commands/system-notify';
 import { systemWhichCommand } from './commands/system-which';
+import { systemExecApprovalsGetCommand, systemExecApprovalsSetCommand } from './commands/system-exec-approvals';
 import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/exec-approval';
 import { exactArgsPattern } from '../common/exec/args-pattern';
 import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
@@ -30,6 +31,8 @@ export interface NodeHostConfig {
   stateDir: string;
   displayName?: string;
   execPolicy: ExecPolicy;
+  /** False under --no-remote-policy: operators may read the allowlist but only this machine edits it. */
+  remotePolicy?: boolean;
 }
 
 /** Builds a node host with the real client, identity, files and processes. */
@@ -57,7 +60,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
             },
             recordApproval: (resolvedPath, args, decidedBy) =>
               appendExecApproval(approvalsFile, {
-                command: resolvedPath,
+                pattern: resolvedPath,
                 args: exactArgsPattern(args),
                 note: `allowed always by ${decidedBy ?? 'an operator'} on ${new Date().toISOString()}`,
               }),
@@ -70,6 +73,8 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     }),
     systemWhichCommand({ pathEnv: env.PATH }),
     systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
+    systemExecApprovalsGetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
+    systemExecApprovalsSetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
   ]);
 
   client = new GatewayClient({

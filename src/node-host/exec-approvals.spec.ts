@@ -6,7 +6,8 @@ import {
   ApprovalsFileSystem,
   execApprovalsPath,
   loadExecApprovals,
-  parseExecApprovals,
+  replaceExecApprovals,
+  snapshotOf,
 } from './exec-approvals';
 
 const FILE = '/state/exec-approvals.json';
@@ -23,72 +24,6 @@ function fileSystem(result: { text: string; mode?: number } | NodeJS.ErrnoExcept
 function errno(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(code), { code });
 }
-
-describe(parseExecApprovals.name, () => {
-  it('reads absolute paths and bare names, with optional notes', () => {
-    // Act
-    const parsed = parseExecApprovals('{"version":1,"allow":[{"command":"/usr/bin/uptime"},{"command":"echo","note":"demo"}]}');
-    // Assert
-    expect(parsed).toEqual({ ok: true, allow: [{ command: '/usr/bin/uptime' }, { command: 'echo', note: 'demo' }] });
-  });
-
-  it('reads argument patterns and extra variable names, additively', () => {
-    const parsed = parseExecApprovals(
-      '{"version":1,"allow":[{"command":"git","args":["status","**"]},{"command":"less","env":["LESS"],"note":"pager"}]}',
-    );
-    expect(parsed).toEqual({
-      ok: true,
-      allow: [
-        { command: 'git', args: ['status', '**'] },
-        { command: 'less', env: ['LESS'], note: 'pager' },
-      ],
-    });
-  });
-
-  it('accepts an empty allow list', () => {
-    expect(parseExecApprovals('{"version":1,"allow":[]}')).toEqual({ ok: true, allow: [] });
-  });
-
-  it.each<[string, string, RegExp]>([
-    ['broken JSON', '{"version":1,', /not valid JSON/],
-    ['an array', '[]', /must hold a JSON object/],
-    ['a missing version', '{"allow":[]}', /"version" must be 1 \(got undefined\)/],
-    ['another version', '{"version":2,"allow":[]}', /"version" must be 1 \(got 2\)/],
-    ['no allow list', '{"version":1}', /"allow" must be an array/],
-    ['an unknown top-level key', '{"version":1,"allow":[],"deny":[]}', /unknown key "deny"/],
-    ['an entry that is a string', '{"version":1,"allow":["echo"]}', /allow\[0\]: must be an object/],
-    ['an entry without a command', '{"version":1,"allow":[{"cmd":"echo"}]}', /allow\[0\]: unknown key "cmd"/],
-    ['an empty command', '{"version":1,"allow":[{"command":""}]}', /allow\[0\]: "command" must be a non-empty string/],
-    [
-      'a relative path',
-      '{"version":1,"allow":[{"command":"echo"},{"command":"bin/tool"}]}',
-      /allow\[1\]: "command" must be an absolute path or a bare name/,
-    ],
-    [
-      'a misspelt restriction, which would restrict nothing',
-      '{"version":1,"allow":[{"command":"git","argv":["status"]}]}',
-      /unknown key "argv" \(accepted: command, args, env, note\)/,
-    ],
-    ['args that are not a list', '{"version":1,"allow":[{"command":"git","args":"status"}]}', /"args" must be an array/],
-    [
-      '"**" before the end',
-      '{"version":1,"allow":[{"command":"git","args":["**","x"]}]}',
-      /"args"\[0\] "\*\*" may only be the last/,
-    ],
-    [
-      'env that is not a list of names',
-      '{"version":1,"allow":[{"command":"less","env":["LESS OPEN"]}]}',
-      /"env" holds "LESS OPEN"/,
-    ],
-    ['a non-string note', '{"version":1,"allow":[{"command":"echo","note":1}]}', /"note" must be a string/],
-  ])('refuses %s, naming the problem', (_name, text, problem) => {
-    // Act
-    const parsed = parseExecApprovals(text);
-    // Assert
-    expect(parsed.ok).toBe(false);
-    expect((parsed as { problem: string }).problem).toMatch(problem);
-  });
-});
 
 describe(loadExecApprovals.name, () => {
   it('lives in the state dir', () => {
@@ -114,11 +49,23 @@ describe(loadExecApprovals.name, () => {
     expect(state).toEqual({ status: 'invalid', file: FILE, problem: `it is writable by other users; run chmod 600 ${FILE}` });
   });
 
-  it('returns the entries of a valid file', () => {
-    expect(loadExecApprovals(FILE, fileSystem({ text: '{"version":1,"allow":[{"command":"echo"}]}', mode: 0o100644 }))).toEqual({
+  it('returns the entries of a legacy file, migrated', () => {
+    const text = '{"version":1,"allow":[{"command":"echo"}]}';
+    expect(loadExecApprovals(FILE, fileSystem({ text, mode: 0o100644 }))).toEqual({
       status: 'ok',
       file: FILE,
-      allow: [{ command: 'echo' }],
+      approvals: { version: 1, agents: { '*': { allowlist: [{ pattern: 'echo' }] } } },
+      allow: [{ pattern: 'echo' }],
+      legacy: true,
+      raw: text,
+    });
+  });
+
+  it('returns the entries of every agent key', () => {
+    const text = '{"version":1,"agents":{"*":{"allowlist":[{"pattern":"echo"}]},"main":{"allowlist":[{"pattern":"/bin/ls"}]}}}';
+    expect(loadExecApprovals(FILE, fileSystem({ text }))).toMatchObject({
+      allow: [{ pattern: 'echo' }, { pattern: '/bin/ls' }],
+      legacy: false,
     });
   });
 
@@ -137,50 +84,105 @@ describe(appendExecApproval.name, () => {
 
   it('creates the file (0600) when there is none', () => {
     const file = execApprovalsPath(dir);
-    expect(appendExecApproval(file, { command: '/usr/bin/uptime' })).toEqual({ added: true });
+    expect(appendExecApproval(file, { pattern: '/usr/bin/uptime' })).toEqual({ added: true });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(loadExecApprovals(file)).toEqual({ status: 'ok', file, allow: [{ command: '/usr/bin/uptime' }] });
+    expect(loadExecApprovals(file)).toMatchObject({ status: 'ok', file, allow: [{ pattern: '/usr/bin/uptime' }], legacy: false });
   });
 
-  it('keeps existing entries and notes, and adds a command only once', () => {
+  it('keeps existing legacy entries and notes, migrates the file, keeps the old text, and adds a program only once', () => {
     const file = execApprovalsPath(dir);
     fs.writeFileSync(file, '{"version":1,"allow":[{"command":"echo","note":"demo"}]}', { mode: 0o600 });
-    appendExecApproval(file, { command: '/usr/bin/uptime', note: 'allowed always by cli' });
-    expect(appendExecApproval(file, { command: '/usr/bin/uptime' })).toEqual({ added: false });
+    appendExecApproval(file, { pattern: '/usr/bin/uptime', note: 'allowed always by cli' });
+    expect(appendExecApproval(file, { pattern: '/usr/bin/uptime' })).toEqual({ added: false });
     expect(loadExecApprovals(file)).toMatchObject({
       status: 'ok',
       allow: [
-        { command: 'echo', note: 'demo' },
-        { command: '/usr/bin/uptime', note: 'allowed always by cli' },
+        { pattern: 'echo', note: 'demo' },
+        { pattern: '/usr/bin/uptime', note: 'allowed always by cli' },
       ],
     });
-    expect(fs.readdirSync(dir)).toEqual(['exec-approvals.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['exec-approvals.json', 'exec-approvals.json.bak']);
+    expect(fs.readFileSync(`${file}.bak`, 'utf8')).toContain('"allow"');
+    expect(fs.statSync(`${file}.bak`).mode & 0o777).toBe(0o600);
+    expect(loadExecApprovals(file)).toMatchObject({ legacy: false });
   });
 
   it('adds the same program again with other arguments, and the same arguments only once', () => {
     const file = execApprovalsPath(dir);
-    appendExecApproval(file, { command: '/bin/echo', args: ['a'] });
-    expect(appendExecApproval(file, { command: '/bin/echo', args: ['b'] })).toEqual({ added: true });
-    expect(appendExecApproval(file, { command: '/bin/echo', args: ['a'] })).toEqual({ added: false });
+    appendExecApproval(file, { pattern: '/bin/echo', args: ['a'] });
+    expect(appendExecApproval(file, { pattern: '/bin/echo', args: ['b'] })).toEqual({ added: true });
+    expect(appendExecApproval(file, { pattern: '/bin/echo', args: ['a'] })).toEqual({ added: false });
     expect(loadExecApprovals(file)).toMatchObject({
       allow: [
-        { command: '/bin/echo', args: ['a'] },
-        { command: '/bin/echo', args: ['b'] },
+        { pattern: '/bin/echo', args: ['a'] },
+        { pattern: '/bin/echo', args: ['b'] },
       ],
     });
   });
 
   it('refuses to record an entry the file could not hold, keeping the file usable', () => {
     const file = execApprovalsPath(dir);
-    appendExecApproval(file, { command: '/bin/echo' });
-    expect(() => appendExecApproval(file, { command: '/bin/echo', args: ['**', 'x'] })).toThrow(/cannot be recorded/);
-    expect(loadExecApprovals(file)).toMatchObject({ status: 'ok', allow: [{ command: '/bin/echo' }] });
+    appendExecApproval(file, { pattern: '/bin/echo' });
+    expect(() => appendExecApproval(file, { pattern: '/bin/echo', args: ['**', 'x'] })).toThrow(/cannot be recorded/);
+    expect(loadExecApprovals(file)).toMatchObject({ status: 'ok', allow: [{ pattern: '/bin/echo' }] });
   });
 
   it('leaves an unusable file alone', () => {
     const file = execApprovalsPath(dir);
     fs.writeFileSync(file, '{"version":2}', { mode: 0o600 });
-    expect(() => appendExecApproval(file, { command: '/usr/bin/uptime' })).toThrow(/is not usable/);
+    expect(() => appendExecApproval(file, { pattern: '/usr/bin/uptime' })).toThrow(/is not usable/);
     expect(fs.readFileSync(file, 'utf8')).toBe('{"version":2}');
+  });
+});
+
+describe(replaceExecApprovals.name, () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-approvals-'));
+    file = execApprovalsPath(dir);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const next = { version: 1, agents: { '*': { allowlist: [{ pattern: '/bin/date' }] } } };
+
+  it('creates the file without a base hash when there is none', () => {
+    const outcome = replaceExecApprovals(file, next, undefined);
+    expect(outcome).toMatchObject({ ok: true, snapshot: { exists: true, file: next } });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('needs the hash of what is on disk once the file exists, and keeps the previous text', () => {
+    fs.writeFileSync(file, '{"version":1,"allow":[{"command":"echo"}]}', { mode: 0o600 });
+    expect(replaceExecApprovals(file, next, undefined)).toMatchObject({ ok: false, reason: 'stale' });
+    expect(replaceExecApprovals(file, next, 'f'.repeat(64))).toMatchObject({ ok: false, reason: 'stale' });
+    const { hash } = snapshotOf(loadExecApprovals(file))!;
+    expect(replaceExecApprovals(file, next, hash)).toMatchObject({ ok: true });
+    expect(fs.readFileSync(`${file}.bak`, 'utf8')).toContain('"command":"echo"');
+  });
+
+  it('refuses an invalid file and leaves the current one as it was', () => {
+    fs.writeFileSync(file, '{"version":1,"allow":[]}', { mode: 0o600 });
+    const { hash } = snapshotOf(loadExecApprovals(file))!;
+    expect(replaceExecApprovals(file, { version: 1, agents: { '*': { allowlist: [{ pattern: 'a/b' }] } } }, hash)).toMatchObject({
+      ok: false,
+      reason: 'invalid-file',
+      message: expect.stringContaining('"pattern" must be an absolute path'),
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"version":1,"allow":[]}');
+  });
+
+  it('never overwrites an unusable file', () => {
+    fs.writeFileSync(file, '{"version":1,"allow":[{"cmd":"lost?"}]}', { mode: 0o600 });
+    expect(replaceExecApprovals(file, next, undefined)).toMatchObject({ ok: false, reason: 'invalid-current' });
+    expect(fs.readFileSync(file, 'utf8')).toContain('lost?');
+  });
+
+  it('keeps the local socket settings whatever the client sent, and never shows the token', () => {
+    fs.writeFileSync(file, JSON.stringify({ version: 1, socket: { path: '/s', token: 'local-secret' } }), { mode: 0o600 });
+    const { hash } = snapshotOf(loadExecApprovals(file))!;
+    const outcome = replaceExecApprovals(file, { version: 1, socket: { path: '/evil', token: 'x' } }, hash);
+    expect(outcome).toMatchObject({ ok: true, snapshot: { file: { socket: { path: '/s' } } } });
+    expect(JSON.stringify(outcome)).not.toContain('local-secret');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).socket).toEqual({ path: '/s', token: 'local-secret' });
   });
 });

@@ -1,31 +1,34 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { argsPatternProblem } from '../common/exec/args-pattern';
+import {
+  allowlistEntries,
+  approvalsHash,
+  type ExecAllowlistEntry,
+  type ExecApprovalsFile,
+  MAX_APPROVALS_FILE_BYTES,
+  parseExecApprovalsText,
+  parseExecApprovalsValue,
+  redactExecApprovals,
+  serializeExecApprovals,
+  withAllowlistEntry,
+} from '../common/exec/exec-approvals-file';
 
+export { EXEC_APPROVALS_EXAMPLE } from '../common/exec/exec-approvals-file';
 export const EXEC_APPROVALS_FILE = 'exec-approvals.json';
-export const EXEC_APPROVALS_VERSION = 1;
-export const EXEC_APPROVALS_EXAMPLE =
-  '{"version":1,"allow":[{"command":"/usr/bin/uptime"},{"command":"git","args":["status","**"]}]}';
-
-/**
- * One approved program: an absolute path, or a bare name looked up on the
- * node host's PATH. `args` binds it to argument patterns (common/exec/args-pattern;
- * absent: any arguments, as before); `env` names variables beyond the safe
- * list that callers may set for it (common/exec/env-policy).
- */
-export interface ExecApproval {
-  command: string;
-  args?: string[];
-  env?: string[];
-  note?: string;
-}
-
-const ENTRY_KEYS = ['command', 'args', 'env', 'note'];
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const MAX_ENV_NAMES = 64;
+/** The text the file held before the last write: a remote edit or a format migration can always be undone by hand. */
+export const EXEC_APPROVALS_BACKUP_SUFFIX = '.bak';
 
 export type ExecApprovalsState =
-  | { status: 'ok'; file: string; allow: ExecApproval[] }
+  | {
+      status: 'ok';
+      file: string;
+      approvals: ExecApprovalsFile;
+      /** Every allowlist entry, whichever agent key it sits under: this host serves the gateway's one agent. */
+      allow: ExecAllowlistEntry[];
+      /** The file is in the earlier `{allow: [...]}` form; the next write stores the reference form. */
+      legacy: boolean;
+      raw: string;
+    }
   | { status: 'missing'; file: string }
   | { status: 'invalid'; file: string; problem: string };
 
@@ -42,7 +45,9 @@ export const systemApprovalsFileSystem: ApprovalsFileSystem = {
   read(file) {
     const fd = fs.openSync(file, 'r');
     try {
-      return { mode: fs.fstatSync(fd).mode, text: fs.readFileSync(fd, 'utf8') };
+      const stat = fs.fstatSync(fd);
+      if (stat.size > MAX_APPROVALS_FILE_BYTES) return { mode: stat.mode, text: ' '.repeat(MAX_APPROVALS_FILE_BYTES + 1) };
+      return { mode: stat.mode, text: fs.readFileSync(fd, 'utf8') };
     } finally {
       fs.closeSync(fd);
     }
@@ -50,9 +55,9 @@ export const systemApprovalsFileSystem: ApprovalsFileSystem = {
 };
 
 /**
- * Reads the approvals file. Called on every system.run, so edits apply
- * without a restart. Anything unexpected makes the file "invalid", which
- * allows nothing: a broken allowlist must never widen what runs.
+ * Reads the approvals file. Called on every system.run, so edits (local or
+ * remote) apply without a restart. Anything unexpected makes the file
+ * "invalid", which allows nothing: a broken allowlist must never widen what runs.
  */
 export function loadExecApprovals(file: string, fileSystem: ApprovalsFileSystem = systemApprovalsFileSystem): ExecApprovalsState {
   let read: { text: string; mode: number };
@@ -67,107 +72,117 @@ export function loadExecApprovals(file: string, fileSystem: ApprovalsFileSystem 
   if ((read.mode & 0o022) !== 0) {
     return { status: 'invalid', file, problem: `it is writable by other users; run chmod 600 ${file}` };
   }
-  const parsed = parseExecApprovals(read.text);
-  return parsed.ok ? { status: 'ok', file, allow: parsed.allow } : { status: 'invalid', file, problem: parsed.problem };
+  const parsed = parseExecApprovalsText(read.text);
+  if (!parsed.ok) return { status: 'invalid', file, problem: parsed.problem };
+  return {
+    status: 'ok',
+    file,
+    approvals: parsed.file,
+    allow: allowlistEntries(parsed.file).map(({ entry }) => entry),
+    legacy: parsed.legacy,
+    raw: read.text,
+  };
 }
 
-export function parseExecApprovals(text: string): { ok: true; allow: ExecApproval[] } | { ok: false; problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, problem: `it is not valid JSON (${(error as Error).message})` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { ok: false, problem: 'it must hold a JSON object' };
-  const record = value as Record<string, unknown>;
-  const extra = Object.keys(record).filter((key) => key !== 'version' && key !== 'allow');
-  if (extra.length > 0) return { ok: false, problem: `unknown key ${JSON.stringify(extra[0])} (accepted: version, allow)` };
-  if (record.version !== EXEC_APPROVALS_VERSION) {
-    return { ok: false, problem: `"version" must be ${EXEC_APPROVALS_VERSION} (got ${JSON.stringify(record.version)})` };
-  }
-  if (!Array.isArray(record.allow)) return { ok: false, problem: '"allow" must be an array of {"command": ...} entries' };
-  const allow: ExecApproval[] = [];
-  for (const [index, entry] of record.allow.entries()) {
-    const problem = entryProblem(entry);
-    if (problem) return { ok: false, problem: `allow[${index}]: ${problem}` };
-    const { command, args, env, note } = entry as ExecApproval;
-    allow.push({
-      command,
-      ...(args !== undefined ? { args: [...args] } : {}),
-      ...(env !== undefined ? { env: [...env] } : {}),
-      ...(note !== undefined ? { note } : {}),
-    });
-  }
-  return { ok: true, allow };
+/** What `system.execApprovals.get` answers, in the reference's snapshot shape. */
+export interface ExecApprovalsSnapshot {
+  path: string;
+  exists: boolean;
+  hash: string;
+  file: ExecApprovalsFile;
+  /** nestclaw: the file was in the earlier form and is shown migrated. */
+  migrated?: boolean;
 }
 
-function entryProblem(entry: unknown): string | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-    return 'must be an object like {"command": "/usr/bin/uptime"}';
-  const record = entry as Record<string, unknown>;
-  // Unknown keys are refused so nobody believes a misspelt restriction ("argv") restricts anything.
-  const extra = Object.keys(record).filter((key) => !ENTRY_KEYS.includes(key));
-  if (extra.length > 0) return `unknown key ${JSON.stringify(extra[0])} (accepted: ${ENTRY_KEYS.join(', ')})`;
-  if (typeof record.command !== 'string' || record.command === '') return '"command" must be a non-empty string';
-  if (record.command.includes('\0')) return '"command" must not contain a NUL byte';
-  if (record.command.includes('/') && !path.isAbsolute(record.command)) {
-    return `"command" must be an absolute path or a bare name looked up on PATH (got ${JSON.stringify(record.command)})`;
-  }
-  if (record.command === '.' || record.command === '..') return `"command" ${JSON.stringify(record.command)} is not a program`;
-  if (record.note !== undefined && typeof record.note !== 'string') return '"note" must be a string';
-  if (record.args !== undefined) {
-    const problem = argsPatternProblem(record.args);
-    if (problem) return `"args"${problem.startsWith('[') ? '' : ' '}${problem} (e.g. ["status", "**"])`;
-  }
-  if (record.env !== undefined) {
-    const env = record.env;
-    if (!Array.isArray(env) || env.length > MAX_ENV_NAMES)
-      return `"env" must be an array of at most ${MAX_ENV_NAMES} variable names`;
-    const bad = env.find((name) => typeof name !== 'string' || !ENV_NAME.test(name));
-    if (bad !== undefined) return `"env" holds ${JSON.stringify(bad)}, which is not a variable name (letters, digits, _)`;
-  }
-  return undefined;
+/** The snapshot of a readable state; undefined for an invalid file (the caller reports its problem). */
+export function snapshotOf(state: ExecApprovalsState): ExecApprovalsSnapshot | undefined {
+  if (state.status === 'invalid') return undefined;
+  if (state.status === 'missing')
+    return { path: state.file, exists: false, hash: approvalsHash(undefined), file: { version: 1 } };
+  return {
+    path: state.file,
+    exists: true,
+    hash: approvalsHash(state.raw),
+    file: redactExecApprovals(state.approvals),
+    ...(state.legacy ? { migrated: true } : {}),
+  };
 }
 
-/** Same program, same argument patterns, same extra variables: adding it again widens nothing. */
-function sameScope(a: ExecApproval, b: ExecApproval): boolean {
-  return (
-    a.command === b.command &&
-    JSON.stringify(a.args) === JSON.stringify(b.args) &&
-    JSON.stringify(a.env) === JSON.stringify(b.env)
-  );
+export type ReplaceOutcome =
+  | { ok: true; snapshot: ExecApprovalsSnapshot }
+  | { ok: false; reason: 'stale' | 'invalid-file' | 'invalid-current'; message: string };
+
+/**
+ * Replaces the file with `incoming` when `baseHash` names what is on disk
+ * now (required once the file exists: a client editing an older copy must
+ * not drop what someone else added). The local socket settings are kept
+ * from the current file whatever the client sent. An unusable current file
+ * is never overwritten: it may hold entries nobody has seen.
+ */
+export function replaceExecApprovals(file: string, incoming: unknown, baseHash: string | undefined): ReplaceOutcome {
+  const state = loadExecApprovals(file);
+  if (state.status === 'invalid') {
+    return {
+      ok: false,
+      reason: 'invalid-current',
+      message: `${file} on the node is not usable (${state.problem}); fix it on the node first, nothing is allowed until then`,
+    };
+  }
+  const current = snapshotOf(state)!;
+  if (state.status === 'ok' || baseHash !== undefined) {
+    if (baseHash !== current.hash) {
+      return {
+        ok: false,
+        reason: 'stale',
+        message:
+          baseHash === undefined
+            ? 'baseHash is required once the approvals file exists; read it first (exec.approvals.node.get) and send its hash'
+            : 'the approvals file changed since it was read; read it again (exec.approvals.node.get) and retry',
+      };
+    }
+  }
+  const parsed = parseExecApprovalsValue(incoming);
+  if (!parsed.ok) return { ok: false, reason: 'invalid-file', message: `the approvals file was refused: ${parsed.problem}` };
+  const next: ExecApprovalsFile = { ...parsed.file };
+  delete next.socket;
+  if (state.status === 'ok' && state.approvals.socket) next.socket = state.approvals.socket;
+  writeExecApprovals(file, next, state.status === 'ok' ? state.raw : undefined);
+  return { ok: true, snapshot: snapshotOf(loadExecApprovals(file))! };
 }
 
 /**
  * Adds one approved program to the file ("allow always"), keeping every
- * existing entry and the format. Written to a temporary file (0600) then
- * renamed over the old one, so a crash never leaves half a file, and the
- * file never becomes readable or writable by others. An unusable existing
- * file is left alone (an error): rewriting it could widen what it allowed.
+ * existing entry. An unusable existing file is left alone (an error):
+ * rewriting it could widen what it allowed or lose what it held.
  */
-export function appendExecApproval(file: string, approval: ExecApproval): { added: boolean } {
-  let allow: ExecApproval[] = [];
-  let text: string | undefined;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  if (text !== undefined) {
-    const parsed = parseExecApprovals(text);
-    if (!parsed.ok) throw new Error(`${file} is not usable (${parsed.problem}); fix it by hand`);
-    allow = parsed.allow;
-  }
+export function appendExecApproval(file: string, approval: ExecAllowlistEntry): { added: boolean } {
+  const state = loadExecApprovals(file);
+  if (state.status === 'invalid') throw new Error(`${file} is not usable (${state.problem}); fix it by hand`);
   // An entry the parser would refuse would make the whole file unusable, every approval with it.
-  const problem = entryProblem(approval);
-  if (problem) throw new Error(`the approval cannot be recorded: ${problem}`);
-  if (allow.some((entry) => sameScope(entry, approval))) return { added: false };
-  const next = { version: EXEC_APPROVALS_VERSION, allow: [...allow, approval] };
+  const probe = parseExecApprovalsValue({ version: 1, agents: { '*': { allowlist: [approval] } } });
+  if (!probe.ok) throw new Error(`the approval cannot be recorded: ${probe.problem}`);
+  const current: ExecApprovalsFile = state.status === 'ok' ? state.approvals : { version: 1 };
+  const { file: next, added } = withAllowlistEntry(current, approval);
+  if (!added) return { added: false };
+  writeExecApprovals(file, next, state.status === 'ok' ? state.raw : undefined);
+  return { added: true };
+}
+
+/**
+ * Written to a temporary file (0600) then renamed over the old one, so a
+ * crash never leaves half a file and the file never becomes readable or
+ * writable by others. The previous text is kept beside it (0600).
+ */
+function writeExecApprovals(file: string, approvals: ExecApprovalsFile, previousText: string | undefined): void {
+  if (previousText !== undefined) writeAtomically(`${file}${EXEC_APPROVALS_BACKUP_SUFFIX}`, previousText);
+  writeAtomically(file, serializeExecApprovals(approvals));
+}
+
+function writeAtomically(file: string, text: string): void {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   const fd = fs.openSync(temporary, 'wx', 0o600);
   try {
-    fs.writeFileSync(fd, `${JSON.stringify(next, null, 2)}\n`);
+    fs.writeFileSync(fd, text);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -178,5 +193,4 @@ export function appendExecApproval(file: string, approval: ExecApproval): { adde
     fs.rmSync(temporary, { force: true });
     throw error;
   }
-  return { added: true };
 }

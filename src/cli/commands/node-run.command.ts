@@ -21,6 +21,10 @@ export function registerNodeRun(program: Command): void {
         .choices(EXEC_POLICIES)
         .default(DEFAULT_EXEC_POLICY),
     )
+    .option(
+      '--no-remote-policy',
+      'refuse allowlist edits from the gateway (exec.approvals.node.set); exec-approvals.json is then edited on this machine only',
+    )
     .option('--json', 'print one JSON object per line for each state change')
     .action(async (options) => (await import('./node-run')).runNodeHostCommand(options));
 }

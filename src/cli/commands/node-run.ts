@@ -13,6 +13,8 @@ export interface NodeRunOptions {
   tlsFingerprint?: string;
   displayName?: string;
   exec: ExecPolicy;
+  /** commander's negated --no-remote-policy: true unless given. */
+  remotePolicy?: boolean;
   json?: boolean;
 }
 
@@ -34,6 +36,7 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
       stateDir: target.stateDir,
       displayName: options.displayName,
       execPolicy: options.exec,
+      remotePolicy: options.remotePolicy !== false,
     });
   } catch (error) {
     // A corrupt device identity is a local state problem: nothing was tried.
