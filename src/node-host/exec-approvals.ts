@@ -108,6 +108,17 @@ export function snapshotOf(state: ExecApprovalsState): ExecApprovalsSnapshot | u
   };
 }
 
+/** How refusals name the file and the method that reads it: a gateway host path never goes over the wire. */
+export interface ReplaceWording {
+  fileLabel(file: string): string;
+  readMethod: string;
+}
+
+const NODE_WORDING: ReplaceWording = {
+  fileLabel: (file) => `${file} on the node`,
+  readMethod: 'exec.approvals.node.get',
+};
+
 export type ReplaceOutcome =
   | { ok: true; snapshot: ExecApprovalsSnapshot }
   | { ok: false; reason: 'stale' | 'invalid-file' | 'invalid-current'; message: string };
@@ -119,13 +130,18 @@ export type ReplaceOutcome =
  * from the current file whatever the client sent. An unusable current file
  * is never overwritten: it may hold entries nobody has seen.
  */
-export function replaceExecApprovals(file: string, incoming: unknown, baseHash: string | undefined): ReplaceOutcome {
+export function replaceExecApprovals(
+  file: string,
+  incoming: unknown,
+  baseHash: string | undefined,
+  where: ReplaceWording = NODE_WORDING,
+): ReplaceOutcome {
   const state = loadExecApprovals(file);
   if (state.status === 'invalid') {
     return {
       ok: false,
       reason: 'invalid-current',
-      message: `${file} on the node is not usable (${state.problem}); fix it on the node first, nothing is allowed until then`,
+      message: `${where.fileLabel(file)} is not usable (${state.problem}); fix it there first, nothing is allowed until then`,
     };
   }
   const current = snapshotOf(state)!;
@@ -136,8 +152,8 @@ export function replaceExecApprovals(file: string, incoming: unknown, baseHash: 
         reason: 'stale',
         message:
           baseHash === undefined
-            ? 'baseHash is required once the approvals file exists; read it first (exec.approvals.node.get) and send its hash'
-            : 'the approvals file changed since it was read; read it again (exec.approvals.node.get) and retry',
+            ? `baseHash is required once the approvals file exists; read it first (${where.readMethod}) and send its hash`
+            : `the approvals file changed since it was read; read it again (${where.readMethod}) and retry`,
       };
     }
   }

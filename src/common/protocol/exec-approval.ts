@@ -5,6 +5,14 @@ export const ExecApprovalMethod = {
   List: 'exec.approval.list',
 } as const;
 
+/** The exec allowlists over the wire (docs/protocol.md, "Exec allowlists"), the reference's names and params. */
+export const ExecAllowlistMethod = {
+  Get: 'exec.approvals.get',
+  Set: 'exec.approvals.set',
+  NodeGet: 'exec.approvals.node.get',
+  NodeSet: 'exec.approvals.node.set',
+} as const;
+
 export const EXEC_APPROVAL_DECISIONS = ['allow-once', 'allow-always', 'deny'] as const;
 export type ExecApprovalDecision = (typeof EXEC_APPROVAL_DECISIONS)[number];
 

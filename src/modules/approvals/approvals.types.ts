@@ -1,3 +1,4 @@
+import type { ExecApprovalsFile } from '../../common/exec/exec-approvals-file';
 import type { ExecApprovalDecision, ExecApprovalReason, ExecApprovalRequest, ExecHost } from '../../common/protocol';
 
 export type { ExecApprovalRequest, ExecHost };
@@ -27,3 +28,16 @@ export interface ExecApprovalAsk {
 export type ExecApprovalChange =
   | { type: 'requested'; request: ExecApprovalRequest }
   | { type: 'resolved'; request: ExecApprovalRequest; resolution: ExecApprovalResolution };
+
+/** `exec.approvals.get` / `.node.get` and the answer to their `set`: the reference's snapshot, plus nestclaw's flags. */
+export interface AllowlistSnapshot {
+  path: string;
+  exists: boolean;
+  /** sha256 of the file's text; send it back as `baseHash`. */
+  hash: string;
+  file: ExecApprovalsFile;
+  /** Nodes only: false when the node refuses remote edits (`node run --no-remote-policy`). */
+  remoteEdits?: boolean;
+  /** The file is still in the earlier `{allow: [...]}` form, shown migrated; the next write converts it. */
+  migrated?: boolean;
+}
