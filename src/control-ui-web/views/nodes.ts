@@ -1,6 +1,7 @@
 import { h, pill, replaceChildren, table } from '../dom.js';
 import { ago, errorText, json, randomId } from '../format.js';
 import type { AppContext, View } from '../view.js';
+import { AllowlistEditor } from './allowlist-editor.js';
 
 interface NodeInfo {
   nodeId: string;
@@ -34,11 +35,13 @@ export class NodesView implements View {
   private readonly timeoutInput = h('input', { id: 'invoke-timeout', type: 'number', min: '1', value: '30' });
   private readonly result = h('pre', { id: 'invoke-result', hidden: true });
   private readonly invokeError = h('p', { id: 'invoke-error', className: 'error', hidden: true });
+  private readonly allowlist: AllowlistEditor;
   private nodes: NodeInfo[] = [];
   private reloadTimer?: number;
 
   constructor(private readonly ctx: AppContext) {
     this.paramsInput.value = DEFAULT_PARAMS;
+    this.allowlist = new AllowlistEditor(ctx.conn);
     const form = h(
       'form',
       { id: 'invoke-form', onsubmit: (e) => (e.preventDefault(), this.invoke()) },
@@ -64,6 +67,7 @@ export class NodesView implements View {
       this.list,
       this.detail,
       h('div', { className: 'panel' }, h('h2', {}, 'Invoke a command'), form),
+      this.allowlist.element,
     );
     // Nodes coming and going show up as presence changes (and the node count in health).
     ctx.conn.on('presence', () => this.reloadSoon());
@@ -113,6 +117,7 @@ export class NodesView implements View {
       ),
     );
     if (nodes.some((n) => n.nodeId === selected)) this.nodeSelect.value = selected;
+    this.allowlist.setNodes(nodes);
     const commands = new Set(nodes.flatMap((n) => n.commands ?? []));
     replaceChildren(this.commandList, ...[...commands].map((c) => h('option', { value: c })));
   }
