@@ -3,7 +3,9 @@ import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
 import { applyProfile, extractProfile } from './profile';
 import { registerApprovals } from './commands/approvals.command';
+import { registerBrowser } from './commands/browser.command';
 import { registerChannels } from './commands/channels.command';
+import { registerConfig } from './commands/config.command';
 import { registerDevices } from './commands/devices.command';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
 import { registerGatewayProbe } from './commands/gateway-probe.command';
@@ -47,6 +49,8 @@ export function buildProgram(): Command {
   registerGatewayService(gateway);
   registerSecurityAudit(program);
   registerOnboard(program);
+  registerBrowser(program);
+  registerConfig(program);
 
   return program;
 }
@@ -72,7 +76,7 @@ export function run(argv: string[] = process.argv): Promise<void> {
         return;
       }
       console.error(`nestclaw: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
+      process.exitCode = ExitCode.Failed;
     });
 }
 

@@ -1,5 +1,5 @@
 import type { ExecAllowlistEntry } from '../common/exec/exec-approvals-file';
-import type { ExecApprovalsState } from './exec-approvals';
+import type { ExecApprovalsState } from '../common/exec/exec-approvals-store';
 import { decideExec, ExecPolicy, ExecRequest } from './exec-policy';
 
 const FILE = '/state/exec-approvals.json';

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from './exec-approvals';
+import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from '../common/exec/exec-approvals-store';
 import { entryMatchesProgram } from '../common/exec/allowlist-match';
 import { argsMatch, exactArgsPattern } from '../common/exec/args-pattern';
 import { checkExecEnv, describeEnvRefusal, type EnvRefusal } from '../common/exec/env-policy';

@@ -101,6 +101,69 @@ describe('exec allowlists managed remotely', () => {
     expect((await run('garage', ['echo', 'remote edit'], 'removed')).ok).toBe(false);
   });
 
+  it('a remote operator adds an entry over the socket, and the next system.run of that program passes', async () => {
+    const dir = nodeDir();
+    await startNode('shed', dir);
+    const refused = await run('shed', ['echo', 'over the wire'], 'shed-before');
+    expect(JSON.stringify(refused.error)).toContain('EXEC_DENIED');
+
+    // What a reference client does: read the node's file, add an entry, write it back with the hash it read.
+    const read = await admin.request('exec.approvals.node.get', { nodeId: 'shed' });
+    expect(read.ok).toBe(true);
+    const snapshot = read.payload as { exists: boolean; hash: string; remoteEdits: boolean };
+    expect(snapshot).toMatchObject({ exists: false, remoteEdits: true });
+    const file = { version: 1, agents: { '*': { allowlist: [{ pattern: '/**/echo', args: ['over the wire'] }] } } };
+    const written = await admin.request('exec.approvals.node.set', { nodeId: 'shed', file, baseHash: snapshot.hash });
+    expect(written.ok).toBe(true);
+    expect(written.payload).toMatchObject({ exists: true, file });
+
+    const passed = await run('shed', ['echo', 'over the wire'], 'shed-after');
+    expect(passed.ok).toBe(true);
+    expect(passed.payload).toMatchObject({ payload: { exitCode: 0, stdout: 'over the wire\n' } });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'exec-approvals.json'), 'utf8'))).toEqual(file);
+  });
+
+  it('bounds allowlists from the wire like any peer input, refusing clearly and changing nothing', async () => {
+    const before = (await admin.request('exec.approvals.node.get', { nodeId: 'shed' })).payload as { hash: string };
+    const gateway = (await admin.request('exec.approvals.get')).payload as { hash: string };
+    const allowlist = (entries: object[]) => ({ version: 1, agents: { '*': { allowlist: entries } } });
+    const cases: Array<[object, RegExp]> = [
+      [allowlist(Array.from({ length: 1_025 }, (_, i) => ({ pattern: `/usr/bin/tool${i}` }))), /1025 entries; at most 1024/],
+      [allowlist([{ pattern: `/${'a'.repeat(1_100)}` }]), /"pattern" must be at most 1024 characters/],
+      [allowlist([{ pattern: '/usr/bin/git', args: Array.from({ length: 300 }, () => 'x') }]), /at most 256 are accepted/],
+      [
+        { version: 1, agents: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`agent${i}`, {}])) },
+        /"agents" has 65 keys; at most 64/,
+      ],
+    ];
+    for (const [file, problem] of cases) {
+      for (const [method, params] of [
+        ['exec.approvals.node.set', { nodeId: 'shed', file, baseHash: before.hash }],
+        ['exec.approvals.set', { file, baseHash: gateway.hash }],
+      ] as const) {
+        const refused = await admin.request(method, params);
+        expect({ method, error: refused.error }).toMatchObject({
+          method,
+          error: { code: 'INVALID_REQUEST', message: expect.stringMatching(problem) },
+        });
+      }
+    }
+    // The current reference's host-native policy is refused by name, not as a missing file.
+    const native = await admin.request('exec.approvals.node.set', {
+      nodeId: 'shed',
+      native: { rules: [] },
+      baseHash: before.hash,
+    });
+    expect(native.error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('send "file" instead of "native"'),
+    });
+
+    const after = (await admin.request('exec.approvals.node.get', { nodeId: 'shed' })).payload as { hash: string };
+    expect(after.hash).toBe(before.hash);
+    expect((await run('shed', ['echo', 'over the wire'], 'shed-still')).ok).toBe(true);
+  });
+
   it('refuses a stale baseHash and an invalid file, keeping what is stored', async () => {
     const snapshot = (await admin.request('exec.approvals.node.get', { nodeId: 'garage' })).payload as { hash: string };
     const file = { version: 1, agents: { '*': { allowlist: [{ pattern: '/usr/bin/*' }] } } };

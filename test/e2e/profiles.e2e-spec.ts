@@ -36,8 +36,8 @@ describe('profiles and node install', () => {
     const alpha = runCli(['--profile', 'alpha', 'gateway', 'run'], { HOME: home });
     const beta = runCli(['gateway', 'run', '--profile=beta'], { HOME: home });
     runs.push(alpha, beta);
-    await alpha.waitFor(`listening on ws://127.0.0.1:${profilePort('alpha')}`);
-    await beta.waitFor(`listening on ws://127.0.0.1:${profilePort('beta')}`);
+    await alpha.waitFor(`listening on ws://127.0.0.1:${profilePort('alpha')}`, 45_000);
+    await beta.waitFor(`listening on ws://127.0.0.1:${profilePort('beta')}`, 45_000);
 
     const tokens = ['alpha', 'beta'].map((name) =>
       fs.readFileSync(path.join(home, `.nestclaw-${name}`, 'gateway.token'), 'utf8').trim(),

@@ -8,7 +8,7 @@ import {
   withoutAllowlistPattern,
 } from '../../common/exec/exec-approvals-file';
 import { argsPatternProblem } from '../../common/exec/args-pattern';
-import { ExecAllowlistMethod } from '../../common/protocol/exec-approval';
+import { ExecAllowlistMethod, type ExecAllowlistSnapshot } from '../../common/protocol/exec-approval';
 import { UsageError } from '../exit-codes';
 import { reportFailure, runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
@@ -22,14 +22,7 @@ export interface AddOptions extends AllowlistOptions {
   note?: string;
 }
 
-interface Snapshot {
-  path: string;
-  exists: boolean;
-  hash: string;
-  file: ExecApprovalsFile;
-  remoteEdits?: boolean;
-  migrated?: boolean;
-}
+type Snapshot = ExecAllowlistSnapshot;
 
 interface Edited {
   where: string;
@@ -94,9 +87,9 @@ export function remove(pattern: string, options: AllowlistOptions): Promise<void
 }
 
 async function read(client: GatewayClient, node: string | undefined): Promise<Snapshot> {
-  return (await (node === undefined
-    ? client.request(ExecAllowlistMethod.Get)
-    : client.request(ExecAllowlistMethod.NodeGet, { nodeId: node }))) as Snapshot;
+  return await (node === undefined
+    ? client.call(ExecAllowlistMethod.Get)
+    : client.call(ExecAllowlistMethod.NodeGet, { nodeId: node }));
 }
 
 async function edit(
@@ -111,9 +104,9 @@ async function edit(
     if (!next.changed) return { where, changed: false, snapshot: current };
     const params = { file: next.file, ...(current.exists ? { baseHash: current.hash } : {}) };
     try {
-      const snapshot = (await (node === undefined
-        ? client.request(ExecAllowlistMethod.Set, params)
-        : client.request(ExecAllowlistMethod.NodeSet, { nodeId: node, ...params }))) as Snapshot;
+      const snapshot = await (node === undefined
+        ? client.call(ExecAllowlistMethod.Set, params)
+        : client.call(ExecAllowlistMethod.NodeSet, { nodeId: node, ...params }));
       return { where, changed: true, snapshot };
     } catch (error) {
       if (attempt >= STALE_RETRIES || !isStale(error)) throw error;

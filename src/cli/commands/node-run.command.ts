@@ -25,6 +25,8 @@ export function registerNodeRun(program: Command): void {
       '--no-remote-policy',
       'refuse allowlist edits from the gateway (exec.approvals.node.set); exec-approvals.json is then edited on this machine only',
     )
+    .option('--browser', "serve the gateway's browser routes (browser.proxy) with this machine's Chromium")
+    .option('--browser-allow-url <glob...>', 'with --browser: URLs on loopback/private addresses it may open')
     .option('--json', 'print one JSON object per line for each state change')
     .action(async (options) => (await import('./node-run')).runNodeHostCommand(options));
 

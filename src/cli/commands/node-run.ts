@@ -17,6 +17,8 @@ export interface NodeRunOptions {
   exec: ExecPolicy;
   /** commander's negated --no-remote-policy: true unless given. */
   remotePolicy?: boolean;
+  browser?: boolean;
+  browserAllowUrl?: string[];
   json?: boolean;
 }
 
@@ -39,6 +41,7 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
       displayName: options.displayName,
       execPolicy: options.exec,
       remotePolicy: options.remotePolicy !== false,
+      ...(options.browser ? { browser: { allowUrls: options.browserAllowUrl ?? [] } } : {}),
     });
   } catch (error) {
     // A corrupt device identity is a local state problem: nothing was tried.
@@ -96,7 +99,7 @@ function stopOnSignals(host: NodeHost): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       process.stderr.write(`received ${signal} again, exiting without waiting\n`);
-      process.exit(1);
+      process.exit(ExitCode.Failed);
     }
     stopping = true;
     void host.stop(signal);

@@ -75,6 +75,33 @@ describe('parseExecApprovalsText', () => {
       problem: expect.stringContaining('at most 1024'),
     });
   });
+
+  it('counts entries over all agents together, so more agent keys are no way around the cap', () => {
+    const agents = Object.fromEntries(
+      Array.from({ length: 2 }, (_, a) => [`agent${a}`, { allowlist: Array.from({ length: 600 }, () => ({ pattern: 'echo' })) }]),
+    );
+    expect(parseExecApprovalsValue({ version: 1, agents })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/1200 allowlist entries over all agents; at most 1024/),
+    });
+  });
+
+  it('refuses a file that would be too large to read back from disk', () => {
+    const note = 'n'.repeat(4_000);
+    const allowlist = Array.from({ length: 300 }, (_, i) => ({ pattern: `/usr/bin/tool${i}`, note }));
+    expect(parseExecApprovalsValue({ version: 1, agents: { '*': { allowlist } } })).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/bytes on disk; at most 1048576/),
+    });
+  });
+
+  it('bounds a pattern from the wire by its length', () => {
+    const parsed = parseExecApprovalsValue({
+      version: 1,
+      agents: { '*': { allowlist: [{ pattern: `/${'a'.repeat(1_024)}` }] } },
+    });
+    expect(parsed).toMatchObject({ ok: false, problem: expect.stringContaining('at most 1024 characters') });
+  });
 });
 
 describe('editing helpers', () => {

@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { argsPatternProblem } from './args-pattern';
 import { hasGlob, MAX_PATH_PATTERN_LENGTH } from './path-glob';
+import type { ExecAllowlistEntry, ExecApprovalsAgent, ExecApprovalsDefaults, ExecApprovalsFile } from '../protocol/exec-approval';
+
+export type { ExecAllowlistEntry, ExecApprovalsAgent, ExecApprovalsDefaults, ExecApprovalsFile };
 
 /**
  * The exec-approvals file, in the reference gateway's schema so its files
@@ -20,6 +23,7 @@ export const ALL_AGENTS = '*';
 /** A file larger than this is refused unread into memory: nobody writes that many approvals by hand. */
 export const MAX_APPROVALS_FILE_BYTES = 1024 * 1024;
 export const MAX_AGENTS = 64;
+/** Over all agents of one file: each system.run matches the program against every entry. */
 export const MAX_ALLOWLIST_ENTRIES = 1_024;
 const MAX_TEXT_LENGTH = 4_096;
 const MAX_ENV_NAMES = 64;
@@ -28,45 +32,6 @@ const AGENT_ID = /^(\*|[A-Za-z0-9][A-Za-z0-9_.-]{0,63})$/;
 
 export const EXEC_APPROVALS_EXAMPLE =
   '{"version":1,"agents":{"*":{"allowlist":[{"pattern":"/usr/bin/uptime"},{"pattern":"git","args":["status","**"]}]}}}';
-
-export interface ExecAllowlistEntry {
-  id?: string;
-  /** An absolute path or `~/` path, with `*`, `**`, `?` globs; or a bare name looked up on the host's PATH. */
-  pattern: string;
-  source?: 'allow-always';
-  commandText?: string;
-  /** The reference's argument pattern; nestclaw does not interpret it, so an entry holding one allows nothing here. */
-  argPattern?: string;
-  lastUsedAt?: number;
-  lastUsedCommand?: string;
-  lastResolvedPath?: string;
-  /** nestclaw: argument patterns argv[1..] must fit (common/exec/args-pattern); absent: any arguments. */
-  args?: string[];
-  /** nestclaw: variables beyond the safe list that callers may set for this program. */
-  env?: string[];
-  note?: string;
-}
-
-export interface ExecApprovalsDefaults {
-  security?: 'deny' | 'allowlist' | 'full';
-  ask?: 'off' | 'on-miss' | 'always';
-  askFallback?: 'deny' | 'allowlist' | 'full';
-  autoAllowSkills?: boolean;
-}
-
-export interface ExecApprovalsAgent extends ExecApprovalsDefaults {
-  allowlist?: ExecAllowlistEntry[];
-  /** The reference's MCP tool grants; kept as written, not used here. */
-  mcpTools?: unknown[];
-}
-
-export interface ExecApprovalsFile {
-  version: 1;
-  /** The reference's local prompt socket; kept, never sent over the wire with its token. */
-  socket?: { path?: string; token?: string };
-  defaults?: ExecApprovalsDefaults;
-  agents?: Record<string, ExecApprovalsAgent>;
-}
 
 export type ParsedApprovals = { ok: true; file: ExecApprovalsFile; legacy: boolean } | { ok: false; problem: string };
 
@@ -137,7 +102,28 @@ export function parseExecApprovalsValue(value: unknown): ParsedApprovals {
     }
     file.agents = agents;
   }
-  return { ok: true, file, legacy: false };
+  return withinBounds(file, false);
+}
+
+/**
+ * The caps on the whole file, whatever sent it (a hand edit, exec.approvals.set,
+ * a node's answer): every system.run walks every entry, and a file accepted
+ * here must still be readable from disk afterwards, or one edit would allow nothing.
+ */
+function withinBounds(file: ExecApprovalsFile, legacy: boolean): ParsedApprovals {
+  const entries = allowlistEntries(file).length;
+  if (entries > MAX_ALLOWLIST_ENTRIES)
+    return {
+      ok: false,
+      problem: `it holds ${entries} allowlist entries over all agents; at most ${MAX_ALLOWLIST_ENTRIES} (merge entries with a path glob or "args" patterns)`,
+    };
+  const bytes = Buffer.byteLength(serializeExecApprovals(file));
+  if (bytes > MAX_APPROVALS_FILE_BYTES)
+    return {
+      ok: false,
+      problem: `it would take ${bytes} bytes on disk; at most ${MAX_APPROVALS_FILE_BYTES} (drop notes or entries)`,
+    };
+  return { ok: true, file, legacy };
 }
 
 function migrateLegacy(value: Record<string, unknown>): ParsedApprovals {
@@ -160,7 +146,7 @@ function migrateLegacy(value: Record<string, unknown>): ParsedApprovals {
     if (typeof entry === 'string') return { ok: false, problem: entry };
     allowlist.push(entry);
   }
-  return { ok: true, file: { version: 1, agents: { [ALL_AGENTS]: { allowlist } } }, legacy: true };
+  return withinBounds({ version: 1, agents: { [ALL_AGENTS]: { allowlist } } }, true);
 }
 
 function parseAgent(value: unknown, where: string): ExecApprovalsAgent | string {

@@ -1,23 +1,7 @@
+import type { ExecAllowlistEntry, ExecAllowlistSnapshot, ExecApprovalsFile } from '../../common/protocol/index.js';
 import { h, replaceChildren, table } from '../dom.js';
 import { errorText } from '../format.js';
 import type { GatewayConnection } from '../gateway-connection.js';
-
-interface Entry {
-  pattern: string;
-  args?: string[];
-  env?: string[];
-  note?: string;
-  argPattern?: string;
-  [key: string]: unknown;
-}
-
-interface Snapshot {
-  exists: boolean;
-  hash: string;
-  file: { version: 1; agents?: Record<string, { allowlist?: Entry[]; [key: string]: unknown }>; [key: string]: unknown };
-  remoteEdits?: boolean;
-  migrated?: boolean;
-}
 
 const GATEWAY = '';
 
@@ -44,7 +28,7 @@ export class AllowlistEditor {
     spellcheck: 'false',
   });
   private readonly note = h('input', { id: 'allowlist-note', placeholder: 'why (optional)' });
-  private snapshot?: Snapshot;
+  private snapshot?: ExecAllowlistSnapshot;
 
   constructor(private readonly conn: GatewayConnection) {
     replaceChildren(
@@ -93,7 +77,7 @@ export class AllowlistEditor {
     const request =
       nodeId === GATEWAY ? this.conn.request('exec.approvals.get') : this.conn.request('exec.approvals.node.get', { nodeId });
     request.then(
-      (snapshot: Snapshot) => this.render(snapshot),
+      (snapshot) => this.render(snapshot),
       (error) => {
         this.snapshot = undefined;
         replaceChildren(this.entries);
@@ -103,7 +87,7 @@ export class AllowlistEditor {
     );
   }
 
-  private render(snapshot: Snapshot): void {
+  private render(snapshot: ExecAllowlistSnapshot): void {
     this.snapshot = snapshot;
     const rows = Object.entries(snapshot.file.agents ?? {}).flatMap(([agent, value]) =>
       (value.allowlist ?? []).map((entry, index) => ({ agent, index, entry })),
@@ -150,7 +134,7 @@ export class AllowlistEditor {
     if (!current) return this.showError('Load an allowlist first.');
     const pattern = this.pattern.value.trim();
     if (pattern === '') return this.showError('Give a pattern: an absolute path (globs *, **, ?), ~/path or a bare name.');
-    const entry: Entry = { pattern };
+    const entry: ExecAllowlistEntry = { pattern };
     if (this.args.value.trim() !== '') {
       try {
         const args: unknown = JSON.parse(this.args.value);
@@ -180,7 +164,7 @@ export class AllowlistEditor {
     this.save({ ...current.file, agents });
   }
 
-  private save(file: Snapshot['file'], done?: () => void): void {
+  private save(file: ExecApprovalsFile, done?: () => void): void {
     const current = this.snapshot!;
     const nodeId = this.target.value;
     const params = { file, ...(current.exists ? { baseHash: current.hash } : {}) };
@@ -190,7 +174,7 @@ export class AllowlistEditor {
         ? this.conn.request('exec.approvals.set', params)
         : this.conn.request('exec.approvals.node.set', { nodeId, ...params });
     request.then(
-      (snapshot: Snapshot) => {
+      (snapshot) => {
         this.render(snapshot);
         done?.();
       },

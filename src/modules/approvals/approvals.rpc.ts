@@ -3,11 +3,12 @@ import { ExecAllowlistMethod, ExecApprovalMethod } from '../../common/protocol';
 import type { ConnectionSession } from '../gateway/connection/connection';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 import type { RpcContext } from '../gateway/rpc/rpc-context';
-import { nodeIdOf } from '../nodes/node-registry';
+import { nodeIdOf } from '../nodes/nodes.types';
 import { RequestExecApprovalParams } from './dto/request-exec-approval.params';
 import { ResolveExecApprovalParams } from './dto/resolve-exec-approval.params';
 import { ExecApprovalsService } from './exec-approvals.service';
 import { ExecAllowlistsService } from './exec-allowlists.service';
+import { ApprovalsErrors } from './approvals.errors';
 import { NodeExecApprovalsParams } from './dto/node-exec-approvals.params';
 import { SetExecApprovalsParams } from './dto/set-exec-approvals.params';
 import { SetNodeExecApprovalsParams } from './dto/set-node-exec-approvals.params';
@@ -68,6 +69,7 @@ export class ApprovalsRpc {
 
   @RpcMethod(ExecAllowlistMethod.NodeSet, { scope: 'operator.admin', params: SetNodeExecApprovalsParams })
   setNodeAllowlist(p: SetNodeExecApprovalsParams, ctx: RpcContext) {
+    if (p.file === undefined) throw ApprovalsErrors.nativePolicy(p.nodeId);
     return this.allowlists.setNode(p.nodeId, p.file, p.baseHash, operatorLabel(ctx.connection.session!));
   }
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import * as os from 'node:os';
 import { entryMatchesProgram } from '../../common/exec/allowlist-match';
 import { argsMatch } from '../../common/exec/args-pattern';
-import { findOnPath, resolveCommandPath } from '../../node-host/exec/path-lookup';
-import { baseEnv } from '../../node-host/exec/safe-env';
+import { findOnPath, resolveCommandPath } from '../../common/exec/path-lookup';
+import { baseEnv } from '../../common/exec/safe-env';
 import {
   execApprovalsPath,
   type ExecApprovalsSnapshot,
@@ -11,8 +11,8 @@ import {
   replaceExecApprovals,
   type ReplaceOutcome,
   snapshotOf,
-} from '../../node-host/exec-approvals';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+} from '../../common/exec/exec-approvals-store';
+import { GatewayRuntime } from '../config/gateway-runtime';
 
 /** Refusals name the file without the gateway host's path. */
 const GATEWAY_WORDING = {

@@ -1,7 +1,12 @@
 import { InvokeErrors } from '../invoke-errors';
 import type { NodeCommand } from '../invoke-types';
 import { onlyKeys, optionalString, paramsObject } from '../params';
-import { type ExecApprovalsSnapshot, loadExecApprovals, replaceExecApprovals, snapshotOf } from '../exec-approvals';
+import {
+  type ExecApprovalsSnapshot,
+  loadExecApprovals,
+  replaceExecApprovals,
+  snapshotOf,
+} from '../../common/exec/exec-approvals-store';
 
 /** The reference's node commands behind `exec.approvals.node.get/set`; the gateway refuses them on `node.invoke`. */
 export const SYSTEM_EXEC_APPROVALS_GET = 'system.execApprovals.get';

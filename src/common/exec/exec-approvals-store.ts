@@ -11,9 +11,10 @@ import {
   redactExecApprovals,
   serializeExecApprovals,
   withAllowlistEntry,
-} from '../common/exec/exec-approvals-file';
+} from './exec-approvals-file';
+import { writeSecretFileAtomic } from '../state';
 
-export { EXEC_APPROVALS_EXAMPLE } from '../common/exec/exec-approvals-file';
+export { EXEC_APPROVALS_EXAMPLE } from './exec-approvals-file';
 export const EXEC_APPROVALS_FILE = 'exec-approvals.json';
 /** The text the file held before the last write: a remote edit or a format migration can always be undone by hand. */
 export const EXEC_APPROVALS_BACKUP_SUFFIX = '.bak';
@@ -184,29 +185,8 @@ export function appendExecApproval(file: string, approval: ExecAllowlistEntry): 
   return { added: true };
 }
 
-/**
- * Written to a temporary file (0600) then renamed over the old one, so a
- * crash never leaves half a file and the file never becomes readable or
- * writable by others. The previous text is kept beside it (0600).
- */
+/** The previous text is kept beside the file; both are written by the one atomic 0600 writer. */
 function writeExecApprovals(file: string, approvals: ExecApprovalsFile, previousText: string | undefined): void {
-  if (previousText !== undefined) writeAtomically(`${file}${EXEC_APPROVALS_BACKUP_SUFFIX}`, previousText);
-  writeAtomically(file, serializeExecApprovals(approvals));
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = fs.openSync(temporary, 'wx', 0o600);
-  try {
-    fs.writeFileSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  if (previousText !== undefined) writeSecretFileAtomic(`${file}${EXEC_APPROVALS_BACKUP_SUFFIX}`, previousText);
+  writeSecretFileAtomic(file, serializeExecApprovals(approvals));
 }

@@ -8,7 +8,7 @@ import {
   loadExecApprovals,
   replaceExecApprovals,
   snapshotOf,
-} from './exec-approvals';
+} from './exec-approvals-store';
 
 const FILE = '/state/exec-approvals.json';
 
