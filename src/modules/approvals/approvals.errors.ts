@@ -13,6 +13,23 @@ export const ApprovalsErrors = {
       }); the first answer wins`,
       { details: { ...resolution } },
     ),
+  gatewayFileUnusable: (problem: string) =>
+    invalidRequest(
+      `the gateway host's exec-approvals.json is not usable (${problem}); fix it on the gateway host (nothing in it is allowed until then)`,
+    ),
+  allowlistRefused: (message: string, reason: string) => invalidRequest(message, { details: { reason } }),
+  nativePolicy: (nodeId: string) =>
+    invalidRequest(
+      `node ${nodeId} keeps its allowlist in exec-approvals.json and has no host-native approval policy; send "file" instead of "native" (read it with exec.approvals.node.get)`,
+      { details: { nodeId, reason: 'native-policy-unsupported' } },
+    ),
+  nodeRefused: (nodeId: string, code: string, message: string) =>
+    invalidRequest(`node ${nodeId} refused: ${message}`, { details: { nodeId, nodeError: { code, message } } }),
+  badNodeSnapshot: (nodeId: string) =>
+    unavailable(
+      `node ${nodeId} answered with an approvals file this gateway cannot read; update its nestclaw (or check its exec-approvals.json)`,
+      { details: { nodeId } },
+    ),
   tooMany: (limit: number) =>
     unavailable(`too many exec approval requests are waiting (${limit}); answer or let some expire, then try again`, {
       retryable: true,

@@ -20,6 +20,11 @@ export const NodesErrors = {
     unavailable(`node not connected: ${nodeId} has no live connection to this gateway; ${LIST_HINT}`, {
       details: { nodeId, reason: 'not-connected' },
     }),
+  policyCommand: (command: string) =>
+    invalidRequest(
+      `node command not allowed: ${command} edits a node's exec allowlist; use exec.approvals.node.get/set (nestclaw approvals allowlist --node NAME), which needs operator.admin`,
+      { details: { command, reason: 'policy-command' } },
+    ),
   unknownNode: (ref: string) => invalidRequest(`unknown node: no node has the id or display name "${ref}"; ${LIST_HINT}`),
   ambiguousName: (name: string, nodeIds: string[]) =>
     invalidRequest(

@@ -322,6 +322,24 @@ describe(NodesService.name, () => {
     });
   });
 
+  describe('invokePolicyCommand', () => {
+    it('refuses the allowlist commands on node.invoke and the agent tool, and sends them only through its own path', async () => {
+      const node = connectNodeA({ commands: ['system.run', 'system.execApprovals.get', 'system.execApprovals.set'] });
+      await expect(invoke(request({ command: 'system.execApprovals.set', params: { file: {} } }))).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringContaining('use exec.approvals.node.get/set'),
+      });
+      expect(invokeRequests(node.socket)).toEqual([]);
+      const call = service.invokePolicyCommand('dev-a', 'system.execApprovals.get', {});
+      call.catch(() => undefined);
+      const [sent] = invokeRequests(node.socket);
+      expect(sent).toMatchObject({ command: 'system.execApprovals.get', paramsJSON: '{}' });
+      service.acceptResult({ id: sent.id, nodeId: 'dev-a', ok: true, payload: { ok: 1 } }, node.connection);
+      await expect(call).resolves.toMatchObject({ payload: { ok: 1 } });
+      await expect(service.invokePolicyCommand('dev-a', 'system.run', {})).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    });
+  });
+
   describe('invoke', () => {
     it('sends the node a node.invoke.request and resolves with its result', async () => {
       // Arrange
