@@ -248,6 +248,24 @@ describe(ed25519PublicKeyFromRaw.name, () => {
     expect(key.asymmetricKeyType).toBe('ed25519');
     expect(key.export({ format: 'pem', type: 'spki' }).toString()).toBe(publicKeyPem);
   });
+
+  it('still gives each raw key its own key after many other keys passed through the bounded cache', () => {
+    // Arrange
+    const { raw, privateKeyPem } = ed25519KeyPair();
+    const signature = signDevicePayload(privateKeyPem, 'payload');
+    const first = ed25519PublicKeyFromRaw(raw);
+
+    // Act
+    const repeated = ed25519PublicKeyFromRaw(Buffer.from(raw));
+    for (let i = 0; i < 300; i++) ed25519PublicKeyFromRaw(ed25519KeyPair().raw);
+    const afterEviction = ed25519PublicKeyFromRaw(raw);
+
+    // Assert
+    expect(repeated).toBe(first);
+    expect(afterEviction.equals(first)).toBe(true);
+    expect(verifyDeviceSignature(raw, 'payload', signature)).toBe(true);
+    expect(verifyDeviceSignature(ed25519KeyPair().raw, 'payload', signature)).toBe(false);
+  });
 });
 
 describe(normalizeSignedLabel.name, () => {

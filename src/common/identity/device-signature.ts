@@ -98,8 +98,22 @@ export function signDevicePayload(privateKeyPem: string, payload: string): strin
   return base64UrlEncode(sign(null, Buffer.from(payload, 'utf8'), createPrivateKey(privateKeyPem)));
 }
 
+/**
+ * Importing a key costs more than verifying with it, and the same few
+ * devices reconnect all day, so imported keys are kept. Bounded: a peer
+ * cycling through fresh keys only evicts the oldest entries.
+ */
+const KEY_CACHE_LIMIT = 256;
+const importedKeys = new Map<string, KeyObject>();
+
 export function ed25519PublicKeyFromRaw(raw: Buffer): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  const id = raw.toString('base64');
+  const cached = importedKeys.get(id);
+  if (cached) return cached;
+  const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value as string);
+  importedKeys.set(id, key);
+  return key;
 }
 
 function rawFromKeyObject(key: KeyObject): Buffer | undefined {
