@@ -96,6 +96,21 @@ describe(signDevicePayload.name, () => {
     expect(signature).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Buffer.from(signature, 'base64url')).toHaveLength(64);
   });
+
+  it('signs with the key of each PEM it is given, also once more keys than it keeps parsed have passed', () => {
+    // Arrange
+    const keys = Array.from({ length: 12 }, () => ed25519KeyPair());
+
+    // Act: twice round, so the first keys are signed with again after they left the cache.
+    const verdicts = [...keys, ...keys].map((key) =>
+      verifyDeviceSignature(key.raw, 'payload', signDevicePayload(key.privateKeyPem, 'payload')),
+    );
+    const crossed = verifyDeviceSignature(keys[1].raw, 'payload', signDevicePayload(keys[0].privateKeyPem, 'payload'));
+
+    // Assert
+    expect(verdicts.every(Boolean)).toBe(true);
+    expect(crossed).toBe(false);
+  });
 });
 
 describe(verifyDeviceSignature.name, () => {

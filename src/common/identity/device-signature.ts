@@ -94,8 +94,27 @@ export function verifyDeviceSignature(rawPublicKey: Buffer, payload: string, sig
   }
 }
 
+/**
+ * Parsing the PEM costs several times the signature itself, and a client
+ * signs with its one identity on every (re)connect, so the parsed key is
+ * kept. The PEM is already held by the caller's DeviceIdentity.
+ */
+const PRIVATE_KEY_CACHE_LIMIT = 8;
+const parsedPrivateKeys = new Map<string, KeyObject>();
+
+function privateKeyOf(privateKeyPem: string): KeyObject {
+  const cached = parsedPrivateKeys.get(privateKeyPem);
+  if (cached) return cached;
+  const key = createPrivateKey(privateKeyPem);
+  if (parsedPrivateKeys.size >= PRIVATE_KEY_CACHE_LIMIT) {
+    parsedPrivateKeys.delete(parsedPrivateKeys.keys().next().value as string);
+  }
+  parsedPrivateKeys.set(privateKeyPem, key);
+  return key;
+}
+
 export function signDevicePayload(privateKeyPem: string, payload: string): string {
-  return base64UrlEncode(sign(null, Buffer.from(payload, 'utf8'), createPrivateKey(privateKeyPem)));
+  return base64UrlEncode(sign(null, Buffer.from(payload, 'utf8'), privateKeyOf(privateKeyPem)));
 }
 
 /**
