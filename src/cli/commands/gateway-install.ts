@@ -234,11 +234,12 @@ export async function uninstallCommand(options: ScopeOptions): Promise<void> {
   }
 }
 
-function removeWantsLinks(dir: string): string[] {
+/** What `systemctl disable` does on disk; systemctl itself refuses once the unit file is gone. */
+export function removeWantsLinks(dir: string, unitFile = UNIT_FILE): string[] {
   const removed: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory() || !/\.(wants|requires)$/.test(entry.name)) continue;
-    const link = path.join(dir, entry.name, UNIT_FILE);
+    const link = path.join(dir, entry.name, unitFile);
     if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) {
       fs.rmSync(link);
       removed.push(link);

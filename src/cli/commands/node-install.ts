@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes';
 import { printLines } from '../output';
 import { loadCliConfig } from '../run-gateway-command';
 import { systemctlCommand } from './gateway-install-unit';
-import { cliPath, unitDir } from './gateway-install';
+import { cliPath, removeWantsLinks, unitDir } from './gateway-install';
 import {
   NODE_ENV_FILE,
   NODE_PASSWORD_ENV,
@@ -151,16 +151,7 @@ export async function nodeUninstallCommand(): Promise<void> {
   const dir = unitDir('user');
   const target = path.join(dir, UNIT_FILE);
   if (!fs.existsSync(target)) return fail(`no ${UNIT_FILE} in ${dir}: nothing to uninstall`, 1);
-  const removed: string[] = [];
-  // What `systemctl disable` does on disk; systemctl itself refuses once the unit file is gone.
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isDirectory() || !/\.(wants|requires)$/.test(entry.name)) continue;
-    const link = path.join(dir, entry.name, UNIT_FILE);
-    if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) {
-      fs.rmSync(link);
-      removed.push(link);
-    }
-  }
+  const removed = removeWantsLinks(dir, UNIT_FILE);
   fs.rmSync(target);
   printLines([
     `removed ${target}`,
