@@ -9,6 +9,7 @@ import { generateDeviceIdentity, signDeviceProof } from '../../src/common/identi
 import { EXEC_POLICIES } from '../../src/node-host/exec-policy';
 import { artifactPath, buildControlUi, findChromium, launchChromium } from '../support/browser';
 import { runCli } from '../support/cli-process';
+import { noteRuntimeSkip, skippedSuite } from '../support/skip-notice';
 import { FakeOpenAi, reply } from '../support/fake-openai';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
@@ -20,12 +21,7 @@ const STEP_MS = 60_000;
 const REMOTE_NAME = 'gateway.remote.test';
 
 if (!CHROMIUM) {
-  describe('Control UI in headless Chromium', () => {
-    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () =>
-      undefined);
-  });
-  // Visible in the test output, not only as a skipped count.
-  console.warn('control-ui browser e2e skipped: no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH)');
+  skippedSuite('Control UI in headless Chromium', 'no chromium binary', 'apt-get install chromium, or set CHROMIUM_PATH');
 } else {
   describe('Control UI in headless Chromium', () => {
     let app: TestApp;
@@ -236,8 +232,10 @@ if (!CHROMIUM) {
         if (!methods.includes('exec.approval.list') || !methods.includes('exec.approval.resolve') || !askPolicy) {
           await page.waitForSelector('#approvals-list >> text=does not serve exec approvals');
           await screenshot('approvals');
-          console.warn(
-            'control-ui approvals case skipped: this gateway has no exec.approval.* methods or the node host has no --exec ask',
+          noteRuntimeSkip(
+            'test/e2e/control-ui-browser.e2e-spec.ts (approvals case)',
+            'this gateway has no exec.approval.* methods or the node host has no --exec ask',
+            'build a gateway that serves exec approvals',
           );
           return;
         }

@@ -1,0 +1,85 @@
+// Ends every jest run with one line naming each skipped suite and how to enable it,
+// so a green run on a machine without sshd or chromium cannot pass for a full one.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const SKIP_PREFIX = 'SKIPPED:';
+const MAX_NOTICE_BYTES = 256 * 1024;
+
+class SkipReportReporter {
+  constructor(globalConfig) {
+    this.rootDir = globalConfig.rootDir;
+    // Workers are forked after reporters are built, so they inherit this; suites append to it (skip-notice.ts).
+    this.noticesFile = path.join(os.tmpdir(), `nestclaw-skip-notices-${process.pid}.jsonl`);
+    fs.rmSync(this.noticesFile, { force: true });
+    process.env.NESTCLAW_SKIP_NOTICES = this.noticesFile;
+  }
+
+  onRunComplete(_contexts, results) {
+    const line = skipLine(results, this.rootDir, this.readNotices());
+    const skipped = line.startsWith('SKIPPED');
+    const text = `\n${skipped ? '\u26a0 ' : ''}${line}\n`;
+    // Jest prints its summary after every custom reporter's onRunComplete; this line must come after it.
+    process.once('exit', () => fs.writeSync(2, text));
+  }
+
+  readNotices() {
+    let text = '';
+    try {
+      const fd = fs.openSync(this.noticesFile, 'r');
+      try {
+        const buffer = Buffer.alloc(MAX_NOTICE_BYTES);
+        text = buffer.subarray(0, fs.readSync(fd, buffer, 0, MAX_NOTICE_BYTES, 0)).toString('utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return [];
+    } finally {
+      fs.rmSync(this.noticesFile, { force: true });
+    }
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((line) => {
+        try {
+          const notice = JSON.parse(line);
+          return typeof notice.what === 'string' && typeof notice.reason === 'string' ? [notice] : [];
+        } catch {
+          return [];
+        }
+      });
+  }
+}
+
+/** The one line: every skipped suite with why and how to enable it, or that nothing was skipped. */
+function skipLine(results, rootDir, notices) {
+  const skips = new Map();
+  const add = (what, reason) => {
+    const reasons = skips.get(what) ?? new Set();
+    reasons.add(reason);
+    skips.set(what, reasons);
+  };
+  for (const file of results.testResults) {
+    const name = path.relative(rootDir, file.testFilePath);
+    for (const test of file.testResults) {
+      if (test.status !== 'pending' && test.status !== 'todo') continue;
+      const at = test.title.indexOf(SKIP_PREFIX);
+      add(
+        name,
+        at === -1 ? 'a test is marked .skip in the file: remove the .skip' : test.title.slice(at + SKIP_PREFIX.length).trim(),
+      );
+    }
+  }
+  for (const notice of notices) add(notice.what, notice.reason);
+  if (skips.size === 0) return 'nestclaw tests: nothing skipped, every suite ran';
+  return (
+    `SKIPPED ${skips.size} suite(s), this run is NOT complete: ` +
+    [...skips].map(([what, reasons]) => `${what} (${[...reasons].join('; ')})`).join(' | ')
+  );
+}
+
+module.exports = SkipReportReporter;
+module.exports.skipLine = skipLine;

@@ -1,0 +1,52 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { skipTitle } from '../support/skip-notice';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { skipLine } = require('../support/skip-report.reporter.js') as {
+  skipLine(results: unknown, rootDir: string, notices: Array<{ what: string; reason: string }>): string;
+};
+
+const ROOT = '/repo';
+const file = (name: string, tests: Array<{ title: string; status: string }>) => ({
+  testFilePath: path.join(ROOT, name),
+  testResults: tests,
+});
+
+describe('skip report', () => {
+  describe('skipLine', () => {
+    it('says nothing was skipped when every test ran', () => {
+      const results = { testResults: [file('a.spec.ts', [{ title: 'works', status: 'passed' }])] };
+      expect(skipLine(results, ROOT, [])).toBe('nestclaw tests: nothing skipped, every suite ran');
+    });
+
+    it('names every skipped suite with why and how to enable it, on one line', () => {
+      const results = {
+        testResults: [
+          file('test/e2e/ssh.e2e-spec.ts', [
+            { title: skipTitle('no sshd binary', 'apt-get install openssh-server'), status: 'pending' },
+          ]),
+          file('test/e2e/ui.e2e-spec.ts', [
+            { title: `opens — ${skipTitle('no chromium', 'set CHROMIUM_PATH')}`, status: 'pending' },
+          ]),
+          file('src/x.spec.ts', [{ title: 'forgotten', status: 'pending' }]),
+          file('src/ok.spec.ts', [{ title: 'ran', status: 'passed' }]),
+        ],
+      };
+      const line = skipLine(results, ROOT, [{ what: 'ui approvals case', reason: 'no exec approvals; to run it: build one' }]);
+      expect(line).not.toContain('\n');
+      expect(line).toMatch(/^SKIPPED 4 suite\(s\), this run is NOT complete: /);
+      expect(line).toContain('test/e2e/ssh.e2e-spec.ts (no sshd binary; to run it: apt-get install openssh-server)');
+      expect(line).toContain('test/e2e/ui.e2e-spec.ts (no chromium; to run it: set CHROMIUM_PATH)');
+      expect(line).toContain('src/x.spec.ts (a test is marked .skip in the file: remove the .skip)');
+      expect(line).toContain('ui approvals case (no exec approvals; to run it: build one)');
+      expect(line).not.toContain('src/ok.spec.ts');
+    });
+  });
+
+  it('the reporter of this very run gave the test processes a notices file to write to', () => {
+    const file = process.env.NESTCLAW_SKIP_NOTICES ?? '';
+    expect(path.dirname(file)).toBe(os.tmpdir());
+    expect(path.basename(file)).toMatch(/^nestclaw-skip-notices-\d+\.jsonl$/);
+  });
+});
