@@ -2,6 +2,8 @@ import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import type { RunningGateway } from '../../main';
+import { UsageError } from '../exit-codes';
+import { loadServer } from '../load-server';
 
 export interface GatewayRunOptions {
   port?: string;
@@ -39,7 +41,14 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   const stop = signalStopper();
 
   // Nest loads only now, after the config is known to be good.
-  const { startGateway, StartupError } = await import('../../main');
+  let server: Awaited<ReturnType<typeof loadServer>>;
+  try {
+    server = await loadServer();
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, EXIT_BAD_CONFIG);
+    throw error;
+  }
+  const { startGateway, StartupError } = server;
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
