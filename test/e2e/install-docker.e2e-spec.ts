@@ -25,7 +25,9 @@ describe('Docker deployment files', () => {
   };
 
   it("runs the gateway on the container's interfaces as a non-root user with /data as the state dir", () => {
-    expect(JSON.parse(instruction('ENTRYPOINT'))).toEqual(['node', 'bin/nestclaw']);
+    expect(JSON.parse(instruction('ENTRYPOINT'))).toEqual(['/usr/bin/tini', '--', 'node', 'bin/nestclaw']);
+    // The init process is installed in the runtime stage, the one the ENTRYPOINT runs in.
+    expect(dockerfile.slice(dockerfile.indexOf('AS runtime'))).toMatch(/apt-get install -y --no-install-recommends tini/);
     expect(JSON.parse(instruction('CMD'))).toEqual(['gateway', 'run', '--bind', 'lan']);
     expect(instruction('USER')).toBe('nestclaw');
     expect(instruction('VOLUME')).toBe('/data');
@@ -35,6 +37,7 @@ describe('Docker deployment files', () => {
   });
 
   it('the default command refuses to start without a token, naming NESTCLAW_GATEWAY_TOKEN', async () => {
+    // What a compose user without nestclaw.env gets (env_file is not required): the log names the variable to set.
     const run = runCli(JSON.parse(instruction('CMD')), { NESTCLAW_STATE_DIR: stateDir() });
     const { code } = await run.exited;
     expect(code).toBe(1);
@@ -62,7 +65,8 @@ describe('Docker deployment files', () => {
   it("the compose example publishes the port on the host's loopback only, with the token from an env file", () => {
     const published = compose.split('\n').filter((line) => /^\s*-\s*"?[\d.:]+:\d+"?\s*$/.test(line));
     expect(published.map((line) => line.trim())).toEqual(['- "127.0.0.1:18789:18789"']);
-    expect(compose).toMatch(/^\s*env_file:\s*\n\s*- \.\/nestclaw\.env$/m);
+    expect(compose).toMatch(/^\s*env_file:\s*\n\s*- path: \.\/nestclaw\.env\n\s*required: false$/m);
+    expect(compose).toContain('echo "NESTCLAW_GATEWAY_TOKEN=$(openssl rand -hex 32)" > nestclaw.env');
     expect(compose).toMatch(/^\s*- nestclaw-data:\/data$/m);
     expect(compose).not.toMatch(/^[^#]*NESTCLAW_GATEWAY_TOKEN/m);
   });
