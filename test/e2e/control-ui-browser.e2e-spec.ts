@@ -286,6 +286,38 @@ if (!CHROMIUM) {
     );
 
     it(
+      'fits a 390 px phone without horizontal scrolling on every tab; screenshots at 390 px and 1280 px',
+      async () => {
+        const tabs = await page.$$eval('[data-tab]', (buttons) => buttons.map((b) => (b as any).dataset.tab as string));
+        expect(tabs.length).toBeGreaterThan(3);
+        const overflowing: string[] = [];
+        for (const width of [390, 1280]) {
+          await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
+          for (const tab of tabs) {
+            await openTab(tab);
+            // The widest element that sticks out names the culprit when this fails.
+            const overflow = await page.evaluate(() => {
+              const doc = (globalThis as any).document;
+              const viewport = doc.documentElement.clientWidth as number;
+              if (doc.documentElement.scrollWidth <= viewport) return undefined;
+              let widest = { right: 0, what: '' };
+              for (const el of doc.querySelectorAll('body *')) {
+                const right = el.getBoundingClientRect().right as number;
+                if (right > widest.right) widest = { right, what: `${el.tagName.toLowerCase()}#${el.id}.${el.className}` };
+              }
+              return `${doc.documentElement.scrollWidth}px > ${viewport}px, widest ${widest.what} (${Math.round(widest.right)}px)`;
+            });
+            if (overflow) overflowing.push(`${width}px ${tab}: ${overflow}`);
+            await screenshot(`${width}-${tab}`);
+          }
+        }
+        await page.setViewportSize({ width: 1280, height: 860 });
+        expect(overflowing).toEqual([]);
+      },
+      STEP_MS,
+    );
+
+    it(
       'keeps a cross-origin page from opening the gateway socket, while the page itself may',
       async () => {
         const other = http.createServer((_req, res) => {
