@@ -23,7 +23,7 @@ module.exports = {
   // (Jest 29 reads testTimeout only here, not per project.)
   testTimeout: 20_000,
   // The last line of every run names the suites that were skipped and how to enable them.
-  reporters: ['default', '<rootDir>/test/support/skip-report.reporter.js'],
+  reporters: ['default', '<rootDir>/test/support/skip-summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',

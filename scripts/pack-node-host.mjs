@@ -10,7 +10,16 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** What src/cli, src/common and src/node-host import at run time (test/unit/node-package.spec.ts keeps this honest). */
-export const NODE_HOST_DEPENDENCIES = ['class-transformer', 'class-validator', 'commander', 'json5', 'reflect-metadata', 'ws'];
+// playwright-core is plain JavaScript (it downloads no browser): `node run --browser` drives the system Chromium with it.
+export const NODE_HOST_DEPENDENCIES = [
+  'class-transformer',
+  'class-validator',
+  'commander',
+  'json5',
+  'playwright-core',
+  'reflect-metadata',
+  'ws',
+];
 const COMPILED_DIRS = ['cli', 'common', 'node-host'];
 
 function main() {

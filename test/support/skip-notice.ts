@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 
 /**
- * Skips that `npm test` reports in its last line (test/support/skip-report.reporter.js).
- * A skipped test's title carries why and how to enable it, so the reporter
- * needs nothing but the results; a skip decided while a test runs is written
- * to the notices file the reporter created for this run.
+ * Skips that `npm test` reports in its last line (test/support/skip-summary-reporter.js).
+ * A skipped test's title starts with "skipped:" and carries why and how to
+ * enable it, so the reporter needs nothing but the results; a skip decided
+ * while a test runs is written to the notices file the reporter created for
+ * this run. Every suite that skips uses these helpers, never a bare `.skip`.
  */
-export const SKIP_PREFIX = 'SKIPPED:';
+export const SKIP_PREFIX = 'skipped:';
 
 export function skipTitle(why: string, enable: string): string {
   return `${SKIP_PREFIX} ${why}; to run it: ${enable}`;
@@ -26,7 +27,8 @@ export function itWhen(
   enable: string,
 ): (name: string, fn: jest.ProvidesCallback, timeout?: number) => void {
   if (condition) return it;
-  return (name) => it.skip(`${name} — ${skipTitle(why, enable)}`, () => undefined);
+  // The prefix leads the title: the reporter reads only titles that start with it.
+  return (name) => it.skip(`${skipTitle(why, enable)} [${name}]`, () => undefined);
 }
 
 /** For a case that finds out only while running that it cannot check what it is about. */

@@ -20,7 +20,9 @@ function packageName(specifier: string): string {
 
 describe('the nestclaw-node package (scripts/pack-node-host.mjs)', () => {
   const script = fs.readFileSync(path.join(ROOT, 'scripts', 'pack-node-host.mjs'), 'utf8');
-  const declared = JSON.parse(/NODE_HOST_DEPENDENCIES = (\[[^\]]*\])/.exec(script)![1].replace(/'/g, '"')) as string[];
+  // The list as written in the script: quotes made JSON's, prettier's trailing comma dropped.
+  const literal = /NODE_HOST_DEPENDENCIES = (\[[^\]]*\])/.exec(script)![1];
+  const declared = JSON.parse(literal.replace(/'/g, '"').replace(/,\s*\]$/, ']')) as string[];
 
   it('declares exactly the packages src/cli, src/common and src/node-host import', () => {
     const imported = new Set<string>();

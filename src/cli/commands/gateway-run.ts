@@ -1,8 +1,8 @@
-import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import { CliOverrides, ConfigError, configSourceFromProcess, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import type { RunningGateway } from '../../main';
-import { UsageError } from '../exit-codes';
+import { ExitCode, UsageError } from '../exit-codes';
 import { loadServer } from '../load-server';
 
 export interface GatewayRunOptions {
@@ -16,24 +16,22 @@ export interface GatewayRunOptions {
   verbose?: boolean;
 }
 
-export const EXIT_STARTUP_REFUSED = 1;
-export const EXIT_BAD_CONFIG = 3;
-
 /** `nestclaw gateway run`: loads config, starts the gateway, stops it cleanly on SIGINT/SIGTERM. */
 export async function runGatewayCommand(options: GatewayRunOptions): Promise<void> {
   let config: ResolvedConfig;
+  const overrides: CliOverrides = {
+    port: options.port,
+    bind: options.bind,
+    auth: options.auth,
+    token: options.token,
+    password: options.password,
+    tailscale: options.tailscale,
+    tailscaleResetOnExit: options.tailscaleResetOnExit,
+  };
   try {
-    config = loadConfigFromProcess({
-      port: options.port,
-      bind: options.bind,
-      auth: options.auth,
-      token: options.token,
-      password: options.password,
-      tailscale: options.tailscale,
-      tailscaleResetOnExit: options.tailscaleResetOnExit,
-    });
+    config = loadConfigFromProcess(overrides);
   } catch (error) {
-    if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, EXIT_BAD_CONFIG);
+    if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, ExitCode.Usage);
     throw error;
   }
 
@@ -45,7 +43,7 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   try {
     server = await loadServer();
   } catch (error) {
-    if (error instanceof UsageError) return fail(error.message, EXIT_BAD_CONFIG);
+    if (error instanceof UsageError) return fail(error.message, ExitCode.Usage);
     throw error;
   }
   const { startGateway, StartupError } = server;
@@ -53,10 +51,12 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   try {
     gateway = await startGateway({
       config,
+      // Config edits and restarts in place resolve the file with the same flags, so --port or --token stay in force.
+      configSource: configSourceFromProcess(overrides),
       logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
     });
   } catch (error) {
-    if (error instanceof StartupError) return fail(error.message, EXIT_STARTUP_REFUSED);
+    if (error instanceof StartupError) return fail(error.message, ExitCode.StartupRefused);
     throw error;
   }
   console.log(describeStartup(config, gateway));
@@ -72,10 +72,10 @@ function signalStopper(): { attach(gateway: RunningGateway): void } {
   const stop = (signal: string) => {
     console.log(`received ${signal}, stopping the gateway`);
     gateway!.close().then(
-      () => process.exit(0),
+      () => process.exit(ExitCode.Ok),
       (error: unknown) => {
         console.error(`nestclaw: the gateway did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
+        process.exit(ExitCode.Failed);
       },
     );
   };
@@ -83,7 +83,7 @@ function signalStopper(): { attach(gateway: RunningGateway): void } {
     process.on(signal, () => {
       if (requested) {
         console.error(`received ${signal} again, exiting without waiting`);
-        process.exit(1);
+        process.exit(ExitCode.Failed);
       }
       requested = signal;
       if (gateway) stop(signal);

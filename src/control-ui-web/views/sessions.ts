@@ -1,16 +1,7 @@
+import type { SessionSummary } from '../../common/protocol/index.js';
 import { h, replaceChildren, table } from '../dom.js';
 import { ago, errorText } from '../format.js';
 import type { AppContext, View } from '../view.js';
-
-export interface SessionSummary {
-  sessionKey: string;
-  channel: string;
-  displayName?: string;
-  chatId?: string;
-  messageCount: number;
-  lastMessageAtMs?: number;
-  createdAtMs: number;
-}
 
 export class SessionsView implements View {
   readonly id = 'sessions';
@@ -32,7 +23,7 @@ export class SessionsView implements View {
 
   refresh(): void {
     this.ctx.conn.request('sessions.list').then(
-      (payload) => this.render(payload?.sessions ?? []),
+      ({ sessions }) => this.render(sessions),
       (error) => replaceChildren(this.box, h('p', { className: 'error' }, errorText(error))),
     );
   }

@@ -1,14 +1,16 @@
-// Ends every jest run with one line naming each skipped suite and how to enable it,
-// so a green run on a machine without sshd or chromium cannot pass for a full one.
+// The one reporter for skips and test hygiene. A test that cannot run on this machine is titled
+// "skipped: <why>; to run it: <how>" (test/support/skip-notice.ts builds such titles); after Jest's
+// summary, the last line of every run names each skipped suite with why and how to enable it, so a
+// green run on a machine without sshd, chromium or a container engine cannot pass for a full one.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const SKIP_PREFIX = 'SKIPPED:';
+const SKIP_PREFIX = 'skipped:';
 const MAX_NOTICE_BYTES = 256 * 1024;
 
-class SkipReportReporter {
+class SkipSummaryReporter {
   constructor(globalConfig) {
     this.rootDir = globalConfig.rootDir;
     // One temp dir per run, inherited by workers and the gateways and CLIs they spawn: whatever a
@@ -35,7 +37,7 @@ class SkipReportReporter {
 
   /** What is left in the run's temp dir besides the notices file (readNotices removes the dir). */
   leftoverTempEntries() {
-    let names = [];
+    let names;
     try {
       names = fs.readdirSync(this.runTmpDir).filter((name) => path.join(this.runTmpDir, name) !== this.noticesFile);
     } catch {
@@ -51,7 +53,7 @@ class SkipReportReporter {
   }
 
   readNotices() {
-    let text = '';
+    let text;
     try {
       const fd = fs.openSync(this.noticesFile, 'r');
       try {
@@ -89,14 +91,12 @@ function skipLine(results, rootDir, notices) {
   };
   for (const file of results.testResults) {
     const name = path.relative(rootDir, file.testFilePath);
-    for (const test of file.testResults) {
-      if (test.status !== 'pending' && test.status !== 'todo') continue;
-      const at = test.title.indexOf(SKIP_PREFIX);
-      add(
-        name,
-        at === -1 ? 'a test is marked .skip in the file: remove the .skip' : test.title.slice(at + SKIP_PREFIX.length).trim(),
-      );
-    }
+    const pending = file.testResults.filter((test) => test.status === 'pending' || test.status === 'todo');
+    const explained = pending.filter((test) => test.title.startsWith(SKIP_PREFIX));
+    for (const test of explained) add(name, test.title.slice(SKIP_PREFIX.length).trim());
+    // A suite that explains its skip may leave the rest of its tests pending (describe.skip): they
+    // are that same skip. A pending test in a file that explains nothing was skipped by hand.
+    if (explained.length === 0 && pending.length > 0) add(name, 'a test is marked .skip in the file: remove the .skip');
   }
   for (const notice of notices) add(notice.what, notice.reason);
   if (skips.size === 0) return 'nestclaw tests: nothing skipped, every suite ran';
@@ -106,5 +106,5 @@ function skipLine(results, rootDir, notices) {
   );
 }
 
-module.exports = SkipReportReporter;
+module.exports = SkipSummaryReporter;
 module.exports.skipLine = skipLine;
