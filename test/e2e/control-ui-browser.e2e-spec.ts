@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateDeviceIdentity, signDeviceProof } from '../../src/common/identity';
 import { EXEC_POLICIES } from '../../src/node-host/exec-policy';
-import { artifactPath, buildControlUi, findChromium, launchChromium } from '../support/browser';
+import { artifactsDir, buildControlUi, findChromium, launchChromium } from '../support/browser';
 import { runCli } from '../support/cli-process';
 import { noteRuntimeSkip, skippedSuite } from '../support/skip-notice';
 import { FakeOpenAi, reply } from '../support/fake-openai';
@@ -32,6 +32,7 @@ if (!CHROMIUM) {
     let operator: WsTestClient;
     let node: WsTestClient | undefined;
     const framesFromGateway: string[] = [];
+    const shots = artifactsDir('control-ui');
 
     beforeAll(async () => {
       buildControlUi();
@@ -55,6 +56,7 @@ if (!CHROMIUM) {
       await browser?.close();
       await app?.close();
       await fake?.close();
+      shots.remove();
     });
 
     async function openTab(id: string): Promise<void> {
@@ -63,7 +65,7 @@ if (!CHROMIUM) {
     }
 
     async function screenshot(name: string, target: Page = page): Promise<void> {
-      await target.screenshot({ path: artifactPath(`control-ui-${name}.png`), fullPage: true });
+      await target.screenshot({ path: shots.path(`control-ui-${name}.png`), fullPage: true });
     }
 
     it(
@@ -171,6 +173,10 @@ if (!CHROMIUM) {
         await page.click(`[data-action="approve"][data-key="${requestId}"]`);
         await page.waitForSelector('#devices-pending >> text=no device is waiting');
         await page.waitForSelector('#devices-paired >> text=Browser Test Phone');
+        // The page's own device (approved silently: it connected from loopback) is named by browser and OS.
+        await page.waitForSelector('#devices-paired >> text=Control UI (Headless Chrome on Linux)');
+        const paired = (await operator.request('device.pair.list')).payload as { paired: Array<{ displayName?: string }> };
+        expect(paired.paired.map((d) => d.displayName)).toContain('Control UI (Headless Chrome on Linux)');
 
         const list = (await operator.request('device.pair.list')).payload as {
           pending: unknown[];
@@ -270,6 +276,10 @@ if (!CHROMIUM) {
           // The card shows all the decision is about: argv, directory and env.
           await page.waitForSelector('[data-approval-id] [data-field="env"] >> text=TERM=dumb');
           await page.waitForSelector(`[data-approval-id] dd >> text=${JSON.stringify(stateDir)}`);
+          // The node by the name it was given, not by its 64-hex id.
+          const node = await page.textContent('[data-approval-id] [data-field="node"]');
+          expect(node).toContain('node ask-node');
+          expect(node).not.toContain(nodeId!);
           await screenshot('approvals');
           await page.click('[data-approval-id] [data-decision="allow-once"]');
           const result = await invoked;
