@@ -196,6 +196,15 @@ function describeContainer(name: EngineName) {
         }
       });
 
+      it('has tini as PID 1, with the gateway as its child (orphans are reaped, SIGTERM is passed on)', async () => {
+        const init = await exec(container, ['cat', '/proc/1/cmdline']);
+        expect(init.stdout.split('\0')[0]).toBe('/usr/bin/tini');
+        const children = await exec(container, ['sh', '-c', 'cat /proc/1/task/1/children']);
+        const gatewayPid = children.stdout.trim().split(/\s+/)[0];
+        const gateway = await exec(container, ['cat', `/proc/${gatewayPid}/cmdline`]);
+        expect(gateway.stdout.split('\0').slice(0, 4)).toEqual(['node', 'bin/nestclaw', 'gateway', 'run']);
+      });
+
       it('runs the gateway as uid 10001', async () => {
         const status = await exec(container, ['cat', '/proc/1/status']);
         expect(status.stdout).toMatch(/^Uid:\s+10001\s+10001\s+10001\s+10001$/m);
