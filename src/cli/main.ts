@@ -18,6 +18,7 @@ import { registerNodeRun } from './commands/node-run.command';
 import { registerGatewayService } from './commands/gateway-install.command';
 import { registerOnboard } from './commands/onboard.command';
 import { registerSecurityAudit } from './commands/security-audit.command';
+import { registerDoctor } from './commands/doctor.command';
 
 /**
  * The nestclaw command. Only commander, node built-ins and the small
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerGatewayService(gateway);
   registerSecurityAudit(program);
   registerOnboard(program);
+  registerDoctor(program);
   registerBrowser(program);
   registerConfig(program);
 

@@ -3,17 +3,18 @@ import * as path from 'node:path';
 import { findChromium } from '../support/browser';
 import { CliRun, runCli } from '../support/cli-process';
 import { FixtureSite } from '../support/fixture-site';
+import { skippedSuite } from '../support/skip-notice';
 import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 
 const CHROMIUM = findChromium();
 
 if (!CHROMIUM) {
-  describe('browser routes served by a node (node run --browser)', () => {
-    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () =>
-      undefined);
-  });
-  console.warn('browser node e2e skipped: no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH)');
+  skippedSuite(
+    'browser routes served by a node (node run --browser)',
+    'no chromium binary',
+    'apt-get install chromium, or set CHROMIUM_PATH',
+  );
 } else {
   describe('browser routes served by a node (node run --browser)', () => {
     let site: FixtureSite;

@@ -5,6 +5,7 @@ import { runCli } from '../support/cli-process';
 import { FakeOpenAi, reply, type ChatRequest } from '../support/fake-openai';
 import { FakeTelegram } from '../support/fake-telegram';
 import { FixtureSite } from '../support/fixture-site';
+import { skippedSuite } from '../support/skip-notice';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 
@@ -22,11 +23,7 @@ const HOME = `<!doctype html><title>Fixture home</title>
 const NEXT = `<!doctype html><title>Next page</title><p>The second page says flamingo.</p>`;
 
 if (!CHROMIUM) {
-  describe('browser tool in headless Chromium', () => {
-    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () =>
-      undefined);
-  });
-  console.warn('browser e2e skipped: no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH)');
+  skippedSuite('browser tool in headless Chromium', 'no chromium binary', 'apt-get install chromium, or set CHROMIUM_PATH');
 } else {
   describe('browser tool in headless Chromium', () => {
     let site: FixtureSite;

@@ -2,7 +2,8 @@ import { CliOverrides, ConfigError, configSourceFromProcess, loadConfigFromProce
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import type { RunningGateway } from '../../main';
-import { ExitCode } from '../exit-codes';
+import { ExitCode, UsageError } from '../exit-codes';
+import { loadServer } from '../load-server';
 
 export interface GatewayRunOptions {
   port?: string;
@@ -38,7 +39,14 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   const stop = signalStopper();
 
   // Nest loads only now, after the config is known to be good.
-  const { startGateway, StartupError } = await import('../../main');
+  let server: Awaited<ReturnType<typeof loadServer>>;
+  try {
+    server = await loadServer();
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, ExitCode.Usage);
+    throw error;
+  }
+  const { startGateway, StartupError } = server;
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
