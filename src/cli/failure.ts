@@ -47,8 +47,21 @@ export function describeFailure(error: unknown, target?: GatewayTarget): Failure
 }
 
 function headline(error: GatewayClientError): string {
-  if (error.info.error) return `gateway refused: ${error.info.error.code}: ${error.info.error.message}`;
-  return `cannot reach the gateway: ${error.message}`;
+  const shape = error.info.error;
+  if (!shape) return `cannot reach the gateway: ${error.message}`;
+  // Only a refused handshake is the gateway refusing us; a failed call is the gateway (or a node behind it) answering.
+  const lead = error.kind === 'handshake-refused' ? 'gateway refused' : 'error';
+  const nodeError = nodeErrorOf(shape.details);
+  // Gateways before issue 12 left the node's own explanation in details only.
+  const fromNode =
+    nodeError && !shape.message.includes(nodeError.message) ? `\n  node    ${nodeError.code}: ${nodeError.message}` : '';
+  return `${lead}: ${shape.code}: ${shape.message}${fromNode}`;
+}
+
+function nodeErrorOf(details: unknown): { code: string; message: string } | undefined {
+  const nodeError = (details as { nodeError?: { code?: unknown; message?: unknown } } | undefined)?.nodeError;
+  if (typeof nodeError?.code !== 'string' || typeof nodeError.message !== 'string') return undefined;
+  return { code: nodeError.code, message: nodeError.message };
 }
 
 function suggestFix(error: GatewayClientError, target?: GatewayTarget): string | undefined {

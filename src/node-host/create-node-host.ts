@@ -14,6 +14,7 @@ import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/
 import { exactArgsPattern } from '../common/exec/args-pattern';
 import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
 import type { ExecPolicy } from './exec-policy';
+import { execNotice } from './exec-fix';
 import { runProcess } from './exec/process-runner';
 import { baseEnv } from './exec/safe-env';
 import { InvokeDispatcher } from './invoke-dispatcher';
@@ -65,6 +66,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
   const dispatcher = new InvokeDispatcher([
     systemRunCommand({
       policy: config.execPolicy,
+      refusalContext: { nodeName: displayName, stateDir: config.stateDir },
       loadApprovals: () => loadExecApprovals(approvalsFile),
       ...(config.execPolicy === 'ask'
         ? {
@@ -124,6 +126,19 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     nodeId: identity.deviceId,
     displayName,
     execPolicy: config.execPolicy,
+    execNotice: () => {
+      const state = loadExecApprovals(approvalsFile);
+      return execNotice(
+        config.execPolicy,
+        {
+          status: state.status,
+          file: state.file,
+          ...(state.status === 'invalid' ? { problem: state.problem } : {}),
+          ...(state.status === 'ok' ? { entries: state.allow.length } : {}),
+        },
+        config.stateDir,
+      );
+    },
   });
   return host;
 }

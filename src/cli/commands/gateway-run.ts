@@ -1,4 +1,4 @@
-import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import { ConfigError, loadConfigFromProcess, ResolvedConfig, withGatewayEnvFile } from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import type { RunningGateway } from '../../main';
@@ -19,15 +19,19 @@ export interface GatewayRunOptions {
 export async function runGatewayCommand(options: GatewayRunOptions): Promise<void> {
   let config: ResolvedConfig;
   try {
-    config = loadConfigFromProcess({
-      port: options.port,
-      bind: options.bind,
-      auth: options.auth,
-      token: options.token,
-      password: options.password,
-      tailscale: options.tailscale,
-      tailscaleResetOnExit: options.tailscaleResetOnExit,
-    });
+    config = loadConfigFromProcess(
+      {
+        port: options.port,
+        bind: options.bind,
+        auth: options.auth,
+        token: options.token,
+        password: options.password,
+        tailscale: options.tailscale,
+        tailscaleResetOnExit: options.tailscaleResetOnExit,
+      },
+      // The unit loads gateway.env with EnvironmentFile=; a foreground run must see the same secrets.
+      withGatewayEnvFile(process.env),
+    );
   } catch (error) {
     if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, ExitCode.Usage);
     throw error;

@@ -4,3 +4,4 @@ export * from './config-error';
 export * from './load-config';
 export * from './node-config';
 export * from './resolve-features';
+export * from './gateway-env-file';

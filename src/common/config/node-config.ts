@@ -4,8 +4,8 @@ import { ConfigError } from './config-error';
 import { CliOverrides, loadConfig, ResolvedConfig } from './load-config';
 
 /** loadConfig wired to the real process environment and file system. */
-export function loadConfigFromProcess(overrides?: CliOverrides): ResolvedConfig {
-  return loadConfig({ env: process.env, homeDir: os.homedir(), readFile: readIfExists, overrides });
+export function loadConfigFromProcess(overrides?: CliOverrides, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  return loadConfig({ env, homeDir: os.homedir(), readFile: readIfExists, overrides });
 }
 
 function readIfExists(filePath: string): string | undefined {

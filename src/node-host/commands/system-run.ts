@@ -5,7 +5,7 @@ import { onlyKeys, optionalEnv, optionalPositiveInt, optionalString, paramsObjec
 import type { ExecApprovalDecision, ExecApprovalReason } from '../../common/protocol/exec-approval';
 import { MAX_EXEC_APPROVAL_TIMEOUT_MS, MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../common/protocol/exec-approval';
 import type { ExecApprovalsState } from '../exec-approvals';
-import { decideExec, ExecPolicy } from '../exec-policy';
+import { decideExec, ExecPolicy, type RefusalContext } from '../exec-policy';
 import { findOnPath, resolveCommandPath } from '../exec/path-lookup';
 import type { ProcessOutcome, ProcessRunner } from '../exec/process-runner';
 import { mergeEnv } from '../exec/safe-env';
@@ -55,6 +55,8 @@ export interface ApprovalAnswer {
 
 export interface SystemRunDeps {
   policy: ExecPolicy;
+  /** Names this node and its state dir in refusals, with the command that allows the program. */
+  refusalContext?: RefusalContext;
   /** Under the ask policy: asks the operators (exec.approval.request) and waits for the answer. */
   requestApproval?(ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer>;
   /** Under the ask policy: records an "allow always" for this file with exactly these arguments in exec-approvals.json. */
@@ -233,6 +235,7 @@ function decide(deps: SystemRunDeps, argv0: string, resolvedPath: string | undef
     { argv0, args: params.command.slice(1), resolvedPath, env: params.env },
     deps.loadApprovals,
     (name) => findOnPath(name, deps.baseEnv.PATH, probeOf(deps)),
+    deps.refusalContext,
   );
 }
 
