@@ -9,7 +9,7 @@ import { Clock } from './common/clock';
 import type { ResolvedConfig } from './common/config';
 import { criticalFindings } from './common/audit';
 import { resolveBindHosts } from './common/net';
-import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
+import { ensureGatewayId, ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayRuntime } from './modules/config/gateway-runtime';
@@ -63,6 +63,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
 
   const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
+  runtime.gatewayId = ensureGatewayId(config.stateDir);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,

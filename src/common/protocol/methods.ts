@@ -196,7 +196,8 @@ export type MethodReturn<M extends GatewayMethod> = MethodResult<M> | Promise<Me
 
 /** Every event the gateway emits and its payload; extending the record makes a name missing here a compile error. */
 export interface GatewayEvents extends Record<GatewayEvent, unknown> {
-  'connect.challenge': { nonce: string; ts: number };
+  /** gatewayId: additive, the gateway's stable id (docs/protocol.md, "Gateway id"). */
+  'connect.challenge': { nonce: string; ts: number; gatewayId?: string };
   tick: { ts: number };
   shutdown: { reason: string };
   presence: PresenceChange;

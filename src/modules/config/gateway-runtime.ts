@@ -4,6 +4,8 @@ import type { ResolvedConfig } from '../../common/config';
 export class GatewayRuntime {
   /** The port actually listened on; set once the server is up (it differs from config with port 0). */
   port: number;
+  /** The stable id announced in connect.challenge (common/state/gateway-id); set at start-up. */
+  gatewayId?: string;
 
   constructor(
     readonly config: ResolvedConfig,

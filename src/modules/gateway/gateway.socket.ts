@@ -77,7 +77,13 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
     }, this.runtime.limits.handshakeTimeoutMs);
     this.handshakeTimers.set(connection, timer);
-    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now() });
+    const { gatewayId } = this.runtime;
+    connection.sendEvent(GatewayEvent.ConnectChallenge, {
+      nonce: connection.nonce,
+      ts: Date.now(),
+      // Additive (docs/protocol.md): clients bind stored device tokens to it.
+      ...(gatewayId !== undefined ? { gatewayId } : {}),
+    });
   }
 
   handleDisconnect(socket: TaggedSocket): void {
