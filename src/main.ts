@@ -141,11 +141,13 @@ function describeListenError(error: unknown, port: number, host: string, scheme:
   if (code === 'EADDRINUSE') {
     return new StartupError(
       `another gateway instance is already listening on ${scheme}://${formatHost(host)}:${port}; stop it, or start this one with --port <other>`,
+      { retryable: true },
     );
   }
   if (code === 'EADDRNOTAVAIL') {
     return new StartupError(
       `cannot listen on ${host}: no interface of this host has that address; check gateway.bind / gateway.customBindHost`,
+      { retryable: true },
     );
   }
   if (code === 'EACCES') {

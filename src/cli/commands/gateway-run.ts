@@ -1,6 +1,7 @@
 import { ConfigError, loadConfigFromProcess, ResolvedConfig, withGatewayEnvFile } from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
+import { acquireStateLock } from '../../common/state/state-lock';
 import type { RunningGateway } from '../../main';
 import { ExitCode } from '../exit-codes';
 
@@ -37,6 +38,18 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     throw error;
   }
 
+  const lock = acquireStateLock(config.stateDir);
+  if (!lock.ok) {
+    // Retryable (exit 1): under a supervisor the other instance may be on its way out.
+    return fail(
+      `another gateway (PID ${lock.pid}) is already running on the state dir ${config.stateDir}; ` +
+        `stop it first (\`nestclaw gateway stop\` for the service, or \`kill ${lock.pid}\`), ` +
+        'or give this one its own NESTCLAW_STATE_DIR',
+      ExitCode.StartupRetryable,
+    );
+  }
+  process.once('exit', () => lock.release());
+
   // A signal during start-up is honoured once the gateway is up, so the stop is still clean.
   const stop = signalStopper();
 
@@ -49,7 +62,8 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
       logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
     });
   } catch (error) {
-    if (error instanceof StartupError) return fail(error.message, ExitCode.StartupRefused);
+    if (error instanceof StartupError)
+      return fail(error.message, error.retryable ? ExitCode.StartupRetryable : ExitCode.StartupRefused);
     throw error;
   }
   console.log(describeStartup(config, gateway));
