@@ -67,6 +67,10 @@ function nodeErrorOf(details: unknown): { code: string; message: string } | unde
 function suggestFix(error: GatewayClientError, target?: GatewayTarget): string | undefined {
   switch (error.kind) {
     case 'unreachable':
+      // A TLS port hangs up on a plain HTTP upgrade without a word: the one thing a ws:// client sees.
+      if (target?.url.startsWith('ws://') && (error.info.cause === 'ECONNRESET' || /socket hang up/i.test(error.message))) {
+        return `the connection was dropped before any answer: if the gateway serves TLS (gateway.tls.enabled), use wss://${target.url.slice('ws://'.length)}`;
+      }
       return 'is the gateway running (`nestclaw gateway run`)? For a remote gateway, is the SSH tunnel up (`nestclaw tunnel ssh user@host`)?';
     case 'timeout':
       return 'the gateway did not answer in time: check that the host and port are right, or raise --timeout';
