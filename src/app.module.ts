@@ -7,6 +7,7 @@ import { BrowserModule } from './modules/browser/browser.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { ControlUiModule } from './modules/control-ui/control-ui.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
+import { GatewayConfigModule } from './modules/config/config.module';
 import { RuntimeConfigModule, RuntimeConfigOptions } from './modules/config/runtime-config.module';
 import { HealthModule } from './modules/health/health.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
@@ -37,6 +38,7 @@ export class AppModule {
         TailscaleModule,
         ChannelsModule,
         ControlUiModule,
+        GatewayConfigModule,
       ],
     };
   }

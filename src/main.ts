@@ -6,12 +6,13 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
-import type { ResolvedConfig } from './common/config';
+import { configSourceFromProcess, type ConfigSource, type ResolvedConfig } from './common/config';
 import { criticalFindings } from './common/audit';
 import { resolveBindHosts } from './common/net';
 import { ensureGatewayId, ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
+import { GatewayLifecycle } from './modules/config/gateway-lifecycle';
 import { GatewayRuntime } from './modules/config/gateway-runtime';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
@@ -29,6 +30,11 @@ export interface StartGatewayOptions {
   listenPort?: number;
   logLevels?: LogLevel[] | false;
   clock?: Clock;
+  /**
+   * How a config edit (config.* methods, the file on disk) is resolved: the
+   * environment and flags `config` was loaded with. Default: this process's.
+   */
+  configSource?: ConfigSource;
 }
 
 export interface RunningGateway {
@@ -48,7 +54,49 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the gateway; the returned object stays valid across restarts in
+ * place (config.apply, `restart: true`): its fields are updated to the new
+ * app, and close() closes whichever app is current.
+ */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const source = options.configSource ?? configSourceFromProcess();
+  let startedConfig = options.config;
+  let restarting: Promise<void> | undefined;
+  let current: RunningGateway;
+  const running = {} as RunningGateway;
+  const adopt = (instance: RunningGateway) => {
+    current = instance;
+    Object.assign(running, instance, { close: closeRunning });
+  };
+  async function closeRunning(): Promise<void> {
+    await restarting?.catch(() => undefined);
+    await current.close();
+  }
+  const restart = async (config: ResolvedConfig): Promise<void> => {
+    await current.close();
+    // Tests listen on port 0: come back on the port clients already know.
+    const listenPort = options.listenPort === undefined ? undefined : current.port;
+    try {
+      adopt(await startInstance({ ...options, config, listenPort }, lifecycle()));
+      startedConfig = config;
+    } catch (error) {
+      new Logger('Gateway').error(
+        `restart with the new config failed (${error instanceof Error ? error.message : String(error)}); starting with the previous one`,
+      );
+      adopt(await startInstance({ ...options, config: startedConfig, listenPort }, lifecycle()));
+    }
+  };
+  const lifecycle = () =>
+    new GatewayLifecycle(source, (config) => {
+      restarting = restart(config).finally(() => (restarting = undefined));
+      return restarting;
+    });
+  adopt(await startInstance(options, lifecycle()));
+  return running;
+}
+
+async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLifecycle): Promise<RunningGateway> {
   const { config } = options;
   const gateway = config.gateway;
   const bind = resolveBindHosts(gateway.bind, gateway.customBindHost, os.networkInterfaces());
@@ -67,6 +115,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,
+      lifecycle,
       auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
       clock: options.clock,
     }),

@@ -21,7 +21,9 @@ export async function withGateway<T>(
     deviceTokens: new DeviceTokenStore(target.stateDir),
     // A secret typed on the command line is what gets judged: a stored device token must not make a wrong one pass.
     explicitCredentials: target.credentialSource === '--token' || target.credentialSource === '--password',
-    client: { id: 'nestclaw-cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
+    client: { id: 'cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
+    // Named, not left empty: a nestclaw gateway grants operator.admin for none, a reference gateway grants nothing.
+    scopes: ['operator.admin'],
     connectTimeoutMs: timeoutMs,
     requestTimeoutMs: timeoutMs,
   });

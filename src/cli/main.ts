@@ -4,6 +4,7 @@ import { ExitCode } from './exit-codes';
 import { registerApprovals } from './commands/approvals.command';
 import { registerBrowser } from './commands/browser.command';
 import { registerChannels } from './commands/channels.command';
+import { registerConfig } from './commands/config.command';
 import { registerDevices } from './commands/devices.command';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
 import { registerGatewayProbe } from './commands/gateway-probe.command';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerSecurityAudit(program);
   registerOnboard(program);
   registerBrowser(program);
+  registerConfig(program);
 
   return program;
 }

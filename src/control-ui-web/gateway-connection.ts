@@ -35,7 +35,8 @@ export class RpcFailure extends Error {
   }
 }
 
-export const CLIENT_ID = 'control-ui';
+/** One of the protocol's standard ids (both reference releases list it). */
+export const CLIENT_ID = 'webchat-ui';
 export const CLIENT_MODE = 'ui';
 const UI_VERSION = '0.1.0';
 const ROLE = 'operator';
@@ -150,6 +151,7 @@ export class GatewayConnection {
     socket.onmessage = (message) => {
       if (generation !== this.generation) return;
       this.lastFrameAt = Date.now();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a peer's frame, checked field by field below
       let frame: any;
       try {
         frame = JSON.parse(String(message.data));

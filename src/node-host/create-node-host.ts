@@ -15,12 +15,13 @@ import { exactArgsPattern } from '../common/exec/args-pattern';
 import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
 import type { ExecPolicy } from './exec-policy';
 import { execNotice } from './exec-fix';
-import { runProcess } from './exec/process-runner';
-import { baseEnv } from './exec/safe-env';
+import { runProcess } from '../common/exec/process-runner';
+import { baseEnv } from '../common/exec/safe-env';
 import { InvokeDispatcher } from './invoke-dispatcher';
 import { NodeHost } from './node-host';
 
-export const NODE_CLIENT_ID = 'nestclaw-node-host';
+/** The protocol's standard id for a headless node host; reference gateways accept no other. */
+export const NODE_CLIENT_ID = 'node-host';
 export const NODE_ROLE = 'node';
 export const NODE_CAPS = ['system'];
 /** The approval call waits for people: its answer may come this long after the prompt expires (clock skew, a busy gateway). */

@@ -34,6 +34,8 @@ export function allowCommandLine(
   homeDir: string = os.homedir(),
 ): string | undefined {
   const words = [program, ...args];
+  // A word with a control character cannot be shown as a command line to copy.
+  // eslint-disable-next-line no-control-regex
   if (words.some((word) => /[\u0000-\u001f\u007f-\u009f]/.test(word))) return undefined;
   // The command reads the same state dir as the node host only if it is told the same one.
   const prefix = path.resolve(stateDir) === defaultStateDir(homeDir) ? '' : `NESTCLAW_STATE_DIR=${shellQuote(stateDir)} `;

@@ -74,5 +74,6 @@ function describeClose(code: number, reason: string): string {
  * the terminal with control characters: no escape sequences, no fake lines.
  */
 function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }

@@ -96,7 +96,7 @@ if (!CHROMIUM) {
           paired: Array<{ clientId?: string; clientMode?: string }>;
         };
         expect(devices.paired).toEqual(
-          expect.arrayContaining([expect.objectContaining({ clientId: 'control-ui', clientMode: 'ui' })]),
+          expect.arrayContaining([expect.objectContaining({ clientId: 'webchat-ui', clientMode: 'ui' })]),
         );
         await screenshot('overview');
       },

@@ -90,7 +90,7 @@ describe('GatewayClient against the gateway', () => {
       // Assert
       expect(hello).toMatchObject({
         type: 'hello-ok',
-        protocol: 3,
+        protocol: 4,
         server: { connId: expect.any(String) },
         policy: { tickIntervalMs: 100 },
         snapshot: { stateDir: app.stateDir },

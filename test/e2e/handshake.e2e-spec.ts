@@ -79,9 +79,37 @@ describe('handshake', () => {
 
   it('closes with 1002 when the protocol ranges do not overlap', async () => {
     const client = await WsTestClient.open(app.url);
-    const res = await client.connect({ minProtocol: 4, maxProtocol: 5, auth: { token: app.token } });
+    const res = await client.connect({ minProtocol: 5, maxProtocol: 6, auth: { token: app.token } });
     expect(res.error!.message).toMatch(/protocol mismatch/);
+    expect(res.error!.details).toMatchObject({ expectedProtocol: 4, minimumProbeProtocol: 3 });
     expect(await client.waitClosed()).toEqual({ code: 1002, reason: 'protocol mismatch' });
+  });
+
+  it('speaks protocol 4 to a client that offers it, with the fields protocol 4 clients read', async () => {
+    const client = await WsTestClient.open(app.url);
+    const res = await client.connect({
+      minProtocol: 4,
+      maxProtocol: 4,
+      client: { id: 'openclaw-linux', version: '2026.9.6', platform: 'linux', mode: 'cli', buildId: 'b', timeZone: 'UTC' },
+      scopes: ['operator.read'],
+      auth: { token: app.token },
+    });
+    expect(res.ok).toBe(true);
+    expect(res.payload).toMatchObject({
+      protocol: 4,
+      server: { bootId: expect.any(String) },
+      features: { capabilities: [] },
+      auth: { role: 'operator', scopes: ['operator.read'] },
+      policy: { attachments: { maxBytes: 4096, maxImageBytes: 4096 } },
+    });
+    await client.close();
+  });
+
+  it('offers protocol 4 clients the capability list in the challenge', async () => {
+    const client = await WsTestClient.open(app.url, { awaitChallenge: false });
+    const challenge = await client.nextEvent('connect.challenge');
+    expect(challenge.payload).toMatchObject({ nonce: expect.any(String), capabilities: [] });
+    await client.close();
   });
 
   it('accepts a range that includes 3', async () => {

@@ -100,7 +100,7 @@ describe('auth limiter on loopback aliases', () => {
     owner = generateDeviceIdentity();
     // The owner's CLI pairs (local: approved silently) and keeps its device token, before anyone guesses.
     const hello = await deviceAttempt(app.url, owner, TOKEN);
-    ownerToken = (hello.payload as HelloOk).auth!.deviceToken;
+    ownerToken = (hello.payload as HelloOk).auth!.deviceToken!;
   });
   afterAll(() => app.close());
 

@@ -52,10 +52,15 @@ describe('hostile peers: smaller holes of the same class', () => {
     // Arrange: a first call, answered by the node.
     const idempotencyKey = randomUUID();
     const call = (params: unknown) =>
-      operator.request('node.invoke', { nodeId: 'hostile-node', command: 'system.which', params, idempotencyKey });
+      operator.request('node.invoke', { nodeId: 'client:hostile-node', command: 'system.which', params, idempotencyKey });
     const first = call({ bins: ['git'] });
     const sent = (await node.nextEvent('node.invoke.request')).payload as InvokeRequestEvent;
-    await node.request('node.invoke.result', { id: sent.id, nodeId: 'hostile-node', ok: true, payload: { git: '/usr/bin/git' } });
+    await node.request('node.invoke.result', {
+      id: sent.id,
+      nodeId: 'client:hostile-node',
+      ok: true,
+      payload: { git: '/usr/bin/git' },
+    });
     expect(await first).toMatchObject({ ok: true, payload: { payload: { git: '/usr/bin/git' } } });
 
     // Act

@@ -21,6 +21,7 @@ const EXPECTED_EVENT_ACCESS = {
   chat: { role: 'operator', scope: 'operator.read' },
   'exec.approval.requested': { role: 'operator', scope: 'operator.approvals' },
   'exec.approval.resolved': { role: 'operator', scope: 'operator.approvals' },
+  config: { role: 'operator', scope: 'operator.admin' },
 };
 
 const node = { role: 'node' as const, scopes: [] };

@@ -4,6 +4,9 @@ import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 
 type BrowserOptions = TargetOptions & { targetId?: string };
+/** Each browser route answers its own shape (docs/browser.md); the renderers read the fields they print. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- route results are open-ended JSON
+type RouteResult = Record<string, any>;
 
 /** Browser calls can wait on a slow page: the request may take as long as the page's own timeout. */
 const BROWSER_CALL_TIMEOUT_MS = 130_000;
@@ -15,10 +18,10 @@ function call(client: GatewayClient, method: string, path: string, body?: unknow
     {
       timeoutMs: BROWSER_CALL_TIMEOUT_MS,
     },
-  ) as Promise<Record<string, any>>;
+  ) as Promise<RouteResult>;
 }
 
-const pageLine = (r: Record<string, any>) => `${r.targetId ?? '?'}  ${r.title ? `${r.title}  ` : ''}${r.url ?? ''}`;
+const pageLine = (r: RouteResult) => `${r.targetId ?? '?'}  ${r.title ? `${r.title}  ` : ''}${r.url ?? ''}`;
 
 export function status(options: TargetOptions): Promise<void> {
   return runGatewayCommand(options, {
@@ -40,7 +43,7 @@ export function stop(options: TargetOptions): Promise<void> {
 export function tabs(options: TargetOptions): Promise<void> {
   return runGatewayCommand(options, {
     call: (client) => call(client, 'GET', '/tabs'),
-    render: (r) => ((r.tabs as Array<Record<string, any>>).length === 0 ? ['no tabs open'] : r.tabs.map(pageLine)),
+    render: (r) => ((r.tabs as RouteResult[]).length === 0 ? ['no tabs open'] : r.tabs.map(pageLine)),
   });
 }
 

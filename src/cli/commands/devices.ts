@@ -1,12 +1,11 @@
 import type { GatewayClient } from '../../common/client';
-import type { DevicePairingRequest, MethodResult, PairedDevice } from '../../common/protocol';
+import type { MethodResult, PairedDevice } from '../../common/protocol';
 import { UsageError } from '../exit-codes';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import { formatAge } from './time-format';
 import type { TargetOptions } from './target-options';
 
-type PendingRequest = DevicePairingRequest;
 type PairingList = MethodResult<'device.pair.list'>;
 
 export function list(options: TargetOptions): Promise<void> {

@@ -5,16 +5,26 @@ import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 
+/** nestclaw's health; a reference gateway's has other fields, so everything past ok and channels may be missing. */
+interface HealthPayload {
+  ok: boolean;
+  uptimeMs?: number;
+  durationMs?: number;
+  channels: Record<string, { configured: boolean; running: boolean; linked?: boolean; lastError?: string }>;
+  sessions?: { count?: number };
+  nodes?: { connected?: number };
+}
+
 export function health(options: TargetOptions): Promise<void> {
   return runGatewayCommand<HealthSnapshot>(options, {
     call: (client) => client.call('health'),
     render: (h) => [
-      `gateway ${h.ok ? 'healthy' : 'NOT healthy'} (up ${formatDuration(h.uptimeMs)})`,
+      `gateway ${h.ok ? 'healthy' : 'NOT healthy'}${h.uptimeMs !== undefined ? ` (up ${formatDuration(h.uptimeMs)})` : ''}`,
       ...table(
         [
           ['channels', describeChannels(h.channels)],
-          ['sessions', String(h.sessions.count)],
-          ['nodes', `${h.nodes.connected} connected`],
+          ['sessions', String(h.sessions?.count ?? '?')],
+          ['nodes', `${h.nodes?.connected ?? '?'} connected`],
         ],
         '  ',
       ),
@@ -75,7 +85,9 @@ export function agent(
   });
 }
 
-export function renderGatewayStatus(s: GatewayStatus): string[] {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a nestclaw GatewayStatus, or a reference gateway's own shape
+export function renderGatewayStatus(s: Record<string, any>): string[] {
+  if (typeof s.bind !== 'object' || s.bind === null) return renderForeignStatus(s);
   return [
     `nestclaw gateway ${s.version} on ${s.host}, up ${formatDuration(s.uptimeMs)}`,
     ...table(
@@ -97,7 +109,25 @@ export function renderGatewayStatus(s: GatewayStatus): string[] {
   ];
 }
 
-function describeChannels(channels: HealthSnapshot['channels']): string {
+/**
+ * A reference (OpenClaw) gateway's status has its own shape: show its
+ * top-level entries briefly rather than guess at their meaning.
+ */
+function renderForeignStatus(s: Record<string, unknown>): string[] {
+  const brief = (value: unknown) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  };
+  return [
+    'gateway status (not a nestclaw gateway; its own summary follows)',
+    ...table(
+      Object.entries(s).map(([key, value]) => [key, brief(value)]),
+      '  ',
+    ),
+  ];
+}
+
+function describeChannels(channels: HealthPayload['channels']): string {
   const entries = Object.entries(channels ?? {});
   if (entries.length === 0) return 'none configured';
   return entries

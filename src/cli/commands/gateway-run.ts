@@ -1,4 +1,11 @@
-import { ConfigError, loadConfigFromProcess, ResolvedConfig, withGatewayEnvFile } from '../../common/config';
+import {
+  CliOverrides,
+  ConfigError,
+  configSourceFromProcess,
+  loadConfigFromProcess,
+  ResolvedConfig,
+  withGatewayEnvFile,
+} from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import { acquireStateLock } from '../../common/state/state-lock';
@@ -19,20 +26,20 @@ export interface GatewayRunOptions {
 /** `nestclaw gateway run`: loads config, starts the gateway, stops it cleanly on SIGINT/SIGTERM. */
 export async function runGatewayCommand(options: GatewayRunOptions): Promise<void> {
   let config: ResolvedConfig;
+  const overrides: CliOverrides = {
+    port: options.port,
+    bind: options.bind,
+    auth: options.auth,
+    token: options.token,
+    password: options.password,
+    tailscale: options.tailscale,
+    tailscaleResetOnExit: options.tailscaleResetOnExit,
+  };
+  let env: NodeJS.ProcessEnv;
   try {
-    config = loadConfigFromProcess(
-      {
-        port: options.port,
-        bind: options.bind,
-        auth: options.auth,
-        token: options.token,
-        password: options.password,
-        tailscale: options.tailscale,
-        tailscaleResetOnExit: options.tailscaleResetOnExit,
-      },
-      // The unit loads gateway.env with EnvironmentFile=; a foreground run must see the same secrets.
-      withGatewayEnvFile(process.env),
-    );
+    // The unit loads gateway.env with EnvironmentFile=; a foreground run must see the same secrets.
+    env = withGatewayEnvFile(process.env);
+    config = loadConfigFromProcess(overrides, env);
   } catch (error) {
     if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, ExitCode.Usage);
     throw error;
@@ -59,6 +66,8 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   try {
     gateway = await startGateway({
       config,
+      // Config edits and restarts in place resolve the file with the same flags, so --port or --token stay in force.
+      configSource: configSourceFromProcess(overrides, env),
       logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
     });
   } catch (error) {

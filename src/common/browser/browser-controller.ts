@@ -67,6 +67,8 @@ interface Tab {
 }
 
 const TEXT_MAX_CHARS = 2_000;
+/** Chromium follows at most 20 redirects; a fixture or a real site needs far fewer. */
+const MAX_REDIRECT_HOPS = 20;
 
 /**
  * One Chromium (playwright-core, system binary) with a persistent profile and
@@ -347,8 +349,28 @@ export class BrowserController {
         await tab.page.goto(url, { timeout: this.options.actionTimeoutMs, waitUntil: 'domcontentloaded' });
         return;
       } catch (error) {
-        const interrupted = error instanceof Error && /interrupted by another navigation to "chrome-error:/.test(error.message);
-        if (!interrupted || attempt >= 3 || tab.blocked) throw error;
+        const next = interruptingNavigation(error);
+        if (next === undefined || tab.blocked) throw error;
+        if (!next.startsWith('chrome-error:')) return this.followRedirects(tab, next);
+        if (attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /**
+   * A redirect that guardRequest checked and fulfilled reaches Playwright as a
+   * new navigation that "interrupts" the first; each hop was already checked
+   * by the route, so the load is simply followed to its end.
+   */
+  private async followRedirects(tab: Tab, target: string): Promise<void> {
+    for (let hop = 1; ; hop++) {
+      try {
+        await tab.page.waitForURL(target, { timeout: this.options.actionTimeoutMs, waitUntil: 'domcontentloaded' });
+        return;
+      } catch (error) {
+        const next = interruptingNavigation(error);
+        if (next === undefined || next.startsWith('chrome-error:') || hop >= MAX_REDIRECT_HOPS || tab.blocked) throw error;
+        target = next;
       }
     }
   }
@@ -433,7 +455,7 @@ function firstLine(error: unknown): string {
 }
 
 function requireKey(key: string | undefined): string {
-  if (!key || !/^[\w+\-]{1,32}$/.test(key)) throw BrowserErrors.invalid('act press needs a key such as "Enter" or "Control+A"');
+  if (!key || !/^[\w+-]{1,32}$/.test(key)) throw BrowserErrors.invalid('act press needs a key such as "Enter" or "Control+A"');
   return key;
 }
 
@@ -450,6 +472,11 @@ function toBrowserError(error: unknown, what: string, timeoutMs: number): Browse
   if (error instanceof BrowserError) return error;
   if (error instanceof Error && error.name === 'TimeoutError') return BrowserErrors.timedOut(what, timeoutMs);
   return new BrowserError('UNAVAILABLE', `browser ${what} failed (${netError(error)})`);
+}
+
+function interruptingNavigation(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  return /interrupted by another navigation to "([^"]+)"/.exec(error.message)?.[1];
 }
 
 /** Chromium's net::ERR_* code, or a generic word; never the rest of the message. */

@@ -188,7 +188,7 @@ describe(GatewayClient.name, () => {
       expect(client.hello).toBe(hello);
       expect(client.isConnected).toBe(true);
       expect(fake.connects).toEqual([
-        { minProtocol: 3, maxProtocol: 3, client: CLIENT, role: 'operator', scopes: [], auth: { token: 'tok', password: 'pw' } },
+        { minProtocol: 3, maxProtocol: 4, client: CLIENT, role: 'operator', scopes: [], auth: { token: 'tok', password: 'pw' } },
       ]);
     });
 
@@ -388,7 +388,7 @@ describe(GatewayClient.name, () => {
     it('reports "closed" with the close code when the server hangs up before the handshake', async () => {
       // Arrange
       fake.server.removeAllListeners('connection');
-      fake.server.on('connection', (socket) => socket.close(1013, 'try again later'));
+      fake.server.on('connection', (socket) => socket.close(1011, 'internal error'));
       const client = makeClient();
 
       // Act
@@ -396,7 +396,39 @@ describe(GatewayClient.name, () => {
 
       // Assert
       expect(error.kind).toBe('closed');
-      expect(error.info).toMatchObject({ closeCode: 1013, closeReason: 'try again later' });
+      expect(error.info).toMatchObject({ closeCode: 1011, closeReason: 'internal error' });
+    });
+
+    it('waits out a gateway that is still starting (close 1013), then connects', async () => {
+      // Arrange: the first two sockets are turned away as a starting reference gateway does.
+      const handler = fake.server.listeners('connection')[0] as (...args: unknown[]) => void;
+      fake.server.removeAllListeners('connection');
+      let refused = 0;
+      fake.server.on('connection', (socket, ...rest) => {
+        if (refused++ < 2) socket.close(1013, 'gateway starting; retry shortly');
+        else handler(socket, ...rest);
+      });
+      const client = makeClient();
+
+      // Act
+      const hello = await client.connect();
+
+      // Assert
+      expect(hello.type).toBe('hello-ok');
+      expect(refused).toBe(3);
+    });
+
+    it('gives up on a gateway that keeps starting after startupWaitMs', async () => {
+      // Arrange
+      fake.server.removeAllListeners('connection');
+      fake.server.on('connection', (socket) => socket.close(1013, 'gateway starting; retry shortly'));
+      const client = makeClient({ startupWaitMs: 0 });
+
+      // Act
+      const error = await rejectionOf(client.connect());
+
+      // Assert
+      expect(error.info).toMatchObject({ closeCode: 1013 });
     });
   });
 
@@ -715,7 +747,7 @@ describe(GatewayClient.name, () => {
       let connections = 0;
       fake.server.on('connection', (socket) => {
         connections++;
-        socket.close(1013, 'busy');
+        socket.close(1011, 'busy');
       });
       const client = makeClient({ backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
       const errors: GatewayClientError[] = [];

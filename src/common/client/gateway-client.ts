@@ -12,9 +12,10 @@ import {
   GatewayMethod,
   HelloOk,
   isNodeIdentityConflict,
+  MAX_PROTOCOL_VERSION,
   MethodParams,
   MethodResult,
-  PROTOCOL_VERSION,
+  MIN_PROTOCOL_VERSION,
   ResponseFrame,
   Role,
 } from '../protocol';
@@ -45,6 +46,8 @@ export interface GatewayClientOptions {
   /** SHA-256 of the gateway's certificate, any common notation; wss:// only. */
   tlsFingerprint?: string;
   connectTimeoutMs?: number;
+  /** How long connect() keeps retrying a gateway that answers "gateway starting" (30 s default). */
+  startupWaitMs?: number;
   requestTimeoutMs?: number;
   backoff?: BackoffOptions;
 }
@@ -135,6 +138,19 @@ export class GatewayClient extends EventEmitter {
    * the configured secret.
    */
   async connect(): Promise<HelloOk> {
+    // A reference gateway refuses operators while it starts (close 1013); that is worth waiting out.
+    const deadline = Date.now() + (this.options.startupWaitMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.connectOnce();
+      } catch (error) {
+        if (!isGatewayStarting(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<HelloOk> {
     try {
       return await this.connectWith(true);
     } catch (error) {
@@ -178,11 +194,12 @@ export class GatewayClient extends EventEmitter {
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     this.offered = undefined;
     try {
-      const { nonce, gatewayId } = await challenge;
+      const received = await challenge;
+      const { gatewayId } = received;
       const offer = offerStored ? this.storedDeviceToken(gatewayId) : undefined;
       if (offer) this.offered = { offer, gatewayId };
       const token = offer?.token ?? this.options.token;
-      const hello = await this.call('connect', this.connectParams(nonce, token), { timeoutMs });
+      const hello = await this.call('connect', this.connectParams(received, token), { timeoutMs });
       this.onHello(hello, gatewayId);
       return hello;
     } catch (error) {
@@ -246,7 +263,7 @@ export class GatewayClient extends EventEmitter {
     let attempt = 0;
     while (this.running) {
       // Another connection holds our node id (a host cloned from ours?): taking it back at once would flap for ever.
-      let identityConflict = false;
+      let identityConflict: boolean;
       try {
         const hello = await this.connect();
         // Subscribed in the same tick connect() resolved in: no close event can slip in between.
@@ -277,12 +294,12 @@ export class GatewayClient extends EventEmitter {
     return this.options.deviceTokens?.offer(this.options.url, this.options.role ?? 'operator', gatewayId);
   }
 
-  private connectParams(nonce: string, token: string | undefined): ConnectParams {
+  private connectParams(challenge: Challenge, token: string | undefined): ConnectParams {
     const role = this.options.role ?? 'operator';
     const scopes = this.options.scopes ?? [];
     const params: ConnectParams = {
-      minProtocol: PROTOCOL_VERSION,
-      maxProtocol: PROTOCOL_VERSION,
+      minProtocol: MIN_PROTOCOL_VERSION,
+      maxProtocol: MAX_PROTOCOL_VERSION,
       client: this.options.client,
       role,
       scopes,
@@ -299,15 +316,23 @@ export class GatewayClient extends EventEmitter {
       params.permissions = this.options.permissions ?? {};
     }
     if (this.options.identity) {
-      params.device = signDeviceProof(this.options.identity, {
-        clientId: this.options.client.id,
-        clientMode: this.options.client.mode,
-        role,
-        scopes,
-        signedAtMs: Date.now(),
-        token,
-        nonce,
-      });
+      const { client } = this.options;
+      params.device = signDeviceProof(
+        this.options.identity,
+        {
+          clientId: client.id,
+          clientMode: client.mode,
+          role,
+          scopes,
+          signedAtMs: Date.now(),
+          token,
+          nonce: challenge.nonce,
+          platform: client.platform,
+          deviceFamily: client.deviceFamily,
+        },
+        // Only protocol 4 gateways put capabilities in the challenge, and only they know v3; protocol 3 ones need v2.
+        challenge.capabilities ? 'v3' : 'v2',
+      );
     }
     return params;
   }
@@ -437,8 +462,11 @@ export class GatewayClient extends EventEmitter {
   }
 }
 
+/** What the client uses of a connect.challenge payload. */
 interface Challenge {
   nonce: string;
+  /** Present (maybe empty) only from protocol 4 gateways. */
+  capabilities?: string[];
   /** The gateway's stable id (docs/protocol.md); absent from gateways that do not announce one. */
   gatewayId?: string;
 }
@@ -447,9 +475,20 @@ interface Challenge {
 const GATEWAY_ID = /^[A-Za-z0-9_-]{8,128}$/;
 
 function challengeOf(payload: unknown): Challenge {
-  const { nonce, gatewayId } = (payload ?? {}) as { nonce?: unknown; gatewayId?: unknown };
+  const { nonce, capabilities, gatewayId } = (payload ?? {}) as { nonce?: unknown; capabilities?: unknown; gatewayId?: unknown };
   return {
     nonce: typeof nonce === 'string' ? nonce : '',
+    ...(Array.isArray(capabilities) ? { capabilities: capabilities.filter((c): c is string => typeof c === 'string') } : {}),
     ...(typeof gatewayId === 'string' && GATEWAY_ID.test(gatewayId) ? { gatewayId } : {}),
   };
 }
+
+/** A reference gateway still starting: an UNAVAILABLE "gateway starting" answer, or close 1013. */
+function isGatewayStarting(error: unknown): boolean {
+  if (!(error instanceof GatewayClientError)) return false;
+  const { error: shape, closeCode } = error.info;
+  return closeCode === GATEWAY_STARTING_CLOSE_CODE || (shape?.code === 'UNAVAILABLE' && /gateway starting/i.test(shape.message));
+}
+
+/** "Try again later": what a reference gateway closes with while it starts. */
+const GATEWAY_STARTING_CLOSE_CODE = 1013;

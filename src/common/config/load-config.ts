@@ -121,6 +121,7 @@ export function parseConfigText(text: string, source: string): ConfigFile {
     throw new ConfigError(source, [`not valid JSON5: ${detail}`]);
   }
   // Loaded on demand: class-validator is most of a CLI start, and without a config file it is not needed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load; loadConfig is not async
   const { validateConfigObject } = require('./validate-config') as typeof import('./validate-config');
   let checked: ReturnType<typeof validateConfigObject>;
   try {

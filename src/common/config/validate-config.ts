@@ -17,7 +17,11 @@ export function validateConfigObject(raw: unknown): { value?: ConfigFile; proble
   return { problems: errors.flatMap((error) => describeError(error, '', ConfigFile)) };
 }
 
-function describeError(error: ValidationError, parentPath: string, parentClass: Function): string[] {
+function describeError(
+  error: ValidationError,
+  parentPath: string,
+  parentClass: abstract new (...args: never[]) => unknown,
+): string[] {
   const path = parentPath ? `${parentPath}.${error.property}` : error.property;
   const lines: string[] = [];
   const constraints = error.constraints ?? {};
@@ -34,7 +38,7 @@ function describeError(error: ValidationError, parentPath: string, parentClass: 
   return lines;
 }
 
-function allowedKeys(target: Function): string[] {
+function allowedKeys(target: abstract new (...args: never[]) => unknown): string[] {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false);
   return [...new Set(metadata.map((m) => m.propertyName))].sort();
 }

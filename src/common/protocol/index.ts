@@ -10,3 +10,4 @@ export * from './device-token-refusal';
 export * from './node-identity';
 export * from './wire-types';
 export * from './methods';
+export type * from './config-types';

@@ -24,6 +24,7 @@ import type {
   PresenceChange,
   SessionSummary,
 } from './wire-types';
+import type { ConfigGetResult, ConfigSchemaResult, ConfigWriteResult, ConfigChangedEvent } from './config-types';
 
 /** A method without params: callers may leave them out, the gateway validates `{}`. */
 type NoParams = Record<string, never> | undefined;
@@ -137,6 +138,20 @@ export interface GatewayMethods {
   };
   'exec.approval.resolve': { params: { id: string; decision: ExecApprovalDecision }; result: ExecApprovalResolution };
   'exec.approval.list': { params: NoParams; result: { ts: number; pending: ExecApprovalRequest[] } };
+  'config.get': { params: NoParams; result: ConfigGetResult };
+  'config.schema': { params: NoParams; result: ConfigSchemaResult };
+  /** Replaces the whole file with `raw` (JSON5). */
+  'config.set': { params: { raw: string; baseHash?: string; restart?: boolean }; result: ConfigWriteResult };
+  /** RFC 7396 merge patch: `patch` as an object, or `raw` as JSON5 text (the reference's form). */
+  'config.patch': {
+    params: { patch?: Record<string, unknown>; raw?: string; baseHash?: string; restart?: boolean; restartDelayMs?: number };
+    result: ConfigWriteResult;
+  };
+  /** Like config.set, then restarts in place when a written key needs it (the reference's apply). */
+  'config.apply': {
+    params: { raw: string; baseHash?: string; restartDelayMs?: number; note?: string; sessionKey?: string };
+    result: ConfigWriteResult;
+  };
   /** The reference's HTTP-like call on its browser routes; each route answers its own shape (docs/browser.md). */
   'browser.request': {
     params: { method: string; path: string; query?: Record<string, unknown>; body?: unknown; timeoutMs?: number };
@@ -185,6 +200,11 @@ const RPC_METHOD_SET: { readonly [M in RpcMethodName]: true } = {
   'exec.approval.resolve': true,
   'exec.approval.list': true,
   'browser.request': true,
+  'config.get': true,
+  'config.schema': true,
+  'config.set': true,
+  'config.patch': true,
+  'config.apply': true,
 };
 
 /** The methods hello-ok advertises: the gateway must serve exactly these (checked by handshake.e2e-spec). */
@@ -196,10 +216,11 @@ export type MethodReturn<M extends GatewayMethod> = MethodResult<M> | Promise<Me
 
 /** Every event the gateway emits and its payload; extending the record makes a name missing here a compile error. */
 export interface GatewayEvents extends Record<GatewayEvent, unknown> {
-  /** gatewayId: additive, the gateway's stable id (docs/protocol.md, "Gateway id"). */
-  'connect.challenge': { nonce: string; ts: number; gatewayId?: string };
+  /** capabilities: protocol 4 (always empty here); gatewayId: additive, the gateway's stable id (docs/protocol.md, "Gateway id"). */
+  'connect.challenge': { nonce: string; ts: number; capabilities?: string[]; gatewayId?: string };
   tick: { ts: number };
-  shutdown: { reason: string };
+  shutdown: { reason: string; restartExpectedMs?: number };
+  config: ConfigChangedEvent;
   presence: PresenceChange;
   health: HealthSnapshot;
   'device.pair.requested': DevicePairingRequest & { ts: number };

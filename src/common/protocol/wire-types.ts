@@ -26,11 +26,9 @@ export interface NodeSummary {
   connected: boolean;
 }
 
-/** A device the owner approved; its public key pins which key may use its tokens. */
-export interface PairedDevice {
+/** What a device said about itself when it asked to pair, kept on its request and, once approved, on its record. */
+export interface DeviceSelfDescription {
   deviceId: string;
-  publicKey: string;
-  roles: string[];
   scopes: string[];
   displayName?: string;
   platform?: string;
@@ -38,22 +36,20 @@ export interface PairedDevice {
   clientMode?: string;
   remoteIp?: string;
   createdAtMs: number;
+}
+
+/** A device the owner approved; its public key pins which key may use its tokens. */
+export interface PairedDevice extends DeviceSelfDescription {
+  publicKey: string;
+  roles: string[];
   approvedAtMs: number;
   lastSeenAtMs?: number;
 }
 
 /** A device waiting for the owner, as `device.pair.list` shows it (without its public key). */
-export interface DevicePairingRequest {
+export interface DevicePairingRequest extends DeviceSelfDescription {
   requestId: string;
-  deviceId: string;
   role: string;
-  scopes: string[];
-  displayName?: string;
-  platform?: string;
-  clientId?: string;
-  clientMode?: string;
-  remoteIp?: string;
-  createdAtMs: number;
   expiresAtMs: number;
 }
 

@@ -23,7 +23,6 @@ export class NodesView implements View {
   private readonly timeoutInput = h('input', { id: 'invoke-timeout', type: 'number', min: '1', value: '30' });
   private readonly result = h('pre', { id: 'invoke-result', hidden: true });
   private readonly invokeError = h('p', { id: 'invoke-error', className: 'error', hidden: true });
-  private nodes: NodeSummary[] = [];
   private reloadTimer?: number;
 
   constructor(private readonly ctx: AppContext) {
@@ -72,7 +71,6 @@ export class NodesView implements View {
   }
 
   private render(nodes: NodeSummary[]): void {
-    this.nodes = nodes;
     replaceChildren(
       this.list,
       h('h2', {}, 'Nodes'),

@@ -64,6 +64,7 @@ function setup(agent: Partial<{ timeoutMs: number; maxConcurrent: number }> = {}
   const provider = new ScriptedProvider();
   const gateway = {
     config: { agent: { timeoutMs: 5_000, maxConcurrent: 4, historyLimit: 50, ...agent } },
+    onConfigChange: () => () => undefined,
   } as unknown as GatewayRuntime;
   const providers = { for: () => provider } as unknown as AgentProviders;
   const runtime = new AgentRuntime(gateway, sessions as unknown as SessionsService, providers, new Clock(), new SequentialIds());

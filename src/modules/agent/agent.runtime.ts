@@ -67,6 +67,8 @@ export class AgentRuntime implements OnModuleDestroy {
     private readonly ids: AgentIds,
   ) {
     this.scheduler = new RunScheduler(gateway.config.agent.maxConcurrent);
+    // Everything else in agent.* is read when a run starts; only the scheduler keeps a copy.
+    gateway.onConfigChange(({ current }) => this.scheduler.setLimit(current.agent.maxConcurrent));
   }
 
   /** True once the gateway began stopping: new runs are refused with a retryable result. */

@@ -1,4 +1,3 @@
-import { Clock } from '../../common/clock';
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS, AuthRateLimiter } from './auth-rate-limiter';
 import { FakeClock } from '../../../test/support/fake-clock';
 

@@ -1,7 +1,7 @@
-import { Clock } from '../../common/clock';
 import { loadConfig } from '../../common/config';
 import { GatewayRuntime } from '../config/gateway-runtime';
-import { TailscaleCli, TailscaleCliError } from '../tailscale/tailscale-cli.repository';
+import { TailscaleCliError } from '../tailscale/tailscale-cli.repository';
+import type { TailscaleService } from '../tailscale/tailscale.service';
 import { TailscaleIdentityService, WHOIS_CACHE_TTL_MS } from './tailscale-identity.service';
 import { FakeClock } from '../../../test/support/fake-clock';
 
@@ -18,7 +18,7 @@ describe(TailscaleIdentityService.name, () => {
   let service: TailscaleIdentityService;
 
   function build(gateway: object = { tailscale: { mode: 'serve' } }): TailscaleIdentityService {
-    return new TailscaleIdentityService(runtimeWith(gateway), { whois } as unknown as TailscaleCli, clock);
+    return new TailscaleIdentityService(runtimeWith(gateway), { whois } as unknown as TailscaleService, clock);
   }
 
   beforeEach(() => {

@@ -1,10 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { configSourceFromProcess } from '../../common/config';
 import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
+import { GatewayLifecycle } from './gateway-lifecycle';
 import { GatewayRuntime } from './gateway-runtime';
 
 export interface RuntimeConfigOptions {
   runtime: GatewayRuntime;
+  /** Without one (tests that only build the module graph) config edits resolve with this process's environment and no restart. */
+  lifecycle?: GatewayLifecycle;
   auth: GatewayAuthSettings;
   clock?: Clock;
 }
@@ -21,10 +25,11 @@ export class RuntimeConfigModule {
       module: RuntimeConfigModule,
       providers: [
         { provide: GatewayRuntime, useValue: options.runtime },
+        { provide: GatewayLifecycle, useValue: options.lifecycle ?? new GatewayLifecycle(configSourceFromProcess()) },
         { provide: GatewayAuthSettings, useValue: options.auth },
         { provide: Clock, useValue: options.clock ?? new Clock() },
       ],
-      exports: [GatewayRuntime, GatewayAuthSettings, Clock],
+      exports: [GatewayRuntime, GatewayLifecycle, GatewayAuthSettings, Clock],
     };
   }
 }

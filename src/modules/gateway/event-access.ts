@@ -26,6 +26,8 @@ export const EVENT_ACCESS: Readonly<Record<GatewayEvent, MethodAccess | null>> =
   [GatewayEvent.Chat]: { role: 'operator', scope: 'operator.read' },
   [GatewayEvent.ExecApprovalRequested]: { role: 'operator', scope: 'operator.approvals' },
   [GatewayEvent.ExecApprovalResolved]: { role: 'operator', scope: 'operator.approvals' },
+  // Paths of the gateway's own settings: as private as config.get.
+  [GatewayEvent.Config]: { role: 'operator', scope: 'operator.admin' },
 };
 
 /** Whether a connection with this role and these scopes may receive the event. */

@@ -4,7 +4,13 @@ import { mayReceive, seesPrivateDetails } from './event-access';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import type { CallerAccess } from './rpc/access';
 
-export type HelloSnapshotParts = Pick<HelloOk['snapshot'], 'presence' | 'health' | 'stateVersion'>;
+/** The parts of hello-ok's snapshot the health module owns; each is asked for only when the viewer may see it. */
+export interface HelloSnapshotParts {
+  /** A bounded summary for the viewer whose own connection is connId, redacted for non-admins. */
+  presence(viewer: CallerAccess, connId: string): HelloOk['snapshot']['presence'];
+  health(viewer: CallerAccess): unknown;
+  stateVersion(): HelloOk['snapshot']['stateVersion'];
+}
 
 /**
  * hello-ok carries presence and health, which the health module owns; it
@@ -15,25 +21,23 @@ export type HelloSnapshotParts = Pick<HelloOk['snapshot'], 'presence' | 'health'
  */
 @Injectable()
 export class HelloSnapshotSource {
-  private source: (viewer: CallerAccess) => HelloSnapshotParts = () => ({
-    presence: [],
-    health: {},
-    stateVersion: { presence: 0, health: 0 },
-  });
+  private source: HelloSnapshotParts = {
+    presence: () => [],
+    health: () => ({}),
+    stateVersion: () => ({ presence: 0, health: 0 }),
+  };
 
   constructor(private readonly runtime: GatewayRuntime) {}
 
-  /** The source is asked for the viewer's own view (redacted for non-admins). */
-  use(source: (viewer: CallerAccess) => HelloSnapshotParts): void {
+  use(source: HelloSnapshotParts): void {
     this.source = source;
   }
 
-  build(viewer: CallerAccess): HelloOk['snapshot'] {
-    const parts = this.source(viewer);
+  build(viewer: CallerAccess, connId: string): HelloOk['snapshot'] {
     const snapshot: HelloOk['snapshot'] = {
-      presence: mayReceive(GatewayEvent.Presence, viewer) ? parts.presence : [],
-      health: mayReceive(GatewayEvent.Health, viewer) ? parts.health : {},
-      stateVersion: parts.stateVersion,
+      presence: mayReceive(GatewayEvent.Presence, viewer) ? this.source.presence(viewer, connId) : [],
+      health: mayReceive(GatewayEvent.Health, viewer) ? this.source.health(viewer) : {},
+      stateVersion: this.source.stateVersion(),
       uptimeMs: Date.now() - this.runtime.startedAtMs,
     };
     if (seesPrivateDetails(viewer)) {

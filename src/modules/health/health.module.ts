@@ -27,10 +27,10 @@ export class HealthModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.hello.use((viewer) => ({
-      presence: presenceFor(viewer, this.presence.list()),
-      health: healthFor(viewer, this.health.snapshot()),
-      stateVersion: this.versions.current(),
-    }));
+    this.hello.use({
+      presence: (viewer, connId) => presenceFor(viewer, this.presence.summary(connId)),
+      health: (viewer) => healthFor(viewer, this.health.snapshot()),
+      stateVersion: () => this.versions.current(),
+    });
   }
 }

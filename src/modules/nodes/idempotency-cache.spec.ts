@@ -1,4 +1,3 @@
-import { Clock } from '../../common/clock';
 import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
 import { FakeClock } from '../../../test/support/fake-clock';
 

@@ -1,9 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Observable, Subject, Subscription } from 'rxjs';
-import { CloseCode, DEVICELESS_NODE_ID_PREFIX, NodeCloseReason } from '../../common/protocol';
+import { CloseCode, NodeCloseReason } from '../../common/protocol';
 import type { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { NodeCommandPolicy } from './node-command-policy';
+import { nodeIdOf } from './nodes.types';
+
+export { nodeIdOf };
 
 export const REPLACED_CLOSE_REASON = NodeCloseReason.Replaced;
 
@@ -21,16 +24,6 @@ export interface NodeDeparture {
   nodeId: string;
   connection: Connection;
   reason: 'disconnected' | 'replaced';
-}
-
-/**
- * Node id = device id when the node proved one, else the client id it
- * reported, namespaced: a node that proved nothing must not be able to take
- * the id (or, by naming, the calls) of a paired node (docs/protocol.md,
- * "Node identity").
- */
-export function nodeIdOf(session: Pick<ConnectionSession, 'deviceId' | 'client'>): string {
-  return session.deviceId ?? `${DEVICELESS_NODE_ID_PREFIX}${session.client.id}`;
 }
 
 /** The instances a connection displaced, refused while it still holds the node id. */

@@ -16,6 +16,8 @@ function nodeLabel(nodeId: string, displayName: string | undefined): string {
 }
 
 function singleLine(text: string): string {
+  // Control characters are exactly what must not reach a terminal or a chat from a node-chosen name.
+  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
 }
 

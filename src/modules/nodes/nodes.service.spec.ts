@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { Clock } from '../../common/clock';
 import type { EventFrame } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { Connection, ConnectionSession } from '../gateway/connection/connection';

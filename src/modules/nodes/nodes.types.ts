@@ -1,4 +1,6 @@
+import { DEVICELESS_NODE_ID_PREFIX } from '../../common/protocol';
 import type { NodeSummary, InvokeNodeResult, InvokeRequestEvent } from '../../common/protocol';
+import type { ConnectionSession } from '../gateway/connection/connection';
 
 export type { NodeSummary, InvokeNodeResult, InvokeRequestEvent };
 export interface InvokeNodeRequest {
@@ -29,3 +31,17 @@ export interface NodeError {
 }
 
 export type CommandRefusal = 'denied' | 'not-allowlisted' | 'not-declared';
+
+/** How long node.invoke waits for a node by default, and at most. */
+export const DEFAULT_INVOKE_TIMEOUT_MS = 30_000;
+export const MAX_INVOKE_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Node id = device id when the node proved one, else the client id it
+ * reported, namespaced: a node that proved nothing must not be able to take
+ * the id (or, by naming, the calls) of a paired node (docs/protocol.md,
+ * "Node identity").
+ */
+export function nodeIdOf(session: Pick<ConnectionSession, 'deviceId' | 'client'>): string {
+  return session.deviceId ?? `${DEVICELESS_NODE_ID_PREFIX}${session.client.id}`;
+}

@@ -44,6 +44,13 @@ export interface DeviceAuth {
  */
 @Injectable()
 export class PairingService {
+  /**
+   * Paired devices as last read from SQLite: node.list reads them on every
+   * call. Every method here that may write a device (admit, approve, rename,
+   * revoke...) drops it first, and nothing else writes the table.
+   */
+  private pairedCache?: PairedDevice[];
+
   constructor(
     private readonly repo: PairingRepository,
     private readonly clock: Clock,
@@ -53,6 +60,7 @@ export class PairingService {
 
   /** Throws NOT_PAIRED (with a request id) or an invalid-token error; returns the hello-ok auth block. */
   admit(request: AdmissionRequest): DeviceAuth {
+    this.pairedCache = undefined;
     const now = this.clock.now();
     const device = this.repo.findDevice(request.deviceId);
     if (request.deviceToken !== undefined) return this.admitWithDeviceToken(request, device, now);
@@ -79,18 +87,23 @@ export class PairingService {
 
   /** Read-only, unlike list(), which also clears expired requests. */
   listPairedDevices(): PairedDevice[] {
-    return this.repo.listDevices();
+    this.pairedCache ??= this.repo.listDevices();
+    return this.pairedCache.map(copyDevice);
   }
 
   findPairedDevice(deviceId: string): PairedDevice | undefined {
-    return this.repo.findDevice(deviceId);
+    this.pairedCache ??= this.repo.listDevices();
+    const device = this.pairedCache.find((d) => d.deviceId === deviceId);
+    return device && copyDevice(device);
   }
 
   renameDevice(deviceId: string, displayName: string): boolean {
+    this.pairedCache = undefined;
     return this.repo.renameDevice(deviceId, displayName);
   }
 
   approve(requestId: string): { requestId: string; device: PairedDevice } {
+    this.pairedCache = undefined;
     const now = this.clock.now();
     this.repo.deleteExpiredRequests(now);
     const request = this.repo.findRequest(requestId);
@@ -106,6 +119,7 @@ export class PairingService {
   }
 
   reject(requestId: string): { requestId: string; deviceId: string; rejected: true } {
+    this.pairedCache = undefined;
     this.repo.deleteExpiredRequests(this.clock.now());
     const request = this.repo.findRequest(requestId);
     if (!request) throw PairingErrors.requestNotFound(requestId);
@@ -119,6 +133,7 @@ export class PairingService {
    * role stops working, and so do the sessions that hold one, as with revoke.
    */
   rotateToken(deviceId: string, role: string): DeviceAuth & { disconnected: number } {
+    this.pairedCache = undefined;
     const device = this.repo.findDevice(deviceId);
     if (!device || !device.roles.includes(role)) throw PairingErrors.deviceNotPaired(deviceId);
     const issued = this.repo.transaction(() => {
@@ -137,6 +152,7 @@ export class PairingService {
     deviceId: string,
     options: { role?: string; unpair?: boolean },
   ): { deviceId: string; tokensRevoked: number; unpaired: boolean; disconnected: number } {
+    this.pairedCache = undefined;
     const device = this.repo.findDevice(deviceId);
     if (!device) throw PairingErrors.deviceNotPaired(deviceId);
     const { tokensRevoked, unpaired } = this.repo.transaction(() => ({
@@ -266,4 +282,9 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 function withoutKey(request: PairingRequest): Omit<PairingRequest, 'publicKey'> {
   const { publicKey: _publicKey, ...rest } = request;
   return rest;
+}
+
+/** Callers get their own copy: the cache must not change under them, nor they the cache. */
+function copyDevice(device: PairedDevice): PairedDevice {
+  return { ...device, roles: [...device.roles], scopes: [...device.scopes] };
 }

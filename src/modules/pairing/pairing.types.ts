@@ -1,20 +1,9 @@
-import type { PairedDevice, NodePairStatus, NodePairRequest } from '../../common/protocol';
+import type { DevicePairingRequest, PairedDevice, NodePairStatus, NodePairRequest } from '../../common/protocol';
 
 export type { PairedDevice, NodePairStatus, NodePairRequest };
-/** A device waiting for the owner; one per device, reused when it asks again. */
-export interface PairingRequest {
-  requestId: string;
-  deviceId: string;
+/** A device waiting for the owner; one per device, reused when it asks again. The wire form leaves out its key. */
+export interface PairingRequest extends DevicePairingRequest {
   publicKey: string;
-  role: string;
-  scopes: string[];
-  displayName?: string;
-  platform?: string;
-  clientId?: string;
-  clientMode?: string;
-  remoteIp?: string;
-  createdAtMs: number;
-  expiresAtMs: number;
 }
 
 export interface DeviceTokenRecord {

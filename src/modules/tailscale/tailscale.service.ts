@@ -49,6 +49,14 @@ export class TailscaleService implements BeforeApplicationShutdown {
     this.exposure = { mode, state: mode === 'off' ? 'off' : 'pending' };
   }
 
+  /**
+   * The login the local daemon knows for a tailnet address (undefined for a peer without a user).
+   * Throws when the daemon cannot be asked; the caller treats that as "not verified".
+   */
+  whois(ip: string): Promise<string | undefined> {
+    return this.cli.whois(ip);
+  }
+
   /** The `tailscale` block of the `status` method. */
   summary(): { mode: TailscaleMode; state: TailscaleState; url?: string } {
     const { mode, state, url } = this.exposure;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../../state/database.service';
 import type { PairingCodeRecord } from '../../../common/protocol';
+import type { Row } from '../../state/sql-row';
 
 export type { PairingCodeRecord };
 
@@ -11,8 +12,6 @@ export interface AllowedSender {
   senderName?: string;
   approvedAtMs: number;
 }
-
-type Row = Record<string, any>;
 
 /** channel_pairing_codes and channel_allowed_senders. */
 @Injectable()

@@ -54,7 +54,7 @@ export class ChannelOutbox implements OnModuleDestroy {
     this.stopped = false;
     this.prune();
     if (this.timer) return;
-    this.timer = setInterval(() => this.flushDue(), intervalMs);
+    this.timer = setInterval(() => void this.flushDue(), intervalMs);
     this.timer.unref();
   }
 

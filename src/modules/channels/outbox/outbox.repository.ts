@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../../state/database.service';
+import { optional, type Row } from '../../state/sql-row';
 
 export interface OutboxKey {
   channel: string;
@@ -32,8 +33,6 @@ export interface OutboxRow extends OutboxKey {
   messageId?: string;
   failedAtMs?: number;
 }
-
-type Row = Record<string, any>;
 
 const PENDING = 'sent_at_ms IS NULL AND failed_at_ms IS NULL';
 
@@ -154,8 +153,6 @@ export class OutboxRepository {
       .changes;
   }
 }
-
-const optional = (value: unknown) => (value === null ? undefined : (value as any));
 
 function toOutboxRow(row: Row): OutboxRow {
   return {

@@ -48,12 +48,7 @@ const INBOX_KEEP_MS = 7 * 24 * 60 * 60_000;
 export class TelegramChannel implements Channel, OnModuleInit {
   readonly id = TELEGRAM_CHANNEL_ID;
   readonly textLimit = TELEGRAM_TEXT_LIMIT;
-  readonly enabled: boolean;
-  /** The bot's user id, the part of the token before the colon: cursors and queued replies are per bot. */
-  readonly accountId: string;
-  readonly accessPolicy: ChannelAccessPolicy;
   private readonly logger = new Logger('Telegram');
-  private readonly config: ResolvedTelegram;
   private current: ChannelState;
   private client?: TelegramClient;
   private intake?: TelegramIntake;
@@ -73,11 +68,26 @@ export class TelegramChannel implements Channel, OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Optional() private readonly approvals?: ExecApprovalsService,
   ) {
-    this.config = runtime.config.channels.telegram;
-    this.enabled = this.config.enabled;
-    this.accountId = /^(\d+):/.exec(this.config.botToken ?? '')?.[1] ?? 'default';
-    this.accessPolicy = { dmPolicy: this.config.dmPolicy, allowFrom: this.config.allowFrom, groups: this.config.groups };
     this.current = { configured: this.configured, running: false };
+  }
+
+  /** Read from the runtime on each use: a hot reload (config.patch, a file edit) applies to the next message. */
+  private get config(): ResolvedTelegram {
+    return this.runtime.config.channels.telegram;
+  }
+
+  get enabled(): boolean {
+    return this.config.enabled;
+  }
+
+  /** The bot's user id, the part of the token before the colon: cursors and queued replies are per bot. */
+  get accountId(): string {
+    return /^(\d+):/.exec(this.config.botToken ?? '')?.[1] ?? 'default';
+  }
+
+  get accessPolicy(): ChannelAccessPolicy {
+    const { dmPolicy, allowFrom, groups } = this.config;
+    return { dmPolicy, allowFrom, groups };
   }
 
   private get configured(): boolean {
@@ -143,7 +153,9 @@ export class TelegramChannel implements Channel, OnModuleInit {
     // Runs in flight get a moment to finish; what does not finish stays in the inbox for the next start.
     await this.intake?.idle(STOP_GRACE_MS);
     this.connecting = undefined;
-    this.update({ running: false });
+    // The next start may have another token or API root (a hot reload restarts the channel).
+    this.client = undefined;
+    this.update({ running: false, configured: this.configured });
   }
 
   state(): ChannelState {

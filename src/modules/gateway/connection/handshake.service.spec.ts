@@ -229,9 +229,49 @@ const ROWS: Row[] = [
   {
     name: 'a protocol it does not speak → 1002, not counted',
     origin: REMOTE,
-    params: () => connectParams({ minProtocol: 4, maxProtocol: 4, auth: { token: SECRET } }),
+    params: () => connectParams({ minProtocol: 5, maxProtocol: 6, auth: { token: SECRET } }),
     expected: { ok: false, code: 'INVALID_REQUEST', closeCode: 1002, closeReason: 'protocol mismatch' },
     countsAsFailure: false,
+  },
+  {
+    name: 'protocol 4 only, the shared token and a v3 proof with the device token apart → admitted',
+    origin: REMOTE,
+    params: () =>
+      connectParams({
+        minProtocol: 4,
+        maxProtocol: 4,
+        client: { id: 'openclaw-linux', version: '2026.9.6', platform: 'Linux', mode: 'worker', buildId: 'b1', timeZone: 'UTC' },
+        auth: { token: SECRET, deviceToken: DEVICE_TOKEN, approvalRuntimeToken: 'x', agentRuntimeIdentityToken: 'y' },
+        computerUse: { enabled: false },
+        modelCatalog: { agentId: 'main' },
+        device: signDeviceProof(
+          identity,
+          {
+            clientId: 'openclaw-linux',
+            clientMode: 'worker',
+            role: 'operator',
+            scopes: [],
+            signedAtMs: Date.now(),
+            token: SECRET,
+            nonce: NONCE,
+            platform: 'linux',
+          },
+          'v3',
+        ),
+      }),
+    expected: { ok: true, deviceToken: 'none', deviceId: true },
+  },
+  {
+    name: 'workerRuns → refused with what to do instead',
+    origin: REMOTE,
+    params: () =>
+      connectParams({
+        minProtocol: 4,
+        maxProtocol: 4,
+        auth: { token: SECRET },
+        workerRuns: { bundleHash: 'h', openclawVersion: 'v', protocolFeatures: [] },
+      }),
+    expected: { ok: false, code: 'INVALID_REQUEST', message: /^workerRuns: nestclaw runs no worker bundles/ },
   },
 ];
 
@@ -297,6 +337,41 @@ describe(HandshakeService.name, () => {
       if (row.countsAsFailure !== undefined) {
         expect(limiter.retryAfterMs(bucketOf(row.origin)) > 0).toBe(row.countsAsFailure);
       }
+    });
+  });
+
+  describe('protocol negotiation', () => {
+    it.each([
+      [3, 3, 3],
+      [3, 4, 4],
+      [4, 4, 4],
+      [1, 9, 4],
+      [2, 3, 3],
+    ])('offered %i..%i → speaks %i', async (minProtocol, maxProtocol, expected) => {
+      const row: Row = { name: '', origin: REMOTE, params: () => ({}), expected: { ok: true } };
+      const { service, connection } = setUp(row);
+      const params = connectParams({ minProtocol, maxProtocol, auth: { token: SECRET } });
+
+      const outcome = await service.connect({ type: 'req', id: 'r1', method: 'connect', params }, connection);
+
+      expect(outcome.ok && outcome.session.protocol).toBe(expected);
+    });
+
+    it('tells a client outside 3..4 which versions to fall back to', async () => {
+      const row: Row = { name: '', origin: REMOTE, params: () => ({}), expected: { ok: true } };
+      const { service, connection } = setUp(row);
+      const params = connectParams({ minProtocol: 1, maxProtocol: 2, auth: { token: SECRET } });
+
+      const outcome = await service.connect({ type: 'req', id: 'r1', method: 'connect', params }, connection);
+
+      expect(outcome.ok).toBe(false);
+      expect(!outcome.ok && outcome.error.details).toEqual({
+        code: 'PROTOCOL_MISMATCH',
+        clientMinProtocol: 1,
+        clientMaxProtocol: 2,
+        expectedProtocol: 4,
+        minimumProbeProtocol: 3,
+      });
     });
   });
 

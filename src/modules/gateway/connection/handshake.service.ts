@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   CloseCode,
@@ -6,11 +7,14 @@ import {
   ErrorShape,
   GatewayEvent,
   HelloOk,
+  MIN_PROTOCOL_VERSION,
+  negotiateProtocol,
   OPERATOR_SCOPES,
   PROTOCOL_VERSION,
   RequestFrame,
   Role,
 } from '../../../common/protocol';
+import { signedTokenOf } from '../../../common/identity';
 import { authBucketOf } from '../../auth/auth-bucket';
 import { AuthRateLimiter } from '../../auth/auth-rate-limiter';
 import { AuthErrors } from '../../auth/auth.errors';
@@ -46,9 +50,38 @@ class Refusal extends Error {
 const refuse = (error: RpcError, closeReason: string, closeCode: number = CloseCode.Policy) =>
   new Refusal(error, closeCode, closeReason);
 
+/** The details let a client that offered too new or too old a range fall back (the current reference's shape). */
+const protocolMismatch = (params: ConnectParamsDto) =>
+  refuse(
+    invalidRequest(
+      `protocol mismatch: this gateway speaks protocols ${MIN_PROTOCOL_VERSION}..${PROTOCOL_VERSION}, the client offered ${params.minProtocol}..${params.maxProtocol}; update the client or the gateway`,
+      {
+        details: {
+          code: 'PROTOCOL_MISMATCH',
+          clientMinProtocol: params.minProtocol,
+          clientMaxProtocol: params.maxProtocol,
+          expectedProtocol: PROTOCOL_VERSION,
+          minimumProbeProtocol: MIN_PROTOCOL_VERSION,
+        },
+      },
+    ),
+    'protocol mismatch',
+    CloseCode.ProtocolMismatch,
+  );
+
+const ConnectErrors = {
+  workerRunsUnsupported: () =>
+    invalidRequest(
+      'workerRuns: nestclaw runs no worker bundles; connect this worker to an OpenClaw gateway, or leave workerRuns out',
+    ),
+};
+
 /** Turns the first request of a connection into a session or a refusal. */
 @Injectable()
 export class HandshakeService {
+  /** Changes with every start, so protocol 4 clients can tell a restart from a reconnect. */
+  private readonly bootId = randomUUID();
+
   constructor(
     private readonly runtime: GatewayRuntime,
     private readonly rpcRegistry: RpcRegistry,
@@ -83,15 +116,9 @@ export class HandshakeService {
       throw refuse(invalidRequest(`the first request must be "connect", got "${frame.method}"`), 'connect required');
     }
     const params = validateParams(ConnectParamsDto, frame.params) as ConnectParamsDto;
-    if (params.minProtocol > PROTOCOL_VERSION || params.maxProtocol < PROTOCOL_VERSION) {
-      throw refuse(
-        invalidRequest(
-          `protocol mismatch: this gateway speaks protocol ${PROTOCOL_VERSION}, the client offered ${params.minProtocol}..${params.maxProtocol}; update the client or the gateway`,
-        ),
-        'protocol mismatch',
-        CloseCode.ProtocolMismatch,
-      );
-    }
+    const protocol = negotiateProtocol(params.minProtocol, params.maxProtocol);
+    if (protocol === undefined) throw protocolMismatch(params);
+    if (params.workerRuns !== undefined) throw refuse(ConnectErrors.workerRunsUnsupported(), 'invalid connect');
     const role = params.role ?? 'operator';
     const scopes = this.resolveScopes(role, params.scopes);
 
@@ -112,8 +139,9 @@ export class HandshakeService {
    * Tailscale Serve connects from loopback for every tailnet peer, so its
    * requests are counted per tailnet address (which whois ties to one
    * device) instead of against the gateway host's own loopback bucket.
+   * Public so that failures before the handshake (oversize or malformed frames) count in the same bucket.
    */
-  private bucketOf(connection: Connection): string {
+  bucketOf(connection: Connection): string {
     const claim = connection.origin.tailscale;
     if (claim && this.tailscaleIdentity.enabled) return `tailscale:${authBucketOf(claim.clientIp)}`;
     return authBucketOf(connection.origin.clientAddress);
@@ -133,7 +161,7 @@ export class HandshakeService {
     retryAfterMs: number,
   ): { session: ConnectionSession; deviceAuth?: DeviceAuth } {
     const locked = () => refuse(AuthErrors.rateLimited(retryAfterMs), 'rate limited');
-    const token = params.auth?.token;
+    const token = params.auth?.token ?? params.auth?.deviceToken;
     if (!params.device || token === undefined) throw locked();
     const check = this.deviceVerifier.verify(params.device, this.proofContext(params, connection, role));
     if (!check.ok || !this.pairing.hasDeviceTokens(check.deviceId, role)) throw locked();
@@ -160,7 +188,8 @@ export class HandshakeService {
       const check = this.deviceVerifier.verify(params.device, this.proofContext(params, connection, role));
       if (!check.ok) this.failAuth(check.error, 'device auth failed');
       deviceId = check.deviceId;
-      const presented = secret.ok ? undefined : params.auth?.token;
+      // Protocol 4 clients may carry their device token in auth.deviceToken beside the shared one.
+      const presented = secret.ok ? undefined : (params.auth?.token ?? params.auth?.deviceToken);
       // A token shaped like ours, or offered by a device that holds some, is judged as a device token,
       // so a stale one is refused with a reason the client acts on (drop it, retry with the secret).
       const deviceToken =
@@ -185,9 +214,12 @@ export class HandshakeService {
       clientMode: params.client.mode,
       role,
       scopes: params.scopes ?? [],
-      token: params.auth?.token,
+      token: signedTokenOf(params.auth),
       challengeNonce: connection.nonce,
       isLocal: connection.origin.isLocal,
+      protocol: negotiateProtocol(params.minProtocol, params.maxProtocol) ?? MIN_PROTOCOL_VERSION,
+      platform: params.client.platform,
+      deviceFamily: params.client.deviceFamily,
     };
   }
 
@@ -219,6 +251,7 @@ export class HandshakeService {
     tailscaleLogin?: string,
   ): ConnectionSession {
     return {
+      protocol: negotiateProtocol(params.minProtocol, params.maxProtocol) ?? MIN_PROTOCOL_VERSION,
       role,
       scopes,
       client: { ...params.client },
@@ -278,12 +311,14 @@ export class HandshakeService {
   /** Built after the connection joined the registry, so the snapshot includes it. */
   hello(connection: Connection, deviceAuth?: DeviceAuth): HelloOk {
     const { limits } = this.runtime;
-    return {
+    const session = connection.session;
+    const protocol = session?.protocol ?? MIN_PROTOCOL_VERSION;
+    const hello: HelloOk = {
       type: 'hello-ok',
-      protocol: PROTOCOL_VERSION,
+      protocol,
       server: { version: this.runtime.version, host: this.runtime.hostName, connId: connection.connId },
       features: { methods: this.rpcRegistry.names(), events: Object.values(GatewayEvent) },
-      snapshot: this.snapshot.build(connection.session!),
+      snapshot: this.snapshot.build(connection.session!, connection.connId),
       ...(deviceAuth ? { auth: { ...deviceAuth, role: deviceAuth.role as Role } } : {}),
       policy: {
         maxPayload: limits.maxPayload,
@@ -291,5 +326,25 @@ export class HandshakeService {
         tickIntervalMs: limits.tickIntervalMs,
       },
     };
+    return protocol >= 4 ? withProtocol4Fields(hello, this.bootId, session) : hello;
   }
+}
+
+/**
+ * Protocol 4 clients read `auth` on every hello (role and scopes even without
+ * a device), the server's boot id (a restart changes it), the capability list
+ * (nestclaw has none of the reference's optional capabilities) and the
+ * attachment limits (attachments are dropped, so the frame limit is all there is).
+ */
+function withProtocol4Fields(hello: HelloOk, bootId: string, session: ConnectionSession | undefined): HelloOk {
+  return {
+    ...hello,
+    server: { ...hello.server, bootId },
+    features: { ...hello.features, capabilities: [] },
+    auth: hello.auth ?? { role: session?.role ?? 'operator', scopes: session?.scopes ?? [] },
+    policy: {
+      ...hello.policy,
+      attachments: { maxBytes: hello.policy.maxPayload, maxImageBytes: hello.policy.maxPayload },
+    },
+  };
 }

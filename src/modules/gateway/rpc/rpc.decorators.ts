@@ -28,6 +28,7 @@ export type RpcMethodDecorator<M extends string> = (
   target: object,
   key: string | symbol,
   // Only `value` is checked: the full TypedPropertyDescriptor would also compare setters, which handlers never have.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parameters are contravariant: any handler signature must fit
   descriptor: { value?: (...args: any[]) => HandlerReturn<M> },
 ) => void;
 

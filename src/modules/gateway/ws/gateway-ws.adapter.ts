@@ -45,6 +45,7 @@ export class GatewayWsAdapter extends WsAdapter {
     return server;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- WsAdapter.create is declared to return any
   override create(port: number, options: Record<string, unknown> = {}): any {
     const policy = this.gatewayOptions.upgradePolicy;
     return super.create(port, {

@@ -1,0 +1,17 @@
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { CONFIG_HASH_MAX_CHARS, CONFIG_TEXT_MAX_CHARS, RESTART_DELAY_MAX_MS } from './config-limits';
+
+/**
+ * `config.patch`: an RFC 7396 merge patch, as an object (`patch`) or, as the
+ * reference gateway sends it, as JSON5 text (`raw`).
+ */
+export class PatchConfigParams {
+  @IsOptional() @IsObject() patch?: Record<string, unknown>;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(CONFIG_TEXT_MAX_CHARS) raw?: string;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(CONFIG_HASH_MAX_CHARS) baseHash?: string;
+  @IsOptional() @IsBoolean() restart?: boolean;
+  @IsOptional() @IsInt() @Min(0) @Max(RESTART_DELAY_MAX_MS) restartDelayMs?: number;
+  /** Accepted for the reference's clients; nestclaw reports restarts with the `shutdown` and `config` events. */
+  @IsOptional() @IsString() @MaxLength(1024) note?: string;
+  @IsOptional() @IsString() @MaxLength(512) sessionKey?: string;
+}
