@@ -165,9 +165,10 @@ async function allowedOrAsked(
       context.signal,
     );
   } catch (error) {
-    context.note(`${argv0}: approval request failed (${error instanceof Error ? error.message : String(error)})`);
+    const why = error instanceof Error ? error.message : String(error);
+    context.note(`${argv0}: approval request failed (${why})`);
     throw InvokeErrors.execDenied(
-      `system.run refused by the node's exec policy "ask": "${argv0}" (${target}) could not be put to the operators for approval, so it was not run`,
+      `system.run refused by the node's exec policy "ask": "${argv0}" (${target}) could not be put to the operators for approval (${boundedReason(why)}), so it was not run`,
     );
   }
   if (answer.decision === 'deny') {
@@ -191,6 +192,14 @@ async function allowedOrAsked(
   }
   return true;
 }
+
+/** The gateway's words travel on in our refusal: one line, and not a wall of text. */
+function boundedReason(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS)}…` : line;
+}
+const MAX_REASON_CHARS = 300;
 
 function deniedMessage(argv0: string, target: string, answer: ApprovalAnswer): string {
   const what = `"${argv0}" (${target})`;
