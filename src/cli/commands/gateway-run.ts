@@ -122,7 +122,9 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   const ui = config.gateway.controlUi;
   const lines = [
     `nestclaw gateway listening on ${gateway.url}${also}`,
-    ...(ui.enabled ? [`  ui      ${http}${ui.basePath.replace(/\/?$/, '/')} (Control UI; sign in with the gateway token)`] : []),
+    ...(ui.enabled
+      ? [`  ui      ${http}${ui.basePath.replace(/\/?$/, '/')} (Control UI; sign in with the gateway ${auth.mode})`]
+      : []),
     `  health  ${http}/healthz`,
     `  config  ${config.configPath}${config.configFileFound ? '' : ' (no file yet; defaults in use)'}`,
     `  state   ${config.stateDir}`,
@@ -136,6 +138,8 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   } else {
     lines.push(`  auth    ${auth.mode} from ${auth.source}`);
   }
+  // Only the secret's mode was named so far; a Tailscale identity admits clients without it.
+  if (auth.allowTailscale) lines.push('          also a Tailscale Serve identity (gateway.auth.allowTailscale)');
   const tailscale = describeTailscale(config, gateway);
   if (tailscale) lines.push(tailscale);
   if (gateway.tlsFingerprint && gateway.tlsCertificate) {
