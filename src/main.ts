@@ -9,7 +9,7 @@ import { Clock } from './common/clock';
 import { configSourceFromProcess, type ConfigSource, type ResolvedConfig } from './common/config';
 import { criticalFindings } from './common/audit';
 import { resolveBindHosts } from './common/net';
-import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
+import { ensureGatewayId, ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayLifecycle } from './modules/config/gateway-lifecycle';
@@ -111,6 +111,7 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
   const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
 
   const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
+  runtime.gatewayId = ensureGatewayId(config.stateDir);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,
@@ -189,11 +190,13 @@ function describeListenError(error: unknown, port: number, host: string, scheme:
   if (code === 'EADDRINUSE') {
     return new StartupError(
       `another gateway instance is already listening on ${scheme}://${formatHost(host)}:${port}; stop it, or start this one with --port <other>`,
+      { retryable: true },
     );
   }
   if (code === 'EADDRNOTAVAIL') {
     return new StartupError(
       `cannot listen on ${host}: no interface of this host has that address; check gateway.bind / gateway.customBindHost`,
+      { retryable: true },
     );
   }
   if (code === 'EACCES') {

@@ -15,6 +15,7 @@ import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/
 import { exactArgsPattern } from '../common/exec/args-pattern';
 import { appendExecApproval, execApprovalsPath, loadExecApprovals } from '../common/exec/exec-approvals-store';
 import type { ExecPolicy } from './exec-policy';
+import { execNotice } from './exec-fix';
 import { runProcess } from '../common/exec/process-runner';
 import { baseEnv } from '../common/exec/safe-env';
 import { InvokeDispatcher } from './invoke-dispatcher';
@@ -69,6 +70,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
   const dispatcher = new InvokeDispatcher([
     systemRunCommand({
       policy: config.execPolicy,
+      refusalContext: { nodeName: displayName, stateDir: config.stateDir },
       loadApprovals: () => loadExecApprovals(approvalsFile),
       ...(config.execPolicy === 'ask'
         ? {
@@ -130,6 +132,19 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     nodeId: identity.deviceId,
     displayName,
     execPolicy: config.execPolicy,
+    execNotice: () => {
+      const state = loadExecApprovals(approvalsFile);
+      return execNotice(
+        config.execPolicy,
+        {
+          status: state.status,
+          file: state.file,
+          ...(state.status === 'invalid' ? { problem: state.problem } : {}),
+          ...(state.status === 'ok' ? { entries: state.allow.length } : {}),
+        },
+        config.stateDir,
+      );
+    },
   });
   return host;
 }

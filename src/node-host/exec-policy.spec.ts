@@ -202,3 +202,54 @@ describe(decideExec.name, () => {
     for (const pattern of patterns) expect(message).toMatch(pattern);
   });
 });
+
+describe('decideExec with a refusal context', () => {
+  const where = { nodeName: 'laptop', stateDir: '/srv/node-state' };
+
+  it('names the node, the program, the policy and the command that allows it when the file is missing', () => {
+    // Act
+    const decision = decideExec('allowlist', run('uptime', '/usr/bin/uptime'), () => missing, resolveApproved, where);
+
+    // Assert
+    expect(decision).toMatchObject({
+      allowed: false,
+      message: expect.stringContaining(
+        'system.run refused on node "laptop" by its exec policy "allowlist": its allowlist /state/exec-approvals.json does not exist yet',
+      ),
+    });
+    expect(!decision.allowed && decision.message).toContain(
+      'run on laptop: NESTCLAW_STATE_DIR=/srv/node-state nestclaw node allow /usr/bin/uptime',
+    );
+  });
+
+  it('quotes arguments for the shell and puts them after --', () => {
+    // Act
+    const decision = decideExec(
+      'allowlist',
+      run('git', '/usr/bin/git', undefined, ['log', '-n', "it's *"]),
+      () => ok('echo'),
+      resolveApproved,
+      where,
+    );
+
+    // Assert
+    expect(!decision.allowed && decision.message).toContain(
+      `"git" (/usr/bin/git) is not approved. To allow it with these arguments, run on laptop: NESTCLAW_STATE_DIR=/srv/node-state nestclaw node allow /usr/bin/git -- log -n 'it'\\''s *'`,
+    );
+  });
+
+  it('offers no command for arguments with control characters, only the file to edit', () => {
+    // Act
+    const decision = decideExec(
+      'allowlist',
+      run('echo', '/usr/bin/echo', undefined, ['a\nb']),
+      () => ok(),
+      resolveApproved,
+      where,
+    );
+
+    // Assert
+    expect(!decision.allowed && decision.message).not.toContain('nestclaw node allow');
+    expect(!decision.allowed && decision.message).toContain(`to "allow" in ${FILE}`);
+  });
+});

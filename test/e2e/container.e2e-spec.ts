@@ -153,7 +153,7 @@ function describeContainer(name: EngineName) {
 
     it('refuses to start without a token and says which variable to set', async () => {
       const result = await run(['run', '--rm', '--name', newName('notoken'), IMAGE]);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(3);
       const output = result.stdout + result.stderr;
       expect(output).toContain('refusing to listen on 0.0.0.0 (bind "lan") without a configured token');
       expect(output).toContain('NESTCLAW_GATEWAY_TOKEN');

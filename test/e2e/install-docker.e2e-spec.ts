@@ -44,7 +44,7 @@ describe('Docker deployment files', () => {
     // What a compose user without nestclaw.env gets (env_file is not required): the log names the variable to set.
     const run = runCli(JSON.parse(instruction('CMD')), { ...imageEnv, NESTCLAW_STATE_DIR: stateDir() });
     const { code } = await run.exited;
-    expect(code).toBe(1);
+    expect(code).toBe(3);
     expect(run.output()).toContain('nestclaw: refusing to listen on 0.0.0.0 (bind "lan") without a configured token');
     expect(run.output()).toContain('NESTCLAW_GATEWAY_TOKEN');
   });

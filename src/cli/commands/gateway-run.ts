@@ -1,6 +1,14 @@
-import { CliOverrides, ConfigError, configSourceFromProcess, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import {
+  CliOverrides,
+  ConfigError,
+  configSourceFromProcess,
+  loadConfigFromProcess,
+  ResolvedConfig,
+  withGatewayEnvFile,
+} from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
+import { acquireStateLock } from '../../common/state/state-lock';
 import type { RunningGateway } from '../../main';
 import { ExitCode, UsageError } from '../exit-codes';
 import { loadServer } from '../load-server';
@@ -28,12 +36,27 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     tailscale: options.tailscale,
     tailscaleResetOnExit: options.tailscaleResetOnExit,
   };
+  let env: NodeJS.ProcessEnv;
   try {
-    config = loadConfigFromProcess(overrides);
+    // The unit loads gateway.env with EnvironmentFile=; a foreground run must see the same secrets.
+    env = withGatewayEnvFile(process.env);
+    config = loadConfigFromProcess(overrides, env);
   } catch (error) {
     if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, ExitCode.Usage);
     throw error;
   }
+
+  const lock = acquireStateLock(config.stateDir);
+  if (!lock.ok) {
+    // Retryable (exit 1): under a supervisor the other instance may be on its way out.
+    return fail(
+      `another gateway (PID ${lock.pid}) is already running on the state dir ${config.stateDir}; ` +
+        `stop it first (\`nestclaw gateway stop\` for the service, or \`kill ${lock.pid}\`), ` +
+        'or give this one its own NESTCLAW_STATE_DIR',
+      ExitCode.StartupRetryable,
+    );
+  }
+  process.once('exit', () => lock.release());
 
   // A signal during start-up is honoured once the gateway is up, so the stop is still clean.
   const stop = signalStopper();
@@ -52,11 +75,12 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     gateway = await startGateway({
       config,
       // Config edits and restarts in place resolve the file with the same flags, so --port or --token stay in force.
-      configSource: configSourceFromProcess(overrides),
+      configSource: configSourceFromProcess(overrides, env),
       logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
     });
   } catch (error) {
-    if (error instanceof StartupError) return fail(error.message, ExitCode.StartupRefused);
+    if (error instanceof StartupError)
+      return fail(error.message, error.retryable ? ExitCode.StartupRetryable : ExitCode.StartupRefused);
     throw error;
   }
   console.log(describeStartup(config, gateway));
@@ -106,7 +130,9 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   const ui = config.gateway.controlUi;
   const lines = [
     `nestclaw gateway listening on ${gateway.url}${also}`,
-    ...(ui.enabled ? [`  ui      ${http}${ui.basePath.replace(/\/?$/, '/')} (Control UI; sign in with the gateway token)`] : []),
+    ...(ui.enabled
+      ? [`  ui      ${http}${ui.basePath.replace(/\/?$/, '/')} (Control UI; sign in with the gateway ${auth.mode})`]
+      : []),
     `  health  ${http}/healthz`,
     `  config  ${config.configPath}${config.configFileFound ? '' : ' (no file yet; defaults in use)'}`,
     `  state   ${config.stateDir}`,
@@ -120,6 +146,8 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   } else {
     lines.push(`  auth    ${auth.mode} from ${auth.source}`);
   }
+  // Only the secret's mode was named so far; a Tailscale identity admits clients without it.
+  if (auth.allowTailscale) lines.push('          also a Tailscale Serve identity (gateway.auth.allowTailscale)');
   const tailscale = describeTailscale(config, gateway);
   if (tailscale) lines.push(tailscale);
   if (gateway.tlsFingerprint && gateway.tlsCertificate) {

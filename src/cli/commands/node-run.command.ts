@@ -54,4 +54,18 @@ export function registerNodeRun(program: Command): void {
     .command('uninstall')
     .description('remove the node host systemd user unit (its env file, identity and allowlist stay)')
     .action(async () => (await import('./node-install')).nodeUninstallCommand());
+
+  node
+    .command('allow')
+    .description(
+      "allow a program in this machine's exec-approvals.json (read by `node run --exec allowlist|ask`); arguments after -- are allowed exactly",
+    )
+    .argument('<program>', 'absolute path, or a bare name looked up on PATH')
+    .argument('[args...]', 'the exact arguments to allow; put them after --, e.g. nestclaw node allow /usr/bin/git -- status -s')
+    .option('--any-args', 'allow the program with any arguments')
+    .option('--note <text>', 'a note kept with the entry')
+    .option('--json', 'print the result as JSON')
+    .action(async (program: string, args: string[], options) =>
+      (await import('./node-allow')).runNodeAllow(program, args, options),
+    );
 }

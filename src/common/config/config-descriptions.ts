@@ -51,7 +51,9 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'channels.telegram.enabled': 'Run the Telegram channel.',
   'channels.telegram.botToken': 'Bot token from @BotFather; better in TELEGRAM_BOT_TOKEN. Secret.',
   'channels.telegram.dmPolicy': 'Who may write to the bot directly: pairing (default), allowlist, open or disabled.',
-  'channels.telegram.allowFrom': 'Telegram user ids always allowed; the first is the owner who gets approval prompts.',
+  'channels.telegram.allowFrom': 'Telegram user ids always allowed; the first is the owner.',
+  'channels.telegram.approvers':
+    'Telegram user ids who get exec approval prompts and may answer them; unset: the owner (first allowFrom, else the first paired sender).',
   'channels.telegram.apiRoot': 'Bot API base URL (default https://api.telegram.org).',
   'channels.telegram.webhookUrl': 'Public https URL for webhook mode; unset means long polling. Restart required.',
   'channels.telegram.webhookPath': 'Local path the webhook is served on (default /telegram/webhook). Restart required.',

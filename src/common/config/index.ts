@@ -8,3 +8,4 @@ export * from './profile';
 export * from './config-edit';
 export * from './config-secrets';
 export * from './config-source';
+export * from './gateway-env-file';

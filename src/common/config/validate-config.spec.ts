@@ -179,6 +179,22 @@ describe(validateConfigObject.name, () => {
       expect(problems[0]).toContain('(got ["not-an-ip"])');
     });
 
+    it.each([
+      ['a group id', [-100123]],
+      ['a name', ['@ada']],
+      ['too many ids', Array.from({ length: 11 }, (_, i) => i + 1)],
+    ])('refuses channels.telegram.approvers with %s, saying what an approver id is', (_label, approvers) => {
+      const { problems } = validateConfigObject({ channels: { telegram: { approvers } } });
+
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^channels\.telegram\.approvers: /);
+      expect(problems[0]).toContain('at most 10 Telegram user ids (positive whole numbers');
+    });
+
+    it('accepts approvers as numbers or digit strings', () => {
+      expect(validateConfigObject({ channels: { telegram: { approvers: [42, '4242'] } } }).problems).toEqual([]);
+    });
+
     it('shortens a long value to 60 characters', () => {
       // Arrange
       const long = 'x'.repeat(200);

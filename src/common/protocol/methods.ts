@@ -238,7 +238,8 @@ export type MethodReturn<M extends GatewayMethod> = MethodResult<M> | Promise<Me
 
 /** Every event the gateway emits and its payload; extending the record makes a name missing here a compile error. */
 export interface GatewayEvents extends Record<GatewayEvent, unknown> {
-  'connect.challenge': { nonce: string; ts: number };
+  /** capabilities: protocol 4 (always empty here); gatewayId: additive, the gateway's stable id (docs/protocol.md, "Gateway id"). */
+  'connect.challenge': { nonce: string; ts: number; capabilities?: string[]; gatewayId?: string };
   tick: { ts: number };
   shutdown: { reason: string; restartExpectedMs?: number };
   config: ConfigChangedEvent;

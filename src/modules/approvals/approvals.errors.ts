@@ -29,6 +29,13 @@ export const ApprovalsErrors = {
     unavailable(
       `node ${nodeId} answered with an approvals file this gateway cannot read; update its nestclaw (or check its exec-approvals.json)`,
       { details: { nodeId } },
+      ),
+  noApprover: (relays: readonly string[]) =>
+    unavailable(
+      'no approver reachable: no operator with operator.approvals is connected' +
+        (relays.length > 0 ? ` and ${relays.join(', ')} has no approver to send the prompt to` : '') +
+        '; set channels.telegram.approvers (or allowFrom, or pair a Telegram sender) or open the Control UI, then try again',
+      { details: { reason: 'no-approver' } },
     ),
   tooMany: (limit: number) =>
     unavailable(`too many exec approval requests are waiting (${limit}); answer or let some expire, then try again`, {

@@ -11,7 +11,10 @@ import { argsMatch } from '../../common/exec/args-pattern';
 import type { HostExecApprovalsRepository } from './host-exec-approvals.repository';
 import type { HostApprovalsFileRepository } from './host-approvals-file.repository';
 
-function setup() {
+/** An operator whose connection receives exec.approval.requested: someone can answer. */
+const APPROVER = { session: { role: 'operator', scopes: ['operator.approvals'] } } as unknown as Connection;
+
+function setup(connected: Connection[] = [APPROVER]) {
   const broadcast = jest.fn();
   const changes = new Subject<ConnectionChange>();
   const stored: Array<{ command: string; args: readonly string[]; by: string | null }> = [];
@@ -23,7 +26,7 @@ function setup() {
   const service = new ExecApprovalsService(
     new Clock(),
     { broadcast } as unknown as Broadcaster,
-    { changes$: changes.asObservable() } as unknown as ConnectionRegistry,
+    { changes$: changes.asObservable(), all: () => connected.values() } as unknown as ConnectionRegistry,
     allowlist,
     { allows: () => false } as unknown as HostApprovalsFileRepository,
   );
@@ -48,6 +51,29 @@ describe(ExecApprovalsService.name, () => {
   afterEach(() => jest.useRealTimers());
 
   describe('request', () => {
+    it('refuses at once, saying how to fix it, when no connection or relay can show the prompt', () => {
+      const reader = { session: { role: 'operator', scopes: ['operator.read'] } } as unknown as Connection;
+      const { service, broadcast } = setup([reader]);
+      service.addRelay({ name: 'Telegram', reachable: () => false });
+      expect(() => service.request(NODE_ASK)).toThrow(
+        expect.objectContaining({
+          code: 'UNAVAILABLE',
+          message: expect.stringMatching(/^no approver reachable: .*Telegram has no approver.*channels\.telegram\.approvers/),
+        }),
+      );
+      expect(service.list()).toEqual([]);
+      expect(broadcast).not.toHaveBeenCalled();
+    });
+
+    it('opens the prompt when only a relay can reach an approver, and not once the relay is removed', () => {
+      const { service } = setup([]);
+      const remove = service.addRelay({ name: 'Telegram', reachable: () => true });
+      void service.request(NODE_ASK);
+      expect(service.list()).toHaveLength(1);
+      remove();
+      expect(() => service.request(NODE_ASK)).toThrow(/no approver reachable/);
+    });
+
     it('broadcasts the prompt to approvers and lists it while pending', () => {
       const { service, broadcast } = setup();
       void service.request({ ...NODE_ASK, sessionKey: 'main' });

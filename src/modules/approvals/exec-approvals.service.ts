@@ -13,6 +13,7 @@ import {
   MIN_EXEC_APPROVAL_TIMEOUT_MS,
 } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
+import { mayReceive } from '../gateway/event-access';
 import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { ApprovalsErrors } from './approvals.errors';
@@ -31,6 +32,14 @@ export interface ExecApprovalAskOptions {
   connection?: Connection;
   /** Withdraws the request when aborted (the agent run ended). */
   signal?: AbortSignal;
+}
+
+/** A channel that puts prompts to people outside the gateway's connections (Telegram's approvers). */
+export interface ExecApprovalRelay {
+  /** For the "nobody can answer" message: where the relay would send prompts, e.g. "Telegram". */
+  readonly name: string;
+  /** Whether a prompt opened now would reach someone who can answer it. */
+  reachable(): boolean;
 }
 
 interface Pending {
@@ -57,6 +66,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
   /** Every request and resolution, for channels that relay prompts (Telegram). */
   readonly changes$: Observable<ExecApprovalChange> = this.changes.asObservable();
   private subscription?: Subscription;
+  private readonly relays = new Set<ExecApprovalRelay>();
 
   constructor(
     private readonly clock: Clock,
@@ -78,12 +88,20 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     this.changes.complete();
   }
 
+  /** A relay counts as a way to reach an approver until the returned function removes it. */
+  addRelay(relay: ExecApprovalRelay): () => void {
+    this.relays.add(relay);
+    return () => this.relays.delete(relay);
+  }
+
   /**
    * Opens a prompt and resolves with its outcome: the first operator answer,
    * or deny when nobody answers in time or the asker goes away. Never rejects
-   * once the prompt exists.
+   * once the prompt exists. Throws at once when nobody could see the prompt:
+   * waiting out its expiry would only hide why the command did not run.
    */
   request(ask: ExecApprovalAsk, options: ExecApprovalAskOptions = {}): Promise<ExecApprovalAnswer> {
+    if (!this.approverReachable()) throw ApprovalsErrors.noApprover([...this.relays].map((relay) => relay.name));
     if (this.pending.size >= MAX_PENDING_APPROVALS) throw ApprovalsErrors.tooMany(MAX_PENDING_APPROVALS);
     if (ask.nodeId !== undefined && this.pendingFor(ask.nodeId) >= MAX_PENDING_APPROVALS_PER_NODE) {
       throw ApprovalsErrors.tooManyForNode(ask.nodeId, MAX_PENDING_APPROVALS_PER_NODE);
@@ -141,6 +159,16 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
 
   get(id: string): ExecApprovalRequest | undefined {
     return this.pending.get(id)?.request;
+  }
+
+  /** An operator connection that receives exec.approval.requested, or a relay with someone to send the prompt to. */
+  private approverReachable(): boolean {
+    for (const connection of this.connections.all()) {
+      const session = connection.session;
+      if (session && mayReceive(GatewayEvent.ExecApprovalRequested, session)) return true;
+    }
+    for (const relay of this.relays) if (relay.reachable()) return true;
+    return false;
   }
 
   /** Bounded by MAX_PENDING_APPROVALS, so counting is cheap enough to need no second index. */

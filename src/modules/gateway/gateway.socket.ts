@@ -80,8 +80,15 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
     }, this.runtime.limits.handshakeTimeoutMs);
     this.handshakeTimers.set(connection, timer);
-    // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
-    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now(), capabilities: [] });
+    const { gatewayId } = this.runtime;
+    connection.sendEvent(GatewayEvent.ConnectChallenge, {
+      nonce: connection.nonce,
+      ts: Date.now(),
+      // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
+      capabilities: [],
+      // Additive (docs/protocol.md): clients bind stored device tokens to it.
+      ...(gatewayId !== undefined ? { gatewayId } : {}),
+    });
   }
 
   handleDisconnect(socket: TaggedSocket): void {

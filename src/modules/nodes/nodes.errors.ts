@@ -10,6 +10,17 @@ const REFUSAL_HINTS: Record<CommandRefusal, (command: string, nodeId: string) =>
   'not-declared': (command, nodeId) => `node ${nodeId} did not declare ${command} when it connected`,
 };
 
+function nodeLabel(nodeId: string, displayName: string | undefined): string {
+  const shortId = nodeId.length > 12 ? `${nodeId.slice(0, 12)}…` : nodeId;
+  return displayName !== undefined ? `node "${singleLine(displayName)}" (${shortId})` : `node ${shortId}`;
+}
+
+function singleLine(text: string): string {
+  // Control characters are exactly what must not reach a terminal or a chat from a node-chosen name.
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+}
+
 /**
  * Messages begin with the phrase PROTOCOL.md uses ("node not connected",
  * "node command not allowed"), then say what to do; clients should branch on
@@ -37,10 +48,18 @@ export const NodesErrors = {
     invalidRequest(`node command not allowed: ${REFUSAL_HINTS[reason](command, nodeId)}`, {
       details: { nodeId, command, reason, allowedCommands: allowed },
     }),
-  nodeFailed: (nodeId: string, command: string, nodeError: NodeError) =>
-    unavailable(`node error: ${command} failed on node ${nodeId} (${nodeError.code}); see details.nodeError`, {
-      details: { nodeId, command, nodeError },
-    }),
+  /**
+   * The node's own message is the useful part (an exec refusal names the
+   * program, the policy and the command that allows it), so it is in the
+   * message every client shows, not only in details. It comes from a peer:
+   * bounded by the result DTO, and stripped of control characters here so
+   * it cannot forge lines in a chat or a terminal.
+   */
+  nodeFailed: (nodeId: string, displayName: string | undefined, command: string, nodeError: NodeError) =>
+    unavailable(
+      `node error: ${command} failed on ${nodeLabel(nodeId, displayName)}: ${nodeError.code}: ${singleLine(nodeError.message)}`,
+      { details: { nodeId, ...(displayName !== undefined ? { displayName } : {}), command, nodeError } },
+    ),
   timedOut: (nodeId: string, command: string, timeoutMs: number) =>
     unavailable(
       `node timeout: node ${nodeId} did not answer ${command} within ${timeoutMs} ms; pass a larger timeoutMs if it needs longer`,

@@ -175,7 +175,9 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
       const { payload, payloadJSON } = resultPayload(report);
       this.finish(report.id, { ok: true, nodeId: own, command: call.command, payload, payloadJSON });
     } else {
-      this.finish(report.id, NodesErrors.nodeFailed(own, call.command, nodeErrorOf(report.error)));
+      const live = this.registry.get(own);
+      const name = this.displayNameOf({ nodeId: own, live, device: this.pairedNode(live?.session.deviceId) });
+      this.finish(report.id, NodesErrors.nodeFailed(own, name, call.command, nodeErrorOf(report.error)));
     }
     return { ok: true };
   }
