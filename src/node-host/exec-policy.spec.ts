@@ -250,6 +250,6 @@ describe('decideExec with a refusal context', () => {
 
     // Assert
     expect(!decision.allowed && decision.message).not.toContain('nestclaw node allow');
-    expect(!decision.allowed && decision.message).toContain(`to "allow" in ${FILE}`);
+    expect(!decision.allowed && decision.message).toContain(`to agents["*"].allowlist in ${FILE}`);
   });
 });

@@ -29,7 +29,7 @@ export const ApprovalsErrors = {
     unavailable(
       `node ${nodeId} answered with an approvals file this gateway cannot read; update its nestclaw (or check its exec-approvals.json)`,
       { details: { nodeId } },
-      ),
+    ),
   noApprover: (relays: readonly string[]) =>
     unavailable(
       'no approver reachable: no operator with operator.approvals is connected' +
