@@ -22,7 +22,7 @@ import { HandshakeService } from './connection/handshake.service';
 import { GatewayLifecycle } from '../config/gateway-lifecycle';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
-import { toErrorShape } from './rpc/rpc-error';
+import { toErrorShape } from './rpc/wire-errors';
 
 const SHUTDOWN_GRACE_MS = 1_000;
 /** Frames a client may send before hello-ok while its connect is still being checked; real clients send none. */

@@ -4,7 +4,6 @@ import { Clock } from '../../common/clock';
 import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
-import { RpcError } from '../gateway/rpc/rpc-error';
 import { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
@@ -13,7 +12,7 @@ import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
 import { InvokeIds } from './invoke-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
-import { NodesErrors } from './nodes.errors';
+import { NodesError, NodesErrors } from './nodes.errors';
 import type {
   InvokeNodeRequest,
   InvokeNodeResult,
@@ -36,7 +35,7 @@ interface PendingInvoke {
   connection: Connection;
   timer: NodeJS.Timeout;
   resolve(result: InvokeNodeResult): void;
-  reject(error: RpcError): void;
+  reject(error: NodesError): void;
 }
 
 /** A node found by id or name: live, paired, or both. */
@@ -216,12 +215,12 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private finish(id: string, outcome: InvokeNodeResult | RpcError): void {
+  private finish(id: string, outcome: InvokeNodeResult | NodesError): void {
     const call = this.pending.get(id);
     if (!call) return;
     this.pending.delete(id);
     clearTimeout(call.timer);
-    if (outcome instanceof RpcError) call.reject(outcome);
+    if (outcome instanceof NodesError) call.reject(outcome);
     else call.resolve(outcome);
   }
 

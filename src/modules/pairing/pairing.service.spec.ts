@@ -8,9 +8,10 @@ import { Broadcaster } from '../gateway/broadcaster';
 import { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../config/gateway-runtime';
-import { RpcError } from '../gateway/rpc/rpc-error';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
 import { DatabaseService } from '../state/database.service';
 import { PairingRepository } from './pairing.repository';
+import { PairingError } from './pairing.errors';
 import { AdmissionRequest, DeviceAuth, PairingService } from './pairing.service';
 
 class FakeClock extends Clock {
@@ -160,11 +161,11 @@ describe(PairingService.name, () => {
 
       // Act
       let auth: DeviceAuth | undefined;
-      let error: RpcError | undefined;
+      let error: PairingError | undefined;
       try {
         auth = service.admit(request(row.request(token)));
       } catch (caught) {
-        error = caught as RpcError;
+        error = caught as PairingError;
       }
 
       // Assert
@@ -176,12 +177,14 @@ describe(PairingService.name, () => {
         if (expected.scopes) expect(auth!.scopes).toEqual(expected.scopes);
         return;
       }
-      expect(error).toBeInstanceOf(RpcError);
-      expect(error!.code).toBe(expected.code);
-      expect(error!.message).not.toContain(token ?? 'no token given');
-      if (expected.reason) expect(error!.toShape().details).toEqual({ reason: expected.reason });
+      expect(error).toBeInstanceOf(PairingError);
+      // Checked as the client sees it: the wire code comes from the gateway's one mapping.
+      const shape = toErrorShape(error).shape;
+      expect(shape.code).toBe(expected.code);
+      expect(shape.message).not.toContain(token ?? 'no token given');
+      if (expected.reason) expect(shape.details).toEqual({ reason: expected.reason });
       if (expected.pendingRequest) {
-        const requestId = (error!.toShape().details as { requestId: string }).requestId;
+        const requestId = (shape.details as { requestId: string }).requestId;
         expect(service.list().pending.map((p) => p.requestId)).toEqual([requestId]);
       }
     });
