@@ -110,13 +110,14 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
   const hostName = os.hostname();
   const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
 
-  const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
+  const clock = options.clock ?? new Clock();
+  const runtime = new GatewayRuntime(config, bind.hosts, clock.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,
       lifecycle,
       auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
-      clock: options.clock,
+      clock,
     }),
     {
       logger: options.logLevels ?? ['log', 'warn', 'error'],

@@ -3,6 +3,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nes
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import { Clock } from '../../common/clock';
 import { headerValue, isLocalRequest, resolveClientAddress, UpgradeRequestInfo } from '../../common/net';
 import {
   CloseCode,
@@ -48,6 +49,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly dispatcher: RpcDispatcher,
     private readonly rateLimiter: AuthRateLimiter,
     private readonly lifecycle: GatewayLifecycle,
+    private readonly clock: Clock,
   ) {
     this.frameBudget = { maxBytes: runtime.limits.maxPayload, maxDepth: MAX_FRAME_DEPTH };
   }
@@ -80,7 +82,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     }, this.runtime.limits.handshakeTimeoutMs);
     this.handshakeTimers.set(connection, timer);
     // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
-    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now(), capabilities: [] });
+    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: this.clock.now(), capabilities: [] });
   }
 
   handleDisconnect(socket: TaggedSocket): void {

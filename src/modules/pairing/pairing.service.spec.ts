@@ -144,7 +144,7 @@ describe(PairingService.name, () => {
   beforeEach(() => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-pairing-'));
     const config = loadConfig({ env: { NESTCLAW_STATE_DIR: stateDir }, homeDir: stateDir, readFile: () => undefined });
-    database = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'));
+    database = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'), new Clock());
     clock = new FakeClock();
     connections = new ConnectionRegistry();
     service = new PairingService(new PairingRepository(database), clock, new Broadcaster(connections), connections);

@@ -13,6 +13,7 @@ import {
   RequestFrame,
   Role,
 } from '../../../common/protocol';
+import { Clock } from '../../../common/clock';
 import { signedTokenOf } from '../../../common/identity';
 import { authBucketOf } from '../../auth/auth-bucket';
 import { AuthRateLimiter } from '../../auth/auth-rate-limiter';
@@ -98,6 +99,7 @@ export class HandshakeService {
     private readonly deviceVerifier: DeviceVerifierService,
     private readonly pairing: PairingService,
     private readonly tailscaleIdentity: TailscaleIdentityService,
+    private readonly clock: Clock,
   ) {}
 
   /** Asynchronous only for the Tailscale whois; everything else decides at once. */
@@ -266,7 +268,7 @@ export class HandshakeService {
       caps: params.caps ?? [],
       commands: params.commands ?? [],
       permissions: params.permissions ?? {},
-      connectedAtMs: Date.now(),
+      connectedAtMs: this.clock.now(),
       ...(tailscaleLogin ? { tailscaleLogin } : {}),
     };
   }
