@@ -15,7 +15,7 @@ import { NodesError } from '../../src/modules/nodes/nodes.errors';
 import { validateParams } from '../../src/modules/gateway/rpc/validate-params';
 import { NodeInvokeResultParams } from '../../src/modules/nodes/dto/invoke-result.params';
 import { NodeEventParams } from '../../src/modules/nodes/dto/node-event.params';
-import { InvokeIds } from '../../src/modules/nodes/invoke-ids';
+import { IdSource } from '../../src/common/ids';
 import { NodeCommandPolicy } from '../../src/modules/nodes/node-command-policy';
 import { NodeRegistry } from '../../src/modules/nodes/node-registry';
 import { NodesService } from '../../src/modules/nodes/nodes.service';
@@ -183,7 +183,7 @@ describe('peer input fuzzing', () => {
         pairing,
         new Broadcaster(connections),
         new Clock(),
-        new InvokeIds(),
+        new IdSource(),
       );
       registry.onModuleInit();
       service.onModuleInit();

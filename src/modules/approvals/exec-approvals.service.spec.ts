@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { MAX_PENDING_APPROVALS_PER_NODE } from '../../common/protocol';
 import type { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
@@ -26,6 +27,7 @@ function setup() {
     { broadcast } as unknown as Broadcaster,
     { changes$: changes.asObservable() } as unknown as ConnectionRegistry,
     allowlist,
+    new IdSource(),
   );
   service.onModuleInit();
   const seen: ExecApprovalChange[] = [];

@@ -1,9 +1,10 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { headerValue, isLocalRequest, resolveClientAddress, UpgradeRequestInfo } from '../../common/net';
 import {
   CloseCode,
@@ -50,6 +51,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly rateLimiter: AuthRateLimiter,
     private readonly lifecycle: GatewayLifecycle,
     private readonly clock: Clock,
+    private readonly ids: IdSource,
   ) {
     this.frameBudget = { maxBytes: runtime.limits.maxPayload, maxDepth: MAX_FRAME_DEPTH };
   }
@@ -58,7 +60,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     const upgrade: UpgradeRequestInfo = { peerAddress: request.socket.remoteAddress, headers: request.headers };
     const trusted = this.runtime.config.gateway.trustedProxies;
     const connection = new Connection(
-      randomUUID(),
+      this.ids.next(),
       socket,
       {
         clientAddress: resolveClientAddress(upgrade, trusted),

@@ -8,20 +8,13 @@ import type { GatewayRuntime } from '../config/gateway-runtime';
 import { toErrorShape } from '../gateway/rpc/wire-errors';
 import type { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
-import { InvokeIds } from './invoke-ids';
+import { SequentialIds } from '../../../test/support/sequential-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { NodeRegistry } from './node-registry';
 import { NodesError } from './nodes.errors';
 import { IDEMPOTENCY_TTL_MS, NodesService } from './nodes.service';
 import type { InvokeNodeRequest, InvokeNodeResult, InvokeRequestEvent } from './nodes.types';
 import { FakeClock } from '../../../test/support/fake-clock';
-
-class SequentialIds extends InvokeIds {
-  private n = 0;
-  override next(): string {
-    return `call-${++this.n}`;
-  }
-}
 
 /** The slice of PairingService the nodes module uses, over a map. */
 class FakePairing {
@@ -147,7 +140,7 @@ describe(NodesService.name, () => {
       pairing as unknown as PairingService,
       new Broadcaster(connections),
       clock,
-      new SequentialIds(),
+      new SequentialIds('call'),
     );
     registry.onModuleInit();
     service.onModuleInit();

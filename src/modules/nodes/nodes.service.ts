@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
@@ -9,7 +10,6 @@ import type { PairedDevice } from '../pairing/pairing.types';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
 import { MAX_DISPLAY_NAME_LENGTH } from './dto/rename-node.params';
 import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
-import { InvokeIds } from './invoke-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
 import { NodesError, NodesErrors } from './nodes.errors';
@@ -71,7 +71,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     private readonly pairing: PairingService,
     private readonly broadcaster: Broadcaster,
     private readonly clock: Clock,
-    private readonly ids: InvokeIds,
+    private readonly ids: IdSource,
   ) {
     this.idempotency = new IdempotencyCache(clock, IDEMPOTENCY_TTL_MS, IDEMPOTENCY_MAX_ENTRIES);
   }

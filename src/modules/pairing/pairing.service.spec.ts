@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { loadConfig } from '../../common/config';
 import type { WebSocket } from 'ws';
 import { Broadcaster } from '../gateway/broadcaster';
@@ -147,7 +148,13 @@ describe(PairingService.name, () => {
     database = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'), new Clock());
     clock = new FakeClock();
     connections = new ConnectionRegistry();
-    service = new PairingService(new PairingRepository(database), clock, new Broadcaster(connections), connections);
+    service = new PairingService(
+      new PairingRepository(database),
+      clock,
+      new Broadcaster(connections),
+      connections,
+      new IdSource(),
+    );
   });
   afterEach(() => {
     database.onModuleDestroy();
