@@ -60,7 +60,8 @@ describe.each<[ReferenceRelease]>([['january'], ['current']])('nestclaw against 
       if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
     }, 60_000);
 
-    const nestclaw = async (args: string[], extra: string[] = ['--url', url, '--token', TOKEN]) => {
+    // A reference gateway on a loaded machine can take longer than the CLI's default 10 s to answer its first clients.
+    const nestclaw = async (args: string[], extra: string[] = ['--url', url, '--token', TOKEN, '--timeout', '60000']) => {
       const run = runCli([...args, ...extra], { NESTCLAW_STATE_DIR: stateDir, HOME: stateDir });
       const { code } = await run.exited;
       if (code !== 0) throw new Error(`nestclaw ${args.join(' ')} exited ${code}:\n${run.output()}`);

@@ -268,6 +268,37 @@ const REFERENCE_PARAMS: Record<string, Array<[string, Release, Treatment]>> = {
     ['reviewer', 'cur', 'ignored'],
     ['grantExpiresInDays', 'cur', 'ignored'],
   ],
+  'config.get': [],
+  'config.schema': [],
+  'config.set': [
+    ['raw', 'both', 'applied'],
+    ['baseHash', 'both', 'applied'],
+  ],
+  'config.apply': [
+    ['raw', 'both', 'applied'],
+    ['baseHash', 'both', 'applied'],
+    ['sessionKey', 'both', 'accepted'],
+    ['note', 'both', 'accepted'],
+    ['restartDelayMs', 'both', 'applied'],
+    ['deliveryContext', 'cur', 'ignored'],
+  ],
+  'config.patch': [
+    ['raw', 'both', 'applied'],
+    ['baseHash', 'both', 'applied'],
+    ['sessionKey', 'both', 'accepted'],
+    ['note', 'both', 'accepted'],
+    ['restartDelayMs', 'both', 'applied'],
+    ['deliveryContext', 'cur', 'ignored'],
+    ['replacePaths', 'cur', 'ignored'],
+  ],
+  // The current release registers it from its browser plugin without a schema; these are the fields its handler reads.
+  'browser.request': [
+    ['method', 'cur', 'applied'],
+    ['path', 'cur', 'applied'],
+    ['query', 'cur', 'applied'],
+    ['body', 'cur', 'applied'],
+    ['timeoutMs', 'cur', 'applied'],
+  ],
 };
 
 /** Ours alone: the reference has no such method. */

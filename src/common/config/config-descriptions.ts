@@ -42,6 +42,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'gateway.limits': 'Protocol limits hello-ok advertises. Restart required.',
   'gateway.limits.maxPayload': 'Largest inbound frame in bytes.',
   'gateway.limits.maxBufferedBytes': 'Outbound bytes a slow client may have queued before it is dropped.',
+  'gateway.limits.slowConsumerGraceMs':
+    'How long a dropped slow client has to read its close frame before its socket is cut (it then sees 1006).',
   'gateway.limits.tickIntervalMs': 'Interval of the tick keep-alive event.',
   'gateway.limits.handshakeTimeoutMs': 'Time a new socket has to finish connect.',
   channels: 'Chat channels. Applied at once; a changed bot token or apiRoot reconnects only that channel.',

@@ -75,6 +75,7 @@ export class GatewayLimitsSection {
   @IsOptional() @IsInt() @Min(1024) @Max(256 * 1024 * 1024) maxBufferedBytes?: number;
   @IsOptional() @IsInt() @Min(50) @Max(3_600_000) tickIntervalMs?: number;
   @IsOptional() @IsInt() @Min(50) @Max(600_000) handshakeTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(600_000) slowConsumerGraceMs?: number;
 }
 
 export class GatewaySection {

@@ -98,7 +98,7 @@ describe(validateConfigObject.name, () => {
       [
         'limits',
         { limits: { maxPayloadBytes: 1 } },
-        'gateway.limits.maxPayloadBytes: unknown key (allowed here: handshakeTimeoutMs, maxBufferedBytes, maxPayload, tickIntervalMs)',
+        'gateway.limits.maxPayloadBytes: unknown key (allowed here: handshakeTimeoutMs, maxBufferedBytes, maxPayload, slowConsumerGraceMs, tickIntervalMs)',
       ],
       ['tailscale', { tailscale: { funnel: true } }, 'gateway.tailscale.funnel: unknown key (allowed here: mode, resetOnExit)'],
       ['tls', { tls: { cert: 'a' } }, 'gateway.tls.cert: unknown key (allowed here: certPath, enabled, keyPath)'],

@@ -71,6 +71,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       },
       randomBytes(16).toString('hex'),
       this.runtime.limits.maxBufferedBytes,
+      this.runtime.limits.slowConsumerGraceMs,
     );
     socket[CONNECTION] = connection;
     socket.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));

@@ -144,6 +144,9 @@ export const IGNORED_REFERENCE_PARAMS: Readonly<Record<string, readonly string[]
   'node.pair.request': ['coreVersion', 'uiVersion', 'deviceFamily', 'modelIdentifier', 'remoteIp', 'silent'],
   'device.token.rotate': ['scopes'],
   'exec.approval.resolve': ['reviewer', 'grantExpiresInDays'],
+  // Restart notices go out as `shutdown`/`config` events, not to a chat; arrays are replaced whole by a merge patch anyway.
+  'config.apply': ['deliveryContext'],
+  'config.patch': ['deliveryContext', 'replacePaths'],
 };
 
 /** params without the fields the method accepts only to ignore them; params itself is not changed. */
