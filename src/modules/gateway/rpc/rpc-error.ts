@@ -32,5 +32,3 @@ export class RpcError extends Error {
 
 export const invalidRequest = (message: string, options?: RpcErrorOptions) =>
   new RpcError(ErrorCode.InvalidRequest, message, options);
-
-export const unavailable = (message: string, options?: RpcErrorOptions) => new RpcError(ErrorCode.Unavailable, message, options);
