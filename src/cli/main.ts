@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
+import { applyProfile, extractProfile } from './profile';
 import { registerApprovals } from './commands/approvals.command';
 import { registerBrowser } from './commands/browser.command';
 import { registerChannels } from './commands/channels.command';
@@ -27,6 +28,8 @@ export function buildProgram(): Command {
   const program = new Command('nestclaw')
     .description('Self-hosted gateway for a personal AI assistant')
     .version(NESTCLAW_VERSION, '-V, --version')
+    // Taken out of argv before parsing (cli/profile.ts) so it works on every command; declared for --help.
+    .option('--profile <name>', 'an isolated profile: state in ~/.nestclaw-<name>, its own port and unit names')
     .showHelpAfterError('(run with --help for usage)')
     // Usage errors must exit 3 (README), not commander's default 1; subcommands inherit this.
     .exitOverride();
@@ -53,8 +56,18 @@ export function buildProgram(): Command {
 }
 
 export function run(argv: string[] = process.argv): Promise<void> {
+  let args: string[];
+  try {
+    const extracted = extractProfile(argv.slice(2));
+    applyProfile(extracted.profile, process.env);
+    args = [...argv.slice(0, 2), ...extracted.argv];
+  } catch (error) {
+    console.error(`nestclaw: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = ExitCode.Usage;
+    return Promise.resolve();
+  }
   return buildProgram()
-    .parseAsync(argv)
+    .parseAsync(args)
     .then(() => undefined)
     .catch((error: unknown) => {
       if (error instanceof CommanderError) {

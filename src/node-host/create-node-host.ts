@@ -10,9 +10,10 @@ import { NESTCLAW_VERSION } from '../common/version';
 import { isDirectory, systemRunCommand } from './commands/system-run';
 import { systemNotifyCommand } from './commands/system-notify';
 import { systemWhichCommand } from './commands/system-which';
+import { systemExecApprovalsGetCommand, systemExecApprovalsSetCommand } from './commands/system-exec-approvals';
 import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/exec-approval';
 import { exactArgsPattern } from '../common/exec/args-pattern';
-import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
+import { appendExecApproval, execApprovalsPath, loadExecApprovals } from '../common/exec/exec-approvals-store';
 import type { ExecPolicy } from './exec-policy';
 import { runProcess } from '../common/exec/process-runner';
 import { baseEnv } from '../common/exec/safe-env';
@@ -36,6 +37,8 @@ export interface NodeHostConfig {
   stateDir: string;
   displayName?: string;
   execPolicy: ExecPolicy;
+  /** False under --no-remote-policy: operators may read the allowlist but only this machine edits it. */
+  remotePolicy?: boolean;
   /** `--browser`: serve browser.proxy with this node's Chromium (docs/browser.md). */
   browser?: { executablePath?: string; allowUrls: readonly string[] };
 }
@@ -78,7 +81,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
             },
             recordApproval: (resolvedPath, args, decidedBy) =>
               appendExecApproval(approvalsFile, {
-                command: resolvedPath,
+                pattern: resolvedPath,
                 args: exactArgsPattern(args),
                 note: `allowed always by ${decidedBy ?? 'an operator'} on ${new Date().toISOString()}`,
               }),
@@ -91,6 +94,8 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     }),
     systemWhichCommand({ pathEnv: env.PATH }),
     systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
+    systemExecApprovalsGetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
+    systemExecApprovalsSetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
     ...(config.browser ? [browserProxyCommand(nodeBrowser(config.stateDir, config.browser))] : []),
   ]);
 

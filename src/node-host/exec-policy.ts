@@ -1,6 +1,6 @@
-import * as path from 'node:path';
-import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from './exec-approvals';
-import { isBareName } from '../common/exec/path-lookup';
+import * as os from 'node:os';
+import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from '../common/exec/exec-approvals-store';
+import { entryMatchesProgram } from '../common/exec/allowlist-match';
 import { argsMatch, exactArgsPattern } from '../common/exec/args-pattern';
 import { checkExecEnv, describeEnvRefusal, type EnvRefusal } from '../common/exec/env-policy';
 
@@ -43,6 +43,7 @@ export function decideExec(
   request: ExecRequest,
   approvals: () => ExecApprovalsState,
   resolveApproved: (bareName: string) => string | undefined,
+  homeDir: string = os.homedir(),
 ): ExecDecision {
   if (policy === 'full') return { allowed: true };
   if (policy === 'deny') {
@@ -69,12 +70,12 @@ export function decideExec(
   if (state.status === 'invalid') {
     return refuse(
       policy,
-      `${state.file} is not usable: ${state.problem}. Fix it (format: ${EXEC_APPROVALS_EXAMPLE}; each command an absolute path or a bare name found on PATH); until then nothing is allowed`,
+      `${state.file} is not usable: ${state.problem}. Fix it (format: ${EXEC_APPROVALS_EXAMPLE}; each pattern an absolute path glob or a bare name found on PATH); until then nothing is allowed`,
     );
   }
 
-  const forProgram =
-    target === undefined ? [] : state.allow.filter((entry) => approvedPath(entry.command, resolveApproved) === target);
+  const program = { resolvedPath: target, homeDir, resolveBareName: resolveApproved };
+  const forProgram = state.allow.filter((entry) => entryMatchesProgram(entry, program));
   const fitting = forProgram.filter((entry) => entry.args === undefined || argsMatch(entry.args, request.args));
   if (fitting.length > 0) {
     if (fitting.some((entry) => checkExecEnv(request.env, entry.env ?? []).ok)) return { allowed: true };
@@ -84,11 +85,11 @@ export function decideExec(
   if (!safeEnv.ok) return refuse(policy, envRefusal(safeEnv.refused, state.file, target ?? request.argv0));
 
   const what = target === undefined ? `"${request.argv0}" (not found on PATH)` : `"${request.argv0}" (${target})`;
-  const suggestion = JSON.stringify({ command: target ?? request.argv0, args: exactArgsPattern(request.args) });
+  const suggestion = JSON.stringify({ pattern: target ?? request.argv0, args: exactArgsPattern(request.args) });
   const reason =
     forProgram.length > 0
-      ? `${what} is approved only with other arguments: to allow these, add ${suggestion} to "allow" in ${state.file}`
-      : `${what} is not approved: add ${suggestion} to "allow" in ${state.file} (or leave "args" out to allow any arguments)`;
+      ? `${what} is approved only with other arguments: to allow these, add ${suggestion} to agents["*"].allowlist in ${state.file}`
+      : `${what} is not approved: add ${suggestion} to agents["*"].allowlist in ${state.file} (or leave "args" out to allow any arguments; from an operator's machine: nestclaw approvals allowlist add --node NAME ${target ?? request.argv0})`;
   const refusal = refuse(policy, reason);
   return policy === 'ask' && target !== undefined ? { ...refusal, askable: { resolvedPath: target } } : refusal;
 }
@@ -100,10 +101,6 @@ function envRefusal(refused: readonly EnvRefusal[], file: string, program: strin
       refused.map((entry) => entry.name),
     )}`,
   );
-}
-
-function approvedPath(command: string, resolveApproved: (bareName: string) => string | undefined): string | undefined {
-  return isBareName(command) ? resolveApproved(command) : path.normalize(command);
 }
 
 function refuse(policy: ExecPolicy, reason: string): { allowed: false; message: string } {

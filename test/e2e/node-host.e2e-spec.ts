@@ -75,7 +75,7 @@ describe('nestclaw node run', () => {
         scopes: [],
         client: { id: 'node-host', mode: 'node', platform: process.platform, displayName: 'build box' },
         caps: ['system'],
-        commands: ['system.run', 'system.which', 'system.notify'],
+        commands: ['system.run', 'system.which', 'system.notify', 'system.execApprovals.get', 'system.execApprovals.set'],
         permissions: { exec: false },
         auth: { token: 't' },
       });
@@ -173,7 +173,7 @@ describe('nestclaw node run', () => {
 
       const other = await fake.invoke('system.run', { command: ['uname'] });
       expect(other).toMatchObject({ ok: false, error: { code: 'EXEC_DENIED' } });
-      expect(other.error!.message).toMatch(/"uname" \(.*uname\) is not approved: add \{"command":".*uname","args":\[\]\}/);
+      expect(other.error!.message).toMatch(/"uname" \(.*uname\) is not approved: add \{"pattern":".*uname","args":\[\]\}/);
 
       writeApprovals(dir, '{"version":1,"allow":[');
       const corrupt = await fake.invoke('system.run', { command: ['echo', 'hi'] });

@@ -262,6 +262,19 @@ const REFERENCE_PARAMS: Record<string, Array<[string, Release, Treatment]>> = {
     ['deviceId', 'both', 'applied'],
     ['role', 'both', 'applied'],
   ],
+  'exec.approvals.get': [],
+  'exec.approvals.set': [
+    ['file', 'both', 'applied'],
+    ['baseHash', 'both', 'applied'],
+  ],
+  'exec.approvals.node.get': [['nodeId', 'both', 'applied']],
+  'exec.approvals.node.set': [
+    ['nodeId', 'both', 'applied'],
+    ['file', 'both', 'applied'],
+    ['baseHash', 'both', 'applied'],
+    // Refused by name (a node here has no host-native policy), not as an unknown field.
+    ['native', 'cur', 'accepted'],
+  ],
   'exec.approval.resolve': [
     ['id', 'both', 'applied'],
     ['decision', 'both', 'applied'],

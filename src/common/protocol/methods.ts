@@ -1,6 +1,12 @@
 import type { HelloOk, PresenceEntry, ConnectParams } from './connect';
 import type { GatewayEvent } from './events';
-import type { ExecApprovalAnswer, ExecApprovalDecision, ExecApprovalRequest } from './exec-approval';
+import type {
+  ExecAllowlistSnapshot,
+  ExecApprovalAnswer,
+  ExecApprovalDecision,
+  ExecApprovalRequest,
+  ExecApprovalsFile,
+} from './exec-approval';
 import type {
   AgentFinalPayload,
   AgentStreamEvent,
@@ -138,6 +144,18 @@ export interface GatewayMethods {
   };
   'exec.approval.resolve': { params: { id: string; decision: ExecApprovalDecision }; result: ExecApprovalResolution };
   'exec.approval.list': { params: NoParams; result: { ts: number; pending: ExecApprovalRequest[] } };
+  /** The gateway host's exec allowlist file (operator.admin). */
+  'exec.approvals.get': { params: NoParams; result: ExecAllowlistSnapshot };
+  /** Replaces it whole; `baseHash` (the hash last read) is required once the file exists. */
+  'exec.approvals.set': { params: { file: ExecApprovalsFile; baseHash?: string }; result: ExecAllowlistSnapshot };
+  /** A node's file, relayed as `system.execApprovals.get`; `nodeId` may be a display name. */
+  'exec.approvals.node.get': { params: { nodeId: string }; result: ExecAllowlistSnapshot };
+  /** Relayed as `system.execApprovals.set`; the node validates again and may refuse. */
+  'exec.approvals.node.set': {
+    /** `native` (the current reference's host-native policy) is refused by name: nestclaw nodes have a file only. */
+    params: { nodeId: string; file: ExecApprovalsFile; native?: never; baseHash?: string };
+    result: ExecAllowlistSnapshot;
+  };
   'config.get': { params: NoParams; result: ConfigGetResult };
   'config.schema': { params: NoParams; result: ConfigSchemaResult };
   /** Replaces the whole file with `raw` (JSON5). */
@@ -199,6 +217,10 @@ const RPC_METHOD_SET: { readonly [M in RpcMethodName]: true } = {
   'exec.approval.request': true,
   'exec.approval.resolve': true,
   'exec.approval.list': true,
+  'exec.approvals.get': true,
+  'exec.approvals.set': true,
+  'exec.approvals.node.get': true,
+  'exec.approvals.node.set': true,
   'browser.request': true,
   'config.get': true,
   'config.schema': true,

@@ -8,6 +8,13 @@ export const ApprovalsErrorCode = {
   TooMany: 'TOO_MANY',
   /** One node's share of the waiting requests is used up. */
   TooManyForNode: 'TOO_MANY_FOR_NODE',
+  GatewayFileUnusable: 'GATEWAY_FILE_UNUSABLE',
+  /** An allowlist edit the file format or the policy refuses; details.reason says which. */
+  AllowlistRefused: 'ALLOWLIST_REFUSED',
+  NativePolicy: 'NATIVE_POLICY',
+  /** The node refused an allowlist read or write; details.nodeError is what it said. */
+  NodeRefused: 'NODE_REFUSED',
+  BadNodeSnapshot: 'BAD_NODE_SNAPSHOT',
 } as const;
 export type ApprovalsErrorCode = (typeof ApprovalsErrorCode)[keyof typeof ApprovalsErrorCode];
 
@@ -31,6 +38,29 @@ export const ApprovalsErrors = {
         resolution.reason === 'decided' ? `by ${resolution.decidedBy ?? 'someone else'}` : resolution.reason
       }); the first answer wins`,
       { details: { ...resolution } },
+    ),
+  gatewayFileUnusable: (problem: string) =>
+    new ApprovalsError(
+      ApprovalsErrorCode.GatewayFileUnusable,
+      `the gateway host's exec-approvals.json is not usable (${problem}); fix it on the gateway host (nothing in it is allowed until then)`,
+    ),
+  allowlistRefused: (message: string, reason: string) =>
+    new ApprovalsError(ApprovalsErrorCode.AllowlistRefused, message, { details: { reason } }),
+  nativePolicy: (nodeId: string) =>
+    new ApprovalsError(
+      ApprovalsErrorCode.NativePolicy,
+      `node ${nodeId} keeps its allowlist in exec-approvals.json and has no host-native approval policy; send "file" instead of "native" (read it with exec.approvals.node.get)`,
+      { details: { nodeId, reason: 'native-policy-unsupported' } },
+    ),
+  nodeRefused: (nodeId: string, code: string, message: string) =>
+    new ApprovalsError(ApprovalsErrorCode.NodeRefused, `node ${nodeId} refused: ${message}`, {
+      details: { nodeId, nodeError: { code, message } },
+    }),
+  badNodeSnapshot: (nodeId: string) =>
+    new ApprovalsError(
+      ApprovalsErrorCode.BadNodeSnapshot,
+      `node ${nodeId} answered with an approvals file this gateway cannot read; update its nestclaw (or check its exec-approvals.json)`,
+      { details: { nodeId } },
     ),
   tooMany: (limit: number) =>
     new ApprovalsError(

@@ -12,6 +12,7 @@ import type { ExecApprovalChange } from './approvals.types';
 import { ExecApprovalsService, MAX_PENDING_APPROVALS } from './exec-approvals.service';
 import { argsMatch } from '../../common/exec/args-pattern';
 import type { HostExecApprovalsRepository } from './host-exec-approvals.repository';
+import type { HostApprovalsFileRepository } from './host-approvals-file.repository';
 
 function setup() {
   const broadcast = jest.fn();
@@ -27,6 +28,7 @@ function setup() {
     { broadcast } as unknown as Broadcaster,
     { changes$: changes.asObservable() } as unknown as ConnectionRegistry,
     allowlist,
+    { allows: () => false } as unknown as HostApprovalsFileRepository,
     new IdSource(),
   );
   service.onModuleInit();

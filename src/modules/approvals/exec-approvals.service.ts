@@ -19,6 +19,7 @@ import { ApprovalsErrors } from './approvals.errors';
 import type { ExecApprovalAsk, ExecApprovalChange, ExecApprovalRequest, ExecApprovalResolution } from './approvals.types';
 import { exactArgsPattern } from '../../common/exec/args-pattern';
 import { HostExecApprovalsRepository } from './host-exec-approvals.repository';
+import { HostApprovalsFileRepository } from './host-approvals-file.repository';
 
 /** Waiting prompts at once; a runaway asker must not grow the gateway's memory. */
 export const MAX_PENDING_APPROVALS = 100;
@@ -62,6 +63,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     private readonly broadcaster: Broadcaster,
     private readonly connections: ConnectionRegistry,
     private readonly allowlist: HostExecApprovalsRepository,
+    private readonly hostFile: HostApprovalsFileRepository,
     private readonly ids: IdSource,
   ) {}
 
@@ -149,9 +151,13 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     return count;
   }
 
-  /** Whether an operator allowed this program with arguments like these for good on the gateway host. */
+  /**
+   * Whether an operator allowed this program with arguments like these for
+   * good on the gateway host: an "allow always" answer, or an entry in the
+   * host's exec-approvals.json (exec.approvals.set), read now so an edit applies at once.
+   */
   isAllowedOnGateway(argv: readonly string[]): boolean {
-    return this.allowlist.allows(argv[0], argv.slice(1));
+    return this.allowlist.allows(argv[0], argv.slice(1)) || this.hostFile.allows(argv);
   }
 
   private settle(

@@ -6,6 +6,8 @@ export const NodesErrorCode = {
   UnknownNode: 'UNKNOWN_NODE',
   AmbiguousName: 'AMBIGUOUS_NAME',
   CommandNotAllowed: 'COMMAND_NOT_ALLOWED',
+  /** A command that edits a node's exec allowlist, reachable only through exec.approvals.node.*. */
+  PolicyCommand: 'POLICY_COMMAND',
   /** The node ran the command and reported a failure. */
   NodeFailed: 'NODE_FAILED',
   TimedOut: 'TIMED_OUT',
@@ -59,6 +61,12 @@ export const NodesErrors = {
       NodesErrorCode.NotConnected,
       `node not connected: ${nodeId} has no live connection to this gateway; ${LIST_HINT}`,
       { details: { nodeId, reason: 'not-connected' } },
+    ),
+  policyCommand: (command: string) =>
+    new NodesError(
+      NodesErrorCode.PolicyCommand,
+      `node command not allowed: ${command} edits a node's exec allowlist; use exec.approvals.node.get/set (nestclaw approvals allowlist --node NAME), which needs operator.admin`,
+      { details: { command, reason: 'policy-command' } },
     ),
   unknownNode: (ref: string) =>
     new NodesError(NodesErrorCode.UnknownNode, `unknown node: no node has the id or display name "${ref}"; ${LIST_HINT}`),

@@ -319,6 +319,28 @@ describe(NodesService.name, () => {
     });
   });
 
+  describe('invokePolicyCommand', () => {
+    it('refuses the allowlist commands on node.invoke and the agent tool, and sends them only through its own path', async () => {
+      const node = connectNodeA({ commands: ['system.run', 'system.execApprovals.get', 'system.execApprovals.set'] });
+      expect(
+        wire(await rejectionOf(invoke(request({ command: 'system.execApprovals.set', params: { file: {} } })))),
+      ).toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringContaining('use exec.approvals.node.get/set'),
+      });
+      expect(invokeRequests(node.socket)).toEqual([]);
+      const call = service.invokePolicyCommand('dev-a', 'system.execApprovals.get', {});
+      call.catch(() => undefined);
+      const [sent] = invokeRequests(node.socket);
+      expect(sent).toMatchObject({ command: 'system.execApprovals.get', paramsJSON: '{}' });
+      service.acceptResult({ id: sent.id, nodeId: 'dev-a', ok: true, payload: { ok: 1 } }, node.connection);
+      await expect(call).resolves.toMatchObject({ payload: { ok: 1 } });
+      expect(wire(await rejectionOf(service.invokePolicyCommand('dev-a', 'system.run', {})))).toMatchObject({
+        code: 'INVALID_REQUEST',
+      });
+    });
+  });
+
   describe('invoke', () => {
     it('sends the node a node.invoke.request and resolves with its result', async () => {
       // Arrange

@@ -120,7 +120,20 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     // Not an async function: returning the call's own promise saves the extra
     // ticks an async wrapper adds on the hottest path; refusals still reject.
     try {
+      // A node's allowlist is edited only through exec.approvals.node.set (operator.admin):
+      // never by node.invoke (operator.write) nor by the agent's node_invoke tool.
+      if (isPolicyCommand(request.command)) throw NodesErrors.policyCommand(request.command);
       return this.startInvoke(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Runs one of the node's allowlist commands for the exec.approvals.node.* methods; see invoke(). */
+  invokePolicyCommand(nodeId: string, command: string, params: unknown): Promise<InvokeNodeResult> {
+    if (!isPolicyCommand(command)) return Promise.reject(NodesErrors.policyCommand(command));
+    try {
+      return this.startInvoke({ nodeId, command, params, idempotencyKey: `exec-approvals:${this.ids.next()}` });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -316,6 +329,13 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
       connected: true,
     };
   }
+}
+
+/** The node commands behind exec.approvals.node.get/set (the reference's names). */
+export const NODE_POLICY_COMMANDS: readonly string[] = ['system.execApprovals.get', 'system.execApprovals.set'];
+
+function isPolicyCommand(command: string): boolean {
+  return NODE_POLICY_COMMANDS.includes(command);
 }
 
 function resultPayload(report: InvokeResultReport): { payload: unknown; payloadJSON: string | null } {

@@ -210,6 +210,37 @@ describe(PairingService.name, () => {
     });
   });
 
+  describe('admit with the shared secret, again', () => {
+    it('hands back the token it issued when role and scopes are unchanged, without storing another', () => {
+      // Arrange
+      const first = pairedOperator(service);
+
+      // Act
+      const again = service.admit(request({ scopes: ['operator.write', 'operator.read'] }));
+
+      // Assert
+      expect(again.deviceToken).toBe(first);
+      expect(service.admit(request({ deviceToken: first })).deviceToken).toBe(first);
+    });
+
+    it('issues a new token when the scopes differ, or after a rotate or a revoke', () => {
+      // Arrange
+      const first = pairedOperator(service);
+
+      // Act
+      const narrower = service.admit(request({ scopes: ['operator.read'] })).deviceToken;
+      service.rotateToken(DEVICE, 'operator');
+      const afterRotate = service.admit(request({ scopes: ['operator.read'] })).deviceToken;
+      service.revoke(DEVICE, { role: 'operator' });
+      const afterRevoke = service.admit(request({ scopes: ['operator.read'] })).deviceToken;
+
+      // Assert
+      expect(new Set([first, narrower, afterRotate, afterRevoke]).size).toBe(4);
+      expect(service.admit(request({ deviceToken: afterRevoke })).deviceToken).toBe(afterRevoke);
+      expect(() => service.admit(request({ deviceToken: afterRotate }))).toThrow(PairingError);
+    });
+  });
+
   describe('rotateToken', () => {
     it("closes the device's sessions of that role on the next turn, after its answer", async () => {
       // Arrange

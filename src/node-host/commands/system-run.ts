@@ -4,7 +4,7 @@ import type { InvokeContext, NodeCommand } from '../invoke-types';
 import { onlyKeys, optionalEnv, optionalPositiveInt, optionalString, paramsObject, stringArray } from '../params';
 import type { ExecApprovalDecision, ExecApprovalReason } from '../../common/protocol/exec-approval';
 import { MAX_EXEC_APPROVAL_TIMEOUT_MS, MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../common/protocol/exec-approval';
-import type { ExecApprovalsState } from '../exec-approvals';
+import type { ExecApprovalsState } from '../../common/exec/exec-approvals-store';
 import { decideExec, ExecPolicy } from '../exec-policy';
 import { findOnPath, resolveCommandPath } from '../../common/exec/path-lookup';
 import type { ProcessOutcome, ProcessRunner } from '../../common/exec/process-runner';

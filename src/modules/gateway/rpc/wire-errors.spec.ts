@@ -26,6 +26,17 @@ const TABLE: [string, DomainError, Expected][] = [
     ApprovalsErrors.tooManyForNode('n1', 10),
     { code: 'UNAVAILABLE', details: { nodeId: 'n1', limit: 10 }, retryable: true },
   ],
+  [
+    'approvals node refused',
+    ApprovalsErrors.nodeRefused('n1', 'E', 'no'),
+    { code: 'INVALID_REQUEST', details: { nodeId: 'n1', nodeError: { code: 'E', message: 'no' } } },
+  ],
+  ['approvals bad node snapshot', ApprovalsErrors.badNodeSnapshot('n1'), { code: 'UNAVAILABLE', details: { nodeId: 'n1' } }],
+  [
+    'node policy command',
+    NodesErrors.policyCommand('system.execApprovals.set'),
+    { code: 'INVALID_REQUEST', details: { command: 'system.execApprovals.set', reason: 'policy-command' } },
+  ],
   ['auth token mismatch', AuthErrors.tokenMismatch(), { code: 'INVALID_REQUEST' }],
   ['auth rate limited', AuthErrors.rateLimited(60_000), { code: 'RATE_LIMITED', retryable: true, retryAfterMs: 60_000 }],
   ['auth device identity required', AuthErrors.deviceIdentityRequired(), { code: 'NOT_PAIRED' }],
