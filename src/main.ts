@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
+import { IdSource } from './common/ids';
 import { configSourceFromProcess, type ConfigSource, type ResolvedConfig } from './common/config';
 import { criticalFindings } from './common/audit';
 import { resolveBindHosts } from './common/net';
@@ -30,6 +31,8 @@ export interface StartGatewayOptions {
   listenPort?: number;
   logLevels?: LogLevel[] | false;
   clock?: Clock;
+  /** Request, run and call ids; tests pass a predictable source. */
+  ids?: IdSource;
   /**
    * How a config edit (config.* methods, the file on disk) is resolved: the
    * environment and flags `config` was loaded with. Default: this process's.
@@ -110,14 +113,16 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
   const hostName = os.hostname();
   const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
 
-  const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
+  const clock = options.clock ?? new Clock();
+  const runtime = new GatewayRuntime(config, bind.hosts, clock.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   runtime.gatewayId = ensureGatewayId(config.stateDir);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,
       lifecycle,
       auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
-      clock: options.clock,
+      clock,
+      ids: options.ids,
     }),
     {
       logger: options.logLevels ?? ['log', 'warn', 'error'],

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { parseExecApprovalsValue } from '../../common/exec/exec-approvals-file';
-import { RpcError } from '../gateway/rpc/rpc-error';
+import { NodesError } from '../nodes/nodes.errors';
 import { NodesService } from '../nodes/nodes.service';
 import type { NodeError } from '../nodes/nodes.types';
 import { ApprovalsErrors } from './approvals.errors';
@@ -66,9 +66,7 @@ export class ExecAllowlistsService {
 }
 
 function nodeErrorOf(error: unknown): NodeError | undefined {
-  if (!(error instanceof RpcError)) return undefined;
-  const details = error.options.details as { nodeError?: NodeError } | undefined;
-  return details?.nodeError;
+  return error instanceof NodesError ? error.nodeError : undefined;
 }
 
 /** What a node answered is a peer's claim: only a well-formed snapshot reaches operators. */

@@ -1,10 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { MAX_PENDING_APPROVALS_PER_NODE } from '../../common/protocol';
 import type { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import type { ConnectionChange, ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
+import { ApprovalsError } from './approvals.errors';
 import type { ExecApprovalChange } from './approvals.types';
 import { ExecApprovalsService, MAX_PENDING_APPROVALS } from './exec-approvals.service';
 import { argsMatch } from '../../common/exec/args-pattern';
@@ -29,6 +32,7 @@ function setup(connected: Connection[] = [APPROVER]) {
     { changes$: changes.asObservable(), all: () => connected.values() } as unknown as ConnectionRegistry,
     allowlist,
     { allows: () => false } as unknown as HostApprovalsFileRepository,
+    new IdSource(),
   );
   service.onModuleInit();
   const seen: ExecApprovalChange[] = [];
@@ -135,12 +139,14 @@ describe(ExecApprovalsService.name, () => {
     it('refuses one node beyond its own share, while other nodes may still ask', () => {
       const { service } = setup();
       for (let i = 0; i < MAX_PENDING_APPROVALS_PER_NODE; i++) void service.request({ ...NODE_ASK, nodeId: 'greedy' });
-      expect(() => service.request({ ...NODE_ASK, nodeId: 'greedy' })).toThrow(
-        expect.objectContaining({
-          code: 'UNAVAILABLE',
-          options: expect.objectContaining({ details: { nodeId: 'greedy', limit: 10 } }),
-        }),
-      );
+      let refusal: unknown;
+      try {
+        void service.request({ ...NODE_ASK, nodeId: 'greedy' });
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(ApprovalsError);
+      expect(toErrorShape(refusal).shape).toMatchObject({ code: 'UNAVAILABLE', details: { nodeId: 'greedy', limit: 10 } });
       expect(() => service.request({ ...NODE_ASK, nodeId: 'polite' })).not.toThrow();
       expect(service.list()).toHaveLength(MAX_PENDING_APPROVALS_PER_NODE + 1);
     });

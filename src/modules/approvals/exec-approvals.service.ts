@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Observable, Subject, Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import {
   DEFAULT_EXEC_APPROVAL_TIMEOUT_MS,
   type ExecApprovalAnswer,
@@ -74,6 +74,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     private readonly connections: ConnectionRegistry,
     private readonly allowlist: HostExecApprovalsRepository,
     private readonly hostFile: HostApprovalsFileRepository,
+    private readonly ids: IdSource,
   ) {}
 
   onModuleInit(): void {
@@ -109,7 +110,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     const timeoutMs = boundedTimeout(ask.timeoutMs);
     const request: ExecApprovalRequest = {
-      id: randomUUID(),
+      id: this.ids.next(),
       host: ask.host,
       ...(ask.nodeId !== undefined ? { nodeId: ask.nodeId } : {}),
       ...(ask.hostName !== undefined ? { hostName: ask.hostName } : {}),

@@ -26,6 +26,7 @@ export class BrowserMediaRepository {
     this.dir = path.join(runtime.config.stateDir, 'browser', 'media');
   }
 
+  /** Wall-clock time, not the injected clock: files are aged by their mtime, which the filesystem stamps. */
   savePng(png: Buffer, now = Date.now()): StoredImage {
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     this.prune(now);

@@ -40,7 +40,7 @@ export class BrowserService implements OnModuleDestroy {
   }
 
   /**
-   * Runs one route. Errors are RpcErrors whose message says what to do;
+   * Runs one route. Errors are BrowserModuleErrors (or NodesErrors via a node) whose message says what to do;
    * `owner` picks the tab a request without a targetId uses.
    */
   async request(request: BrowserRouteRequest & { timeoutMs?: number }, owner = OPERATOR_TAB_OWNER): Promise<unknown> {

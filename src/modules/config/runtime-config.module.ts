@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { configSourceFromProcess } from '../../common/config';
 import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
 import { GatewayLifecycle } from './gateway-lifecycle';
@@ -11,10 +12,11 @@ export interface RuntimeConfigOptions {
   lifecycle?: GatewayLifecycle;
   auth: GatewayAuthSettings;
   clock?: Clock;
+  ids?: IdSource;
 }
 
 /**
- * Process-wide values made before Nest starts: the validated config, the effective secret and the clock.
+ * Process-wide values made before Nest starts: the validated config, the effective secret, the clock and the id source.
  * It sits below every feature module (the gateway included), so nothing needs the gateway to read its settings.
  */
 @Global()
@@ -28,8 +30,9 @@ export class RuntimeConfigModule {
         { provide: GatewayLifecycle, useValue: options.lifecycle ?? new GatewayLifecycle(configSourceFromProcess()) },
         { provide: GatewayAuthSettings, useValue: options.auth },
         { provide: Clock, useValue: options.clock ?? new Clock() },
+        { provide: IdSource, useValue: options.ids ?? new IdSource() },
       ],
-      exports: [GatewayRuntime, GatewayLifecycle, GatewayAuthSettings, Clock],
+      exports: [GatewayRuntime, GatewayLifecycle, GatewayAuthSettings, Clock, IdSource],
     };
   }
 }

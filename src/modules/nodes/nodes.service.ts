@@ -1,19 +1,18 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
-import { RpcError } from '../gateway/rpc/rpc-error';
 import { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
 import { MAX_DISPLAY_NAME_LENGTH } from './dto/rename-node.params';
 import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
-import { InvokeIds } from './invoke-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
-import { NodesErrors } from './nodes.errors';
+import { NodesError, NodesErrors } from './nodes.errors';
 import type {
   InvokeNodeRequest,
   InvokeNodeResult,
@@ -36,7 +35,7 @@ interface PendingInvoke {
   connection: Connection;
   timer: NodeJS.Timeout;
   resolve(result: InvokeNodeResult): void;
-  reject(error: RpcError): void;
+  reject(error: NodesError): void;
 }
 
 /** A node found by id or name: live, paired, or both. */
@@ -72,7 +71,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     private readonly pairing: PairingService,
     private readonly broadcaster: Broadcaster,
     private readonly clock: Clock,
-    private readonly ids: InvokeIds,
+    private readonly ids: IdSource,
   ) {
     this.idempotency = new IdempotencyCache(clock, IDEMPOTENCY_TTL_MS, IDEMPOTENCY_MAX_ENTRIES);
   }
@@ -231,12 +230,12 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private finish(id: string, outcome: InvokeNodeResult | RpcError): void {
+  private finish(id: string, outcome: InvokeNodeResult | NodesError): void {
     const call = this.pending.get(id);
     if (!call) return;
     this.pending.delete(id);
     clearTimeout(call.timer);
-    if (outcome instanceof RpcError) call.reject(outcome);
+    if (outcome instanceof NodesError) call.reject(outcome);
     else call.resolve(outcome);
   }
 

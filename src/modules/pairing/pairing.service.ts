@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { CloseCode, ClientInfo, GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
@@ -64,6 +64,7 @@ export class PairingService {
     private readonly clock: Clock,
     private readonly broadcaster: Broadcaster,
     private readonly connections: ConnectionRegistry,
+    private readonly ids: IdSource,
   ) {}
 
   /** Throws NOT_PAIRED (with a request id) or an invalid-token error; returns the hello-ok auth block. */
@@ -207,7 +208,7 @@ export class PairingService {
 
   private approveDirectly(request: AdmissionRequest, existing: PairedDevice | undefined, now: number): PairedDevice {
     const pending = this.repo.findRequestForDevice(request.deviceId);
-    const requestId = pending?.requestId ?? randomUUID();
+    const requestId = pending?.requestId ?? this.ids.next();
     const merged = mergeDevice(existing, { ...describe(request), requestId, createdAtMs: now, expiresAtMs: now }, now);
     this.repo.transaction(() => {
       this.repo.saveDevice(merged);
@@ -222,7 +223,7 @@ export class PairingService {
     const existing = this.repo.findRequestForDevice(request.deviceId);
     const next: PairingRequest = {
       ...describe(request),
-      requestId: existing?.requestId ?? randomUUID(),
+      requestId: existing?.requestId ?? this.ids.next(),
       role: request.role,
       scopes: existing && existing.role === request.role ? union(existing.scopes, request.scopes) : request.scopes,
       createdAtMs: existing?.createdAtMs ?? now,

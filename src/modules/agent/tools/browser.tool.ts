@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { BrowserMediaRepository } from '../../browser/browser-media.repository';
 import { BrowserService } from '../../browser/browser.service';
-import { RpcError } from '../../gateway/rpc/rpc-error';
+import { DomainError } from '../../../common/domain-error';
 import type { ToolContext, ToolDefinition, ToolOutcome } from './agent-tools';
 
 const ACTIONS = ['navigate', 'snapshot', 'click', 'type', 'screenshot', 'back', 'close'] as const;
@@ -59,7 +59,7 @@ export class BrowserTool {
     try {
       return await this.run(action as BrowserAction, args, owner);
     } catch (error) {
-      if (error instanceof RpcError) return failure(error.message);
+      if (error instanceof DomainError) return failure(error.message);
       throw error;
     }
   }

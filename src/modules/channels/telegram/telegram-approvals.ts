@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { ExecApprovalDecision } from '../../../common/protocol';
 import type { ExecApprovalRequest, ExecApprovalResolution } from '../../approvals/approvals.types';
 import type { ExecApprovalsService } from '../../approvals/exec-approvals.service';
-import { RpcError } from '../../gateway/rpc/rpc-error';
+import { ApprovalsError } from '../../approvals/approvals.errors';
 import type { TelegramClient } from './telegram.client';
 
 /** callback_data is `xa:<approval id>:<o|a|d>`; Telegram allows 64 bytes. */
@@ -109,7 +109,7 @@ export class TelegramApprovalPrompts {
       approvals.resolve(id, decision, who);
       await this.answer(query.id, ANSWERED[decision]);
     } catch (error) {
-      if (!(error instanceof RpcError)) throw error;
+      if (!(error instanceof ApprovalsError)) throw error;
       await this.answer(query.id, 'This approval is no longer pending.');
       // After a restart the prompt is gone from memory; its buttons must not stay pressable.
       const message = query.message;
