@@ -6,6 +6,10 @@ export const BrowserModuleErrors = {
     invalidRequest('the browser tool is disabled: set tools.browser.enabled to true in the gateway config and restart it', {
       details: { reason: 'disabled' },
     }),
+  mediaNotFound: (mediaId: string) =>
+    invalidRequest(`no picture ${mediaId} at that offset: screenshots are kept 24 hours (at most 200), so take a new one`, {
+      details: { reason: 'media-not-found' },
+    }),
   /** A BrowserError's message is written to be shown; its code travels in details. */
   fromBrowser: (error: BrowserError): RpcError =>
     error.code === 'INVALID_REQUEST' || error.code === 'NOT_FOUND' || error.code === 'REFUSED'
