@@ -6,6 +6,15 @@ export const BrowserModuleErrors = {
     invalidRequest('the browser tool is disabled: set tools.browser.enabled to true in the gateway config and restart it', {
       details: { reason: 'disabled' },
     }),
+  screenshotTooLarge: (bytes: number, max: number) =>
+    invalidRequest(
+      `the screenshot is ${bytes} bytes, more than the ${max} a picture may have: take it without fullPage, or of a smaller page`,
+      { details: { browserError: 'INVALID_REQUEST' } },
+    ),
+  notPng: () =>
+    unavailable('the browser did not return a PNG image; try the screenshot again', {
+      details: { browserError: 'UNAVAILABLE' },
+    }),
   mediaNotFound: (mediaId: string) =>
     invalidRequest(`no picture ${mediaId} at that offset: screenshots are kept 24 hours (at most 200), so take a new one`, {
       details: { reason: 'media-not-found' },
