@@ -44,17 +44,32 @@ export interface NodeHostConfig {
   browser?: { executablePath?: string; allowUrls: readonly string[] };
 }
 
-function nodeBrowser(stateDir: string, settings: NonNullable<NodeHostConfig['browser']>): BrowserController {
+function nodeBrowser(stateDir: string, settings: NonNullable<NodeHostConfig['browser']>, gatewayUrl: string): BrowserController {
   return new BrowserController({
     executablePath: settings.executablePath,
     userDataDir: path.join(stateDir, 'browser', 'profile'),
     headless: true,
-    policy: new UrlPolicy({ allowUrls: settings.allowUrls, denyUrls: [] }),
+    policy: new UrlPolicy({ allowUrls: settings.allowUrls, denyUrls: [], protectedPort: tunnelledGatewayPort(gatewayUrl) }),
     actionTimeoutMs: BROWSER_DEFAULTS.actionTimeoutMs,
     idleTimeoutMs: BROWSER_DEFAULTS.idleTimeoutMs,
     snapshotMaxChars: BROWSER_DEFAULTS.snapshotMaxChars,
     log: () => undefined,
   });
+}
+
+/**
+ * A node that reaches its gateway through a local port (an SSH tunnel,
+ * `ws://127.0.0.1:18789`) has the gateway's socket on this machine: its
+ * browser must never open that port, whatever --browser-allow-url says.
+ */
+export function tunnelledGatewayPort(gatewayUrl: string): number | undefined {
+  try {
+    const url = new URL(gatewayUrl);
+    if (!/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname)) return undefined;
+    return Number(url.port) || (url.protocol === 'wss:' ? 443 : 80);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds a node host with the real client, identity, files and processes. */
@@ -98,7 +113,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
     systemExecApprovalsGetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
     systemExecApprovalsSetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
-    ...(config.browser ? [browserProxyCommand(nodeBrowser(config.stateDir, config.browser))] : []),
+    ...(config.browser ? [browserProxyCommand(nodeBrowser(config.stateDir, config.browser, config.url))] : []),
   ]);
 
   client = new GatewayClient({

@@ -45,6 +45,9 @@ if (!CHROMIUM) {
           '--browser',
           '--browser-allow-url',
           `${site.origin}/*`,
+          // The node reaches its gateway on this machine's loopback, as through an SSH tunnel: allowed or not, never opened.
+          '--browser-allow-url',
+          `http://127.0.0.1:${app.port}/*`,
           '--json',
         ],
         { NESTCLAW_STATE_DIR: nodeDir, PATH: `${path.dirname(CHROMIUM)}:${process.env.PATH ?? ''}` },
@@ -79,6 +82,14 @@ if (!CHROMIUM) {
       );
       expect(refused.ok).toBe(false);
       expect(JSON.stringify(refused.error)).toContain('a private address');
+
+      const gatewayPort = await operator.request(
+        'browser.request',
+        { method: 'POST', path: '/navigate', body: { url: `http://127.0.0.1:${app.port}/` } },
+        60_000,
+      );
+      expect(gatewayPort.ok).toBe(false);
+      expect(JSON.stringify(gatewayPort.error)).toContain("this gateway's own port");
     }, 90_000);
   });
 }

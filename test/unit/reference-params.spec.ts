@@ -315,7 +315,7 @@ const REFERENCE_PARAMS: Record<string, Array<[string, Release, Treatment]>> = {
 };
 
 /** Ours alone: the reference has no such method. */
-const NESTCLAW_ONLY = ['channel.pair.approve', 'channel.pair.list', 'exec.approval.list', 'security.audit'];
+const NESTCLAW_ONLY = ['channel.pair.approve', 'channel.pair.list', 'chat.media', 'exec.approval.list', 'security.audit'];
 /** Same name, different shape on purpose (docs/protocol.md, "Exec approvals"). */
 const DIFFERENT_SHAPE = ['exec.approval.request'];
 

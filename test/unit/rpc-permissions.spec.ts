@@ -20,6 +20,7 @@ const EXPECTED_PERMISSIONS = {
   'channels.status': { role: 'operator', scope: 'operator.read' },
   'chat.abort': { role: 'operator', scope: 'operator.write' },
   'chat.history': { role: 'operator', scope: 'operator.read' },
+  'chat.media': { role: 'operator', scope: 'operator.read' },
   'chat.send': { role: 'operator', scope: 'operator.write' },
   'config.apply': { role: 'operator', scope: 'operator.admin' },
   'config.get': { role: 'operator', scope: 'operator.admin' },

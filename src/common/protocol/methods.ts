@@ -14,6 +14,7 @@ import type {
   ChannelStatus,
   ChatEventPayload,
   ChatHistoryMessage,
+  ChatMediaChunk,
   ChatSendResult,
   DeliveredMessage,
   DevicePairingRequest,
@@ -136,6 +137,8 @@ export interface GatewayMethods {
     params: { sessionKey: string; limit?: number };
     result: { sessionKey: string; messages: ChatHistoryMessage[] };
   };
+  /** A picture a `chat` event named, in pieces from `offset` (docs/browser.md). */
+  'chat.media': { params: { mediaId: string; offset?: number }; result: ChatMediaChunk };
   'sessions.list': { params: NoParams; result: { sessions: SessionSummary[] } };
 
   'exec.approval.request': {
@@ -213,6 +216,7 @@ const RPC_METHOD_SET: { readonly [M in RpcMethodName]: true } = {
   'chat.send': true,
   'chat.abort': true,
   'chat.history': true,
+  'chat.media': true,
   'sessions.list': true,
   'exec.approval.request': true,
   'exec.approval.resolve': true,
