@@ -59,12 +59,17 @@ describe(ExecApprovalsService.name, () => {
       const reader = { session: { role: 'operator', scopes: ['operator.read'] } } as unknown as Connection;
       const { service, broadcast } = setup([reader]);
       service.addRelay({ name: 'Telegram', reachable: () => false });
-      expect(() => service.request(NODE_ASK)).toThrow(
-        expect.objectContaining({
-          code: 'UNAVAILABLE',
-          message: expect.stringMatching(/^no approver reachable: .*Telegram has no approver.*channels\.telegram\.approvers/),
-        }),
-      );
+      let refusal: unknown;
+      try {
+        void service.request(NODE_ASK);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(toErrorShape(refusal).shape).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/^no approver reachable: .*Telegram has no approver.*channels\.telegram\.approvers/),
+        details: { reason: 'no-approver' },
+      });
       expect(service.list()).toEqual([]);
       expect(broadcast).not.toHaveBeenCalled();
     });
