@@ -12,7 +12,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: Clock;
   ids?: IdSource;
-  /** An existing state dir to reuse (kept on close); by default a fresh one that close() deletes. */
+  /** An existing state dir to reuse (kept on close); by default a fresh one that close() or a refused start-up deletes. */
   stateDir?: string;
   /** Writes the config to <stateDir>/nestclaw.json (0600), where config.* edits and the file watcher work on it. */
   configOnDisk?: boolean;
