@@ -12,7 +12,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: Clock;
   ids?: IdSource;
-  /** An existing state dir to reuse (kept on close); by default a fresh one that close() deletes. */
+  /** An existing state dir to reuse (kept on close); by default a fresh one that close() or a refused start-up deletes. */
   stateDir?: string;
   /** Writes the config to <stateDir>/nestclaw.json (0600), where config.* edits and the file watcher work on it. */
   configOnDisk?: boolean;
@@ -52,6 +52,20 @@ export function stateDirPool(): { make(): string; removeAll(): void } {
 /** The real gateway on 127.0.0.1 with a free port and a throwaway state dir. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const stateDir = options.stateDir ?? makeStateDir();
+  const removeOwnStateDir = () => {
+    if (!options.stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    return await startTestApp(options, stateDir, removeOwnStateDir);
+  } catch (error) {
+    // A refused start-up (the suites that assert StartupError) never hands a close() to the test:
+    // the fresh state dir, which may already hold a generated token, would outlive the run.
+    removeOwnStateDir();
+    throw error;
+  }
+}
+
+async function startTestApp(options: TestAppOptions, stateDir: string, removeOwnStateDir: () => void): Promise<TestApp> {
   const text = typeof options.config === 'string' ? options.config : JSON.stringify(options.config ?? {});
   const env = { NESTCLAW_STATE_DIR: stateDir, ...options.env };
   if (options.configOnDisk) fs.writeFileSync(path.join(stateDir, 'nestclaw.json'), text, { mode: 0o600 });
@@ -79,7 +93,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     stateDir,
     close: async () => {
       await gateway.close();
-      if (!options.stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+      removeOwnStateDir();
     },
   };
 }
