@@ -10,6 +10,8 @@ import { ControlUiModule } from './modules/control-ui/control-ui.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
 import { HealthModule } from './modules/health/health.module';
+import { LogsModule } from './modules/logs/logs.module';
+import type { LogsService } from './modules/logs/logs.service';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { StateModule } from './modules/state/state.module';
@@ -19,6 +21,8 @@ export interface AppModuleOptions {
   runtime: GatewayRuntime;
   auth: GatewayAuthSettings;
   clock?: Clock;
+  /** The log the gateway's logger writes to; made from the config when absent. */
+  logs?: LogsService;
 }
 
 /** Process-wide values made before Nest starts: the validated config and the effective secret. */
@@ -58,6 +62,7 @@ export class AppModule {
         TailscaleModule,
         ChannelsModule,
         ControlUiModule,
+        LogsModule.forRoot(options.logs),
       ],
     };
   }

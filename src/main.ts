@@ -13,6 +13,9 @@ import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayRuntime } from './modules/gateway/gateway-runtime';
+import { GatewayLogger } from './modules/logs/gateway-logger';
+import { configSecrets } from './modules/logs/log-secrets';
+import { LogsService } from './modules/logs/logs.service';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
 import { TailscaleExposure, TailscaleService } from './modules/tailscale/tailscale.service';
@@ -26,6 +29,7 @@ export interface StartGatewayOptions {
   config: ResolvedConfig;
   /** Overrides the configured port; tests pass 0 for a free one. */
   listenPort?: number;
+  /** What reaches the console; `false` mutes it. The log ring and file follow gateway.logging.level either way. */
   logLevels?: LogLevel[] | false;
   clock?: Clock;
 }
@@ -61,15 +65,22 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const hostName = os.hostname();
   const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
 
+  // Before Nest exists, so its start-up lines are redacted and kept too.
+  const logs = new LogsService({
+    logging: gateway.logging,
+    secrets: [...configSecrets(config), secret],
+    onFileError: (message) => new Logger('Logs').warn(message),
+  });
   const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,
       auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
       clock: options.clock,
+      logs,
     }),
     {
-      logger: options.logLevels ?? ['log', 'warn', 'error'],
+      logger: new GatewayLogger(logs, options.logLevels ?? ['log', 'warn', 'error']),
       abortOnError: false,
       // The ws adapter attaches to this server, so wss:// and https:// share the one port.
       httpsOptions: tls ? { cert: tls.cert, key: tls.key } : undefined,
@@ -94,6 +105,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   } catch (error) {
     await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
     await app.close().catch(() => undefined);
+    logs.close();
     throw describeListenError(error, requestedPort, firstHost, scheme);
   }
   // Only now is the port known; Tailscale trouble is a warning, never a failed start.
@@ -113,6 +125,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     close: async () => {
       await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
       await app.close();
+      logs.close();
     },
   };
 }

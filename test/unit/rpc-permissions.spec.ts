@@ -29,6 +29,7 @@ const EXPECTED_PERMISSIONS = {
   'exec.approval.request': { role: 'node', scope: null },
   'exec.approval.resolve': { role: 'operator', scope: 'operator.approvals' },
   health: { role: 'operator', scope: 'operator.read' },
+  'logs.tail': { role: 'operator', scope: 'operator.read' },
   'node.describe': { role: 'operator', scope: 'operator.read' },
   'node.event': { role: 'node', scope: null },
   'node.invoke': { role: 'operator', scope: 'operator.write' },

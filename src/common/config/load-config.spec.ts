@@ -433,6 +433,7 @@ describe(loadConfig.name, () => {
         limits: { ...DEFAULT_LIMITS },
         remote: undefined,
         nodes: { allowCommands: [], denyCommands: [] },
+        logging: { file: expect.stringMatching(/[\\/]logs[\\/]gateway\.log$/), level: 'info', format: 'text' },
       });
     });
 
@@ -500,6 +501,15 @@ describe(loadConfig.name, () => {
 
       // Assert
       expect(tls).toEqual({ enabled: true, certPath: undefined, keyPath: undefined });
+    });
+  });
+
+  describe('logging', () => {
+    it('takes a relative log file from the config file directory', () => {
+      const { logging } = load({ file: fileWith({ logging: { file: 'logs/gw.log', level: 'debug', format: 'json' } }) }).config
+        .gateway;
+      expect(logging).toEqual({ file: expect.stringMatching(/[\\/]logs[\\/]gw\.log$/), level: 'debug', format: 'json' });
+      expect(path.isAbsolute(logging.file)).toBe(true);
     });
   });
 

@@ -2,7 +2,16 @@ import * as path from 'node:path';
 import JSON5 from 'json5';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol/constants';
 import { jsonTextTooDeep } from '../protocol/json-budget';
-import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TAILSCALE_MODES, TailscaleMode } from './config.constants';
+import {
+  AUTH_MODES,
+  AuthMode,
+  BIND_MODES,
+  BindMode,
+  LogFormat,
+  LogLevelName,
+  TAILSCALE_MODES,
+  TailscaleMode,
+} from './config.constants';
 import type { ConfigFile } from './config.schema';
 import { ConfigError } from './config-error';
 import { resolveFeatures, ResolvedAgent, ResolvedTelegram, ResolvedTools } from './resolve-features';
@@ -54,6 +63,14 @@ export interface ResolvedGateway {
   remote: NonNullable<ConfigFile['gateway']>['remote'];
   /** Node command policy on top of the per-platform defaults (docs/protocol.md, "Nodes"). */
   nodes: { allowCommands: readonly string[]; denyCommands: readonly string[] };
+  logging: ResolvedLogging;
+}
+
+/** The gateway's log file and what goes into it; the file defaults to <stateDir>/logs/gateway.log. */
+export interface ResolvedLogging {
+  file: string;
+  level: LogLevelName;
+  format: LogFormat;
 }
 
 export interface ResolvedTls {
@@ -86,7 +103,11 @@ export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   const file: ConfigFile = text === undefined ? {} : parseConfigText(text, configPath);
 
   const problems: string[] = [];
-  const gateway = resolveGateway(file, env, overrides, problems, { baseDir: path.dirname(configPath), homeDir: input.homeDir });
+  const gateway = resolveGateway(file, env, overrides, problems, {
+    baseDir: path.dirname(configPath),
+    homeDir: input.homeDir,
+    stateDir,
+  });
   if (problems.length > 0) throw new ConfigError('flags and environment', problems);
 
   const { telegram, agent, tools } = resolveFeatures(file, env);
@@ -138,7 +159,7 @@ function resolveGateway(
   env: LoadConfigInput['env'],
   overrides: CliOverrides,
   problems: string[],
-  paths: { baseDir: string; homeDir: string },
+  paths: { baseDir: string; homeDir: string; stateDir: string },
 ): ResolvedGateway {
   const section = file.gateway ?? {};
   const port = resolvePort(section.port, env, overrides.port, problems);
@@ -168,6 +189,11 @@ function resolveGateway(
     limits: { ...DEFAULT_LIMITS, ...definedOnly(section.limits ?? {}) },
     remote: section.remote,
     nodes: { allowCommands: section.nodes?.allowCommands ?? [], denyCommands: section.nodes?.denyCommands ?? [] },
+    logging: {
+      file: resolveFilePath(section.logging?.file, paths) ?? path.join(paths.stateDir, 'logs', 'gateway.log'),
+      level: section.logging?.level ?? 'info',
+      format: section.logging?.format ?? 'text',
+    },
   };
 }
 
