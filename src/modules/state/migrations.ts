@@ -166,4 +166,7 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO host_exec_approvals (command, args_json, approved_by, approved_at_ms)
      SELECT command, '["**"]', approved_by, approved_at_ms FROM host_exec_allowlist;
    DROP TABLE host_exec_allowlist;`,
+  // Sessions an operator named or pointed at another model (sessions.patch).
+  `ALTER TABLE sessions ADD COLUMN label TEXT;
+   ALTER TABLE sessions ADD COLUMN model TEXT;`,
 ];

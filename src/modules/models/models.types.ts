@@ -1,0 +1,6 @@
+/** The reference's ModelChoice. */
+export interface ModelChoice {
+  id: string;
+  name: string;
+  provider: string;
+}
