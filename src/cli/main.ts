@@ -13,6 +13,9 @@ import { registerPairing } from './commands/pairing.command';
 import { registerStatus } from './commands/status.command';
 import { registerNodeRun } from './commands/node-run.command';
 import { registerGatewayService } from './commands/gateway-install.command';
+import { registerLogs } from './commands/logs.command';
+import { registerModels } from './commands/models.command';
+import { registerSessions } from './commands/sessions.command';
 import { registerOnboard } from './commands/onboard.command';
 import { registerSecurityAudit } from './commands/security-audit.command';
 
@@ -44,6 +47,9 @@ export function buildProgram(): Command {
   registerGatewayService(gateway);
   registerSecurityAudit(program);
   registerOnboard(program);
+  registerLogs(program);
+  registerSessions(program);
+  registerModels(program);
 
   return program;
 }
