@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-/** Caps on what the endpoint may send back (docs/agent.md, "Models"). */
+/** Caps on what the endpoint may send back (docs/protocol.md, "Sessions and models"). */
 export const MODEL_LIST_LIMITS = Object.freeze({
   maxBodyBytes: 1024 * 1024,
   maxModels: 1_000,
