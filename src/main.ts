@@ -48,6 +48,8 @@ export interface RunningGateway {
   tlsCertificate?: { path: string; generated: boolean; created: boolean };
   /** Tailscale Serve/Funnel as set up after listening; state "off" when gateway.tailscale.mode is "off". */
   tailscale: TailscaleExposure;
+  /** Writes through the gateway's logger (redacted; console, ring and log file), for code outside Nest such as the CLI's last-resort handler. */
+  log(level: 'error' | 'warn' | 'info', context: string, message: string): void;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     tlsFingerprint: tls?.fingerprintSha256,
     tlsCertificate: tls ? { path: tls.certPath, generated: tls.source === 'generated', created: tls.created } : undefined,
     tailscale,
+    log: (level, context, message) => {
+      const logger = new Logger(context);
+      if (level === 'error') logger.error(message);
+      else if (level === 'warn') logger.warn(message);
+      else logger.log(message);
+    },
     close: async () => {
       await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
       await app.close();

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { freePort } from '../support/free-port';
 import { FakeOpenAi, reply } from '../support/fake-openai';
 import { runCli } from '../support/cli-process';
-import { createTestApp, TestApp } from '../support/test-app';
+import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 
 /** `nestclaw logs`, `sessions` and `models` as an operator runs them, against a real gateway. */
@@ -128,4 +131,25 @@ describe('CLI: logs, sessions, models', () => {
       expect((await cli(['sessions', 'list'])).output).not.toContain(key);
     });
   });
+
+  it('reads a real `gateway run` daemon from another state dir, the way a laptop would', async () => {
+    const gatewayDir = makeStateDir();
+    const laptopDir = makeStateDir();
+    const port = await freePort();
+    const daemon = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: gatewayDir });
+    try {
+      await daemon.waitFor('listening on');
+      const token = fs.readFileSync(path.join(gatewayDir, 'gateway.token'), 'utf8').trim();
+      // The daemon prints only warnings to its console, but its log file keeps info lines too.
+      const run = runCli(['logs', '--url', `ws://127.0.0.1:${port}`, '--token', token], { NESTCLAW_STATE_DIR: laptopDir });
+      expect((await run.exited).code).toBe(0);
+      expect(run.output()).toMatch(/INFO +\[\w+\] /);
+      expect(run.output()).not.toContain(token);
+      expect(fs.statSync(path.join(gatewayDir, 'logs', 'gateway.log')).mode & 0o777).toBe(0o600);
+    } finally {
+      daemon.child.kill('SIGTERM');
+      await daemon.exited;
+      for (const dir of [gatewayDir, laptopDir]) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -52,7 +52,8 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   }
   console.log(describeStartup(config, gateway));
   // Installed only in the real daemon: tests that host a gateway in-process keep their own crash reporting.
-  installLastResortHandlers(new LastResortPolicy((line) => console.error(line)));
+  // Through the gateway's logger, so an error that echoes a secret is redacted and the line reaches the log file too.
+  installLastResortHandlers(new LastResortPolicy((line) => gateway.log('error', 'LastResort', line)));
   stop.attach(gateway);
 }
 
