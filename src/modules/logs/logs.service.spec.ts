@@ -36,6 +36,13 @@ describe(LogsService.name, () => {
       expect(logs.tail().lines).toEqual(['2026-01-02T03:04:05.000Z INFO    [Test] token is [redacted]']);
     });
 
+    it('redacts secrets given after start (a config reload) from then on', () => {
+      const logs = make({}, ['old-secret-value']);
+      logs.setSecrets(['new-secret-value']);
+      logs.record('info', undefined, 'new-secret-value here');
+      expect(logs.tail().lines[0]).toMatch(/\[redacted\] here$/);
+    });
+
     it('writes one JSON object a line in json format', () => {
       const logs = make({ format: 'json' });
       logs.record('warn', 'Ctx', 'two\nlines');

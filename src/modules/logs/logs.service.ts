@@ -58,7 +58,7 @@ export interface LogsServiceOptions {
 export class LogsService {
   readonly format: LogFormat;
   readonly level: LogLevelName;
-  private readonly redactor: LogRedactor;
+  private redactor: LogRedactor;
   private readonly ring = new LogRing(LOG_LIMITS.ringLines, LOG_LIMITS.ringBytes);
   private readonly now: () => number;
   private file?: LogFile;
@@ -81,6 +81,11 @@ export class LogsService {
   /** Whether lines at this level are kept. */
   enabled(level: LogLevelName): boolean {
     return LEVEL_ORDER.indexOf(level) <= LEVEL_ORDER.indexOf(this.level);
+  }
+
+  /** Replaces the known secrets, e.g. after a config reload brought new ones; shapes are always redacted. */
+  setSecrets(secrets: ReadonlyArray<string | undefined>): void {
+    this.redactor = new LogRedactor(secrets);
   }
 
   redact(text: string): string {
