@@ -5,12 +5,18 @@
 #   docker run -d --name nestclaw --restart unless-stopped \
 #     -v nestclaw-data:/data --env-file nestclaw.env \
 #     -p 127.0.0.1:18789:18789 nestclaw
+#   docker exec nestclaw nestclaw status      # the CLI is on PATH in the image
 #
-# or `docker compose up -d` with docker-compose.yml. The default command is
-# `gateway run --bind lan`: inside a container loopback is the container's own,
-# so the gateway listens on the container's interfaces, and publishing the port
-# on the HOST's 127.0.0.1 keeps it off the network. Reach it with an SSH tunnel
-# or Tailscale Serve on the host (README: "VPS + SSH tunnel", "VPS + Tailscale Serve").
+# or `docker compose up -d` with docker-compose.yml. With Podman build in docker
+# format, or the HEALTHCHECK is dropped: `podman build --format docker -t nestclaw .`
+# (`BUILDAH_FORMAT=docker podman-compose up -d --build` for Compose).
+#
+# The image sets NESTCLAW_GATEWAY_BIND=lan: inside a container loopback is the
+# container's own, so the gateway listens on the container's interfaces, and
+# publishing the port on the HOST's 127.0.0.1 keeps it off the network. Being an
+# environment variable, every `nestclaw` command in the container (status,
+# security audit) sees that bind too. Reach the gateway with an SSH tunnel or
+# Tailscale Serve on the host (README: "VPS + SSH tunnel", "VPS + Tailscale Serve").
 #
 # A non-loopback bind needs a secret you chose: without NESTCLAW_GATEWAY_TOKEN
 # (or NESTCLAW_GATEWAY_PASSWORD, or gateway.auth.* in /data/nestclaw.json) the
@@ -30,6 +36,11 @@ FROM ${NODE_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
+# Behind a registry mirror neither better-sqlite3's prebuilt binary (GitHub) nor
+# node-gyp's header tarball (nodejs.org) can be downloaded. The Node image ships
+# its headers in /usr/local/include/node; pointing node-gyp at them makes the
+# build need only the npm registry and Debian's packages.
+ENV npm_config_nodedir=/usr/local
 # Node 20 images ship npm 10, which ignores package.json "allowScripts" and runs
 # every install script. The project uses npm 11, whose `npm ci` honours that
 # allowlist (better-sqlite3 allowed, the rest not); use the same major here.
@@ -43,18 +54,33 @@ COPY src ./src
 COPY bin ./bin
 RUN npm run build \
  && npm prune --omit=dev --no-fund --no-audit
+# A compiled better-sqlite3 leaves its object files, a test extension and the
+# SQLite sources (~27 MB) beside the addon; only the addon is loaded at run time.
+# The require below fails the build here rather than at the gateway's start.
+RUN cd node_modules/better-sqlite3 \
+ && mv build/Release/better_sqlite3.node /tmp/ \
+ && rm -rf build deps src binding.gyp \
+ && mkdir -p build/Release \
+ && mv /tmp/better_sqlite3.node build/Release/ \
+ && cd /src \
+ && node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
 
 FROM ${NODE_IMAGE} AS runtime
+# Settings as environment variables, not flags, so `docker exec <c> nestclaw ...`
+# reads the same bind and state dir as the gateway.
 ENV NODE_ENV=production \
-    NESTCLAW_STATE_DIR=/data
-# A fixed uid/gid so a host directory mounted at /data can be chowned to match:
-#   sudo chown -R 10001:10001 ./nestclaw-data && chmod 700 ./nestclaw-data
+    NESTCLAW_STATE_DIR=/data \
+    NESTCLAW_GATEWAY_BIND=lan
+# A fixed uid/gid so a host directory mounted at /data can be chowned to match
+# (otherwise the gateway stops with "EPERM: operation not permitted, chmod '/data'"):
+#   sudo chown -R 10001:10001 ./nestclaw-data && sudo chmod 700 ./nestclaw-data
 RUN groupadd --system --gid 10001 nestclaw \
  && useradd --system --uid 10001 --gid nestclaw --home-dir /data --no-create-home \
       --shell /usr/sbin/nologin nestclaw \
  && mkdir -p /data \
  && chown nestclaw:nestclaw /data \
- && chmod 0700 /data
+ && chmod 0700 /data \
+ && ln -s /opt/nestclaw/bin/nestclaw /usr/local/bin/nestclaw
 WORKDIR /opt/nestclaw
 # Application files stay owned by root: the gateway process cannot rewrite its own code.
 COPY --from=build /src/package.json ./package.json
@@ -76,4 +102,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # socket with 1012 and exits 0 (docker's default 10 s stop timeout is enough).
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "bin/nestclaw"]
-CMD ["gateway", "run", "--bind", "lan"]
+CMD ["gateway", "run"]

@@ -1,8 +1,9 @@
 'use strict';
 // Runs the real gateway from dist/ in its own process so its RSS is not
 // mixed with the bench's client sockets. Prints {"port":N} on stdout once
-// listening; see child-common.js for the IPC commands.
+// listening (with startMs: process start → listening); see child-common.js for the IPC commands.
 // Usage: node --expose-gc bench/gateway-child.js   (token: BENCH_TOKEN env)
+const { performance } = require('node:perf_hooks');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -31,7 +32,9 @@ async function main() {
       }
     },
   });
-  process.stdout.write(JSON.stringify({ port: gateway.port, pid: process.pid }) + '\n');
+  // From the process's own start (node boot, module loading, Nest wiring) to a listening port.
+  const startMs = performance.now();
+  process.stdout.write(JSON.stringify({ port: gateway.port, pid: process.pid, startMs }) + '\n');
 }
 
 main().catch((error) => {

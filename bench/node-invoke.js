@@ -24,7 +24,8 @@ async function connectGateway(url, params) {
         socket.send(JSON.stringify({ type: 'req', id: 'c', method: 'connect', params }));
       } else if (frame.id === 'c') {
         socket.off('message', onMessage);
-        frame.ok ? resolve() : reject(new Error(`connect refused: ${JSON.stringify(frame.error)}`));
+        if (frame.ok) resolve();
+        else reject(new Error(`connect refused: ${JSON.stringify(frame.error)}`));
       }
     });
   });

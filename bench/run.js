@@ -47,10 +47,12 @@ const CFG = {
   tgMessages: QUICK ? 40 : 200,
   tgWarmup: QUICK ? 4 : 10,
   tgGapMs: 5,
+  burstPerConnection: QUICK ? 500 : 2000,
+  startupRuns: QUICK ? 2 : 5,
   // Hard bounds so nothing can hang.
   opTimeoutMs: 10_000,
   phaseTimeoutMs: 60_000,
-  watchdogMs: 175_000,
+  watchdogMs: 300_000,
 };
 
 const TOKEN = 'nestclaw-bench-token-0123456789abcdef';
@@ -147,6 +149,41 @@ const connectText = (id) =>
     },
   });
 const statusText = (id) => `{"type":"req","id":"${id}","method":"status","params":{}}`;
+const healthText = (id) => `{"type":"req","id":"${id}","method":"health","params":{}}`;
+const nodeListText = (id) => `{"type":"req","id":"${id}","method":"node.list","params":{}}`;
+
+/**
+ * A connect signed with a device identity (dist/common/identity), as the CLI
+ * and the Control UI send it. The first one pairs the device (loopback
+ * connections are approved silently); later ones are the steady state.
+ */
+function signedConnectText(id, nonce) {
+  const { signDeviceProof } = require(path.join(__dirname, '..', 'dist', 'common', 'identity'));
+  const client = { id: 'cli', version: '1', platform: 'linux', mode: 'cli' };
+  const device = signDeviceProof(benchIdentity(), {
+    clientId: client.id,
+    clientMode: client.mode,
+    role: 'operator',
+    scopes: [],
+    signedAtMs: Date.now(),
+    token: TOKEN,
+    nonce,
+  });
+  return JSON.stringify({
+    type: 'req',
+    id,
+    method: 'connect',
+    params: { minProtocol: 3, maxProtocol: 3, client, auth: { token: TOKEN }, device },
+  });
+}
+let identityCache;
+function benchIdentity() {
+  if (!identityCache) {
+    const { generateDeviceIdentity } = require(path.join(__dirname, '..', 'dist', 'common', 'identity'));
+    identityCache = generateDeviceIdentity();
+  }
+  return identityCache;
+}
 
 // ---------------------------------------------------------------- children
 
@@ -194,7 +231,7 @@ function spawnChild(kind) {
       if (nl !== -1) {
         try {
           resolve(JSON.parse(buffered.slice(0, nl)));
-        } catch (error) {
+        } catch {
           reject(new BenchError(`${kind} child printed something that is not JSON: ${buffered.slice(0, nl)}`));
         }
       }
@@ -202,10 +239,11 @@ function spawnChild(kind) {
     exited.then(({ code, signal }) => reject(new BenchError(`${kind} child exited early (code ${code}, signal ${signal})`)));
   });
 
-  return withTimeout(ready, 30_000, `${kind} child start`).then(({ port }) => ({
+  return withTimeout(ready, 30_000, `${kind} child start`).then(({ port, startMs }) => ({
     kind,
     proc,
     port,
+    startMs,
     url: `ws://${HOST}:${port}`,
     ask,
     rss: () => ask('rss'),
@@ -351,15 +389,16 @@ let idSeq = 0;
 const nextId = () => `b${++idSeq}`;
 
 /** Gateway: open → connect.challenge → connect → hello-ok. Echo: open → echo of a connect-sized frame. */
-async function openReady(target) {
+async function openReady(target, { signed = false } = {}) {
   const client = await Client.open(target.url);
   const id = nextId();
   if (target.kind === 'gateway') {
-    await client.nextEvent('connect.challenge');
+    const challenge = await client.nextEvent('connect.challenge');
     let helloBytes = 0;
+    const text = signed ? signedConnectText(id, challenge.payload.nonce) : connectText(id);
     const res = await withTimeout(
       new Promise((resolve) =>
-        client.send(id, connectText(id), (frame, size) => {
+        client.send(id, text, (frame, size) => {
           helloBytes = size;
           resolve(frame);
         }),
@@ -381,12 +420,12 @@ async function openReady(target) {
 
 // ---------------------------------------------------------------- phases
 
-async function phaseHandshake(target) {
+async function phaseHandshake(target, options) {
   const openToReady = [];
   const total = [];
   const deadline = now() + CFG.phaseTimeoutMs;
   for (let i = 0; i < CFG.handshakeCount && now() < deadline; i++) {
-    const client = await openReady(target);
+    const client = await openReady(target, options);
     openToReady.push(client.tReady - client.tOpen);
     total.push(client.tReady - client.tStart);
     await client.close();
@@ -399,42 +438,42 @@ async function phaseHandshake(target) {
  * in chunks (echo, gateway, echo, ...) so a noisy moment on the machine hits
  * both rather than skewing the ratio.
  */
-async function phaseRoundTrip(targets) {
+async function phaseRoundTrip(specs, { count = CFG.rtCount } = {}) {
   const runs = [];
-  for (const target of targets) {
+  for (const { name, target, text = statusText, method = 'status' } of specs) {
     const client = await openReady(target);
-    // One fully parsed call first: the answer must really be a status summary.
+    // One fully parsed call first: the answer must really be the method's result.
     const probeId = nextId();
-    const probe = await client.request(probeId, statusText(probeId));
-    if (target.kind === 'gateway' && !(probe.ok && probe.payload && probe.payload.version)) {
-      throw new BenchError(`status did not answer a summary: ${JSON.stringify(probe).slice(0, 300)}`);
+    const probe = await client.request(probeId, text(probeId));
+    if (target.kind === 'gateway' && !(probe.ok && probe.payload && (probe.payload.version || probe.payload.ok))) {
+      throw new BenchError(`${method} did not answer: ${JSON.stringify(probe).slice(0, 300)}`);
     }
     client.fast = true;
-    runs.push({ target, client, samples: [], responseBytes: 0, busyMs: 0, serverCpuUs: 0 });
+    runs.push({ name, target, text, method, client, samples: [], responseBytes: 0, busyMs: 0, serverCpuUs: 0 });
   }
   const one = (run) =>
     withTimeout(
       new Promise((resolve, reject) => {
         const id = nextId();
         const t0 = now();
-        run.client.send(id, statusText(id), (error, size) => {
+        run.client.send(id, run.text(id), (error, size) => {
           const t = now() - t0;
-          if (error) reject(new BenchError(`status failed: ${JSON.stringify(error.error)}`));
+          if (error) reject(new BenchError(`${run.method} failed: ${JSON.stringify(error.error)}`));
           run.responseBytes = size;
           resolve(t);
         });
       }),
       CFG.opTimeoutMs,
-      'status round trip',
+      'round trip',
     );
   for (const run of runs) for (let i = 0; i < CFG.rtWarmup; i++) await one(run);
   const deadline = now() + CFG.phaseTimeoutMs;
-  const chunk = Math.ceil(CFG.rtCount / CFG.rtChunks);
+  const chunk = Math.ceil(count / CFG.rtChunks);
   for (let c = 0; c < CFG.rtChunks && now() < deadline; c++) {
     for (const run of runs) {
       const cpu0 = await run.target.cpu();
       const t0 = now();
-      const n = Math.min(chunk, CFG.rtCount - run.samples.length);
+      const n = Math.min(chunk, count - run.samples.length);
       for (let i = 0; i < n; i++) run.samples.push((await one(run)) * 1000);
       run.busyMs += now() - t0;
       const cpu1 = await run.target.cpu();
@@ -444,9 +483,9 @@ async function phaseRoundTrip(targets) {
   const out = {};
   for (const run of runs) {
     await run.client.close();
-    out[run.target.kind] = {
+    out[run.name] = {
       rttUs: stats(run.samples),
-      requestBytes: statusText(`b${idSeq}`).length,
+      requestBytes: run.text(`b${idSeq}`).length,
       responseBytes: run.responseBytes,
       seqRate: (run.samples.length / run.busyMs) * 1000,
       // Includes the two IPC cpu queries per chunk (a few µs, same for both).
@@ -456,7 +495,7 @@ async function phaseRoundTrip(targets) {
   return out;
 }
 
-async function phaseThroughput(target) {
+async function phaseThroughput(target, text = statusText) {
   const clients = [];
   for (let i = 0; i < CFG.tpConnections; i++) clients.push(await openReady(target));
   for (const client of clients) client.fast = true;
@@ -472,7 +511,7 @@ async function phaseThroughput(target) {
   const pump = (client) => {
     const id = nextId();
     inFlight++;
-    client.send(id, statusText(id), (error) => {
+    client.send(id, text(id), (error) => {
       inFlight--;
       if (error) errors++;
       if (measuring && !stopped) completed++;
@@ -506,6 +545,54 @@ async function phaseThroughput(target) {
     clientCpuPct: (cliUs / (elapsed * 1000)) * 100,
     serverCpuUsPerReq: completed ? srvUs / completed : NaN,
   };
+}
+
+/**
+ * A fixed amount of work: each of tpConnections connections sends
+ * `perConnection` requests, keeping tpWindow in flight. Rate = all answers
+ * over the wall time from the first send to the last answer.
+ */
+async function phaseBurst(target, text, perConnection) {
+  const clients = [];
+  for (let i = 0; i < CFG.tpConnections; i++) clients.push(await openReady(target));
+  const probeId = nextId();
+  const probe = await clients[0].request(probeId, text(probeId));
+  if (target.kind === 'gateway' && !probe.ok) throw new BenchError(`burst request refused: ${JSON.stringify(probe.error)}`);
+  for (const client of clients) client.fast = true;
+  let errors = 0;
+  const t0 = now();
+  const runOne = (client) =>
+    new Promise((resolve) => {
+      let sent = 0;
+      let answered = 0;
+      const pump = () => {
+        if (sent >= perConnection) return;
+        sent++;
+        const id = nextId();
+        client.send(id, text(id), (error) => {
+          if (error) errors++;
+          if (++answered === perConnection) resolve();
+          else pump();
+        });
+      };
+      for (let w = 0; w < CFG.tpWindow; w++) pump();
+    });
+  await withTimeout(Promise.all(clients.map(runOne)), CFG.phaseTimeoutMs, 'burst');
+  const elapsed = now() - t0;
+  for (const client of clients) await client.close();
+  const total = perConnection * clients.length;
+  return { reqPerSec: (total / elapsed) * 1000, total, errors, durationMs: elapsed };
+}
+
+/** Fresh gateway children: process start → listening, as the child measured it. */
+async function phaseStartup(runs) {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const target = await spawnChild('gateway');
+    samples.push(target.startMs);
+    await target.stop();
+  }
+  return stats(samples);
 }
 
 async function phaseMemory(kind) {
@@ -544,6 +631,8 @@ async function phaseMemory(kind) {
     const events = clients.reduce((sum, c) => sum + c.events, 0);
     const lastHello = clients[clients.length - 1].helloBytes || 0;
     const firstHello = clients[0].helloBytes || 0;
+    // Past the first few clients the summary is full; from then on its size must not follow N.
+    const earlyHello = clients[Math.min(49, clients.length - 1)].helloBytes || 0;
     // terminate() keeps teardown quick and bounded.
     for (const client of clients) client.ws.terminate();
     await sleep(200);
@@ -566,6 +655,7 @@ async function phaseMemory(kind) {
       bytesReceivedMB: mb(bytes),
       eventsReceived: events,
       firstHelloBytes: firstHello,
+      earlyHelloBytes: earlyHello,
       lastHelloBytes: lastHello,
     };
   } finally {
@@ -647,6 +737,14 @@ function summarizeProfiles(files) {
 
 // ---------------------------------------------------------------- main
 
+const NO_LATENCY = { p50: NaN, p99: NaN, n: 0 };
+const EMPTY_TELEGRAM_FLOW = {
+  withNodeInvoke: { latencyMs: NO_LATENCY, gatewayCpuMsPerMessage: NaN },
+  textOnly: { latencyMs: NO_LATENCY, gatewayCpuMsPerMessage: NaN },
+  nodeHopP50Ms: NaN,
+  count: 0,
+};
+
 async function main() {
   const limit = fdLimit();
   console.log(
@@ -674,11 +772,21 @@ async function main() {
       done(t);
     }
     let t = now();
-    step(`echo + gateway: ${CFG.rtCount} sequential round trips each, taking turns`);
+    step(`gateway: ${CFG.handshakeCount} sequential handshakes signed with a paired device identity`);
+    await (await openReady(live.gateway, { signed: true })).close(); // pairs the device (loopback: silently)
+    results.gateway.signedHandshake = await phaseHandshake(live.gateway, { signed: true });
+    done(t);
+    t = now();
+    step(`echo + gateway: ${CFG.rtCount} sequential round trips each (status, and health on the gateway), taking turns`);
     const pinned = pinToOneCpu([process.pid, live.echo.proc.pid, live.gateway.proc.pid]);
-    const rt = await phaseRoundTrip([live.echo, live.gateway]);
+    const rt = await phaseRoundTrip([
+      { name: 'echo', target: live.echo },
+      { name: 'gateway', target: live.gateway },
+      { name: 'health', target: live.gateway, text: healthText, method: 'health' },
+    ]);
     results.echo.roundTrip = rt.echo;
     results.gateway.roundTrip = rt.gateway;
+    results.gateway.healthRoundTrip = rt.health;
     done(t);
     t = now();
     step('node.invoke: 2000 sequential calls through the gateway and through a bare ws relay');
@@ -688,6 +796,21 @@ async function main() {
     pinned.restore();
     results.latencyPinnedToOneCpu = pinned.ok;
     done(t);
+    t = now();
+    step(`echo + gateway: ${CFG.rtCount} sequential status round trips each, unpinned`);
+    const unpinned = await phaseRoundTrip([
+      { name: 'echo', target: live.echo },
+      { name: 'gateway', target: live.gateway },
+    ]);
+    results.echo.roundTripUnpinned = unpinned.echo;
+    results.gateway.roundTripUnpinned = unpinned.gateway;
+    done(t);
+    for (const kind of ['echo', 'gateway']) {
+      t = now();
+      step(`${kind}: ${CFG.tpConnections} connections × ${CFG.burstPerConnection} node.list, ${CFG.tpWindow} in flight each`);
+      results[kind].nodeListBurst = await phaseBurst(live[kind], nodeListText, CFG.burstPerConnection);
+      done(t);
+    }
     for (const kind of ['echo', 'gateway']) {
       t = now();
       step(`${kind}: ${CFG.tpConnections} connections × ${CFG.tpWindow} in flight for ${CFG.tpDurationMs} ms`);
@@ -700,6 +823,12 @@ async function main() {
     done(t);
   } finally {
     await Promise.all([live.echo.stop(), live.gateway.stop()]);
+  }
+  {
+    const t = now();
+    step(`gateway: start → listening, ${CFG.startupRuns} fresh children`);
+    results.gateway.startupMs = await phaseStartup(CFG.startupRuns);
+    done(t);
   }
   for (const kind of ['echo', 'gateway']) {
     const t = now();
@@ -717,6 +846,7 @@ async function main() {
       fs.mkdirSync(PROFILE_DIR, { recursive: true });
       nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`);
     }
+    // Informational only: a failure here is reported, and the measured rows above still print.
     results.gateway.telegramFlow = await measureTelegramFlow({
       token: TOKEN,
       stats,
@@ -730,6 +860,10 @@ async function main() {
         children.add(proc);
         proc.once('exit', () => children.delete(proc));
       },
+    }).catch((error) => {
+      if (!(error instanceof BenchError)) throw error;
+      console.log(` failed: ${error.message.split('\n')[0]}`);
+      return { failed: error.message.split('\n')[0], ...EMPTY_TELEGRAM_FLOW };
     });
     done(t);
   }
@@ -864,6 +998,96 @@ async function main() {
     console.log('note: the bench client was near 100% CPU during the echo throughput run, so the echo figure is a lower bound.');
   }
 
+  // Issue 15: every hot-path figure next to its floor from this same run, the ratio and the target.
+  const hotPaths = [
+    {
+      figure: 'handshake open → hello-ok p50, token (ms)',
+      value: g.handshake.openToReadyMs.p50,
+      floor: e.handshake.openToReadyMs.p50,
+      limit: 1.5,
+      digits: 3,
+    },
+    {
+      figure: 'handshake p50, signed device (ms)',
+      value: g.signedHandshake.openToReadyMs.p50,
+      floor: e.handshake.openToReadyMs.p50,
+      floorName: 'token floor',
+      limit: 2,
+      digits: 3,
+    },
+    {
+      figure: 'server CPU per health call (µs)',
+      value: g.healthRoundTrip.serverCpuUsPerReq,
+      floor: g.roundTrip.serverCpuUsPerReq,
+      floorName: 'status',
+      limit: 1.3,
+      digits: 1,
+    },
+    {
+      figure: 'sequential status RTT p50, unpinned (µs)',
+      value: g.roundTripUnpinned.rttUs.p50,
+      floor: e.roundTripUnpinned.rttUs.p50,
+      limit: 1.5,
+    },
+    {
+      figure: `${CFG.tpConnections} conns × ${CFG.burstPerConnection} node.list (req/s)`,
+      value: g.nodeListBurst.reqPerSec,
+      floor: e.nodeListBurst.reqPerSec,
+      atLeast: 0.8,
+    },
+    {
+      figure: 'node.invoke RTT p50, node answers at once (µs)',
+      value: g.nodeInvoke.p50,
+      floor: e.nodeInvokeRelay.p50,
+      floorName: 'two-hop relay',
+      limit: 1.5,
+    },
+    {
+      figure: `open ${g.memory.connections} authenticated connections (s)`,
+      value: g.memory.openMs / 1000,
+      floor: e.memory.openMs / 1000,
+      limit: 1.5,
+      digits: 2,
+    },
+    {
+      figure: `hello-ok size, 50th / ${g.memory.connections}th connection (B)`,
+      text: `${g.memory.earlyHelloBytes} / ${g.memory.lastHelloBytes}`,
+      pass: g.memory.lastHelloBytes <= g.memory.earlyHelloBytes + 64,
+      targetText: 'independent of N',
+    },
+    { figure: 'gateway start → listening p50 (ms)', value: g.startupMs.p50, max: 800 },
+    { figure: 'idle RSS (MB)', value: g.memory.idleRssMB, max: 80, digits: 1 },
+  ];
+  for (const row of hotPaths) {
+    if (row.pass !== undefined) continue;
+    const ratioOf = row.floor ? row.value / row.floor : NaN;
+    if (row.limit !== undefined) {
+      row.pass = ratioOf <= row.limit;
+      row.targetText = `≤ ${row.limit}× ${row.floorName ?? 'floor'}`;
+    } else if (row.atLeast !== undefined) {
+      row.pass = ratioOf >= row.atLeast;
+      row.targetText = `≥ ${row.atLeast}× floor`;
+    } else {
+      row.pass = row.value <= row.max;
+      row.targetText = `≤ ${row.max}`;
+    }
+    row.ratio = ratioOf;
+  }
+  console.log('\nhot paths (issue 15): floor = raw ws in this run by the same client, unless named');
+  console.log(
+    table([
+      ['figure', 'nestclaw', 'floor', 'ratio', 'target', ''],
+      ...hotPaths.map((row) => [
+        row.figure,
+        row.text ?? f(row.value, row.digits ?? 0),
+        row.floor === undefined ? '-' : `${f(row.floor, row.digits ?? 0)}${row.floorName ? ` (${row.floorName})` : ''}`,
+        Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}×` : '-',
+        row.targetText,
+        row.pass ? 'PASS' : 'FAIL',
+      ]),
+    ]),
+  );
+
   const targets = [
     {
       name: 'round trip p50 within 2× echo p50',
@@ -898,7 +1122,8 @@ async function main() {
       detail:
         `p50 ${f(tg.withNodeInvoke.latencyMs.p50, 2)} ms, p99 ${f(tg.withNodeInvoke.latencyMs.p99, 2)} ms over ${tg.withNodeInvoke.latencyMs.n} messages; ` +
         `text only p50 ${f(tg.textOnly.latencyMs.p50, 2)} ms, p99 ${f(tg.textOnly.latencyMs.p99, 2)} ms; ` +
-        `the tool round (node.invoke + a second model call) adds ${f(tg.nodeHopP50Ms, 2)} ms at p50`,
+        `the tool round (node.invoke + a second model call) adds ${f(tg.nodeHopP50Ms, 2)} ms at p50` +
+        (tg.failed ? `; FAILED: ${tg.failed}` : ''),
     },
   ];
   console.log('\ntargets:');
@@ -919,6 +1144,14 @@ async function main() {
     config: CFG,
     results,
     targets: targets.map(({ name, pass }) => ({ name, pass })),
+    hotPaths: hotPaths.map(({ figure, value, text, floor, ratio, targetText, pass }) => ({
+      figure,
+      value: text ?? value,
+      floor,
+      ratio,
+      target: targetText,
+      pass,
+    })),
     informational,
     pass: targets.every((t) => t.pass),
     durationS: totalS,

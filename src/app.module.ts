@@ -1,46 +1,22 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { Clock } from './common/clock';
 import type { ResolvedConfig } from './common/config';
 import { AgentModule } from './modules/agent/agent.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
-import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
+import { BrowserModule } from './modules/browser/browser.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { ControlUiModule } from './modules/control-ui/control-ui.module';
 import { GatewayModule } from './modules/gateway/gateway.module';
-import { GatewayRuntime } from './modules/gateway/gateway-runtime';
+import { GatewayConfigModule } from './modules/config/config.module';
+import { RuntimeConfigModule, RuntimeConfigOptions } from './modules/config/runtime-config.module';
 import { HealthModule } from './modules/health/health.module';
 import { LogsModule } from './modules/logs/logs.module';
-import type { LogsService } from './modules/logs/logs.service';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { StateModule } from './modules/state/state.module';
 import { TailscaleModule } from './modules/tailscale/tailscale.module';
 
-export interface AppModuleOptions {
-  runtime: GatewayRuntime;
-  auth: GatewayAuthSettings;
-  clock?: Clock;
-  /** The log the gateway's logger writes to; made from the config when absent. */
-  logs?: LogsService;
-}
-
-/** Process-wide values made before Nest starts: the validated config and the effective secret. */
-@Global()
-@Module({})
-class RuntimeModule {
-  static forRoot(options: AppModuleOptions): DynamicModule {
-    return {
-      module: RuntimeModule,
-      providers: [
-        { provide: GatewayRuntime, useValue: options.runtime },
-        { provide: GatewayAuthSettings, useValue: options.auth },
-        { provide: Clock, useValue: options.clock ?? new Clock() },
-      ],
-      exports: [GatewayRuntime, GatewayAuthSettings, Clock],
-    };
-  }
-}
+export type AppModuleOptions = RuntimeConfigOptions;
 
 @Module({})
 export class AppModule {
@@ -51,7 +27,7 @@ export class AppModule {
       imports: [
         // Config was read and validated by loadConfig before Nest existed; expose it, read no env again.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...config })] }),
-        RuntimeModule.forRoot(options),
+        RuntimeConfigModule.forRoot(options),
         StateModule,
         GatewayModule,
         HealthModule,
@@ -59,10 +35,12 @@ export class AppModule {
         NodesModule,
         ApprovalsModule,
         AgentModule,
+        BrowserModule,
         TailscaleModule,
         ChannelsModule,
         ControlUiModule,
-        LogsModule.forRoot(options.logs),
+        LogsModule,
+        GatewayConfigModule,
       ],
     };
   }

@@ -6,20 +6,22 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
-import type { ResolvedConfig } from './common/config';
+import { configSourceFromProcess, type ConfigSource, type ResolvedConfig } from './common/config';
 import { criticalFindings } from './common/audit';
 import { resolveBindHosts } from './common/net';
 import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
-import { GatewayRuntime } from './modules/gateway/gateway-runtime';
+import { GatewayLifecycle } from './modules/config/gateway-lifecycle';
+import { GatewayRuntime } from './modules/config/gateway-runtime';
 import { GatewayLogger } from './modules/logs/gateway-logger';
-import { configSecrets } from './modules/logs/log-secrets';
+import { gatewaySecrets } from './modules/logs/log-secrets';
 import { LogsService } from './modules/logs/logs.service';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
 import { TailscaleExposure, TailscaleService } from './modules/tailscale/tailscale.service';
 import { GatewayWsAdapter } from './modules/gateway/ws/gateway-ws.adapter';
+import { servedHostPolicy } from './modules/gateway/ws/upgrade-policy';
 import { startupRefusal } from './startup-checks';
 import { StartupError } from './startup-error';
 
@@ -32,6 +34,11 @@ export interface StartGatewayOptions {
   /** What reaches the console; `false` mutes it. The log ring and file follow gateway.logging.level either way. */
   logLevels?: LogLevel[] | false;
   clock?: Clock;
+  /**
+   * How a config edit (config.* methods, the file on disk) is resolved: the
+   * environment and flags `config` was loaded with. Default: this process's.
+   */
+  configSource?: ConfigSource;
 }
 
 export interface RunningGateway {
@@ -53,7 +60,49 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the gateway; the returned object stays valid across restarts in
+ * place (config.apply, `restart: true`): its fields are updated to the new
+ * app, and close() closes whichever app is current.
+ */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const source = options.configSource ?? configSourceFromProcess();
+  let startedConfig = options.config;
+  let restarting: Promise<void> | undefined;
+  let current: RunningGateway;
+  const running = {} as RunningGateway;
+  const adopt = (instance: RunningGateway) => {
+    current = instance;
+    Object.assign(running, instance, { close: closeRunning });
+  };
+  async function closeRunning(): Promise<void> {
+    await restarting?.catch(() => undefined);
+    await current.close();
+  }
+  const restart = async (config: ResolvedConfig): Promise<void> => {
+    await current.close();
+    // Tests listen on port 0: come back on the port clients already know.
+    const listenPort = options.listenPort === undefined ? undefined : current.port;
+    try {
+      adopt(await startInstance({ ...options, config, listenPort }, lifecycle()));
+      startedConfig = config;
+    } catch (error) {
+      new Logger('Gateway').error(
+        `restart with the new config failed (${error instanceof Error ? error.message : String(error)}); starting with the previous one`,
+      );
+      adopt(await startInstance({ ...options, config: startedConfig, listenPort }, lifecycle()));
+    }
+  };
+  const lifecycle = () =>
+    new GatewayLifecycle(source, (config) => {
+      restarting = restart(config).finally(() => (restarting = undefined));
+      return restarting;
+    });
+  adopt(await startInstance(options, lifecycle()));
+  return running;
+}
+
+async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLifecycle): Promise<RunningGateway> {
   const { config } = options;
   const gateway = config.gateway;
   const bind = resolveBindHosts(gateway.bind, gateway.customBindHost, os.networkInterfaces());
@@ -70,13 +119,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Before Nest exists, so its start-up lines are redacted and kept too.
   const logs = new LogsService({
     logging: gateway.logging,
-    secrets: [...configSecrets(config), secret],
+    secrets: gatewaySecrets(config, secret),
     onFileError: (message) => new Logger('Logs').warn(message),
   });
   const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,
+      lifecycle,
       auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
       clock: options.clock,
       logs,
@@ -90,7 +140,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   );
   app.disable('x-powered-by');
   app.useWebSocketAdapter(
-    new GatewayWsAdapter(app, { maxPayload: gateway.limits.maxPayload, allowedOrigins: gateway.controlUi.allowedOrigins }),
+    new GatewayWsAdapter(app, {
+      maxPayload: gateway.limits.maxPayload,
+      upgradePolicy: servedHostPolicy({
+        bindHosts: bind.hosts,
+        hostName,
+        tailscaleMode: gateway.tailscale.mode,
+        allowedOrigins: gateway.controlUi.allowedOrigins,
+        allowedHosts: gateway.allowedHosts,
+      }),
+    }),
   );
 
   const scheme = tls ? 'wss' : 'ws';

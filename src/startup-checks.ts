@@ -1,3 +1,4 @@
+import { findBrowserExecutable } from './common/browser/find-browser';
 import type { ResolvedConfig } from './common/config';
 import type { BindResolution } from './common/net';
 
@@ -21,6 +22,13 @@ export function startupRefusal(config: ResolvedConfig, bind: BindResolution): st
   const telegram = config.channels.telegram;
   if (telegram.enabled && !telegram.botToken) {
     return 'channels.telegram.enabled is true but no bot token is set: set channels.telegram.botToken or TELEGRAM_BOT_TOKEN (from @BotFather), or disable the channel';
+  }
+  const browser = config.tools.browser;
+  if (browser.enabled && !browser.node && !findBrowserExecutable(browser.executablePath)) {
+    return browser.executablePath
+      ? 'tools.browser.executablePath does not name an executable file: point it at Chromium or Chrome, or remove it to use the one on PATH'
+      : 'tools.browser.enabled is true but no Chromium or Chrome is on PATH: install it (Debian: apt-get install chromium; ' +
+          'Ubuntu: apt-get install chromium-browser), set tools.browser.executablePath, or set tools.browser.node to use a browser node';
   }
   if (config.agent.provider === 'openai' && !config.agent.model) {
     return 'agent.provider is "openai" but agent.model is not set: set it to a model your endpoint serves (e.g. "gpt-4o-mini")';

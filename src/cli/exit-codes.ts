@@ -7,6 +7,16 @@ export const ExitCode = {
   Unreachable: 2,
   /** Bad flags or configuration; nothing was tried. */
   Usage: 3,
+  /**
+   * Anything else that failed: an unexpected error, a stop that did not
+   * finish, a second signal cutting a stop short. The same number as
+   * GatewayError, which scripts already read as "it failed".
+   */
+  Failed: 1,
+  /** `gateway run`: the configuration is one the gateway refuses to start with. */
+  StartupRefused: 1,
+  /** `security audit`: a critical finding remains. */
+  AuditCritical: 1,
 } as const;
 
 /** A problem with flags or config, found before anything was tried. */

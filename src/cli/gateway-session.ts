@@ -19,7 +19,9 @@ export async function withGateway<T>(
     tlsFingerprint: target.tlsFingerprint,
     identity: loadOrCreateDeviceIdentity(target.stateDir),
     deviceTokens: new DeviceTokenStore(target.stateDir),
-    client: { id: 'nestclaw-cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
+    client: { id: 'cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
+    // Named, not left empty: a nestclaw gateway grants operator.admin for none, a reference gateway grants nothing.
+    scopes: ['operator.admin'],
     connectTimeoutMs: timeoutMs,
     requestTimeoutMs: timeoutMs,
   });

@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
 import { registerApprovals } from './commands/approvals.command';
+import { registerBrowser } from './commands/browser.command';
 import { registerChannels } from './commands/channels.command';
+import { registerConfig } from './commands/config.command';
 import { registerDevices } from './commands/devices.command';
 import { registerGatewayCalls } from './commands/gateway-calls.command';
 import { registerGatewayProbe } from './commands/gateway-probe.command';
@@ -50,6 +52,8 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerSessions(program);
   registerModels(program);
+  registerBrowser(program);
+  registerConfig(program);
 
   return program;
 }
@@ -65,7 +69,7 @@ export function run(argv: string[] = process.argv): Promise<void> {
         return;
       }
       console.error(`nestclaw: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = 1;
+      process.exitCode = ExitCode.Failed;
     });
 }
 

@@ -7,14 +7,37 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function printLines(lines: string[]): void {
-  process.stdout.write(`${lines.join('\n')}\n`);
+/**
+ * C0 and C1 controls, DEL, and the bidi overrides/isolates that can make a
+ * line read differently from what it holds.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Makes a string from a peer (a node's display name, a Telegram sender's
+ * name, an error text) safe to print: every control character becomes a
+ * visible escape such as `\x1b`, so it can neither drive the terminal (ESC
+ * sequences, BEL, CR overwriting the line) nor fake extra lines.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
-/** Aligned "label  value" rows. */
+/** Every human-output line goes through terminalSafe; only our own line breaks stay. */
+export function printLines(lines: string[]): void {
+  const safe = lines.flatMap((line) => line.split('\n')).map(terminalSafe);
+  process.stdout.write(`${safe.join('\n')}\n`);
+}
+
+/** Aligned "label  value" rows; labels and values often come from peers, so they are made safe whole. */
 export function table(rows: Array<[string, string]>, indent = ''): string[] {
-  const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${indent}${label.padEnd(width)}  ${value}`);
+  const safeRows = rows.map(([label, value]) => [terminalSafe(label), terminalSafe(value)] as const);
+  const width = Math.max(...safeRows.map(([label]) => label.length));
+  return safeRows.map(([label, value]) => `${indent}${label.padEnd(width)}  ${value}`);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { TargetOptions } from './commands/target-options';
 import { ExitCode, UsageError } from './exit-codes';
 import { describeFailure } from './failure';
 import { parseTimeout, withGateway } from './gateway-session';
-import { printJson, printLines, withProgress } from './output';
+import { printJson, printLines, terminalSafe, withProgress } from './output';
 import { GatewayTarget, resolveTarget } from './target';
 
 export interface GatewayCommand<T> {
@@ -45,7 +45,8 @@ export function loadCliConfig(): ResolvedConfig {
 export function reportFailure(error: unknown, target: GatewayTarget | undefined, json?: boolean): void {
   const failure = describeFailure(error, target);
   if (json) printJson(failure.json);
-  else process.stderr.write(`nestclaw: ${failure.message}\n`);
+  // The message may quote the gateway's error text, which may quote a peer.
+  else process.stderr.write(`nestclaw: ${failure.message.split('\n').map(terminalSafe).join('\n')}\n`);
   process.exitCode = failure.exitCode;
 }
 

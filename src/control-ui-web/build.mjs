@@ -18,10 +18,27 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-control-ui-'));
 try {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', path.join(here, 'tsconfig.json'), '--outDir', tmp], { cwd: root, stdio: 'inherit' });
-  for (const name of STATIC_FILES) fs.copyFileSync(path.join(here, name), path.join(tmp, name));
-  install(tmp, target);
+  // rootDir is src/: the page's files land in tmp/control-ui-web, the wire types it reads in tmp/common.
+  const page = path.join(tmp, 'control-ui-web');
+  refuseRuntimeImportsOutside(page);
+  for (const name of STATIC_FILES) fs.copyFileSync(path.join(here, name), path.join(page, name));
+  install(page, target);
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+/**
+ * The page is served without a bundler, so only its own modules exist in the
+ * browser: shared code must be imported with `import type`, which tsc erases.
+ */
+function refuseRuntimeImportsOutside(dir) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
+    const file = path.join(entry.parentPath ?? entry.path, entry.name);
+    if (/\bfrom\s+['"]\.\.\/(\.\.\/)*common\//.test(fs.readFileSync(file, 'utf8'))) {
+      throw new Error(`${path.relative(dir, file)} imports src/common at run time; use \`import type\` in the Control UI page`);
+    }
+  }
 }
 
 function install(from, to) {

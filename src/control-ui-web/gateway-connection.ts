@@ -1,4 +1,7 @@
+import type { ErrorShape, GatewayEvents, GatewayMethod, HelloOk, MethodParams, MethodResult } from '../common/protocol/index.js';
 import { BrowserIdentity, deviceAuthPayload } from './device-identity.js';
+
+export type { ErrorShape, HelloOk };
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'pairing' | 'auth-failed';
 
@@ -7,22 +10,18 @@ export interface Credentials {
   secret: string;
 }
 
-export interface ErrorShape {
-  code: string;
-  message: string;
-  details?: unknown;
-  retryable?: boolean;
-  retryAfterMs?: number;
+/** What the page can listen to: the gateway's events and the connection's own. */
+export interface ConnectionEvents extends GatewayEvents {
+  state: StateChange;
+  hello: HelloOk;
+  disconnected: { code: number; reason: string };
 }
 
-export interface HelloOk {
-  protocol: number;
-  server: { version: string; host?: string; connId: string };
-  features: { methods: string[]; events: string[] };
-  snapshot: { presence: unknown[]; health: unknown; uptimeMs: number; [key: string]: unknown };
-  policy: { maxPayload: number; maxBufferedBytes: number; tickIntervalMs: number };
-  auth?: { deviceToken: string; role: string; scopes: string[] };
-}
+/** Params may be left out only for methods whose params are optional; then an optional timeout. */
+type RequestArgs<M extends GatewayMethod> =
+  undefined extends MethodParams<M>
+    ? [params?: MethodParams<M>, timeoutMs?: number]
+    : [params: MethodParams<M>, timeoutMs?: number];
 
 export interface StateChange {
   state: ConnectionState;
@@ -36,7 +35,8 @@ export class RpcFailure extends Error {
   }
 }
 
-export const CLIENT_ID = 'control-ui';
+/** One of the protocol's standard ids (both reference releases list it). */
+export const CLIENT_ID = 'webchat-ui';
 export const CLIENT_MODE = 'ui';
 const UI_VERSION = '0.1.0';
 const ROLE = 'operator';
@@ -47,7 +47,7 @@ const MAX_RETRY_MS = 30_000;
 /** While a pairing request waits for the owner, ask again at this slow pace (it reuses the same request). */
 const PAIRING_RETRY_MS = 10_000;
 
-type Listener = (payload: any) => void;
+type Listener = (payload: unknown) => void;
 
 /**
  * The page's one connection to the gateway: handshake (optionally signed with
@@ -74,7 +74,7 @@ export class GatewayConnection {
   private readonly instanceId = crypto.getRandomValues(new Uint32Array(2)).join('-');
   private readonly pending = new Map<
     string,
-    { resolve: (payload: any) => void; reject: (error: Error) => void; timer: number }
+    { resolve: (payload: unknown) => void; reject: (error: Error) => void; timer: number }
   >();
   private readonly listeners = new Map<string, Set<Listener>>();
 
@@ -98,33 +98,39 @@ export class GatewayConnection {
     this.setState({ state: 'idle', detail: 'disconnected' });
   }
 
-  on(event: string, listener: Listener): () => void {
+  on<E extends keyof ConnectionEvents>(event: E, listener: (payload: ConnectionEvents[E]) => void): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => set!.delete(listener);
+    const untyped = listener as Listener;
+    set.add(untyped);
+    return () => set!.delete(untyped);
   }
 
   hasMethod(method: string): boolean {
     return this.hello?.features.methods.includes(method) ?? false;
   }
 
-  request<T = any>(method: string, params?: unknown, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+  request<M extends GatewayMethod>(method: M, ...[params, timeoutMs]: RequestArgs<M>): Promise<MethodResult<M>> {
     const socket = this.socket;
     if (this.state !== 'connected' || !socket || socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(new Error('not connected to the gateway'));
     }
-    return this.send(socket, method, params, timeoutMs);
+    return this.send(socket, method, params, timeoutMs ?? REQUEST_TIMEOUT_MS);
   }
 
-  private send<T>(socket: WebSocket, method: string, params: unknown, timeoutMs: number): Promise<T> {
+  private send<M extends GatewayMethod>(
+    socket: WebSocket,
+    method: M,
+    params: unknown,
+    timeoutMs: number,
+  ): Promise<MethodResult<M>> {
     const id = `ui-${++this.nextId}`;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<MethodResult<M>>((resolve, reject) => {
       const timer = window.setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`${method}: no answer within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve: resolve as (payload: unknown) => void, reject, timer });
       socket.send(JSON.stringify({ type: 'req', id, method, ...(params === undefined ? {} : { params }) }));
     });
   }
@@ -145,6 +151,7 @@ export class GatewayConnection {
     socket.onmessage = (message) => {
       if (generation !== this.generation) return;
       this.lastFrameAt = Date.now();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a peer's frame, checked field by field below
       let frame: any;
       try {
         frame = JSON.parse(String(message.data));
@@ -214,7 +221,7 @@ export class GatewayConnection {
       userAgent: navigator.userAgent.slice(0, 1024),
     };
     try {
-      const hello = await this.send<HelloOk>(socket, 'connect', params, REQUEST_TIMEOUT_MS);
+      const hello = await this.send(socket, 'connect', params, REQUEST_TIMEOUT_MS);
       if (generation !== this.generation) return 'stale';
       this.hello = hello;
       this.failures = 0;

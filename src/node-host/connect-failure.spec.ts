@@ -26,6 +26,14 @@ describe(describeConnectFailure.name, () => {
     ['a refused device token', refused('INVALID_REQUEST', 'unauthorized: device token mismatch'), /--token/],
     ['no secret at all', refused('NOT_PAIRED', 'device identity required'), /secret from --token was refused/],
     ['rate limiting', refused('RATE_LIMITED', 'too many failed attempts'), /keeps retrying/],
+    [
+      'another host holding this node id',
+      new GatewayClientError('closed', 'the connection closed', {
+        closeCode: 1008,
+        closeReason: 'node id in use by a newer connection (cloned identity?)',
+      }),
+      /own identity by removing the identity directory/,
+    ],
     ['a protocol mismatch', refused('INVALID_REQUEST', 'protocol mismatch: this gateway speaks 4'), /update nestclaw/],
     [
       'nothing listening',

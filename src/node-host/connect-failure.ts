@@ -1,5 +1,5 @@
 import { GatewayClientError } from '../common/client';
-import { ErrorCode } from '../common/protocol';
+import { ErrorCode, isNodeIdentityConflict } from '../common/protocol';
 
 /** What the node host says about a failed connect attempt; it retries after every one. */
 export type ConnectFailure =
@@ -61,6 +61,9 @@ function suggestFix(error: GatewayClientError, context: FailureContext): string 
     case 'protocol':
       return 'check the URL scheme: ws:// for a plain gateway, wss:// for a TLS one';
     case 'closed':
+      if (isNodeIdentityConflict(error.info.closeReason)) {
+        return "another host is connected with this node's identity (was its state dir copied?): give one of them its own identity by removing the identity directory in its state dir, then approve it again; until then this node retries slowly";
+      }
       return error.info.closeReason
         ? `the gateway closed the connection: ${error.info.closeReason}`
         : 'the connection dropped during the handshake';

@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { BrowserController, UrlPolicy } from '../common/browser';
+import { BROWSER_DEFAULTS } from '../common/config/resolve-features';
+import { browserProxyCommand } from './commands/browser-proxy';
 import { GatewayClient } from '../common/client';
 import { DeviceTokenStore, loadOrCreateDeviceIdentity } from '../common/identity';
 import { NESTCLAW_VERSION } from '../common/version';
@@ -9,12 +14,13 @@ import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/
 import { exactArgsPattern } from '../common/exec/args-pattern';
 import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
 import type { ExecPolicy } from './exec-policy';
-import { runProcess } from './exec/process-runner';
-import { baseEnv } from './exec/safe-env';
+import { runProcess } from '../common/exec/process-runner';
+import { baseEnv } from '../common/exec/safe-env';
 import { InvokeDispatcher } from './invoke-dispatcher';
 import { NodeHost } from './node-host';
 
-export const NODE_CLIENT_ID = 'nestclaw-node-host';
+/** The protocol's standard id for a headless node host; reference gateways accept no other. */
+export const NODE_CLIENT_ID = 'node-host';
 export const NODE_ROLE = 'node';
 export const NODE_CAPS = ['system'];
 /** The approval call waits for people: its answer may come this long after the prompt expires (clock skew, a busy gateway). */
@@ -30,6 +36,21 @@ export interface NodeHostConfig {
   stateDir: string;
   displayName?: string;
   execPolicy: ExecPolicy;
+  /** `--browser`: serve browser.proxy with this node's Chromium (docs/browser.md). */
+  browser?: { executablePath?: string; allowUrls: readonly string[] };
+}
+
+function nodeBrowser(stateDir: string, settings: NonNullable<NodeHostConfig['browser']>): BrowserController {
+  return new BrowserController({
+    executablePath: settings.executablePath,
+    userDataDir: path.join(stateDir, 'browser', 'profile'),
+    headless: true,
+    policy: new UrlPolicy({ allowUrls: settings.allowUrls, denyUrls: [] }),
+    actionTimeoutMs: BROWSER_DEFAULTS.actionTimeoutMs,
+    idleTimeoutMs: BROWSER_DEFAULTS.idleTimeoutMs,
+    snapshotMaxChars: BROWSER_DEFAULTS.snapshotMaxChars,
+    log: () => undefined,
+  });
 }
 
 /** Builds a node host with the real client, identity, files and processes. */
@@ -70,6 +91,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     }),
     systemWhichCommand({ pathEnv: env.PATH }),
     systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
+    ...(config.browser ? [browserProxyCommand(nodeBrowser(config.stateDir, config.browser))] : []),
   ]);
 
   client = new GatewayClient({
@@ -79,7 +101,15 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     token: config.token,
     password: config.password,
     tlsFingerprint: config.tlsFingerprint,
-    client: { id: NODE_CLIENT_ID, mode: 'node', platform: process.platform, version: NESTCLAW_VERSION, displayName },
+    client: {
+      id: NODE_CLIENT_ID,
+      mode: 'node',
+      platform: process.platform,
+      version: NESTCLAW_VERSION,
+      displayName,
+      // Per process: tells the gateway a reconnect of this host from a second host sharing its identity.
+      instanceId: randomUUID(),
+    },
     role: NODE_ROLE,
     caps: NODE_CAPS,
     commands: dispatcher.names,

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { argsPatternProblem } from '../common/exec/args-pattern';
+import { writeSecretFileAtomic } from '../common/state';
 
 export const EXEC_APPROVALS_FILE = 'exec-approvals.json';
 export const EXEC_APPROVALS_VERSION = 1;
@@ -164,19 +165,6 @@ export function appendExecApproval(file: string, approval: ExecApproval): { adde
   if (problem) throw new Error(`the approval cannot be recorded: ${problem}`);
   if (allow.some((entry) => sameScope(entry, approval))) return { added: false };
   const next = { version: EXEC_APPROVALS_VERSION, allow: [...allow, approval] };
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = fs.openSync(temporary, 'wx', 0o600);
-  try {
-    fs.writeFileSync(fd, `${JSON.stringify(next, null, 2)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
-    fs.renameSync(temporary, file);
-  } catch (error) {
-    fs.rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeSecretFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
   return { added: true };
 }

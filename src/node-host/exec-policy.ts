@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from './exec-approvals';
-import { isBareName } from './exec/path-lookup';
+import { isBareName } from '../common/exec/path-lookup';
 import { argsMatch, exactArgsPattern } from '../common/exec/args-pattern';
 import { checkExecEnv, describeEnvRefusal, type EnvRefusal } from '../common/exec/env-policy';
 

@@ -7,6 +7,8 @@ export type NodeHostEvent =
   | { event: 'disconnected'; code: number; reason: string }
   | { event: 'reconnecting'; attempt: number; delayMs: number }
   | { event: 'waiting-approval'; requestId?: string; message: string }
+  /** The gateway refused the stored device token (revoked, rotated, state reset); it was deleted and the connect retried. */
+  | { event: 'device-token-dropped'; reason: string; retryWith: 'token' | 'password' | 'nothing' }
   | { event: 'error'; reason: string; fix?: string; repeated: boolean }
   | { event: 'gateway-shutdown'; reason?: string; restartExpectedMs?: number }
   | {

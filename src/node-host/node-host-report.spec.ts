@@ -29,6 +29,14 @@ describe(formatNodeHostEvent.name, () => {
     [{ event: 'disconnected', code: 1006, reason: '' }, 'disconnected (code 1006, connection lost)'],
     [{ event: 'reconnecting', attempt: 3, delayMs: 1234 }, 'reconnecting in 1234 ms (attempt 3)'],
     [
+      { event: 'device-token-dropped', reason: 'device-token-revoked', retryWith: 'token' },
+      'the gateway refused the stored device token (device-token-revoked); deleted it and retrying once with the gateway token',
+    ],
+    [
+      { event: 'device-token-dropped', reason: 'device-token-mismatch', retryWith: 'nothing' },
+      'the gateway refused the stored device token (device-token-mismatch); deleted it and retrying without a secret (pass --token to pair again)',
+    ],
+    [
       {
         event: 'waiting-approval',
         requestId: 'r',

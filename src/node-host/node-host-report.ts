@@ -24,6 +24,12 @@ function plainText(event: NodeHostEvent): string {
       return `reconnecting in ${event.delayMs} ms (attempt ${event.attempt})`;
     case 'waiting-approval':
       return event.message;
+    case 'device-token-dropped':
+      return `the gateway refused the stored device token (${clean(event.reason)}); deleted it and ${
+        event.retryWith === 'nothing'
+          ? 'retrying without a secret (pass --token to pair again)'
+          : `retrying once with the gateway ${event.retryWith}`
+      }`;
     case 'error':
       return event.repeated || !event.fix
         ? `connect failed: ${event.reason}`
@@ -66,5 +72,6 @@ function describeClose(code: number, reason: string): string {
  * the terminal with control characters: no escape sequences, no fake lines.
  */
 function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }

@@ -1,5 +1,5 @@
-import type { RequestOptions } from '../common/client';
-import type { HelloOk } from '../common/protocol';
+import type { DeviceTokenDropped, RequestOptions } from '../common/client';
+import { GatewayEvent, type HelloOk } from '../common/protocol';
 import { describeConnectFailure, FailureContext } from './connect-failure';
 import type { ExecPolicy } from './exec-policy';
 import { InvokeDispatcher, parseInvokeRequest } from './invoke-dispatcher';
@@ -7,7 +7,6 @@ import type { InvokeRequest } from './invoke-types';
 import type { NodeHostEvent, NodeHostListener } from './node-host-events';
 import { fitResult } from './result-size';
 
-export const INVOKE_REQUEST_EVENT = 'node.invoke.request';
 export const INVOKE_RESULT_METHOD = 'node.invoke.result';
 /** On stop, how long running commands get to end (they are signalled first) before the link closes. */
 const STOP_GRACE_MS = 3_000;
@@ -24,6 +23,7 @@ export interface GatewayLink {
   on(event: 'disconnected', listener: (info: { code: number; reason: string }) => void): unknown;
   on(event: 'reconnecting', listener: (info: { attempt: number; delayMs: number }) => void): unknown;
   on(event: 'error', listener: (error: unknown) => void): unknown;
+  on(event: 'device-token-dropped', listener: (info: DeviceTokenDropped) => void): unknown;
 }
 
 export interface NodeHostSettings extends FailureContext {
@@ -57,8 +57,9 @@ export class NodeHost {
     link.on('disconnected', ({ code, reason }) => this.report({ event: 'disconnected', code, reason }));
     link.on('reconnecting', ({ attempt, delayMs }) => this.report({ event: 'reconnecting', attempt, delayMs }));
     link.on('error', (error) => this.onConnectError(error));
-    link.onEvent(INVOKE_REQUEST_EVENT, (payload) => this.onInvokeRequest(payload));
-    link.onEvent('shutdown', (payload) => {
+    link.on('device-token-dropped', ({ reason, retryWith }) => this.report({ event: 'device-token-dropped', reason, retryWith }));
+    link.onEvent(GatewayEvent.NodeInvokeRequest, (payload) => this.onInvokeRequest(payload));
+    link.onEvent(GatewayEvent.Shutdown, (payload) => {
       const { reason, restartExpectedMs } = (payload ?? {}) as { reason?: string; restartExpectedMs?: number };
       this.report({ event: 'gateway-shutdown', reason, restartExpectedMs });
     });

@@ -1,4 +1,7 @@
 import { InvokeErrors } from './invoke-errors';
+import { MAX_ENV_NAME_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARIABLES } from '../common/exec/env-policy';
+
+export { MAX_ENV_NAME_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARIABLES };
 
 /**
  * Small readers for command params. Each failure is INVALID_PARAMS with a
@@ -58,11 +61,6 @@ export function optionalPositiveInt(params: Params, field: string): number | und
   }
   return value;
 }
-
-/** Bounds on a caller's env: a command needs a few variables, not a megabyte of them. */
-export const MAX_ENV_VARIABLES = 64;
-export const MAX_ENV_NAME_LENGTH = 128;
-export const MAX_ENV_VALUE_LENGTH = 8_192;
 
 /** An object of string values whose keys are usable as environment variable names. */
 export function optionalEnv(params: Params, field: string): Record<string, string> | undefined {

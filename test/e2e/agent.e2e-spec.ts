@@ -214,7 +214,7 @@ describe('agent (builtin provider)', () => {
     expect(payload.summary).toBe('garage $ echo hello from the node\nhello from the node\nexit code 0');
 
     const nodes = await callAgent(operator, { message: '/nodes', sessionKey });
-    expect(nodes.payload.summary).toContain('• garage [garage-node] (linux, connected) – system.run');
+    expect(nodes.payload.summary).toContain('• garage [client:garage-node] (linux, connected) – system.run');
 
     const reset = await callAgent(operator, { message: '/reset', sessionKey });
     expect(reset.payload.summary).toMatch(/^Started a fresh conversation/);
@@ -302,7 +302,7 @@ describe('agent (openai provider against a fake OpenAI-compatible server)', () =
     expect(payload).toMatchObject({ status: 'ok', summary: 'The node said: hi from garage' });
 
     const listed = JSON.parse(fake.requests[1].body.messages.at(-1)!.content!);
-    expect(listed).toEqual([{ name: 'garage', id: 'garage-node', platform: 'linux', commands: ['system.run'] }]);
+    expect(listed).toEqual([{ name: 'garage', id: 'client:garage-node', platform: 'linux', commands: ['system.run'] }]);
     expect(fake.requests[2].body.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call-run' });
 
     const runId = (ack.payload as { runId: string }).runId;

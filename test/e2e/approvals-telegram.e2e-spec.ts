@@ -130,6 +130,6 @@ describe('exec approvals over Telegram inline buttons', () => {
     expect((await answered.exited).code).toBe(0);
     expect((await run.exited).code).toBe(0);
     const edit = await fake.waitUntil(() => fake.edits.find((e) => e.message_id === prompt.message_id), 10_000, 'the edit');
-    expect(edit.text).toMatch(/Allowed once by nestclaw-cli/);
+    expect(edit.text).toMatch(/Allowed once by cli/);
   }, 60_000);
 });

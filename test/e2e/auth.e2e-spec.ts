@@ -2,7 +2,7 @@ import { generateDeviceIdentity, signDeviceProof, DeviceIdentity } from '../../s
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 
-const REMOTE_HOST = { host: 'gateway.example.net' };
+const REMOTE_HOST = { host: '192.0.2.10:18789' };
 
 function proofFor(
   identity: DeviceIdentity,

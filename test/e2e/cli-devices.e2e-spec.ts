@@ -15,7 +15,7 @@ describe('nestclaw devices (real CLI, real gateway)', () => {
   const phone = generateDeviceIdentity();
 
   async function connectPhone(): Promise<{ client: WsTestClient; res: Awaited<ReturnType<WsTestClient['connect']>> }> {
-    const client = await WsTestClient.open(app.url, { headers: { host: 'gateway.example.net' } });
+    const client = await WsTestClient.open(app.url, { headers: { host: '192.0.2.10:18789' } });
     const clientInfo = { id: 'phone-app', version: '2.0', platform: 'android', mode: 'ui', displayName: 'Pixel' };
     const res = await client.connect({
       client: clientInfo,

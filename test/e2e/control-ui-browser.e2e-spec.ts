@@ -96,7 +96,7 @@ if (!CHROMIUM) {
           paired: Array<{ clientId?: string; clientMode?: string }>;
         };
         expect(devices.paired).toEqual(
-          expect.arrayContaining([expect.objectContaining({ clientId: 'control-ui', clientMode: 'ui' })]),
+          expect.arrayContaining([expect.objectContaining({ clientId: 'webchat-ui', clientMode: 'ui' })]),
         );
         await screenshot('overview');
       },
@@ -131,7 +131,7 @@ if (!CHROMIUM) {
           expect(result.ok).toBe(true);
           return { command: request.command, argv };
         });
-        await page.selectOption('#invoke-node', 'ui-test-node');
+        await page.selectOption('#invoke-node', 'client:ui-test-node');
         await page.fill('#invoke-command', 'system.run');
         await page.fill('#invoke-params', JSON.stringify({ command: ['echo', 'hello-from-the-page'] }));
         await page.click('#invoke-submit');
@@ -148,7 +148,7 @@ if (!CHROMIUM) {
       async () => {
         await openTab('devices');
         const phone = generateDeviceIdentity();
-        const remote = await WsTestClient.open(app.url, { headers: { host: 'gateway.example.net' } });
+        const remote = await WsTestClient.open(app.url, { headers: { host: '192.0.2.10:18789' } });
         const client = { id: 'phone-app', version: '1.0', platform: 'ios', mode: 'node', displayName: 'Browser Test Phone' };
         const res = await remote.connect({
           role: 'operator',

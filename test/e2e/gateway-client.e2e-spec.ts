@@ -90,7 +90,7 @@ describe('GatewayClient against the gateway', () => {
       // Assert
       expect(hello).toMatchObject({
         type: 'hello-ok',
-        protocol: 3,
+        protocol: 4,
         server: { connId: expect.any(String) },
         policy: { tickIntervalMs: 100 },
         snapshot: { stateDir: app.stateDir },
@@ -154,14 +154,15 @@ describe('GatewayClient against the gateway', () => {
     it('signs with a generated identity, and the gateway shows the device id in presence', async () => {
       // Arrange
       const identity = generateDeviceIdentity();
-      const client = makeClient({ identity, scopes: ['operator.read'] });
+      // Device ids in presence are for operator.admin viewers (docs/protocol.md, "Who sees what").
+      const client = makeClient({ identity, scopes: ['operator.admin'] });
 
       // Act
       const hello = await client.connect();
 
       // Assert
       const entry = (await presence(client)).find((e) => e.key === hello.server.connId);
-      expect(entry).toMatchObject({ deviceId: identity.deviceId, scopes: ['operator.read'], mode: 'cli' });
+      expect(entry).toMatchObject({ deviceId: identity.deviceId, scopes: ['operator.admin'], mode: 'cli' });
     });
 
     it('signs with the identity stored in a state dir, and reconnects with the same device id', async () => {

@@ -1,3 +1,4 @@
+import { GatewayEvent, RPC_METHOD_NAMES } from '../../src/common/protocol';
 import { createTestApp, TestApp } from '../support/test-app';
 import { baseConnectParams, WsTestClient } from '../support/ws-test-client';
 
@@ -37,6 +38,17 @@ describe('handshake', () => {
     await client.close();
   });
 
+  it('serves exactly the methods and events the shared wire types declare', async () => {
+    // The CLI and the Control UI are typed from GatewayMethods and GatewayEvents: a method served
+    // but not declared there, or declared but gone, would let their types drift from the wire.
+    const client = await WsTestClient.open(app.url);
+    const res = await client.connect({ auth: { token: app.token } });
+    const hello = res.payload as { features: { methods: string[]; events: string[] } };
+    expect([...hello.features.methods].sort()).toEqual([...RPC_METHOD_NAMES].sort());
+    expect([...hello.features.events].sort()).toEqual(Object.values(GatewayEvent).sort());
+    await client.close();
+  });
+
   it('refuses a first request other than connect and closes with 1008', async () => {
     const client = await WsTestClient.open(app.url);
     const res = await client.request('status');
@@ -67,9 +79,37 @@ describe('handshake', () => {
 
   it('closes with 1002 when the protocol ranges do not overlap', async () => {
     const client = await WsTestClient.open(app.url);
-    const res = await client.connect({ minProtocol: 4, maxProtocol: 5, auth: { token: app.token } });
+    const res = await client.connect({ minProtocol: 5, maxProtocol: 6, auth: { token: app.token } });
     expect(res.error!.message).toMatch(/protocol mismatch/);
+    expect(res.error!.details).toMatchObject({ expectedProtocol: 4, minimumProbeProtocol: 3 });
     expect(await client.waitClosed()).toEqual({ code: 1002, reason: 'protocol mismatch' });
+  });
+
+  it('speaks protocol 4 to a client that offers it, with the fields protocol 4 clients read', async () => {
+    const client = await WsTestClient.open(app.url);
+    const res = await client.connect({
+      minProtocol: 4,
+      maxProtocol: 4,
+      client: { id: 'openclaw-linux', version: '2026.9.6', platform: 'linux', mode: 'cli', buildId: 'b', timeZone: 'UTC' },
+      scopes: ['operator.read'],
+      auth: { token: app.token },
+    });
+    expect(res.ok).toBe(true);
+    expect(res.payload).toMatchObject({
+      protocol: 4,
+      server: { bootId: expect.any(String) },
+      features: { capabilities: [] },
+      auth: { role: 'operator', scopes: ['operator.read'] },
+      policy: { attachments: { maxBytes: 4096, maxImageBytes: 4096 } },
+    });
+    await client.close();
+  });
+
+  it('offers protocol 4 clients the capability list in the challenge', async () => {
+    const client = await WsTestClient.open(app.url, { awaitChallenge: false });
+    const challenge = await client.nextEvent('connect.challenge');
+    expect(challenge.payload).toMatchObject({ nonce: expect.any(String), capabilities: [] });
+    await client.close();
   });
 
   it('accepts a range that includes 3', async () => {

@@ -9,6 +9,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
 const compose = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
 
+/** The bind the image sets as ENV, so the CLI run by `docker exec` sees it too. */
+const imageEnv = { NESTCLAW_GATEWAY_BIND: /^\s*NESTCLAW_GATEWAY_BIND=(\S+)/m.exec(dockerfile)?.[1] ?? '' };
+
 function instruction(name: string): string {
   const line = dockerfile.split('\n').find((l) => l.startsWith(`${name} `));
   if (!line) throw new Error(`no ${name} in the Dockerfile`);
@@ -26,7 +29,8 @@ describe('Docker deployment files', () => {
 
   it("runs the gateway on the container's interfaces as a non-root user with /data as the state dir", () => {
     expect(JSON.parse(instruction('ENTRYPOINT'))).toEqual(['node', 'bin/nestclaw']);
-    expect(JSON.parse(instruction('CMD'))).toEqual(['gateway', 'run', '--bind', 'lan']);
+    expect(JSON.parse(instruction('CMD'))).toEqual(['gateway', 'run']);
+    expect(imageEnv.NESTCLAW_GATEWAY_BIND).toBe('lan');
     expect(instruction('USER')).toBe('nestclaw');
     expect(instruction('VOLUME')).toBe('/data');
     expect(dockerfile).toMatch(/NESTCLAW_STATE_DIR=\/data/);
@@ -35,7 +39,7 @@ describe('Docker deployment files', () => {
   });
 
   it('the default command refuses to start without a token, naming NESTCLAW_GATEWAY_TOKEN', async () => {
-    const run = runCli(JSON.parse(instruction('CMD')), { NESTCLAW_STATE_DIR: stateDir() });
+    const run = runCli(JSON.parse(instruction('CMD')), { ...imageEnv, NESTCLAW_STATE_DIR: stateDir() });
     const { code } = await run.exited;
     expect(code).toBe(1);
     expect(run.output()).toContain('nestclaw: refusing to listen on 0.0.0.0 (bind "lan") without a configured token');
@@ -45,6 +49,7 @@ describe('Docker deployment files', () => {
   it('the default command starts with a token from the environment', async () => {
     const port = await freePort();
     const run = runCli(JSON.parse(instruction('CMD')), {
+      ...imageEnv,
       NESTCLAW_STATE_DIR: stateDir(),
       NESTCLAW_GATEWAY_PORT: String(port),
       NESTCLAW_GATEWAY_TOKEN: 'Zq3xV9mPk2LwT8rN5sYb7cHd4fJg6mQ',

@@ -104,6 +104,27 @@ describe('remote node: pair, approve, invoke (real gateway, node host and CLI)',
     await stopNode(node);
   }, 30_000);
 
+  it('lists a paired node that went offline with the time it was last seen', async () => {
+    const node = startNode('not-the-gateway-token', 'deny');
+    await node.waitFor('"event":"connected"', 15_000);
+    const startedAtMs = Date.now();
+    await stopNode(node);
+
+    // The gateway notices the closed socket on its own schedule: wait for that, not for a fixed time.
+    let offline: { connected: boolean; lastSeenAtMs?: number } | undefined;
+    for (let attempt = 0; attempt < 20 && offline?.connected !== false; attempt++) {
+      offline = JSON.parse((await cli(['nodes', 'list', '--json'])).output).nodes[0];
+    }
+    expect(offline).toMatchObject({ connected: false, paired: true });
+    expect(offline!.lastSeenAtMs).toBeGreaterThanOrEqual(startedAtMs);
+    expect(offline!.lastSeenAtMs).toBeLessThanOrEqual(Date.now());
+
+    const listed = await cli(['nodes', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.output).toMatch(/garage\s+\S+\s+linux\s+offline\/paired\s+-\s+127\.0\.0\.1\s+\d+s ago/);
+    expect((await cli(['nodes', 'describe', 'garage'])).output).toMatch(/last seen\s+\d+s ago/);
+  }, 60_000);
+
   it('is cut off when the device is revoked', async () => {
     const node = startNode('not-the-gateway-token', 'deny');
     await node.waitFor('"event":"connected"', 15_000);

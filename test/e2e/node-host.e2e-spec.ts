@@ -70,10 +70,10 @@ describe('nestclaw node run', () => {
       const { params, nonce } = fake.connects[0];
       expect(params).toMatchObject({
         minProtocol: 3,
-        maxProtocol: 3,
+        maxProtocol: 4,
         role: 'node',
         scopes: [],
-        client: { id: 'nestclaw-node-host', mode: 'node', platform: process.platform, displayName: 'build box' },
+        client: { id: 'node-host', mode: 'node', platform: process.platform, displayName: 'build box' },
         caps: ['system'],
         commands: ['system.run', 'system.which', 'system.notify'],
         permissions: { exec: false },
@@ -85,7 +85,7 @@ describe('nestclaw node run', () => {
       expect(device.nonce).toBe(nonce);
       const payload = buildDeviceAuthPayload({
         deviceId: device.id,
-        clientId: 'nestclaw-node-host',
+        clientId: 'node-host',
         clientMode: 'node',
         role: 'node',
         scopes: [],
@@ -275,7 +275,7 @@ describe('nestclaw node run', () => {
       const device = second.params.device!;
       const signed = buildDeviceAuthPayload({
         deviceId: device.id,
-        clientId: 'nestclaw-node-host',
+        clientId: 'node-host',
         clientMode: 'node',
         role: 'node',
         scopes: [],

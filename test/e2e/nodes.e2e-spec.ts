@@ -109,7 +109,7 @@ describe('nodes', () => {
     it('lists connected nodes with their paired state and the commands the allowlist lets through', async () => {
       const nodes = await listNodes();
       const a = nodes.find((n) => n.nodeId === identityA.deviceId);
-      const b = nodes.find((n) => n.nodeId === 'plain-node');
+      const b = nodes.find((n) => n.nodeId === 'client:plain-node');
       expect(a).toEqual({
         nodeId: identityA.deviceId,
         displayName: 'Build Box',
@@ -123,13 +123,13 @@ describe('nodes', () => {
         paired: true,
         connected: true,
       });
-      expect(b).toMatchObject({ nodeId: 'plain-node', paired: false, connected: true });
+      expect(b).toMatchObject({ nodeId: 'client:plain-node', paired: false, connected: true });
     });
 
     it('describes a node by id or by display name, ignoring case', async () => {
-      const byId = await operator.request('node.describe', { nodeId: 'plain-node' });
+      const byId = await operator.request('node.describe', { nodeId: 'client:plain-node' });
       const byName = await operator.request('node.describe', { nodeId: 'build box' });
-      expect(byId.payload).toMatchObject({ nodeId: 'plain-node' });
+      expect(byId.payload).toMatchObject({ nodeId: 'client:plain-node' });
       expect(byName.payload).toMatchObject({ nodeId: identityA.deviceId });
     });
 
@@ -240,7 +240,7 @@ describe('nodes', () => {
     it('fails the call at once when the node disconnects mid-call', async () => {
       const flaky = await connectPlainNode({ clientId: 'flaky-node', commands: ['test.slow'] });
       const started = Date.now();
-      const pending = invoke({ nodeId: 'flaky-node', command: 'test.slow' });
+      const pending = invoke({ nodeId: 'client:flaky-node', command: 'test.slow' });
       await nextInvoke(flaky);
       await flaky.close();
 
@@ -306,7 +306,7 @@ describe('nodes', () => {
       expect(forged.error).toMatchObject({ code: 'INVALID_REQUEST', details: { reason: 'node-mismatch' } });
       const mislabelled = await nodeB.request('node.invoke.result', {
         id: request.id,
-        nodeId: 'plain-node',
+        nodeId: 'client:plain-node',
         ok: true,
         payload: 'forged',
       });
@@ -360,8 +360,8 @@ describe('nodes', () => {
     it('closes the older connection of a node that connects again', async () => {
       const first = await connectPlainNode({ clientId: 'twin-node' });
       await connectPlainNode({ clientId: 'twin-node' });
-      expect(await first.waitClosed()).toEqual({ code: 1008, reason: 'replaced by a new connection' });
-      expect((await listNodes()).filter((n) => n.nodeId === 'twin-node')).toHaveLength(1);
+      expect(await first.waitClosed()).toEqual({ code: 1008, reason: 'replaced by a newer connection with this node id' });
+      expect((await listNodes()).filter((n) => n.nodeId === 'client:twin-node')).toHaveLength(1);
     });
   });
 
@@ -380,9 +380,11 @@ describe('nodes', () => {
     });
 
     it('keeps the new name of an unpaired node for this gateway run', async () => {
-      const res = await operator.request('node.rename', { nodeId: 'plain-node', displayName: 'Spare' });
-      expect(res.payload).toEqual({ nodeId: 'plain-node', displayName: 'Spare', persisted: false });
-      expect((await operator.request('node.describe', { nodeId: 'plain-node' })).payload).toMatchObject({ displayName: 'Spare' });
+      const res = await operator.request('node.rename', { nodeId: 'client:plain-node', displayName: 'Spare' });
+      expect(res.payload).toEqual({ nodeId: 'client:plain-node', displayName: 'Spare', persisted: false });
+      expect((await operator.request('node.describe', { nodeId: 'client:plain-node' })).payload).toMatchObject({
+        displayName: 'Spare',
+      });
     });
 
     it.each([

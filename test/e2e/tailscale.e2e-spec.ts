@@ -359,18 +359,27 @@ describe('Tailscale Serve identity when disabled or rate limited', () => {
     }
   });
 
-  it('still applies the auth rate limit before asking whois', async () => {
+  it('counts failures per tailnet address, before asking whois, without locking out others', async () => {
     const { fake, app, stop } = await startWithFake({}, { config: { gateway: { tailscale: { mode: 'serve' } } } });
+    // A tailnet peer whose whois never confirms it (not in whois.json, so no answer is cached).
+    const unknownPeer = serveHeaders({ 'x-forwarded-for': '100.101.102.200', 'tailscale-user-login': 'mallory@example.com' });
     try {
       for (let attempt = 0; attempt < 10; attempt++) {
-        const client = await WsTestClient.open(app.url);
-        expect((await client.connect({ auth: { token: `guess-${attempt}` } })).ok).toBe(false);
+        const client = await WsTestClient.open(app.url, { headers: unknownPeer });
+        expect((await client.connect()).error?.message).toMatch(/Tailscale identity not verified/);
         await client.waitClosed();
       }
-      const client = await WsTestClient.open(app.url, { headers: serveHeaders() });
-      const res = await client.connect();
-      expect(res.error).toMatchObject({ code: 'RATE_LIMITED' });
-      expect(fake.callsOf('whois')).toEqual([]);
+      expect(fake.callsOf('whois')).toHaveLength(10);
+      const locked = await WsTestClient.open(app.url, { headers: unknownPeer });
+      expect((await locked.connect()).error).toMatchObject({ code: 'RATE_LIMITED' });
+      expect(fake.callsOf('whois')).toHaveLength(10);
+
+      // Neither alice on her own tailnet address nor the CLI on the gateway host shares that bucket.
+      const alice = await WsTestClient.open(app.url, { headers: serveHeaders() });
+      expect((await alice.connect()).ok).toBe(true);
+      await alice.close();
+      const cli = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+      await cli.close();
     } finally {
       await stop();
     }

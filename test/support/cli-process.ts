@@ -59,7 +59,7 @@ export function runCli(
             }
           };
           listeners.add(check);
-          exited.then(() => setTimeout(() => reject(new Error(`exited before printing ${text}:\n${output}`)), 50));
+          void exited.then(() => setTimeout(() => reject(new Error(`exited before printing ${text}:\n${output}`)), 50));
           check();
         }),
         timeoutMs,

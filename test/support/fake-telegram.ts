@@ -52,6 +52,16 @@ export interface AnsweredCallback {
   at: number;
 }
 
+/** A sendPhoto upload: the multipart fields and the file's bytes. */
+export interface SentPhoto {
+  message_id: number;
+  chat_id: string;
+  caption?: string;
+  fileName?: string;
+  photo: Buffer;
+  at: number;
+}
+
 export interface ApiCall {
   method: string;
   body: Record<string, any>;
@@ -80,12 +90,20 @@ interface PendingPoll {
 export class FakeTelegram {
   readonly bot: FakeUser & { is_bot: true };
   readonly sent: SentMessage[] = [];
+  readonly photos: SentPhoto[] = [];
   readonly calls: ApiCall[] = [];
   readonly edits: EditedMessage[] = [];
   readonly answeredCallbacks: AnsweredCallback[] = [];
   webhook?: { url: string; secret_token?: string };
   /** When true, sendMessage with any parse_mode fails with Telegram's 400 "can't parse entities". */
   rejectMarkup = false;
+  /**
+   * When true, sendMessage is accepted (recorded in `sent`, as Telegram would
+   * deliver it) but its HTTP answer is held back until releaseSends(): the
+   * window in which a crashed gateway cannot know the message went out.
+   */
+  holdSends = false;
+  private readonly heldAnswers: Array<() => void> = [];
   /** The highest offset a getUpdates call confirmed. */
   confirmedOffset = 0;
   private server?: http.Server;
@@ -258,7 +276,9 @@ export class FakeTelegram {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
-    const body = await readJson(req);
+    const raw = await readBody(req);
+    const multipart = parseMultipart(req.headers['content-type'], raw);
+    const body = multipart ? multipart.fields : parseJsonBody(raw);
     if (!match) return send(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = match;
     if (token !== this.token) return send(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
@@ -279,6 +299,13 @@ export class FakeTelegram {
         return this.getUpdates(body, req, res);
       case 'sendMessage':
         return this.sendMessage(body, res);
+      case 'sendPhoto':
+        // grammY names the file part at random and points at it with "attach://<name>".
+        return this.sendPhoto(
+          body,
+          multipart?.files[String(body.photo ?? '').replace(/^attach:\/\//, '')] ?? multipart?.files.photo,
+          res,
+        );
       case 'sendChatAction':
         return send(res, 200, { ok: true, result: true });
       case 'editMessageText':
@@ -375,14 +402,52 @@ export class FakeTelegram {
     };
     this.sent.push(message);
     this.notify();
+    const answer = () =>
+      send(res, 200, {
+        ok: true,
+        result: {
+          message_id: message.message_id,
+          date: Math.floor(message.at / 1000),
+          chat: { id: Number(body.chat_id), type: 'private' },
+          from: this.bot,
+          text: body.text,
+        },
+      });
+    if (this.holdSends) this.heldAnswers.push(answer);
+    else answer();
+  }
+
+  /** Answers every held sendMessage and stops holding. */
+  releaseSends(): void {
+    this.holdSends = false;
+    this.heldAnswers.splice(0).forEach((answer) => answer());
+  }
+
+  private sendPhoto(
+    body: Record<string, any>,
+    file: { fileName?: string; data: Buffer } | undefined,
+    res: http.ServerResponse,
+  ): void {
+    if (!file || file.data.length === 0) {
+      return send(res, 400, { ok: false, error_code: 400, description: 'Bad Request: there is no photo in the request' });
+    }
+    const photo: SentPhoto = {
+      message_id: this.nextMessageId++,
+      chat_id: String(body.chat_id),
+      ...(body.caption ? { caption: String(body.caption) } : {}),
+      ...(file.fileName ? { fileName: file.fileName } : {}),
+      photo: file.data,
+      at: Date.now(),
+    };
+    this.photos.push(photo);
+    this.notify();
     send(res, 200, {
       ok: true,
       result: {
-        message_id: message.message_id,
-        date: Math.floor(message.at / 1000),
+        message_id: photo.message_id,
+        date: Math.floor(photo.at / 1000),
         chat: { id: Number(body.chat_id), type: 'private' },
-        from: this.bot,
-        text: body.text,
+        photo: [{ file_id: `photo-${photo.message_id}`, file_unique_id: `u${photo.message_id}`, width: 1280, height: 800 }],
       },
     });
   }
@@ -403,20 +468,53 @@ export class FakeTelegram {
   }
 }
 
-function readJson(req: http.IncomingMessage): Promise<Record<string, any>> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      try {
-        resolve(text ? JSON.parse(text) : {});
-      } catch {
-        resolve({});
-      }
-    });
-    req.on('error', () => resolve({}));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve(Buffer.concat(chunks)));
   });
+}
+
+function parseJsonBody(raw: Buffer): Record<string, any> {
+  try {
+    return raw.length ? JSON.parse(raw.toString('utf8')) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Just enough of multipart/form-data for grammY's uploads: text fields, and files by field name. */
+function parseMultipart(
+  contentType: string | undefined,
+  raw: Buffer,
+): { fields: Record<string, string>; files: Record<string, { fileName?: string; data: Buffer }> } | undefined {
+  const boundary = /multipart\/form-data;.*boundary=("?)([^";]+)\1/i.exec(contentType ?? '')?.[2];
+  if (!boundary) return undefined;
+  const fields: Record<string, string> = {};
+  const files: Record<string, { fileName?: string; data: Buffer }> = {};
+  const delimiter = Buffer.from(`--${boundary}`);
+  let start = raw.indexOf(delimiter);
+  while (start !== -1) {
+    const next = raw.indexOf(delimiter, start + delimiter.length);
+    if (next === -1) break;
+    const part = raw.subarray(start + delimiter.length + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    if (headerEnd !== -1) {
+      const headers = part.subarray(0, headerEnd).toString('utf8');
+      const data = part.subarray(headerEnd + 4);
+      // grammY writes `name="x"` quoted but `filename=x` bare; accept both forms.
+      const name = /(?:^|;)\s*name="?([^";\r\n]*)"?/im.exec(headers)?.[1];
+      const fileName = /filename="?([^";\r\n]*)"?/i.exec(headers)?.[1];
+      if (name !== undefined) {
+        if (fileName !== undefined) files[name] = { fileName, data: Buffer.from(data) };
+        else fields[name] = data.toString('utf8');
+      }
+    }
+    start = next;
+  }
+  return { fields, files };
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Clock } from '../../src/common/clock';
-import { loadConfig, ResolvedConfig } from '../../src/common/config';
+import { configSource, loadConfig, ResolvedConfig } from '../../src/common/config';
 import { startGateway, RunningGateway } from '../../src/main';
 
 export interface TestAppOptions {
@@ -12,6 +12,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** An existing state dir to reuse (kept on close); by default a fresh one that close() deletes. */
   stateDir?: string;
+  /** Writes the config to <stateDir>/nestclaw.json (0600), where config.* edits and the file watcher work on it. */
+  configOnDisk?: boolean;
 }
 
 export interface TestApp {
@@ -49,12 +51,16 @@ export function stateDirPool(): { make(): string; removeAll(): void } {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const stateDir = options.stateDir ?? makeStateDir();
   const text = typeof options.config === 'string' ? options.config : JSON.stringify(options.config ?? {});
-  const config = loadConfig({
-    env: { NESTCLAW_STATE_DIR: stateDir, ...options.env },
-    homeDir: stateDir,
-    readFile: () => text,
+  const env = { NESTCLAW_STATE_DIR: stateDir, ...options.env };
+  if (options.configOnDisk) fs.writeFileSync(path.join(stateDir, 'nestclaw.json'), text, { mode: 0o600 });
+  const config = loadConfig({ env, homeDir: stateDir, readFile: () => text });
+  const gateway = await startGateway({
+    config,
+    listenPort: 0,
+    logLevels: process.env.NESTCLAW_TEST_LOGS ? ['log', 'warn', 'error'] : false,
+    clock: options.clock,
+    configSource: configSource({ env, homeDir: stateDir }),
   });
-  const gateway = await startGateway({ config, listenPort: 0, logLevels: false, clock: options.clock });
   const token =
     config.gateway.auth.mode === 'password'
       ? config.gateway.auth.password!

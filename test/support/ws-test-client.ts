@@ -9,7 +9,7 @@ export interface OpenOptions {
   awaitChallenge?: boolean;
   /** For wss://: false accepts the gateway's self-signed certificate (default true, as in ws). */
   rejectUnauthorized?: boolean;
-  /** Source address, e.g. another 127.x address so per-address limits in one test do not touch the others. */
+  /** The client socket's own address, e.g. another 127.x.y.z alias of loopback. */
   localAddress?: string;
 }
 
@@ -44,7 +44,7 @@ export class WsTestClient {
     const socket = new WebSocket(url, {
       headers: options.headers,
       rejectUnauthorized: options.rejectUnauthorized,
-      localAddress: options.localAddress,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     });
     const client = new WsTestClient(socket);
     await new Promise<void>((resolve, reject) => {

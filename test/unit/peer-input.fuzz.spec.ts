@@ -8,7 +8,7 @@ import { Broadcaster } from '../../src/modules/gateway/broadcaster';
 import { Connection, ConnectionSession } from '../../src/modules/gateway/connection/connection';
 import { ConnectionRegistry } from '../../src/modules/gateway/connection/connection-registry';
 import { ConnectParamsDto } from '../../src/modules/gateway/dto/connect.params';
-import type { GatewayRuntime } from '../../src/modules/gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../src/modules/config/gateway-runtime';
 import { RpcError } from '../../src/modules/gateway/rpc/rpc-error';
 import { validateParams } from '../../src/modules/gateway/rpc/validate-params';
 import { NodeInvokeResultParams } from '../../src/modules/nodes/dto/invoke-result.params';
@@ -208,7 +208,7 @@ describe('peer input fuzzing', () => {
         fc.option(jsonValueText),
         fc.option(fc.oneof(deepText, jsonValueText, fc.string({ maxLength: 30 }))),
         fc.option(hostileObjectText(['code', 'message'])),
-        fc.constantFrom('node-a', 'someone-else'),
+        fc.constantFrom('client:node-a', 'someone-else'),
       )
       .map(([ok, payload, payloadJSON, error, nodeId]) => ({ ok, payload, payloadJSON, error, nodeId }));
 
@@ -216,7 +216,7 @@ describe('peer input fuzzing', () => {
       await fc.assert(
         fc.asyncProperty(resultParams, async ({ ok, payload, payloadJSON, error, nodeId }) => {
           const call = service.invoke({
-            nodeId: 'node-a',
+            nodeId: 'client:node-a',
             command: 'system.which',
             idempotencyKey: `k${Math.random()}`,
             timeoutMs: 60_000,

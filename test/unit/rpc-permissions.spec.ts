@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/common/config';
 import { GatewayAuthSettings } from '../../src/modules/auth/gateway-auth-settings';
-import { GatewayRuntime } from '../../src/modules/gateway/gateway-runtime';
+import { GatewayRuntime } from '../../src/modules/config/gateway-runtime';
 import { RpcRegistry } from '../../src/modules/gateway/rpc/rpc-registry';
 import { makeStateDir } from '../support/test-app';
 
@@ -14,12 +14,18 @@ import { makeStateDir } from '../support/test-app';
 const EXPECTED_PERMISSIONS = {
   agent: { role: 'operator', scope: 'operator.write' },
   'agent.wait': { role: 'operator', scope: 'operator.write' },
+  'browser.request': { role: 'operator', scope: 'operator.write' },
   'channel.pair.approve': { role: 'operator', scope: 'operator.pairing' },
   'channel.pair.list': { role: 'operator', scope: 'operator.pairing' },
   'channels.status': { role: 'operator', scope: 'operator.read' },
   'chat.abort': { role: 'operator', scope: 'operator.write' },
   'chat.history': { role: 'operator', scope: 'operator.read' },
   'chat.send': { role: 'operator', scope: 'operator.write' },
+  'config.apply': { role: 'operator', scope: 'operator.admin' },
+  'config.get': { role: 'operator', scope: 'operator.admin' },
+  'config.patch': { role: 'operator', scope: 'operator.admin' },
+  'config.schema': { role: 'operator', scope: 'operator.admin' },
+  'config.set': { role: 'operator', scope: 'operator.admin' },
   'device.pair.approve': { role: 'operator', scope: 'operator.pairing' },
   'device.pair.list': { role: 'operator', scope: 'operator.pairing' },
   'device.pair.reject': { role: 'operator', scope: 'operator.pairing' },

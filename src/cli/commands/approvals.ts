@@ -1,4 +1,4 @@
-import type { ExecApprovalDecision, ExecApprovalRequest } from '../../common/protocol/exec-approval';
+import type { ExecApprovalDecision, ExecApprovalRequest, ExecApprovalResolution } from '../../common/protocol';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
@@ -6,16 +6,11 @@ import { formatAge } from './time-format';
 
 type PendingApproval = ExecApprovalRequest;
 
-interface Resolution {
-  id: string;
-  decision: ExecApprovalDecision;
-  decidedBy: string | null;
-  ts: number;
-}
+type Resolution = ExecApprovalResolution;
 
 export function list(options: TargetOptions): Promise<void> {
   return runGatewayCommand<{ pending: PendingApproval[] }>(options, {
-    call: async (client) => (await client.request('exec.approval.list')) as { pending: PendingApproval[] },
+    call: (client) => client.call('exec.approval.list'),
     render: ({ pending }) => renderApprovals(pending),
   });
 }
@@ -30,7 +25,7 @@ export function deny(id: string, options: TargetOptions): Promise<void> {
 
 function resolve(id: string, decision: ExecApprovalDecision, options: TargetOptions): Promise<void> {
   return runGatewayCommand<Resolution>(options, {
-    call: async (client) => (await client.request('exec.approval.resolve', { id, decision })) as Resolution,
+    call: (client) => client.call('exec.approval.resolve', { id, decision }),
     render: (r) => [`${r.id}: ${DONE[r.decision]}`],
   });
 }

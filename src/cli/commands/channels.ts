@@ -1,29 +1,17 @@
+import type { ChannelStatus, MethodResult } from '../../common/protocol';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 
-interface ChannelStatusEntry {
-  configured: boolean;
-  enabled: boolean;
-  running: boolean;
-  linked?: boolean;
-  lastError?: string;
-  accountId?: string;
-  mode?: string;
-  probe?: { ok: boolean; elapsedMs: number; account?: { id: string; username?: string; name?: string }; error?: string };
-}
-
-interface ChannelsStatus {
-  ts: number;
-  channels: Record<string, ChannelStatusEntry>;
-}
+type ChannelStatusEntry = ChannelStatus;
+type ChannelsStatus = MethodResult<'channels.status'>;
 
 export function status(options: TargetOptions & { probe?: boolean }): Promise<void> {
   return runGatewayCommand<ChannelsStatus>(
     // A probe asks the platform too, so it may take longer than a plain call.
     options.probe ? { ...options, timeout: String(Math.max(Number(options.timeout ?? 10_000), 20_000)) } : options,
     {
-      call: async (client) => (await client.request('channels.status', options.probe ? { probe: true } : {})) as ChannelsStatus,
+      call: (client) => client.call('channels.status', options.probe ? { probe: true } : {}),
       render: (s) => renderChannels(s.channels),
     },
   );

@@ -1,70 +1,39 @@
 import type { GatewayClient } from '../../common/client';
+import type { MethodResult, PairedDevice } from '../../common/protocol';
 import { UsageError } from '../exit-codes';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import { formatAge } from './time-format';
 import type { TargetOptions } from './target-options';
 
-interface PendingRequest {
-  requestId: string;
-  deviceId: string;
-  role: string;
-  scopes: string[];
-  displayName?: string;
-  platform?: string;
-  clientMode?: string;
-  remoteIp?: string;
-  createdAtMs: number;
-  expiresAtMs: number;
-}
-
-interface PairedDevice {
-  deviceId: string;
-  roles: string[];
-  scopes: string[];
-  displayName?: string;
-  platform?: string;
-  clientMode?: string;
-  remoteIp?: string;
-  approvedAtMs: number;
-  lastSeenAtMs?: number;
-}
-
-interface PairingList {
-  pending: PendingRequest[];
-  paired: PairedDevice[];
-}
+type PairingList = MethodResult<'device.pair.list'>;
 
 export function list(options: TargetOptions): Promise<void> {
   return runGatewayCommand<PairingList>(options, {
-    call: async (client) => (await client.request('device.pair.list')) as PairingList,
+    call: (client) => client.call('device.pair.list'),
     render: (l) => renderPairingList(l),
   });
 }
 
 export function approve(requestId: string, options: TargetOptions): Promise<void> {
-  return runGatewayCommand<{ device: PairedDevice }>(options, {
-    call: async (client) => (await client.request('device.pair.approve', { requestId })) as { device: PairedDevice },
+  return runGatewayCommand<MethodResult<'device.pair.approve'>>(options, {
+    call: (client) => client.call('device.pair.approve', { requestId }),
     render: ({ device }) => [`approved ${describeDevice(device)}; it gets its device token on its next connect`],
   });
 }
 
 export function reject(requestId: string, options: TargetOptions): Promise<void> {
-  return runGatewayCommand<{ deviceId: string }>(options, {
-    call: async (client) => (await client.request('device.pair.reject', { requestId })) as { deviceId: string },
+  return runGatewayCommand<MethodResult<'device.pair.reject'>>(options, {
+    call: (client) => client.call('device.pair.reject', { requestId }),
     render: ({ deviceId }) => [`rejected the request from device ${deviceId.slice(0, 12)}`],
   });
 }
 
 export function revoke(deviceIdOrPrefix: string, options: TargetOptions): Promise<void> {
-  return runGatewayCommand<{ deviceId: string; tokensRevoked: number; disconnected: number }>(options, {
+  return runGatewayCommand<MethodResult<'device.token.revoke'>>(options, {
     call: async (client) => {
       const deviceId = await resolveDeviceId(client, deviceIdOrPrefix);
-      return (await client.request('device.token.revoke', { deviceId, unpair: true })) as {
-        deviceId: string;
-        tokensRevoked: number;
-        disconnected: number;
-      };
+      return client.call('device.token.revoke', { deviceId, unpair: true });
     },
     render: (r) => [
       `revoked device ${r.deviceId.slice(0, 12)}: ${r.tokensRevoked} token(s) invalidated, ${r.disconnected} session(s) closed; it must pair again`,
@@ -74,7 +43,7 @@ export function revoke(deviceIdOrPrefix: string, options: TargetOptions): Promis
 
 /** Accepts a unique prefix of a paired device id, as people copy the short form from `devices list`. */
 async function resolveDeviceId(client: GatewayClient, given: string): Promise<string> {
-  const { paired } = (await client.request('device.pair.list')) as PairingList;
+  const { paired } = await client.call('device.pair.list');
   const matches = paired.filter((d) => d.deviceId.startsWith(given.toLowerCase()));
   if (matches.length === 1) return matches[0].deviceId;
   if (matches.length === 0) throw new UsageError(`no paired device id starts with ${given}; see \`nestclaw devices list\``);

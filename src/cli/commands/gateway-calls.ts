@@ -1,28 +1,30 @@
 import { randomUUID } from 'node:crypto';
+import type { GatewayStatus, HealthSnapshot, MethodResult } from '../../common/protocol';
 import { ExitCode, UsageError } from '../exit-codes';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 
+/** nestclaw's health; a reference gateway's has other fields, so everything past ok and channels may be missing. */
 interface HealthPayload {
   ok: boolean;
-  uptimeMs: number;
-  durationMs: number;
+  uptimeMs?: number;
+  durationMs?: number;
   channels: Record<string, { configured: boolean; running: boolean; linked?: boolean; lastError?: string }>;
-  sessions: { count: number };
-  nodes: { connected: number };
+  sessions?: { count?: number };
+  nodes?: { connected?: number };
 }
 
 export function health(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<HealthPayload>(options, {
-    call: async (client) => (await client.request('health')) as HealthPayload,
+  return runGatewayCommand<HealthSnapshot>(options, {
+    call: (client) => client.call('health'),
     render: (h) => [
-      `gateway ${h.ok ? 'healthy' : 'NOT healthy'} (up ${formatDuration(h.uptimeMs)})`,
+      `gateway ${h.ok ? 'healthy' : 'NOT healthy'}${h.uptimeMs !== undefined ? ` (up ${formatDuration(h.uptimeMs)})` : ''}`,
       ...table(
         [
           ['channels', describeChannels(h.channels)],
-          ['sessions', String(h.sessions.count)],
-          ['nodes', `${h.nodes.connected} connected`],
+          ['sessions', String(h.sessions?.count ?? '?')],
+          ['nodes', `${h.nodes?.connected ?? '?'} connected`],
         ],
         '  ',
       ),
@@ -31,8 +33,8 @@ export function health(options: TargetOptions): Promise<void> {
 }
 
 export function gatewayStatus(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<Record<string, any>>(options, {
-    call: async (client) => (await client.request('status')) as Record<string, any>,
+  return runGatewayCommand<GatewayStatus>(options, {
+    call: (client) => client.call('status'),
     render: (s) => renderGatewayStatus(s),
   });
 }
@@ -47,9 +49,9 @@ export function call(method: string, options: TargetOptions & { params?: string 
 export function send(
   options: TargetOptions & { to: string; message: string; channel?: string; sessionKey?: string },
 ): Promise<void> {
-  return runGatewayCommand<unknown>(options, {
+  return runGatewayCommand<MethodResult<'send'>>(options, {
     call: (client) =>
-      client.request('send', {
+      client.call('send', {
         to: options.to,
         message: options.message,
         ...(options.channel ? { channel: options.channel } : {}),
@@ -63,9 +65,9 @@ export function send(
 export function agent(
   options: TargetOptions & { message: string; sessionKey?: string; channel?: string; to?: string; deliver?: boolean },
 ): Promise<void> {
-  return runGatewayCommand<unknown>(options, {
+  return runGatewayCommand<MethodResult<'agent'>>(options, {
     call: (client) =>
-      client.request(
+      client.call(
         'agent',
         {
           message: options.message,
@@ -77,21 +79,20 @@ export function agent(
         },
         { expectFinal: true, timeoutMs: Math.max(Number(options.timeout ?? 0), 120_000) },
       ),
-    render: (payload) => {
-      const final = payload as { status?: string; summary?: string };
-      return [final.summary ?? JSON.stringify(payload, null, 2)];
-    },
+    render: (payload) => [payload.summary ?? JSON.stringify(payload, null, 2)],
     // The gateway answered, but the run itself failed, timed out or was aborted.
-    exitCode: (payload) => ((payload as { status?: string }).status === 'ok' ? ExitCode.Ok : ExitCode.GatewayError),
+    exitCode: (payload) => (payload.status === 'ok' ? ExitCode.Ok : ExitCode.GatewayError),
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a nestclaw GatewayStatus, or a reference gateway's own shape
 export function renderGatewayStatus(s: Record<string, any>): string[] {
+  if (typeof s.bind !== 'object' || s.bind === null) return renderForeignStatus(s);
   return [
     `nestclaw gateway ${s.version} on ${s.host}, up ${formatDuration(s.uptimeMs)}`,
     ...table(
       [
-        ['bind', `${s.bind.mode} (${(s.bind.hosts as string[]).join(', ')}) port ${s.bind.port}`],
+        ['bind', `${s.bind.mode} (${s.bind.hosts.join(', ')}) port ${s.bind.port}`],
         ['auth', s.auth.mode],
         ...(s.tls
           ? ([['tls', s.tls.enabled ? `on, SHA-256 ${s.tls.fingerprintSha256}` : 'off']] as Array<[string, string]>)
@@ -101,8 +102,26 @@ export function renderGatewayStatus(s: Record<string, any>): string[] {
         ['sessions', String(s.sessions.count)],
         ['nodes', `${s.nodes.connected} connected`],
         ['clients', `${s.connections.operators} operators, ${s.connections.nodes} nodes`],
-        ['state', s.stateDir],
+        ...(s.stateDir ? ([['state', s.stateDir]] as Array<[string, string]>) : []),
       ],
+      '  ',
+    ),
+  ];
+}
+
+/**
+ * A reference (OpenClaw) gateway's status has its own shape: show its
+ * top-level entries briefly rather than guess at their meaning.
+ */
+function renderForeignStatus(s: Record<string, unknown>): string[] {
+  const brief = (value: unknown) => {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+  };
+  return [
+    'gateway status (not a nestclaw gateway; its own summary follows)',
+    ...table(
+      Object.entries(s).map(([key, value]) => [key, brief(value)]),
       '  ',
     ),
   ];

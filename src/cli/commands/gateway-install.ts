@@ -32,9 +32,6 @@ export interface InstallOptions extends ScopeOptions {
   serviceUser?: string;
 }
 
-/** Exit code when the unit (or systemd) is not in the state the command needs. */
-export const EXIT_FAILED = 1;
-
 /**
  * Test hooks, documented in docs/operations.md: NESTCLAW_SYSTEMD_DIR replaces
  * the unit directory and NESTCLAW_SYSTEMCTL the systemctl program, so tests
@@ -164,7 +161,7 @@ export async function installCommand(options: InstallOptions): Promise<void> {
     if (code === 'EACCES' || code === 'EPERM') {
       return fail(
         `not allowed to write ${(error as NodeJS.ErrnoException).path ?? target}${spec.scope === 'system' ? ': a system unit needs root (sudo nestclaw gateway install --system)' : ''}`,
-        EXIT_FAILED,
+        ExitCode.Failed,
       );
     }
     throw error;
@@ -211,7 +208,7 @@ export async function uninstallCommand(options: ScopeOptions): Promise<void> {
   const scope = detectScope(options);
   const target = unitPath(scope);
   if (!fs.existsSync(target)) {
-    return fail(`no ${UNIT_FILE} in ${path.dirname(target)}: nothing to uninstall`, EXIT_FAILED);
+    return fail(`no ${UNIT_FILE} in ${path.dirname(target)}: nothing to uninstall`, ExitCode.Failed);
   }
   try {
     // What `systemctl disable` does on disk; systemctl itself refuses once the unit file is gone.
@@ -227,7 +224,7 @@ export async function uninstallCommand(options: ScopeOptions): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') {
-      return fail(`not allowed to remove ${target}${scope === 'system' ? ': run it with sudo' : ''}`, EXIT_FAILED);
+      return fail(`not allowed to remove ${target}${scope === 'system' ? ': run it with sudo' : ''}`, ExitCode.Failed);
     }
     throw error;
   }
@@ -253,7 +250,7 @@ export async function systemctlCommandFor(action: 'restart' | 'stop', options: S
     return fail(
       `no ${UNIT_FILE} in ${path.dirname(target)}: install it with \`nestclaw gateway install${scope === 'system' ? ' --system' : ''}\`, ` +
         'or stop a gateway running in a terminal with Ctrl-C',
-      EXIT_FAILED,
+      ExitCode.Failed,
     );
   }
   const program = systemctlProgram();
@@ -263,13 +260,13 @@ export async function systemctlCommandFor(action: 'restart' | 'stop', options: S
     const code = (result.error as NodeJS.ErrnoException).code;
     return fail(
       `cannot run ${program} (${code ?? result.error.message}): is this a systemd host? Run \`${systemctlCommand(scope, action, UNIT_NAME)}\` yourself`,
-      EXIT_FAILED,
+      ExitCode.Failed,
     );
   }
   if (result.status !== 0) {
     return fail(
       `\`${systemctlCommand(scope, action, UNIT_NAME)}\` failed (exit ${result.status ?? result.signal}); see \`${scope === 'user' ? 'journalctl --user' : 'journalctl'} -u ${UNIT_NAME}\``,
-      EXIT_FAILED,
+      ExitCode.Failed,
     );
   }
   console.log(`${action === 'stop' ? 'stopped' : 'restarted'} ${UNIT_NAME} (${systemctlCommand(scope, action, UNIT_NAME)})`);

@@ -65,10 +65,7 @@ async function probeOne(candidate: { name: string; target: GatewayTarget }, time
   const { name, target } = candidate;
   const base = { name, url: target.url, source: target.urlSource };
   try {
-    const status = (await withGateway(target, timeoutMs, (client) => client.request('status'))) as {
-      version?: string;
-      host?: string;
-    };
+    const status = await withGateway(target, timeoutMs, (client) => client.call('status'));
     return { ...base, reachable: true, authenticated: true, version: status.version, host: status.host };
   } catch (error) {
     const failure = describeFailure(error, target);

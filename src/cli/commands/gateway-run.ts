@@ -1,7 +1,8 @@
-import { ConfigError, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import { CliOverrides, ConfigError, configSourceFromProcess, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
 import type { RunningGateway } from '../../main';
+import { ExitCode } from '../exit-codes';
 
 export interface GatewayRunOptions {
   port?: string;
@@ -14,24 +15,22 @@ export interface GatewayRunOptions {
   verbose?: boolean;
 }
 
-export const EXIT_STARTUP_REFUSED = 1;
-export const EXIT_BAD_CONFIG = 3;
-
 /** `nestclaw gateway run`: loads config, starts the gateway, stops it cleanly on SIGINT/SIGTERM. */
 export async function runGatewayCommand(options: GatewayRunOptions): Promise<void> {
   let config: ResolvedConfig;
+  const overrides: CliOverrides = {
+    port: options.port,
+    bind: options.bind,
+    auth: options.auth,
+    token: options.token,
+    password: options.password,
+    tailscale: options.tailscale,
+    tailscaleResetOnExit: options.tailscaleResetOnExit,
+  };
   try {
-    config = loadConfigFromProcess({
-      port: options.port,
-      bind: options.bind,
-      auth: options.auth,
-      token: options.token,
-      password: options.password,
-      tailscale: options.tailscale,
-      tailscaleResetOnExit: options.tailscaleResetOnExit,
-    });
+    config = loadConfigFromProcess(overrides);
   } catch (error) {
-    if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, EXIT_BAD_CONFIG);
+    if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, ExitCode.Usage);
     throw error;
   }
 
@@ -44,10 +43,12 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
   try {
     gateway = await startGateway({
       config,
+      // Config edits and restarts in place resolve the file with the same flags, so --port or --token stay in force.
+      configSource: configSourceFromProcess(overrides),
       logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
     });
   } catch (error) {
-    if (error instanceof StartupError) return fail(error.message, EXIT_STARTUP_REFUSED);
+    if (error instanceof StartupError) return fail(error.message, ExitCode.StartupRefused);
     throw error;
   }
   console.log(describeStartup(config, gateway));
@@ -64,10 +65,10 @@ function signalStopper(): { attach(gateway: RunningGateway): void } {
   const stop = (signal: string) => {
     console.log(`received ${signal}, stopping the gateway`);
     gateway!.close().then(
-      () => process.exit(0),
+      () => process.exit(ExitCode.Ok),
       (error: unknown) => {
         console.error(`nestclaw: the gateway did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
+        process.exit(ExitCode.Failed);
       },
     );
   };
@@ -75,7 +76,7 @@ function signalStopper(): { attach(gateway: RunningGateway): void } {
     process.on(signal, () => {
       if (requested) {
         console.error(`received ${signal} again, exiting without waiting`);
-        process.exit(1);
+        process.exit(ExitCode.Failed);
       }
       requested = signal;
       if (gateway) stop(signal);

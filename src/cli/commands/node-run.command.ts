@@ -21,6 +21,8 @@ export function registerNodeRun(program: Command): void {
         .choices(EXEC_POLICIES)
         .default(DEFAULT_EXEC_POLICY),
     )
+    .option('--browser', "serve the gateway's browser routes (browser.proxy) with this machine's Chromium")
+    .option('--browser-allow-url <glob...>', 'with --browser: URLs on loopback/private addresses it may open')
     .option('--json', 'print one JSON object per line for each state change')
     .action(async (options) => (await import('./node-run')).runNodeHostCommand(options));
 }

@@ -13,6 +13,8 @@ export interface NodeRunOptions {
   tlsFingerprint?: string;
   displayName?: string;
   exec: ExecPolicy;
+  browser?: boolean;
+  browserAllowUrl?: string[];
   json?: boolean;
 }
 
@@ -34,6 +36,7 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
       stateDir: target.stateDir,
       displayName: options.displayName,
       execPolicy: options.exec,
+      ...(options.browser ? { browser: { allowUrls: options.browserAllowUrl ?? [] } } : {}),
     });
   } catch (error) {
     // A corrupt device identity is a local state problem: nothing was tried.
@@ -64,7 +67,7 @@ function stopOnSignals(host: NodeHost): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       process.stderr.write(`received ${signal} again, exiting without waiting\n`);
-      process.exit(1);
+      process.exit(ExitCode.Failed);
     }
     stopping = true;
     void host.stop(signal);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayClient } from '../../common/client';
+import type { DevicePairingRequest, MethodResult, NodeSummary } from '../../common/protocol';
 import { UsageError } from '../exit-codes';
 import { table } from '../output';
 import { reportFailure, runGatewayCommand } from '../run-gateway-command';
@@ -7,31 +8,17 @@ import { approve as approveDevice, reject as rejectDevice } from './devices';
 import { formatAge } from './time-format';
 import type { TargetOptions } from './target-options';
 
-export interface NodeEntry {
-  nodeId: string;
-  displayName?: string;
-  platform?: string;
-  version?: string;
-  remoteIp?: string;
-  caps: string[];
-  commands: string[];
-  connectedAtMs?: number;
-  lastSeenAtMs?: number;
-  paired: boolean;
-  connected: boolean;
-}
-
 export function list(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<{ nodes: NodeEntry[] }>(options, {
-    call: async (client) => (await client.request('node.list')) as { nodes: NodeEntry[] },
+  return runGatewayCommand<MethodResult<'node.list'>>(options, {
+    call: (client) => client.call('node.list'),
     render: ({ nodes }) =>
       nodes.length === 0 ? ['no nodes: start one with `nestclaw node run` on another machine'] : renderNodes(nodes),
   });
 }
 
 export function status(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<{ nodes: NodeEntry[] }>(options, {
-    call: async (client) => (await client.request('node.list')) as { nodes: NodeEntry[] },
+  return runGatewayCommand<MethodResult<'node.list'>>(options, {
+    call: (client) => client.call('node.list'),
     render: ({ nodes }) => {
       const connected = nodes.filter((n) => n.connected);
       return [
@@ -43,20 +30,10 @@ export function status(options: TargetOptions): Promise<void> {
 }
 
 export function pending(options: TargetOptions): Promise<void> {
-  return runGatewayCommand<{
-    pending: Array<{
-      requestId: string;
-      role: string;
-      displayName?: string;
-      platform?: string;
-      remoteIp?: string;
-      deviceId: string;
-      expiresAtMs: number;
-    }>;
-  }>(options, {
+  return runGatewayCommand<{ pending: DevicePairingRequest[] }>(options, {
     call: async (client) => {
-      const all = (await client.request('device.pair.list')) as { pending: Array<{ role: string } & Record<string, any>> };
-      return { pending: all.pending.filter((r) => r.role === 'node') as any };
+      const all = await client.call('device.pair.list');
+      return { pending: all.pending.filter((r) => r.role === 'node') };
     },
     render: ({ pending: requests }) =>
       requests.length === 0
@@ -74,7 +51,7 @@ export const approve = approveDevice;
 export const reject = rejectDevice;
 
 export function describe(node: string, options: TargetOptions): Promise<void> {
-  return runGatewayCommand<NodeEntry>(options, {
+  return runGatewayCommand<NodeSummary>(options, {
     call: (client) => describeNode(client, node),
     render: (n) =>
       table([
@@ -94,7 +71,7 @@ export function rename(options: TargetOptions & { node: string; name: string }):
   return runGatewayCommand<{ nodeId: string; displayName: string }>(options, {
     call: async (client) => {
       const { nodeId } = await describeNode(client, options.node);
-      await client.request('node.rename', { nodeId, displayName: options.name });
+      await client.call('node.rename', { nodeId, displayName: options.name });
       return { nodeId, displayName: options.name };
     },
     render: (r) => [`renamed ${r.nodeId.slice(0, 12)} to ${r.displayName}`],
@@ -112,27 +89,27 @@ export async function invoke(
   } catch (error) {
     return reportFailure(error, undefined, options.json);
   }
-  return runGatewayCommand<{ payload?: unknown }>(
+  return runGatewayCommand<MethodResult<'node.invoke'>>(
     // The request itself must outlive the node's own timeout.
     { ...options, timeout: String(Math.max(Number(options.timeout ?? 10_000), (timeoutMs ?? 30_000) + 5_000)) },
     {
       call: async (client) => {
         const { nodeId } = await describeNode(client, options.node);
-        return (await client.request('node.invoke', {
+        return client.call('node.invoke', {
           nodeId,
           command: options.command,
           ...(params === undefined ? {} : { params }),
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
           idempotencyKey: randomUUID(),
-        })) as { payload?: unknown };
+        });
       },
       render: (r) => renderInvokeResult(r.payload),
     },
   );
 }
 
-async function describeNode(client: GatewayClient, node: string): Promise<NodeEntry> {
-  return (await client.request('node.describe', { nodeId: node })) as NodeEntry;
+function describeNode(client: GatewayClient, node: string): Promise<NodeSummary> {
+  return client.call('node.describe', { nodeId: node });
 }
 
 /** system.run answers get the shape a terminal user expects; anything else prints as JSON. */
@@ -147,7 +124,7 @@ function renderInvokeResult(payload: unknown): string[] {
   return [JSON.stringify(payload, null, 2)];
 }
 
-function renderNodes(nodes: NodeEntry[]): string[] {
+function renderNodes(nodes: NodeSummary[]): string[] {
   const header: [string, string] = ['NAME', 'ID  PLATFORM  STATE  COMMANDS  ADDRESS  LAST SEEN'];
   return table([
     header,
@@ -165,11 +142,11 @@ function renderNodes(nodes: NodeEntry[]): string[] {
   ]);
 }
 
-function nameOf(n: NodeEntry): string {
+function nameOf(n: NodeSummary): string {
   return n.displayName ?? n.nodeId.slice(0, 12);
 }
 
-function lastSeen(n: NodeEntry): string {
+function lastSeen(n: NodeSummary): string {
   if (n.connected) return 'now';
   return n.lastSeenAtMs ? `${formatAge(Date.now() - n.lastSeenAtMs)} ago` : '-';
 }

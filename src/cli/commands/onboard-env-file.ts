@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { writeSecretFileAtomic } from '../../common/state';
 
 /**
  * `<stateDir>/gateway.env`: the gateway's secrets as KEY=value lines, mode
@@ -68,8 +68,5 @@ export function mergeEnvFile(file: string, entries: Readonly<Record<string, stri
     // A repeated key is dropped: the last assignment would win and bring the old value back.
   }
   lines.push(...pending.values());
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(temp, `${lines.join('\n')}\n`, { mode: 0o600 });
-  fs.chmodSync(temp, 0o600);
-  fs.renameSync(temp, file);
+  writeSecretFileAtomic(file, `${lines.join('\n')}\n`);
 }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { auditConfig, gatewayEnvPath } from '../../common/audit';
 import { ConfigError, loadConfig, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
-import { ensurePrivateDir, generatedTokenPath } from '../../common/state';
+import { ensurePrivateDir, generatedTokenPath, writeSecretFileAtomic } from '../../common/state';
 import { renderFindings, summaryLine } from '../audit/render-audit';
 import { ExitCode } from '../exit-codes';
 import { printLines } from '../output';
@@ -160,22 +160,15 @@ function writeFiles(plan: OnboardPlan, text: string, paths: Paths, replacing: bo
     lines.push(`wrote ${envKeys.join(', ')} to ${paths.envPath} (mode 0600)`);
   }
   if (plan.token) {
-    writePrivate(paths.tokenPath, `${plan.token}\n`);
+    writeSecretFileAtomic(paths.tokenPath, `${plan.token}\n`);
     lines.push(
       `${plan.generatedToken ? 'generated a token and ' : ''}stored it in ${paths.tokenPath} (mode 0600) for nestclaw commands on this host`,
     );
   }
   // Last, so a failure above never leaves a config that points at secrets that were not written.
-  writePrivate(paths.configPath, text);
+  writeSecretFileAtomic(paths.configPath, text);
   lines.push(`wrote ${paths.configPath} (mode 0600)`);
   return lines;
-}
-
-function writePrivate(file: string, content: string): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(temp, content, { mode: 0o600 });
-  fs.chmodSync(temp, 0o600);
-  fs.renameSync(temp, file);
 }
 
 function nextSteps(plan: OnboardPlan, paths: Paths): string[] {

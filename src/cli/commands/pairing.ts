@@ -1,29 +1,15 @@
+import type { MethodResult, PairingCodeRecord } from '../../common/protocol';
 import { table } from '../output';
 import { runGatewayCommand } from '../run-gateway-command';
 import { formatAge } from './time-format';
 import type { TargetOptions } from './target-options';
 
-interface PendingPairing {
-  channel: string;
-  code: string;
-  senderId: string;
-  senderName?: string;
-  chatId?: string;
-  createdAtMs: number;
-  expiresAtMs: number;
-}
-
-interface Approved {
-  channel: string;
-  code: string;
-  senderId: string;
-  senderName?: string;
-}
+type PendingPairing = PairingCodeRecord;
+type Approved = MethodResult<'channel.pair.approve'>;
 
 export function list(channel: string | undefined, options: TargetOptions): Promise<void> {
   return runGatewayCommand<{ pending: PendingPairing[] }>(options, {
-    call: async (client) =>
-      (await client.request('channel.pair.list', channel ? { channel } : {})) as { pending: PendingPairing[] },
+    call: (client) => client.call('channel.pair.list', channel ? { channel } : {}),
     render: ({ pending }) =>
       pending.length === 0
         ? ['no pairing codes are waiting; someone who writes to the bot gets one']
@@ -43,7 +29,7 @@ export function list(channel: string | undefined, options: TargetOptions): Promi
 
 export function approve(channel: string, code: string, options: TargetOptions): Promise<void> {
   return runGatewayCommand<Approved>(options, {
-    call: async (client) => (await client.request('channel.pair.approve', { channel, code })) as Approved,
+    call: (client) => client.call('channel.pair.approve', { channel, code }),
     render: (a) => [
       `approved ${a.senderName ? `${a.senderName} (${a.senderId})` : a.senderId} on ${a.channel}; their messages now reach the assistant`,
     ],

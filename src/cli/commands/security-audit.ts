@@ -10,9 +10,6 @@ export interface SecurityAuditOptions {
   json?: boolean;
 }
 
-/** Exit code while a critical finding remains. */
-export const EXIT_CRITICAL = 1;
-
 /** `nestclaw security audit [--fix] [--json]`. */
 export async function securityAudit(options: SecurityAuditOptions): Promise<void> {
   let config: ResolvedConfig;
@@ -40,5 +37,5 @@ export async function securityAudit(options: SecurityAuditOptions): Promise<void
   const report = { configPath: config.configPath, stateDir: config.stateDir, findings, fixed };
   if (options.json) printJson(auditJson(report));
   else printLines(renderAuditReport(report, Boolean(options.fix)));
-  process.exitCode = countOf(findings, 'critical') > 0 ? EXIT_CRITICAL : ExitCode.Ok;
+  process.exitCode = countOf(findings, 'critical') > 0 ? ExitCode.AuditCritical : ExitCode.Ok;
 }

@@ -1,8 +1,9 @@
 import type { GatewayClient } from '../../common/client';
 import type { ResolvedConfig } from '../../common/config';
+import type { HealthSnapshot } from '../../common/protocol';
 import { describeFailure } from '../failure';
 import { parseTimeout, withGateway } from '../gateway-session';
-import { printJson, printLines, table, withProgress } from '../output';
+import { printJson, printLines, table, terminalSafe, withProgress } from '../output';
 import { loadCliConfig, reportFailure } from '../run-gateway-command';
 import { GatewayTarget, resolveTarget } from '../target';
 import { renderGatewayStatus } from './gateway-calls';
@@ -29,7 +30,7 @@ export async function status(options: TargetOptions & { deep?: boolean }): Promi
       if (options.json) printJson({ ...local, gateway: failure.json });
       else {
         printLines(renderLocal(local));
-        process.stderr.write(`nestclaw: ${failure.message}\n`);
+        process.stderr.write(`nestclaw: ${terminalSafe(failure.message)}\n`);
       }
       process.exitCode = failure.exitCode;
       return;
@@ -84,12 +85,12 @@ function renderLocal(s: LocalSummary): string[] {
 }
 
 async function probeDeep(client: GatewayClient) {
-  const [statusPayload, healthPayload] = await Promise.all([client.request('status'), client.request('health')]);
-  return { status: statusPayload as Record<string, any>, health: healthPayload as Record<string, any> };
+  const [status, health] = await Promise.all([client.call('status'), client.call('health')]);
+  return { status, health };
 }
 
-function renderHealth(health: Record<string, any>): string[] {
-  const channels = Object.entries((health.channels ?? {}) as Record<string, any>);
+function renderHealth(health: HealthSnapshot): string[] {
+  const channels = Object.entries(health.channels ?? {});
   return [
     '',
     'channels:',

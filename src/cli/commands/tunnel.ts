@@ -62,7 +62,7 @@ function stopOnSignals(tunnel: SshTunnel, quiet: boolean): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       process.stderr.write(`received ${signal} again, exiting without waiting for ssh\n`);
-      process.exit(1);
+      process.exit(ExitCode.Failed);
     }
     stopping = true;
     if (!quiet) process.stdout.write(`received ${signal}, stopping the tunnel\n`);

@@ -173,7 +173,7 @@ export class SshTunnel {
   private async waitReady(exited: Promise<SshExit>, log: { stderr: string }): Promise<ReadyOutcome> {
     const timeoutMs = this.options.readyTimeoutMs ?? 20_000;
     const deadline = this.deps.now() + timeoutMs;
-    let lastReason = 'no answer';
+    let lastReason: string;
     for (;;) {
       const early = await this.untilStop(Promise.race([exited, this.sleep(this.options.checkIntervalMs ?? 250)]));
       if (early === STOP) return STOP;

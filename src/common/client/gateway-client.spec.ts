@@ -11,7 +11,7 @@ import {
   parseDevicePublicKey,
   verifyDeviceSignature,
 } from '../identity';
-import type { ConnectParams, EventFrame, RequestFrame } from '../protocol';
+import { NodeCloseReason, type ConnectParams, type EventFrame, type RequestFrame } from '../protocol';
 import { GatewayClientError } from './client-errors';
 import { GatewayClient, GatewayClientOptions } from './gateway-client';
 
@@ -188,7 +188,7 @@ describe(GatewayClient.name, () => {
       expect(client.hello).toBe(hello);
       expect(client.isConnected).toBe(true);
       expect(fake.connects).toEqual([
-        { minProtocol: 3, maxProtocol: 3, client: CLIENT, role: 'operator', scopes: [], auth: { token: 'tok', password: 'pw' } },
+        { minProtocol: 3, maxProtocol: 4, client: CLIENT, role: 'operator', scopes: [], auth: { token: 'tok', password: 'pw' } },
       ]);
     });
 
@@ -291,6 +291,27 @@ describe(GatewayClient.name, () => {
         expect(deviceTokens.get(fake.url, 'operator')).toBeUndefined();
       });
 
+      it.each(['device-token-revoked', 'device-token-mismatch'])(
+        'drops the stored token on %s, says so, and retries once with the secret',
+        async (reason) => {
+          // Arrange
+          const deviceTokens = new DeviceTokenStore(stateDir);
+          deviceTokens.set(fake.url, 'operator', 'stale');
+          fake.refuseToken = { token: 'stale', details: { reason } };
+          const client = makeClient({ identity: generateDeviceIdentity(), deviceTokens, token: 'explicit' });
+          const dropped: unknown[] = [];
+          client.on('device-token-dropped', (info) => dropped.push(info));
+
+          // Act
+          await client.connect();
+
+          // Assert
+          expect(fake.connects.map((c) => c.auth?.token)).toEqual(['stale', 'explicit']);
+          expect(dropped).toEqual([{ reason, retryWith: 'token' }]);
+          expect(deviceTokens.get(fake.url, 'operator')).toBeUndefined();
+        },
+      );
+
       it('keeps the stored token when the refusal is about something else', async () => {
         // Arrange
         const deviceTokens = new DeviceTokenStore(stateDir);
@@ -367,7 +388,7 @@ describe(GatewayClient.name, () => {
     it('reports "closed" with the close code when the server hangs up before the handshake', async () => {
       // Arrange
       fake.server.removeAllListeners('connection');
-      fake.server.on('connection', (socket) => socket.close(1013, 'try again later'));
+      fake.server.on('connection', (socket) => socket.close(1011, 'internal error'));
       const client = makeClient();
 
       // Act
@@ -375,7 +396,39 @@ describe(GatewayClient.name, () => {
 
       // Assert
       expect(error.kind).toBe('closed');
-      expect(error.info).toMatchObject({ closeCode: 1013, closeReason: 'try again later' });
+      expect(error.info).toMatchObject({ closeCode: 1011, closeReason: 'internal error' });
+    });
+
+    it('waits out a gateway that is still starting (close 1013), then connects', async () => {
+      // Arrange: the first two sockets are turned away as a starting reference gateway does.
+      const handler = fake.server.listeners('connection')[0] as (...args: unknown[]) => void;
+      fake.server.removeAllListeners('connection');
+      let refused = 0;
+      fake.server.on('connection', (socket, ...rest) => {
+        if (refused++ < 2) socket.close(1013, 'gateway starting; retry shortly');
+        else handler(socket, ...rest);
+      });
+      const client = makeClient();
+
+      // Act
+      const hello = await client.connect();
+
+      // Assert
+      expect(hello.type).toBe('hello-ok');
+      expect(refused).toBe(3);
+    });
+
+    it('gives up on a gateway that keeps starting after startupWaitMs', async () => {
+      // Arrange
+      fake.server.removeAllListeners('connection');
+      fake.server.on('connection', (socket) => socket.close(1013, 'gateway starting; retry shortly'));
+      const client = makeClient({ startupWaitMs: 0 });
+
+      // Act
+      const error = await rejectionOf(client.connect());
+
+      // Assert
+      expect(error.info).toMatchObject({ closeCode: 1013 });
     });
   });
 
@@ -655,6 +708,24 @@ describe(GatewayClient.name, () => {
       expect(fake.connects).toHaveLength(2);
     });
 
+    it('waits the longest backoff when another connection took its node id', async () => {
+      // Arrange
+      const client = makeClient({ backoff: { initialDelayMs: 20, maxDelayMs: 4_000 } });
+      const first = waitFor(client, 'connected');
+      client.start();
+      await first;
+
+      // Act
+      const reconnecting = waitFor<{ attempt: number; delayMs: number; identityConflict?: boolean }>(client, 'reconnecting');
+      fake.sockets[0].close(1008, NodeCloseReason.Replaced);
+
+      // Assert: half the maximum is fixed, half random.
+      const retry = await reconnecting;
+      expect(retry.identityConflict).toBe(true);
+      expect(retry.delayMs).toBeGreaterThanOrEqual(2_000);
+      await client.stop();
+    });
+
     it('does not start a second loop when started twice', async () => {
       // Arrange
       const client = makeClient();
@@ -676,7 +747,7 @@ describe(GatewayClient.name, () => {
       let connections = 0;
       fake.server.on('connection', (socket) => {
         connections++;
-        socket.close(1013, 'busy');
+        socket.close(1011, 'busy');
       });
       const client = makeClient({ backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
       const errors: GatewayClientError[] = [];

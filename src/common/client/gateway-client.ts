@@ -3,7 +3,22 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { DeviceIdentity, DeviceTokenStore, signDeviceProof } from '../identity';
 import { normalizeFingerprint } from '../net/fingerprint';
-import { ClientInfo, ConnectParams, EventFrame, HelloOk, PROTOCOL_VERSION, ResponseFrame, Role } from '../protocol';
+import {
+  ClientInfo,
+  ConnectParams,
+  deviceTokenRefusalOf,
+  EventFrame,
+  GatewayEvent,
+  GatewayMethod,
+  HelloOk,
+  isNodeIdentityConflict,
+  MAX_PROTOCOL_VERSION,
+  MethodParams,
+  MethodResult,
+  MIN_PROTOCOL_VERSION,
+  ResponseFrame,
+  Role,
+} from '../protocol';
 import { backoffDelay, BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import { classifySocketError, GatewayClientError } from './client-errors';
 import { pinnedTlsConnection } from './tls-pinning';
@@ -25,6 +40,8 @@ export interface GatewayClientOptions {
   /** SHA-256 of the gateway's certificate, any common notation; wss:// only. */
   tlsFingerprint?: string;
   connectTimeoutMs?: number;
+  /** How long connect() keeps retrying a gateway that answers "gateway starting" (30 s default). */
+  startupWaitMs?: number;
   requestTimeoutMs?: number;
   backoff?: BackoffOptions;
 }
@@ -44,10 +61,22 @@ interface PendingRequest {
 
 type EventHandler = (payload: unknown, frame: EventFrame) => void;
 
+/** Payload of `device-token-dropped`: why the stored token was forgotten and what the retry offers instead. */
+export interface DeviceTokenDropped {
+  reason: string;
+  retryWith: 'token' | 'password' | 'nothing';
+}
+/** Params may be left out only for methods whose params are optional. */
+export type CallArgs<M extends GatewayMethod> =
+  undefined extends MethodParams<M>
+    ? [params?: MethodParams<M>, options?: RequestOptions]
+    : [params: MethodParams<M>, options?: RequestOptions];
+
 /**
  * The one protocol client used by the CLI, the node host and tests.
  * Lifecycle events: `connected` (HelloOk), `disconnected` ({code, reason}),
- * `reconnecting` ({attempt, delayMs}), `gap` ({expected, received}), `error`.
+ * `reconnecting` ({attempt, delayMs}), `gap` ({expected, received}), `error`,
+ * `device-token-dropped` (DeviceTokenDropped).
  */
 export class GatewayClient extends EventEmitter {
   hello?: HelloOk;
@@ -59,7 +88,7 @@ export class GatewayClient extends EventEmitter {
   private watchdog?: NodeJS.Timeout;
   private running = false;
   private wake?: () => void;
-  private challengeWaiter?: (nonce: string) => void;
+  private challengeWaiter?: (challenge: Challenge) => void;
 
   constructor(private readonly options: GatewayClientOptions) {
     super();
@@ -94,21 +123,38 @@ export class GatewayClient extends EventEmitter {
 
   /**
    * One connection attempt: open, challenge, connect, hello-ok. A stored
-   * device token is tried first; when the gateway no longer knows it (revoked,
-   * rotated), it is forgotten and the attempt repeats once with the
-   * configured secret.
+   * device token is tried first; when the gateway refuses it as a device
+   * token (revoked, rotated, or the gateway's state was reset: a
+   * `details.reason` from DeviceTokenRefusal), it is forgotten, the
+   * `device-token-dropped` event says so, and the attempt repeats once with
+   * the configured secret.
    */
   async connect(): Promise<HelloOk> {
+    // A reference gateway refuses operators while it starts (close 1013); that is worth waiting out.
+    const deadline = Date.now() + (this.options.startupWaitMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.connectOnce();
+      } catch (error) {
+        if (!isGatewayStarting(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 2_000)));
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<HelloOk> {
     const stored = this.storedDeviceToken();
     try {
       return await this.connectWith(stored ?? this.options.token);
     } catch (error) {
-      const staleToken =
-        error instanceof GatewayClientError &&
-        error.info.error?.details !== undefined &&
-        (error.info.error.details as { reason?: string }).reason === 'device-token-invalid';
-      if (stored === undefined || !staleToken) throw error;
+      const reason = error instanceof GatewayClientError ? deviceTokenRefusalOf(error.info.error?.details) : undefined;
+      if (stored === undefined || reason === undefined) throw error;
       this.options.deviceTokens!.delete(this.options.url, this.options.role ?? 'operator');
+      const fallback: DeviceTokenDropped = {
+        reason,
+        retryWith: this.options.token !== undefined ? 'token' : this.options.password !== undefined ? 'password' : 'nothing',
+      };
+      this.emit('device-token-dropped', fallback);
       return this.connectWith(this.options.token);
     }
   }
@@ -129,8 +175,7 @@ export class GatewayClient extends EventEmitter {
     socket.on('message', (data) => this.onMessage(data.toString()));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
     try {
-      const nonce = await challenge;
-      const hello = (await this.request('connect', this.connectParams(nonce, token), { timeoutMs })) as HelloOk;
+      const hello = await this.call('connect', this.connectParams(await challenge, token), { timeoutMs });
       this.onHello(hello);
       return hello;
     } catch (error) {
@@ -159,6 +204,12 @@ export class GatewayClient extends EventEmitter {
     clearTimeout(forced);
   }
 
+  /** A method the gateway declares in `GatewayMethods`: params and result are typed by its name. */
+  call<M extends GatewayMethod>(method: M, ...[params, options]: CallArgs<M>): Promise<MethodResult<M>> {
+    return this.request(method, params, options) as Promise<MethodResult<M>>;
+  }
+
+  /** Any method by name, untyped: for `nestclaw gateway call <method>` and methods newer than this client. */
   request(method: string, params?: unknown, options: RequestOptions = {}): Promise<unknown> {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) {
@@ -187,19 +238,23 @@ export class GatewayClient extends EventEmitter {
   private async runLoop(): Promise<void> {
     let attempt = 0;
     while (this.running) {
+      // Another connection holds our node id (a host cloned from ours?): taking it back at once would flap for ever.
+      let identityConflict: boolean;
       try {
         const hello = await this.connect();
         // Subscribed in the same tick connect() resolved in: no close event can slip in between.
-        const closed = new Promise((resolve) => this.once('disconnected', resolve));
+        const closed = new Promise<{ reason: string }>((resolve) => this.once('disconnected', resolve));
         attempt = 0;
         this.emit('connected', hello);
-        await closed;
+        identityConflict = isNodeIdentityConflict((await closed).reason);
       } catch (error) {
+        identityConflict = error instanceof GatewayClientError && isNodeIdentityConflict(error.info.closeReason);
         if (this.listenerCount('error') > 0) this.emit('error', error);
       }
       if (!this.running) break;
-      const delayMs = backoffDelay(attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
-      this.emit('reconnecting', { attempt, delayMs });
+      const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
+      const delayMs = identityConflict ? backoffDelay(Number.MAX_SAFE_INTEGER, backoff) : backoffDelay(attempt++, backoff);
+      this.emit('reconnecting', { attempt, delayMs, ...(identityConflict ? { identityConflict } : {}) });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs);
         this.wake = () => {
@@ -215,12 +270,12 @@ export class GatewayClient extends EventEmitter {
     return this.options.deviceTokens?.get(this.options.url, this.options.role ?? 'operator');
   }
 
-  private connectParams(nonce: string, token: string | undefined): ConnectParams {
+  private connectParams(challenge: Challenge, token: string | undefined): ConnectParams {
     const role = this.options.role ?? 'operator';
     const scopes = this.options.scopes ?? [];
     const params: ConnectParams = {
-      minProtocol: PROTOCOL_VERSION,
-      maxProtocol: PROTOCOL_VERSION,
+      minProtocol: MIN_PROTOCOL_VERSION,
+      maxProtocol: MAX_PROTOCOL_VERSION,
       client: this.options.client,
       role,
       scopes,
@@ -237,20 +292,28 @@ export class GatewayClient extends EventEmitter {
       params.permissions = this.options.permissions ?? {};
     }
     if (this.options.identity) {
-      params.device = signDeviceProof(this.options.identity, {
-        clientId: this.options.client.id,
-        clientMode: this.options.client.mode,
-        role,
-        scopes,
-        signedAtMs: Date.now(),
-        token,
-        nonce,
-      });
+      const { client } = this.options;
+      params.device = signDeviceProof(
+        this.options.identity,
+        {
+          clientId: client.id,
+          clientMode: client.mode,
+          role,
+          scopes,
+          signedAtMs: Date.now(),
+          token,
+          nonce: challenge.nonce,
+          platform: client.platform,
+          deviceFamily: client.deviceFamily,
+        },
+        // Only protocol 4 gateways put capabilities in the challenge, and only they know v3; protocol 3 ones need v2.
+        challenge.capabilities ? 'v3' : 'v2',
+      );
     }
     return params;
   }
 
-  private awaitChallenge(socket: WebSocket, timeoutMs: number): Promise<string> {
+  private awaitChallenge(socket: WebSocket, timeoutMs: number): Promise<Challenge> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
@@ -281,7 +344,7 @@ export class GatewayClient extends EventEmitter {
           ),
         ),
       );
-      this.challengeWaiter = (nonce) => done(() => resolve(nonce));
+      this.challengeWaiter = (received) => done(() => resolve(received));
     });
   }
 
@@ -332,8 +395,8 @@ export class GatewayClient extends EventEmitter {
   }
 
   private onEventFrame(frame: EventFrame): void {
-    if (frame.event === 'connect.challenge') {
-      this.challengeWaiter?.((frame.payload as { nonce?: string })?.nonce ?? '');
+    if (frame.event === GatewayEvent.ConnectChallenge) {
+      this.challengeWaiter?.(challengeOf(frame.payload));
       this.challengeWaiter = undefined;
       return;
     }
@@ -372,3 +435,28 @@ export class GatewayClient extends EventEmitter {
     return error;
   }
 }
+
+/** What the client uses of a connect.challenge payload. */
+interface Challenge {
+  nonce: string;
+  /** Present (maybe empty) only from protocol 4 gateways. */
+  capabilities?: string[];
+}
+
+function challengeOf(payload: unknown): Challenge {
+  const { nonce, capabilities } = (payload ?? {}) as { nonce?: unknown; capabilities?: unknown };
+  return {
+    nonce: typeof nonce === 'string' ? nonce : '',
+    ...(Array.isArray(capabilities) ? { capabilities: capabilities.filter((c): c is string => typeof c === 'string') } : {}),
+  };
+}
+
+/** A reference gateway still starting: an UNAVAILABLE "gateway starting" answer, or close 1013. */
+function isGatewayStarting(error: unknown): boolean {
+  if (!(error instanceof GatewayClientError)) return false;
+  const { error: shape, closeCode } = error.info;
+  return closeCode === GATEWAY_STARTING_CLOSE_CODE || (shape?.code === 'UNAVAILABLE' && /gateway starting/i.test(shape.message));
+}
+
+/** "Try again later": what a reference gateway closes with while it starts. */
+const GATEWAY_STARTING_CLOSE_CODE = 1013;

@@ -95,6 +95,8 @@ export class GatewaySection {
   @IsOptional() @IsIn(BIND_MODES) bind?: BindMode;
   @IsOptional() @IsIP() customBindHost?: string;
   @IsOptional() @IsArray() @IsIP(undefined, { each: true }) trustedProxies?: string[];
+  /** Extra Host names the WebSocket upgrade accepts (a reverse proxy's public name); see docs/protocol.md. */
+  @IsOptional() @IsArray() @IsString({ each: true }) allowedHosts?: string[];
 
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayAuthSection) auth?: GatewayAuthSection;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayTailscaleSection) tailscale?: GatewayTailscaleSection;
@@ -166,8 +168,23 @@ export class ExecToolSection {
   @IsOptional() @IsBoolean() ask?: boolean;
 }
 
+export class BrowserToolSection {
+  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @IsString() @MinLength(1) executablePath?: string;
+  /** Glob patterns over whole URLs, e.g. "http://127.0.0.1:8080/*" (docs/browser.md). */
+  @IsOptional() @IsArray() @IsString({ each: true }) allowUrls?: string[];
+  @IsOptional() @IsArray() @IsString({ each: true }) denyUrls?: string[];
+  /** A node (id or display name) started with `nestclaw node run --browser` that serves the browser instead of this host. */
+  @IsOptional() @IsString() @MinLength(1) node?: string;
+  @IsOptional() @IsBoolean() headless?: boolean;
+  @IsOptional() @IsInt() @Min(1_000) @Max(120_000) actionTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(10_000) @Max(86_400_000) idleTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(1_000) @Max(100_000) snapshotMaxChars?: number;
+}
+
 export class ToolsSection {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ExecToolSection) exec?: ExecToolSection;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => BrowserToolSection) browser?: BrowserToolSection;
 }
 
 /** The config file as written by the user; every key optional. */

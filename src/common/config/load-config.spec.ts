@@ -207,6 +207,35 @@ describe(loadConfig.name, () => {
       expect(load({ file: fileWith({ bind: 'lan' }), overrides: { bind: 'tailnet' } }).config.gateway.bind).toBe('tailnet');
     });
 
+    it('takes NESTCLAW_GATEWAY_BIND over the file', () => {
+      const { config } = load({ file: fileWith({ bind: 'loopback' }), env: { NESTCLAW_GATEWAY_BIND: 'lan' } });
+      expect(config.gateway.bind).toBe('lan');
+    });
+
+    it('accepts OPENCLAW_GATEWAY_BIND when NESTCLAW_GATEWAY_BIND is not set', () => {
+      expect(load({ env: { OPENCLAW_GATEWAY_BIND: 'tailnet' } }).config.gateway.bind).toBe('tailnet');
+      expect(load({ env: { NESTCLAW_GATEWAY_BIND: 'lan', OPENCLAW_GATEWAY_BIND: 'tailnet' } }).config.gateway.bind).toBe('lan');
+    });
+
+    it('lets --bind win over NESTCLAW_GATEWAY_BIND', () => {
+      const { config } = load({ env: { NESTCLAW_GATEWAY_BIND: 'lan' }, overrides: { bind: 'loopback' } });
+      expect(config.gateway.bind).toBe('loopback');
+    });
+
+    it('ignores an empty NESTCLAW_GATEWAY_BIND', () => {
+      expect(load({ file: fileWith({ bind: 'lan' }), env: { NESTCLAW_GATEWAY_BIND: '' } }).config.gateway.bind).toBe('lan');
+    });
+
+    it('refuses an unknown NESTCLAW_GATEWAY_BIND, naming the variable and the modes', () => {
+      // Act
+      const error = configError({ env: { NESTCLAW_GATEWAY_BIND: 'public' } });
+
+      // Assert
+      expect(error.problems).toEqual([
+        'NESTCLAW_GATEWAY_BIND: must be one of loopback, lan, tailnet, auto, custom (got "public")',
+      ]);
+    });
+
     it('refuses an unknown --bind and lists the modes', () => {
       // Act
       const error = configError({ overrides: { bind: 'everywhere' } });
@@ -427,6 +456,7 @@ describe(loadConfig.name, () => {
         customBindHost: undefined,
         auth: { mode: 'token', token: undefined, password: undefined, source: undefined, allowTailscale: false },
         trustedProxies: [],
+        allowedHosts: [],
         tailscale: { mode: 'off', resetOnExit: false },
         tls: { enabled: false, certPath: undefined, keyPath: undefined },
         controlUi: { enabled: true, basePath: '/', allowedOrigins: [], allowInsecureAuth: false },

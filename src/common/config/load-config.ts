@@ -56,6 +56,8 @@ export interface ResolvedGateway {
   customBindHost?: string;
   auth: ResolvedAuth;
   trustedProxies: readonly string[];
+  /** Host names the upgrade accepts on top of the ones it always serves (docs/protocol.md, "Host check"). */
+  allowedHosts: readonly string[];
   tailscale: { mode: TailscaleMode; resetOnExit: boolean };
   tls: ResolvedTls;
   controlUi: { enabled: boolean; basePath: string; allowedOrigins: readonly string[]; allowInsecureAuth: boolean };
@@ -140,6 +142,7 @@ export function parseConfigText(text: string, source: string): ConfigFile {
     throw new ConfigError(source, [`not valid JSON5: ${detail}`]);
   }
   // Loaded on demand: class-validator is most of a CLI start, and without a config file it is not needed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load; loadConfig is not async
   const { validateConfigObject } = require('./validate-config') as typeof import('./validate-config');
   let checked: ReturnType<typeof validateConfigObject>;
   try {
@@ -163,7 +166,7 @@ function resolveGateway(
 ): ResolvedGateway {
   const section = file.gateway ?? {};
   const port = resolvePort(section.port, env, overrides.port, problems);
-  const bind = resolveBind(section.bind, overrides.bind, problems);
+  const bind = resolveBind(section.bind, env, overrides.bind, problems);
   const tailscaleMode = resolveTailscaleMode(section.tailscale?.mode, overrides.tailscale, problems);
   const auth = resolveAuth(section, env, overrides, tailscaleMode, problems);
   return {
@@ -174,6 +177,7 @@ function resolveGateway(
     customBindHost: section.customBindHost,
     auth,
     trustedProxies: section.trustedProxies ?? [],
+    allowedHosts: section.allowedHosts ?? [],
     tailscale: { mode: tailscaleMode, resetOnExit: overrides.tailscaleResetOnExit || (section.tailscale?.resetOnExit ?? false) },
     tls: {
       enabled: section.tls?.enabled ?? false,
@@ -221,11 +225,29 @@ function resolvePort(
   return { value: DEFAULT_GATEWAY_PORT, source: 'default' };
 }
 
-function resolveBind(fromFile: BindMode | undefined, flag: string | undefined, problems: string[]): BindMode {
-  if (flag === undefined) return fromFile ?? 'loopback';
-  if ((BIND_MODES as readonly string[]).includes(flag)) return flag as BindMode;
-  problems.push(`--bind: must be one of ${BIND_MODES.join(', ')} (got ${JSON.stringify(flag)})`);
-  return 'loopback';
+/**
+ * The environment sits between the flag and the file, as for the port, so a
+ * container image can set the bind once (ENV) and every `nestclaw` command run
+ * in it (status, security audit) sees what the gateway really listens on.
+ */
+function resolveBind(
+  fromFile: BindMode | undefined,
+  env: LoadConfigInput['env'],
+  flag: string | undefined,
+  problems: string[],
+): BindMode {
+  const candidates: Array<[string, string | undefined]> = [
+    ['--bind', flag],
+    ['NESTCLAW_GATEWAY_BIND', env.NESTCLAW_GATEWAY_BIND],
+    ['OPENCLAW_GATEWAY_BIND', env.OPENCLAW_GATEWAY_BIND],
+  ];
+  for (const [source, value] of candidates) {
+    if (value === undefined || value === '') continue;
+    if ((BIND_MODES as readonly string[]).includes(value)) return value as BindMode;
+    problems.push(`${source}: must be one of ${BIND_MODES.join(', ')} (got ${JSON.stringify(value)})`);
+    return 'loopback';
+  }
+  return fromFile ?? 'loopback';
 }
 
 function resolveTailscaleMode(fromFile: TailscaleMode | undefined, flag: string | undefined, problems: string[]): TailscaleMode {

@@ -1,19 +1,13 @@
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { ConfigError } from './config-error';
+import { configSource, ConfigSource, readConfigFileIfExists } from './config-source';
 import { CliOverrides, loadConfig, ResolvedConfig } from './load-config';
 
 /** loadConfig wired to the real process environment and file system. */
 export function loadConfigFromProcess(overrides?: CliOverrides): ResolvedConfig {
-  return loadConfig({ env: process.env, homeDir: os.homedir(), readFile: readIfExists, overrides });
+  return loadConfig({ env: process.env, homeDir: os.homedir(), readFile: readConfigFileIfExists, overrides });
 }
 
-function readIfExists(filePath: string): string | undefined {
-  try {
-    return fs.readFileSync(filePath, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new ConfigError(filePath, [`cannot read the file (${code ?? 'unknown error'}); check that it is a readable file`]);
-  }
+/** The source a gateway started by loadConfigFromProcess reloads its file with. */
+export function configSourceFromProcess(overrides?: CliOverrides): ConfigSource {
+  return configSource({ env: process.env, homeDir: os.homedir(), overrides });
 }

@@ -31,7 +31,23 @@ export interface ResolvedAgent {
 
 export interface ResolvedTools {
   exec: { enabled: boolean; allowlist: readonly string[]; ask: boolean };
+  browser: ResolvedBrowser;
 }
+
+export interface ResolvedBrowser {
+  enabled: boolean;
+  /** Unset: the system Chromium/Chrome found on PATH when the browser first starts. */
+  executablePath?: string;
+  allowUrls: readonly string[];
+  denyUrls: readonly string[];
+  node?: string;
+  headless: boolean;
+  actionTimeoutMs: number;
+  idleTimeoutMs: number;
+  snapshotMaxChars: number;
+}
+
+export const BROWSER_DEFAULTS = Object.freeze({ actionTimeoutMs: 20_000, idleTimeoutMs: 10 * 60_000, snapshotMaxChars: 12_000 });
 
 export const AGENT_DEFAULTS = Object.freeze({ timeoutMs: 120_000, maxConcurrent: 4, maxSteps: 8, historyLimit: 50 });
 
@@ -79,5 +95,22 @@ function resolveAgent(file: ConfigFile, env: Readonly<Record<string, string | un
 
 function resolveTools(file: ConfigFile): ResolvedTools {
   const exec = file.tools?.exec ?? {};
-  return { exec: { enabled: exec.enabled ?? false, allowlist: exec.allowlist ?? [], ask: exec.ask ?? false } };
+  return {
+    exec: { enabled: exec.enabled ?? false, allowlist: exec.allowlist ?? [], ask: exec.ask ?? false },
+    browser: resolveBrowser(file.tools?.browser ?? {}),
+  };
+}
+
+function resolveBrowser(section: NonNullable<NonNullable<ConfigFile['tools']>['browser']>): ResolvedBrowser {
+  return {
+    enabled: section.enabled ?? false,
+    executablePath: section.executablePath,
+    allowUrls: section.allowUrls ?? [],
+    denyUrls: section.denyUrls ?? [],
+    node: section.node,
+    headless: section.headless ?? true,
+    actionTimeoutMs: section.actionTimeoutMs ?? BROWSER_DEFAULTS.actionTimeoutMs,
+    idleTimeoutMs: section.idleTimeoutMs ?? BROWSER_DEFAULTS.idleTimeoutMs,
+    snapshotMaxChars: section.snapshotMaxChars ?? BROWSER_DEFAULTS.snapshotMaxChars,
+  };
 }

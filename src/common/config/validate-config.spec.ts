@@ -1,8 +1,9 @@
 import { ConfigFile, GatewayLimitsSection, GatewaySection } from './config.schema';
+import JSON5 from 'json5';
 import { validateConfigObject } from './validate-config';
 
 const GATEWAY_KEYS =
-  'auth, bind, controlUi, customBindHost, limits, logging, mode, nodes, port, remote, tailscale, tls, trustedProxies';
+  'allowedHosts, auth, bind, controlUi, customBindHost, limits, logging, mode, nodes, port, remote, tailscale, tls, trustedProxies';
 
 describe(validateConfigObject.name, () => {
   describe('valid input', () => {
@@ -32,6 +33,45 @@ describe(validateConfigObject.name, () => {
       // Assert
       expect(result.value).toBeUndefined();
       expect(result.problems).toEqual(['the file must contain one object, e.g. { gateway: { port: 18789 } }']);
+    });
+  });
+
+  describe('keys named like Object.prototype members', () => {
+    it.each([
+      ['__proto__ at the top', '{ "__proto__": { "polluted": true } }', '__proto__'],
+      ['constructor inside gateway', '{ gateway: { constructor: { name: "x" } } }', 'gateway.constructor'],
+      ['toString deep inside', '{ gateway: { auth: { toString: "x" } } }', 'gateway.auth.toString'],
+      [
+        'hasOwnProperty in a list item',
+        '{ gateway: { trustedProxies: [{ hasOwnProperty: 1 }] } }',
+        'gateway.trustedProxies[0].hasOwnProperty',
+      ],
+    ])('refuses %s and names the key path', (_name, text, keyPath) => {
+      // Arrange: parsed the way the loader parses, so `__proto__` is an own key as in a real file.
+      const raw = JSON5.parse(text);
+
+      // Act
+      const result = validateConfigObject(raw);
+
+      // Assert
+      expect(result.value).toBeUndefined();
+      expect(result.problems).toEqual([
+        expect.stringMatching(new RegExp(`^${keyPath.replace(/[.[\]]/g, '\\$&')}: .*reserved.*remove it`)),
+      ]);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('refuses a hostile nesting depth without walking it all', () => {
+      // Arrange
+      let deep: Record<string, unknown> = {};
+      const root = deep;
+      for (let i = 0; i < 100_000; i++) deep = (deep.a = {}) as Record<string, unknown>;
+
+      // Act
+      const result = validateConfigObject({ gateway: root });
+
+      // Assert
+      expect(result.problems).toEqual([expect.stringContaining('nested deeper than')]);
     });
   });
 

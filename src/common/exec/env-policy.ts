@@ -10,6 +10,11 @@
  * time zone, and their values are held to shapes that cannot name a file to
  * load. Anything else passes only when a policy entry names it.
  */
+/** Bounds on a caller's env: a command needs a few variables, not a megabyte of them. */
+export const MAX_ENV_VARIABLES = 64;
+export const MAX_ENV_NAME_LENGTH = 128;
+export const MAX_ENV_VALUE_LENGTH = 8_192;
+
 export const SAFE_EXEC_ENV_NAMES = ['TERM', 'COLUMNS', 'LINES', 'NO_COLOR', 'TZ', 'LANG', 'LC_*'] as const;
 
 /** Said in refusals and docs. */

@@ -6,6 +6,7 @@ import {
   ed25519PublicKeyFromRaw,
   signDevicePayload,
   DeviceAuthFields,
+  DeviceAuthVersion,
 } from './device-signature';
 import type { DeviceProof } from '../protocol';
 
@@ -32,8 +33,12 @@ export function publicKeyPem(identity: DeviceIdentity): string {
 }
 
 /** The `device` block of connect params, signed for this handshake. */
-export function signDeviceProof(identity: DeviceIdentity, fields: Omit<DeviceAuthFields, 'deviceId'>): DeviceProof {
-  const payload = buildDeviceAuthPayload({ ...fields, deviceId: identity.deviceId });
+export function signDeviceProof(
+  identity: DeviceIdentity,
+  fields: Omit<DeviceAuthFields, 'deviceId'>,
+  version?: DeviceAuthVersion,
+): DeviceProof {
+  const payload = buildDeviceAuthPayload({ ...fields, deviceId: identity.deviceId }, version);
   return {
     id: identity.deviceId,
     publicKey: identity.publicKey,

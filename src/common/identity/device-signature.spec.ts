@@ -7,7 +7,9 @@ import {
   deviceIdFromPublicKey,
   ed25519PublicKeyFromRaw,
   parseDevicePublicKey,
+  normalizeSignedLabel,
   signDevicePayload,
+  signedTokenOf,
   verifyDeviceSignature,
 } from './device-signature';
 
@@ -32,6 +34,19 @@ const FIELDS: DeviceAuthFields = {
 };
 
 describe(buildDeviceAuthPayload.name, () => {
+  it('builds the v3 string: v2 plus platform and device family, normalized', () => {
+    const fields = { ...FIELDS, platform: ' Linux ', deviceFamily: 'MacBookPro' };
+    expect(buildDeviceAuthPayload(fields, 'v3')).toBe(
+      'v3|abc123|cli|cli|operator|operator.read,operator.write|1700000000000|tok|n-1|linux|macbookpro',
+    );
+  });
+
+  it('leaves platform and device family empty in v3 when the client sent none', () => {
+    expect(buildDeviceAuthPayload(FIELDS, 'v3')).toBe(
+      'v3|abc123|cli|cli|operator|operator.read,operator.write|1700000000000|tok|n-1||',
+    );
+  });
+
   it('builds the v2 string with the nonce last', () => {
     expect(buildDeviceAuthPayload(FIELDS)).toBe('v2|abc123|cli|cli|operator|operator.read,operator.write|1700000000000|tok|n-1');
   });
@@ -232,5 +247,28 @@ describe(ed25519PublicKeyFromRaw.name, () => {
     // Assert
     expect(key.asymmetricKeyType).toBe('ed25519');
     expect(key.export({ format: 'pem', type: 'spki' }).toString()).toBe(publicKeyPem);
+  });
+});
+
+describe(normalizeSignedLabel.name, () => {
+  it.each([
+    ['  Darwin ', 'darwin'],
+    ['ÄPFEL', 'Äpfel'],
+    ['İstanbul', 'İstanbul'],
+    [undefined, ''],
+  ])('%p → %p (only A-Z lowercased, trimmed)', (input, expected) => {
+    expect(normalizeSignedLabel(input)).toBe(expected);
+  });
+});
+
+describe(signedTokenOf.name, () => {
+  it.each([
+    [{ token: 't', deviceToken: 'd', bootstrapToken: 'b' }, 't'],
+    [{ deviceToken: 'd', bootstrapToken: 'b' }, 'd'],
+    [{ bootstrapToken: 'b' }, 'b'],
+    [{}, ''],
+    [undefined, ''],
+  ])('%p → %p', (auth, expected) => {
+    expect(signedTokenOf(auth)).toBe(expected);
   });
 });

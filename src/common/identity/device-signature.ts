@@ -11,13 +11,25 @@ export interface DeviceAuthFields {
   scopes: readonly string[];
   signedAtMs: number;
   token?: string;
-  /** Present → v2 payload; absent → v1 (accepted only from local connections). */
+  /** Present → v2 or v3 payload; absent → v1 (accepted only from local connections). */
   nonce?: string;
+  /** v3 only: the connect's client.platform and client.deviceFamily. */
+  platform?: string;
+  deviceFamily?: string;
 }
 
+/**
+ * v1: no nonce (local only); v2: with the challenge nonce; v3 (protocol 4):
+ * v2 plus the client's platform and device family, so a proof cannot be
+ * replayed under another platform's command policy.
+ */
+export type DeviceAuthVersion = 'v1' | 'v2' | 'v3';
+
 /** The exact string a device signs (PROTOCOL.md, "Device identity and signature"). */
-export function buildDeviceAuthPayload(fields: DeviceAuthFields): string {
-  const version = fields.nonce === undefined ? 'v1' : 'v2';
+export function buildDeviceAuthPayload(
+  fields: DeviceAuthFields,
+  version: DeviceAuthVersion = fields.nonce === undefined ? 'v1' : 'v2',
+): string {
   const parts = [
     version,
     fields.deviceId,
@@ -28,8 +40,22 @@ export function buildDeviceAuthPayload(fields: DeviceAuthFields): string {
     String(fields.signedAtMs),
     fields.token ?? '',
   ];
-  if (fields.nonce !== undefined) parts.push(fields.nonce);
+  if (version !== 'v1') parts.push(fields.nonce ?? '');
+  if (version === 'v3') parts.push(normalizeSignedLabel(fields.platform), normalizeSignedLabel(fields.deviceFamily));
   return parts.join('|');
+}
+
+/**
+ * Both ends must agree byte for byte: trimmed, and only A-Z lowercased
+ * (a locale-aware toLowerCase would change other letters differently).
+ */
+export function normalizeSignedLabel(value: string | undefined): string {
+  return (value ?? '').trim().replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
+/** The token a device signs: the shared token, else its device token, else a bootstrap token, else none. */
+export function signedTokenOf(auth: { token?: string; deviceToken?: string; bootstrapToken?: string } | undefined): string {
+  return auth?.token ?? auth?.deviceToken ?? auth?.bootstrapToken ?? '';
 }
 
 export function base64UrlEncode(bytes: Buffer): string {

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeSecretFileAtomic } from '../state/atomic-secret-file';
 import { ensurePrivateDir } from '../state/secret-file';
 import { DeviceIdentity, generateDeviceIdentity } from './device-identity';
 import { deviceIdFromPublicKey, parseDevicePublicKey } from './device-signature';
@@ -101,12 +102,7 @@ export class DeviceTokenStore {
 
   private writeAll(all: Record<string, { token: string; savedAtMs: number }>): void {
     ensurePrivateDir(path.dirname(this.file));
-    // Write then rename so a crash never leaves half a file of secrets.
-    const temp = `${this.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
-    // The mode above applies only to a new file; a stale temp file may have kept a looser one.
-    fs.chmodSync(temp, 0o600);
-    fs.renameSync(temp, this.file);
+    writeSecretFileAtomic(this.file, `${JSON.stringify(all, null, 2)}\n`);
   }
 }
 

@@ -10,6 +10,9 @@ export interface ClientInfo {
   deviceFamily?: string;
   modelIdentifier?: string;
   instanceId?: string;
+  /** Protocol 4: the client's build and its IANA time zone. */
+  buildId?: string;
+  timeZone?: string;
 }
 
 export interface DeviceProof {
@@ -30,7 +33,8 @@ export interface ConnectParams {
   commands?: string[];
   permissions?: Record<string, boolean>;
   pathEnv?: string;
-  auth?: { token?: string; password?: string };
+  /** Protocol 4 adds deviceToken (a device token kept apart from the shared token) and the reference's other tokens. */
+  auth?: { token?: string; password?: string; deviceToken?: string; bootstrapToken?: string };
   device?: DeviceProof;
   locale?: string;
   userAgent?: string;
@@ -45,7 +49,8 @@ export interface PresenceEntry {
   mode: string;
   deviceId?: string;
   roles: string[];
-  scopes: string[];
+  /** Only operator.admin viewers see other clients' ip, deviceId, scopes, instanceId and tailscaleLogin. */
+  scopes?: string[];
   instanceId?: string;
   /** The whois-verified Tailscale login of a connection admitted on its Tailscale Serve identity (our addition). */
   tailscaleLogin?: string;
@@ -62,8 +67,8 @@ export interface GatewayPolicy {
 export interface HelloOk {
   type: 'hello-ok';
   protocol: number;
-  server: { version: string; commit?: string; host?: string; connId: string };
-  features: { methods: string[]; events: string[] };
+  server: { version: string; commit?: string; host?: string; connId: string; buildId?: string; bootId?: string };
+  features: { methods: string[]; events: string[]; capabilities?: string[] };
   snapshot: {
     presence: PresenceEntry[];
     health: unknown;
@@ -72,6 +77,7 @@ export interface HelloOk {
     configPath?: string;
     stateDir?: string;
   };
-  auth?: { deviceToken: string; role: Role; scopes: string[]; issuedAtMs?: number };
-  policy: GatewayPolicy;
+  /** Protocol 4 always has it; deviceToken only when a device was admitted. */
+  auth?: { deviceToken?: string; role: Role; scopes: string[]; issuedAtMs?: number };
+  policy: GatewayPolicy & { attachments?: { maxBytes: number; maxImageBytes: number } };
 }

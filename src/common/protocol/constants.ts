@@ -1,4 +1,18 @@
-export const PROTOCOL_VERSION = 3;
+/**
+ * The protocol versions this code speaks: 3 (the January release's) and 4
+ * (the current release's). A connect is accepted when the client's range
+ * overlaps this one, and the highest common version wins.
+ */
+export const MIN_PROTOCOL_VERSION = 3;
+export const MAX_PROTOCOL_VERSION = 4;
+/** The highest version; what a gateway expects in a protocol-mismatch error's details. */
+export const PROTOCOL_VERSION = MAX_PROTOCOL_VERSION;
+
+/** The highest version both ranges hold, or undefined when they do not overlap. */
+export function negotiateProtocol(minProtocol: number, maxProtocol: number): number | undefined {
+  const version = Math.min(maxProtocol, MAX_PROTOCOL_VERSION);
+  return version >= Math.max(minProtocol, MIN_PROTOCOL_VERSION) ? version : undefined;
+}
 
 export const DEFAULT_GATEWAY_PORT = 18789;
 
@@ -37,5 +51,7 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** A device signature older or newer than this is refused. */
+/** A device signature older or newer than this is refused on a protocol 3 connection. */
 export const DEVICE_SIGNATURE_MAX_SKEW_MS = 10 * 60 * 1000;
+/** Protocol 4 narrows the window, as the current reference gateway does. */
+export const DEVICE_SIGNATURE_MAX_SKEW_MS_V4 = 2 * 60 * 1000;

@@ -21,5 +21,7 @@ export const GatewayEvent = {
   ExecApprovalRequested: 'exec.approval.requested',
   /** To operators with operator.approvals: the first answer (or the expiry) settled a request. */
   ExecApprovalResolved: 'exec.approval.resolved',
+  /** To operator.admin: the config changed (key paths only, never values), or an edit on disk was refused. */
+  Config: 'config',
 } as const;
 export type GatewayEvent = (typeof GatewayEvent)[keyof typeof GatewayEvent];

@@ -1,5 +1,5 @@
 import { DEFAULT_LIMITS, type ErrorCode } from './constants';
-import { flattenBelowTopLevel, jsonTextTooDeep } from './json-budget';
+import { flattenBelowTopLevel, jsonTextTooDeep, utf8ByteLength } from './json-budget';
 import { MAX_FRAME_DEPTH } from './limits';
 
 export interface ErrorShape {
@@ -62,7 +62,7 @@ export const DEFAULT_FRAME_BUDGET: FrameBudget = Object.freeze({
  */
 export function parseInboundFrame(text: string, budget: FrameBudget = DEFAULT_FRAME_BUDGET): ParsedFrame {
   // UTF-8 takes at least one byte per UTF-16 unit and at most three, so the exact count is needed only in between.
-  if (text.length > budget.maxBytes || (text.length * 3 > budget.maxBytes && Buffer.byteLength(text) > budget.maxBytes)) {
+  if (text.length > budget.maxBytes || (text.length * 3 > budget.maxBytes && utf8ByteLength(text) > budget.maxBytes)) {
     return overBudget(text, `frame is larger than ${budget.maxBytes} bytes; send smaller params`);
   }
   if (jsonTextTooDeep(text, budget.maxDepth)) {

@@ -6,3 +6,8 @@ export * from './events';
 export * from './exec-approval';
 export * from './json-budget';
 export * from './limits';
+export * from './device-token-refusal';
+export * from './node-identity';
+export * from './wire-types';
+export * from './methods';
+export type * from './config-types';

@@ -1,4 +1,5 @@
-import { flattenBelowTopLevel, jsonTextTooDeep, serializeJson } from './json-budget';
+import fc from 'fast-check';
+import { flattenBelowTopLevel, jsonTextTooDeep, serializeJson, utf8ByteLength } from './json-budget';
 
 const nested = (depth: number, inner = '') => '['.repeat(depth) + inner + ']'.repeat(depth);
 
@@ -71,5 +72,22 @@ describe('serializeJson', () => {
   it('reports a value that has no JSON text', () => {
     expect(serializeJson(() => 1)).toEqual({ ok: false, reason: 'the value has no JSON form' });
     expect(serializeJson(undefined)).toEqual({ ok: false, reason: 'the value has no JSON form' });
+  });
+});
+
+describe('utf8ByteLength', () => {
+  it('agrees with Buffer.byteLength for ASCII, 2-, 3- and 4-byte characters and lone surrogates', () => {
+    for (const text of ['', 'abc', 'é', '€', '😀', 'a😀é€', '\ud800', 'x\udc00y', '\ud83d']) {
+      expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text));
+    }
+  });
+
+  it('agrees with Buffer.byteLength on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (text) => utf8ByteLength(text) === Buffer.byteLength(text)),
+      {
+        numRuns: 300,
+      },
+    );
   });
 });

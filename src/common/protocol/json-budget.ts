@@ -90,3 +90,24 @@ function describe(error: unknown): string {
   // V8's cycle message spans several lines; the first says enough for a log line or an error message.
   return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : 'the value cannot be serialized';
 }
+
+/**
+ * UTF-8 size of a string without Node's Buffer, so the protocol files also compile for the browser page.
+ * A lone surrogate counts as the 3-byte replacement character, as the encoder would write it.
+ */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}

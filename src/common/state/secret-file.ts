@@ -35,7 +35,7 @@ export function ensureGeneratedToken(stateDir: string): { token: string; created
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const raced = readGeneratedToken(stateDir);
     if (raced) return { token: raced, created: false, path: file };
-    throw new Error(`${file} exists but holds no token: delete it and start again to generate a new one`);
+    throw new Error(`${file} exists but holds no token: delete it and start again to generate a new one`, { cause: error });
   }
   return { token, created: true, path: file };
 }

@@ -1,23 +1,10 @@
 import { h, kv, replaceChildren } from '../dom.js';
+import type { ExecApprovalDecision, ExecApprovalRequest } from '../../common/protocol/index.js';
 import { errorText } from '../format.js';
 import type { AppContext, View } from '../view.js';
 
-interface ApprovalRequest {
-  id: string;
-  host?: string;
-  nodeId?: string;
-  argv?: string[];
-  command?: string;
-  cwd?: string;
-  env?: Record<string, string>;
-  resolvedPath?: string;
-  sessionKey?: string;
-  agentSessionKey?: string;
-  session?: string;
-  expiresAtMs?: number;
-}
-
-type Decision = 'allow-once' | 'allow-always' | 'deny';
+type ApprovalRequest = ExecApprovalRequest;
+type Decision = ExecApprovalDecision;
 
 /**
  * Exec approval prompts. Shown only when the gateway serves the
@@ -43,12 +30,12 @@ export class ApprovalsView implements View {
       ),
       this.box,
     );
-    ctx.conn.on('exec.approval.requested', (request: ApprovalRequest) => {
+    ctx.conn.on('exec.approval.requested', (request) => {
       if (!request?.id) return;
       this.pending.set(request.id, request);
       this.render();
     });
-    ctx.conn.on('exec.approval.resolved', (payload: { id?: string }) => {
+    ctx.conn.on('exec.approval.resolved', (payload) => {
       if (payload?.id) this.pending.delete(payload.id);
       this.render();
     });
@@ -58,12 +45,9 @@ export class ApprovalsView implements View {
   refresh(): void {
     if (!this.supported()) return this.render();
     this.ctx.conn.request('exec.approval.list', {}).then(
-      (payload) => {
-        const list: ApprovalRequest[] = Array.isArray(payload)
-          ? payload
-          : (payload?.pending ?? payload?.approvals ?? payload?.requests ?? []);
+      ({ pending }) => {
         this.pending.clear();
-        for (const request of list) if (request?.id) this.pending.set(request.id, request);
+        for (const request of pending) if (request?.id) this.pending.set(request.id, request);
         this.render();
       },
       (error) => (this.message.textContent = `Could not list approvals: ${errorText(error)}`),
@@ -109,7 +93,7 @@ export class ApprovalsView implements View {
   }
 
   private card(request: ApprovalRequest): HTMLElement {
-    const argv = request.argv ?? (request.command ? [request.command] : []);
+    const argv = request.argv ?? [];
     const left = request.expiresAtMs ? Math.max(0, Math.round((request.expiresAtMs - Date.now()) / 1000)) : undefined;
     const buttons = h(
       'div',
@@ -127,9 +111,9 @@ export class ApprovalsView implements View {
         ['host', request.host ?? (request.nodeId ? 'node' : 'gateway')],
         ['node', request.nodeId],
         ['program', request.resolvedPath],
-        ['directory', request.cwd],
+        ['directory', request.cwd ?? undefined],
         ['env', h('pre', { 'data-field': 'env' }, envText(request.env))],
-        ['session', request.sessionKey ?? request.agentSessionKey ?? request.session],
+        ['session', request.sessionKey ?? undefined],
         ['expires', left === undefined ? undefined : `in ${left} s (then denied)`],
       ]),
       buttons,

@@ -55,7 +55,7 @@ export class ChannelsView implements View {
   private loadStatus(probe: boolean): void {
     this.ctx.conn.request('channels.status', probe ? { probe: true } : {}).then(
       (payload) => {
-        const channels = Object.entries((payload?.channels ?? {}) as Record<string, any>);
+        const channels = Object.entries(payload.channels);
         replaceChildren(
           this.statusBox,
           h('h2', {}, 'Channels'),
@@ -88,8 +88,7 @@ export class ChannelsView implements View {
 
   private loadCodes(): void {
     this.ctx.conn.request('channel.pair.list', {}).then(
-      (payload) => {
-        const pending: any[] = payload?.pending ?? [];
+      ({ pending }) => {
         replaceChildren(
           this.codesBox,
           h('h2', {}, `Pending pairing codes (${pending.length})`),
@@ -119,7 +118,7 @@ export class ChannelsView implements View {
     }
     this.ctx.conn.request('channel.pair.approve', { channel, code }).then(
       (payload) => {
-        this.message.textContent = `approved ${payload?.senderName ?? payload?.senderId ?? ''} on ${channel}`;
+        this.message.textContent = `approved ${payload.senderName ?? payload.senderId} on ${channel}`;
         this.codeInput.value = '';
         this.loadCodes();
       },

@@ -1,18 +1,11 @@
+import type { ChatEventPayload } from '../../common/protocol/index.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorText, randomId } from '../format.js';
 import type { AppContext, View } from '../view.js';
-import type { SessionSummary } from './sessions.js';
 
 const SESSION_STORAGE_KEY = 'nestclaw.controlUi.chatSession';
 
-interface ChatEvent {
-  runId: string;
-  sessionKey: string;
-  seq: number;
-  state: 'delta' | 'final' | 'aborted' | 'error';
-  message?: { role: string; content: unknown; timestamp?: number };
-  errorMessage?: string;
-}
+type ChatEvent = ChatEventPayload;
 
 /** WebChat over the page's own socket: chat.send, streamed `chat` events, chat.abort, chat.history. */
 export class ChatView implements View {
@@ -65,7 +58,7 @@ export class ChatView implements View {
       ),
       this.status,
     );
-    ctx.conn.on('chat', (payload: ChatEvent) => this.onChatEvent(payload));
+    ctx.conn.on('chat', (payload) => this.onChatEvent(payload));
     this.showSelectedSession();
   }
 
@@ -86,8 +79,8 @@ export class ChatView implements View {
 
   private loadSessions(): void {
     this.ctx.conn.request('sessions.list').then(
-      (payload) => {
-        const keys = new Set<string>(((payload?.sessions ?? []) as SessionSummary[]).map((s) => s.sessionKey));
+      ({ sessions }) => {
+        const keys = new Set<string>(sessions.map((s) => s.sessionKey));
         keys.add(this.sessionKey);
         replaceChildren(this.sessionSelect, ...[...keys].sort().map((key) => h('option', { value: key }, key)));
         this.showSelectedSession();
@@ -108,9 +101,8 @@ export class ChatView implements View {
   private loadHistory(): void {
     const sessionKey = this.sessionKey;
     this.ctx.conn.request('chat.history', { sessionKey, limit: 200 }).then(
-      (payload) => {
+      ({ messages }) => {
         if (sessionKey !== this.sessionKey) return;
-        const messages: any[] = payload?.messages ?? [];
         replaceChildren(
           this.transcript,
           ...messages.map((m) => bubble(m.role, textOf(m.content), m.ts)),

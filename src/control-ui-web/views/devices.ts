@@ -1,3 +1,4 @@
+import type { DevicePairingRequest, PairedDevice } from '../../common/protocol/index.js';
 import { h, replaceChildren, table } from '../dom.js';
 import { ago, errorText, shortId } from '../format.js';
 import type { AppContext, View } from '../view.js';
@@ -29,12 +30,12 @@ export class DevicesView implements View {
 
   refresh(): void {
     this.ctx.conn.request('device.pair.list').then(
-      (payload) => this.render(payload?.pending ?? [], payload?.paired ?? []),
+      ({ pending, paired }) => this.render(pending, paired),
       (error) => replaceChildren(this.pendingBox, h('p', { className: 'error' }, errorText(error))),
     );
   }
 
-  private render(pending: any[], paired: any[]): void {
+  private render(pending: DevicePairingRequest[], paired: PairedDevice[]): void {
     this.ctx.setBadge(this.id, pending.length);
     replaceChildren(
       this.pendingBox,
@@ -46,25 +47,23 @@ export class DevicesView implements View {
           r.displayName ?? '',
           r.platform ?? '',
           [r.clientId, r.clientMode].filter(Boolean).join(' / '),
-          [r.role, ...(r.roles ?? [])].filter(Boolean).join(', '),
+          r.role,
           r.remoteIp ?? '',
-          ago(r.createdAtMs ?? r.ts),
+          ago(r.createdAtMs),
           h(
             'div',
             { className: 'actions' },
             this.action(
               'Approve',
               '',
-              'device.pair.approve',
-              { requestId: r.requestId },
+              () => this.ctx.conn.request('device.pair.approve', { requestId: r.requestId }),
               `approved ${r.displayName ?? shortId(r.deviceId)}`,
               r.requestId,
             ),
             this.action(
               'Reject',
               'danger',
-              'device.pair.reject',
-              { requestId: r.requestId },
+              () => this.ctx.conn.request('device.pair.reject', { requestId: r.requestId }),
               `rejected ${r.displayName ?? shortId(r.deviceId)}`,
               r.requestId,
             ),
@@ -92,16 +91,14 @@ export class DevicesView implements View {
             this.action(
               'Revoke tokens',
               'secondary',
-              'device.token.revoke',
-              { deviceId: d.deviceId },
+              () => this.ctx.conn.request('device.token.revoke', { deviceId: d.deviceId }),
               `revoked the tokens of ${shortId(d.deviceId)}`,
               d.deviceId,
             ),
             this.action(
               'Unpair',
               'danger',
-              'device.token.revoke',
-              { deviceId: d.deviceId, unpair: true },
+              () => this.ctx.conn.request('device.token.revoke', { deviceId: d.deviceId, unpair: true }),
               `unpaired ${shortId(d.deviceId)}`,
               d.deviceId,
             ),
@@ -112,11 +109,11 @@ export class DevicesView implements View {
     );
   }
 
-  private action(label: string, tone: string, method: string, params: object, done: string, key: string): HTMLButtonElement {
+  private action(label: string, tone: string, send: () => Promise<unknown>, done: string, key: string): HTMLButtonElement {
     const button = h('button', { type: 'button', className: tone, 'data-action': label.toLowerCase(), 'data-key': key }, label);
     button.addEventListener('click', () => {
       button.disabled = true;
-      this.ctx.conn.request(method, params).then(
+      send().then(
         () => {
           this.message.textContent = done;
           this.refresh();

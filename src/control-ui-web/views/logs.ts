@@ -2,14 +2,6 @@ import { h, replaceChildren } from '../dom.js';
 import { errorText } from '../format.js';
 import type { AppContext, View } from '../view.js';
 
-interface TailResult {
-  file: string;
-  cursor: number;
-  lines: string[];
-  reset?: boolean;
-  truncated?: boolean;
-}
-
 /** Lines kept on the page; older ones are dropped so a long follow cannot grow the tab without bound. */
 const MAX_LINES = 2_000;
 const POLL_MS = 2_000;
@@ -72,10 +64,7 @@ export class LogsView implements View {
     if (!this.element.isConnected || this.paused || this.busy) return;
     this.busy = true;
     try {
-      const page = await this.ctx.conn.request<TailResult>(
-        'logs.tail',
-        this.cursor === undefined ? { limit: 500 } : { cursor: this.cursor },
-      );
+      const page = await this.ctx.conn.request('logs.tail', this.cursor === undefined ? { limit: 500 } : { cursor: this.cursor });
       if (this.cursor !== undefined && page.reset) this.appendLines(['— the log was rotated or the gateway restarted —'], 'note');
       this.appendLines(page.lines);
       this.cursor = page.cursor;

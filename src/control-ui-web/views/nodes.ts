@@ -1,18 +1,7 @@
+import type { InvokeNodeResult, NodeSummary } from '../../common/protocol/index.js';
 import { h, pill, replaceChildren, table } from '../dom.js';
 import { ago, errorText, json, randomId } from '../format.js';
 import type { AppContext, View } from '../view.js';
-
-interface NodeInfo {
-  nodeId: string;
-  displayName?: string;
-  platform?: string;
-  version?: string;
-  remoteIp?: string;
-  commands?: string[];
-  connectedAtMs?: number;
-  paired?: boolean;
-  connected?: boolean;
-}
 
 const DEFAULT_PARAMS = '{\n  "command": ["echo", "hello from the Control UI"]\n}';
 
@@ -34,7 +23,6 @@ export class NodesView implements View {
   private readonly timeoutInput = h('input', { id: 'invoke-timeout', type: 'number', min: '1', value: '30' });
   private readonly result = h('pre', { id: 'invoke-result', hidden: true });
   private readonly invokeError = h('p', { id: 'invoke-error', className: 'error', hidden: true });
-  private nodes: NodeInfo[] = [];
   private reloadTimer?: number;
 
   constructor(private readonly ctx: AppContext) {
@@ -72,7 +60,7 @@ export class NodesView implements View {
 
   refresh(): void {
     this.ctx.conn.request('node.list').then(
-      (payload) => this.render(payload?.nodes ?? []),
+      ({ nodes }) => this.render(nodes),
       (error) => replaceChildren(this.list, h('p', { className: 'error' }, errorText(error))),
     );
   }
@@ -82,8 +70,7 @@ export class NodesView implements View {
     this.reloadTimer = window.setTimeout(() => this.refresh(), 200);
   }
 
-  private render(nodes: NodeInfo[]): void {
-    this.nodes = nodes;
+  private render(nodes: NodeSummary[]): void {
     replaceChildren(
       this.list,
       h('h2', {}, 'Nodes'),
@@ -117,7 +104,7 @@ export class NodesView implements View {
     replaceChildren(this.commandList, ...[...commands].map((c) => h('option', { value: c })));
   }
 
-  private renameCell(n: NodeInfo): HTMLElement {
+  private renameCell(n: NodeSummary): HTMLElement {
     const input = h('input', { value: n.displayName ?? '', 'aria-label': `name of ${n.nodeId}`, maxlength: '64', size: '14' });
     const button = h('button', { type: 'button', className: 'secondary' }, 'Rename');
     button.addEventListener('click', () => {
@@ -183,8 +170,14 @@ export class NodesView implements View {
 }
 
 /** system.run results read best as their output; anything else as JSON. */
-function describeResult(payload: any): string {
-  const result = payload?.payload ?? (payload?.payloadJSON ? safeParse(payload.payloadJSON) : payload);
+function describeResult(answer: InvokeNodeResult): string {
+  // The node's own answer is free-form: system.run's shape is read defensively.
+  const result = (answer.payload ?? (answer.payloadJSON ? safeParse(answer.payloadJSON) : answer)) as {
+    exitCode?: number;
+    timedOut?: boolean;
+    stdout?: string;
+    stderr?: string;
+  } | null;
   if (result && typeof result === 'object' && 'exitCode' in result) {
     const parts = [`exit code ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}`];
     if (result.stdout) parts.push(`stdout:\n${result.stdout}`);

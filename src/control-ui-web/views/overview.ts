@@ -1,3 +1,4 @@
+import type { GatewayStatus, HealthSnapshot, PresenceEntry } from '../../common/protocol/index.js';
 import { h, kv, pill, replaceChildren, table } from '../dom.js';
 import { duration, errorText } from '../format.js';
 import type { AppContext, View } from '../view.js';
@@ -29,7 +30,8 @@ export class OverviewView implements View {
 
   refresh(): void {
     const { conn } = this.ctx;
-    if (conn.hello) this.renderHealth(conn.hello.snapshot.health);
+    // The hello snapshot is a health snapshot once the health module runs (an empty object before it plugs in).
+    if (conn.hello) this.renderHealth(conn.hello.snapshot.health as HealthSnapshot);
     conn.request('health').then(
       (health) => this.renderHealth(health),
       (error) => this.fail(this.healthBox, 'Health', error),
@@ -58,7 +60,7 @@ export class OverviewView implements View {
       return;
     }
     this.ctx.conn.request('security.audit').then(
-      (audit: { findings: Array<{ severity: string; message: string; fix: string }> }) =>
+      (audit) =>
         replaceChildren(
           this.auditBox,
           h('h2', {}, 'Security audit'),
@@ -79,14 +81,14 @@ export class OverviewView implements View {
 
   private loadPresence(): void {
     this.ctx.conn.request('system-presence').then(
-      (payload) => this.renderPresence(Array.isArray(payload) ? payload : (payload?.presence ?? payload?.entries ?? [])),
+      (entries) => this.renderPresence(entries),
       (error) => this.fail(this.presenceBox, 'Connected clients', error),
     );
   }
 
-  private renderHealth(health: any): void {
+  private renderHealth(health: HealthSnapshot): void {
     if (!health) return;
-    const channels = Object.entries((health.channels ?? {}) as Record<string, any>);
+    const channels = Object.entries(health.channels ?? {});
     replaceChildren(
       this.healthBox,
       h('h2', {}, 'Health ', health.ok ? pill('ok', 'ok') : pill('degraded', 'bad')),
@@ -111,7 +113,7 @@ export class OverviewView implements View {
     );
   }
 
-  private renderStatus(s: any): void {
+  private renderStatus(s: GatewayStatus): void {
     const ts = s.tailscale;
     const tailscale = ts
       ? `${ts.mode}${ts.state && ts.state !== ts.mode ? ` (${ts.state})` : ''}${ts.url ? ` ${ts.url}` : ''}`
@@ -134,7 +136,7 @@ export class OverviewView implements View {
     );
   }
 
-  private renderPresence(entries: any[]): void {
+  private renderPresence(entries: PresenceEntry[]): void {
     replaceChildren(
       this.presenceBox,
       h('h2', {}, 'Connected clients'),

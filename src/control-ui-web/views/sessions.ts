@@ -1,24 +1,7 @@
+import type { SessionSummary } from '../../common/protocol/index.js';
 import { h, replaceChildren, table } from '../dom.js';
 import { ago, errorText } from '../format.js';
 import type { AppContext, View } from '../view.js';
-
-export interface SessionSummary {
-  sessionKey: string;
-  channel: string;
-  displayName?: string;
-  label?: string;
-  model?: string;
-  chatId?: string;
-  messageCount: number;
-  lastMessageAtMs?: number;
-  createdAtMs: number;
-}
-
-interface Preview {
-  key: string;
-  status: string;
-  items: Array<{ role: string; text: string }>;
-}
 
 /**
  * Sessions with their label and model; each row opens an editor below the
@@ -48,11 +31,11 @@ export class SessionsView implements View {
 
   refresh(): void {
     this.ctx.conn.request('sessions.list').then(
-      (payload) => this.render(payload?.sessions ?? []),
+      ({ sessions }) => this.render(sessions),
       (error) => replaceChildren(this.box, h('p', { className: 'error' }, errorText(error))),
     );
     // The model list is cached by the gateway; failing to get it only leaves the model box empty.
-    this.ctx.conn.request<{ models: Array<{ id: string }> }>('models.list').then(
+    this.ctx.conn.request('models.list').then(
       (payload) => (this.models = payload.models.map((m) => m.id)),
       () => (this.models = []),
     );
@@ -138,7 +121,7 @@ export class SessionsView implements View {
       result,
     );
     this.editor.hidden = false;
-    this.ctx.conn.request<{ previews: Preview[] }>('sessions.preview', { keys: [session.sessionKey], limit: 6 }).then(
+    this.ctx.conn.request('sessions.preview', { keys: [session.sessionKey], limit: 6 }).then(
       ({ previews }) =>
         replaceChildren(
           previewList,

@@ -5,24 +5,9 @@ import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentRunResult, AgentStreamEvent } from './agent.types';
+import type { ChatState, ChatMessage, ChatEventPayload } from '../../common/protocol';
 
-export type ChatState = 'delta' | 'final' | 'aborted' | 'error';
-
-export interface ChatMessage {
-  role: 'assistant';
-  content: Array<{ type: 'text'; text: string }>;
-  timestamp: number;
-}
-
-/** The `chat` event payload (PROTOCOL.md, "Events"). */
-export interface ChatEventPayload {
-  runId: string;
-  sessionKey: string;
-  seq: number;
-  state: ChatState;
-  message?: ChatMessage;
-  errorMessage?: string;
-}
+export type { ChatState, ChatMessage, ChatEventPayload };
 
 /**
  * Turns every run's stream into the operator events: `agent` (the raw
@@ -55,7 +40,7 @@ export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
   }
 
   private onStream(event: AgentStreamEvent): void {
-    this.broadcaster.broadcast(GatewayEvent.Agent, event, { scope: 'operator.read', droppable: event.stream !== 'lifecycle' });
+    this.broadcaster.broadcast(GatewayEvent.Agent, event, { droppable: event.stream !== 'lifecycle' });
     if (event.stream === 'assistant' && typeof event.data.text === 'string') {
       this.chat(event.runId, event.sessionKey, 'delta', { message: assistantMessage(event.data.text, event.ts) });
     }
@@ -79,7 +64,7 @@ export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
     const seq = (this.chatSeq.get(runId) ?? 0) + 1;
     this.chatSeq.set(runId, seq);
     const payload: ChatEventPayload = { runId, sessionKey, seq, state, ...extra };
-    this.broadcaster.broadcast(GatewayEvent.Chat, payload, { scope: 'operator.read', droppable: state === 'delta' });
+    this.broadcaster.broadcast(GatewayEvent.Chat, payload, { droppable: state === 'delta' });
   }
 
   /** A throwing rxjs subscriber would be rethrown asynchronously and take the process down. */

@@ -6,23 +6,13 @@ import { AgentIdempotencyRepository, AgentIdempotencyScope } from './agent-idemp
 import { AgentIds } from './agent-ids';
 import { AgentErrors } from './agent.errors';
 import { AgentRuntime } from './agent.runtime';
-import type { AgentRunResult, AgentRunStatus } from './agent.types';
+import type { AgentRunResult } from './agent.types';
 import { RunAgentParams } from './dto/run-agent.params';
 import { SendChatParams } from './dto/send-chat.params';
 import { DEFAULT_WAIT_MS, WaitAgentParams } from './dto/wait-agent.params';
+import type { AgentFinalPayload, ChatSendResult } from '../../common/protocol';
 
-/** The final answer of `agent` and `agent.wait`. */
-export interface AgentFinalPayload {
-  runId: string;
-  sessionKey: string;
-  status: AgentRunStatus;
-  /** The answer, or the apology the user would see. */
-  summary: string;
-  /** Why the run did not succeed; short, never upstream text. */
-  error?: string;
-  durationMs: number;
-  delivery?: { channel?: string; to: string; status: 'requested' | 'skipped'; reason?: string };
-}
+export type { AgentFinalPayload };
 
 interface InFlight {
   runId: string;
@@ -85,7 +75,7 @@ export class AgentRequestsService {
   }
 
   /** Starts a run and answers at once; the run streams `chat` events. */
-  chatSend(p: SendChatParams, ctx: RpcContext): Record<string, unknown> {
+  chatSend(p: SendChatParams, ctx: RpcContext): ChatSendResult {
     const stored = this.idempotency.find<AgentFinalPayload>('chat.send', p.idempotencyKey);
     if (stored) return { ...stored };
     const running = this.inFlight.get(flightKey('chat.send', p.idempotencyKey));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApprovalsModule } from '../approvals/approvals.module';
+import { BrowserModule } from '../browser/browser.module';
 import { GatewayCoreModule } from '../gateway/gateway-core.module';
 import { NodesModule } from '../nodes/nodes.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -15,10 +16,11 @@ import { BuiltinProvider } from './providers/builtin.provider';
 import { OpenAiChatClient } from './providers/openai-chat.client';
 import { OpenAiProvider } from './providers/openai.provider';
 import { AgentTools } from './tools/agent-tools';
+import { BrowserTool } from './tools/browser.tool';
 import { HostExecRunner } from './tools/host-exec.runner';
 
 @Module({
-  imports: [ApprovalsModule, GatewayCoreModule, NodesModule, SessionsModule],
+  imports: [ApprovalsModule, BrowserModule, GatewayCoreModule, NodesModule, SessionsModule],
   providers: [
     AgentDeliveries,
     AgentEventsPublisher,
@@ -29,6 +31,7 @@ import { HostExecRunner } from './tools/host-exec.runner';
     AgentRpc,
     AgentRuntime,
     AgentTools,
+    BrowserTool,
     BuiltinProvider,
     HostExecRunner,
     OpenAiChatClient,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../config/gateway-runtime';
 import type { SessionsService } from '../sessions/sessions.service';
 import type { NewTranscriptEntry, TranscriptEntry } from '../sessions/sessions.types';
 import { AgentIds } from './agent-ids';
@@ -64,6 +64,7 @@ function setup(agent: Partial<{ timeoutMs: number; maxConcurrent: number }> = {}
   const provider = new ScriptedProvider();
   const gateway = {
     config: { agent: { timeoutMs: 5_000, maxConcurrent: 4, historyLimit: 50, ...agent } },
+    onConfigChange: () => () => undefined,
   } as unknown as GatewayRuntime;
   const providers = { for: () => provider } as unknown as AgentProviders;
   const runtime = new AgentRuntime(gateway, sessions as unknown as SessionsService, providers, new Clock(), new SequentialIds());

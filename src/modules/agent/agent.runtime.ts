@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { Clock } from '../../common/clock';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsService } from '../sessions/sessions.service';
 import type { SessionInfo, TranscriptEntry } from '../sessions/sessions.types';
 import { AgentIds } from './agent-ids';
@@ -30,7 +30,7 @@ interface ActiveRun {
   detachSignal?: () => void;
 }
 
-type Outcome = Pick<AgentRunResult, 'status' | 'text' | 'error' | 'retryable'>;
+type Outcome = Pick<AgentRunResult, 'status' | 'text' | 'error' | 'retryable' | 'images'>;
 
 /** Where a run stands, for agent.wait. */
 export type RunLookup = { state: 'finished'; result: AgentRunResult } | { state: 'active'; done: Promise<AgentRunResult> };
@@ -67,6 +67,8 @@ export class AgentRuntime implements OnModuleDestroy {
     private readonly ids: AgentIds,
   ) {
     this.scheduler = new RunScheduler(gateway.config.agent.maxConcurrent);
+    // Everything else in agent.* is read when a run starts; only the scheduler keeps a copy.
+    gateway.onConfigChange(({ current }) => this.scheduler.setLimit(current.agent.maxConcurrent));
   }
 
   /** True once the gateway began stopping: new runs are refused with a retryable result. */
@@ -189,7 +191,7 @@ export class AgentRuntime implements OnModuleDestroy {
       const text = reply.text.trim() || '(no answer)';
       this.sessions.append(run.sessionKey, { role: 'assistant', content: text, runId: run.runId });
       this.emit(run, 'assistant', { text });
-      return { status: 'ok', text };
+      return { status: 'ok', text, ...(reply.images?.length ? { images: reply.images } : {}) };
     } catch (error) {
       if (run.controller.signal.aborted) return this.stopped(run);
       if (error instanceof ProviderFailure) {
@@ -266,6 +268,7 @@ export class AgentRuntime implements OnModuleDestroy {
       ...(outcome.error !== undefined ? { error: outcome.error } : {}),
       durationMs: this.clock.now() - run.admittedAtMs,
       ...(outcome.retryable ? { retryable: true } : {}),
+      ...(outcome.images ? { images: outcome.images } : {}),
     };
     this.emit(run, 'lifecycle', {
       phase: 'end',

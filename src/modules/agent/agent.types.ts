@@ -1,3 +1,6 @@
+import type { AgentRunStatus, AgentStreamEvent } from '../../common/protocol';
+
+export type { AgentRunStatus, AgentStreamEvent };
 /** Who started a run: a chat message on a channel, or an operator method (agent, chat.send). */
 export type AgentRunOrigin =
   | { kind: 'channel'; channel: string; chatId: string; senderId: string; senderName?: string }
@@ -17,7 +20,11 @@ export interface AgentRunRequest {
   extraSystemPrompt?: string;
 }
 
-export type AgentRunStatus = 'ok' | 'error' | 'timeout' | 'aborted';
+/** A picture that goes out with the reply (a browser screenshot): a file the gateway wrote under its state dir. */
+export interface ReplyImage {
+  path: string;
+  mimeType: string;
+}
 
 export interface AgentRunResult {
   runId: string;
@@ -25,6 +32,8 @@ export interface AgentRunResult {
   status: AgentRunStatus;
   /** Always something to show the user: the answer, or a short apology. */
   text: string;
+  /** Pictures the tools produced for this answer, in order; absent when none. */
+  images?: ReplyImage[];
   /** For logs and operators, never for chat users. */
   error?: string;
   durationMs: number;
@@ -34,14 +43,4 @@ export interface AgentRunResult {
    * rather than treat this result as the answer.
    */
   retryable?: boolean;
-}
-
-/** One streamed piece of a run, sent to operators as the `agent` event. */
-export interface AgentStreamEvent {
-  runId: string;
-  sessionKey: string;
-  seq: number;
-  stream: 'lifecycle' | 'assistant' | 'tool';
-  ts: number;
-  data: Record<string, unknown>;
 }

@@ -24,7 +24,13 @@ export class RunScheduler {
   private readonly ready: Waiter[] = [];
   private running = 0;
 
-  constructor(private readonly maxConcurrent: number) {}
+  constructor(private maxConcurrent: number) {}
+
+  /** A new agent.maxConcurrent (hot reload): more room starts waiting runs now; less lets running ones finish. */
+  setLimit(maxConcurrent: number): void {
+    this.maxConcurrent = maxConcurrent;
+    this.pump();
+  }
 
   get active(): number {
     return this.running;

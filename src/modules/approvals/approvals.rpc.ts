@@ -3,7 +3,7 @@ import { ExecApprovalMethod } from '../../common/protocol';
 import type { ConnectionSession } from '../gateway/connection/connection';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 import type { RpcContext } from '../gateway/rpc/rpc-context';
-import { nodeIdOf } from '../nodes/node-registry';
+import { nodeIdOf } from '../nodes/nodes.types';
 import { RequestExecApprovalParams } from './dto/request-exec-approval.params';
 import { ResolveExecApprovalParams } from './dto/resolve-exec-approval.params';
 import { ExecApprovalsService } from './exec-approvals.service';

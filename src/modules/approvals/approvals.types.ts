@@ -1,15 +1,6 @@
-import type { ExecApprovalDecision, ExecApprovalReason, ExecApprovalRequest, ExecHost } from '../../common/protocol';
+import type { ExecApprovalRequest, ExecApprovalResolution, ExecHost } from '../../common/protocol';
 
-export type { ExecApprovalRequest, ExecHost };
-
-/** `exec.approval.resolved`. */
-export interface ExecApprovalResolution {
-  id: string;
-  decision: ExecApprovalDecision;
-  decidedBy: string | null;
-  reason: ExecApprovalReason;
-  ts: number;
-}
+export type { ExecApprovalRequest, ExecApprovalResolution, ExecHost };
 
 /** What a host hands the service when it asks. */
 export interface ExecApprovalAsk {

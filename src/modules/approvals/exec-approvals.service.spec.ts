@@ -58,7 +58,7 @@ describe(ExecApprovalsService.name, () => {
         sessionKey: 'main',
         expiresAtMs: 1_000_000 + 120_000,
       });
-      expect(broadcast).toHaveBeenCalledWith('exec.approval.requested', pending, { scope: 'operator.approvals' });
+      expect(broadcast).toHaveBeenCalledWith('exec.approval.requested', pending);
     });
 
     it('denies on expiry and tells the approvers', async () => {
@@ -72,9 +72,6 @@ describe(ExecApprovalsService.name, () => {
       expect(broadcast).toHaveBeenLastCalledWith(
         'exec.approval.resolved',
         expect.objectContaining({ decision: 'deny', reason: 'expired' }),
-        {
-          scope: 'operator.approvals',
-        },
       );
     });
 
@@ -129,7 +126,7 @@ describe(ExecApprovalsService.name, () => {
       const resolution = service.resolve(id, 'allow-once', 'cli');
       expect(resolution).toEqual({ id, decision: 'allow-once', decidedBy: 'cli', reason: 'decided', ts: 1_000_000 });
       await expect(answer).resolves.toEqual({ id, decision: 'allow-once', decidedBy: 'cli', reason: 'decided' });
-      expect(broadcast).toHaveBeenLastCalledWith('exec.approval.resolved', resolution, { scope: 'operator.approvals' });
+      expect(broadcast).toHaveBeenLastCalledWith('exec.approval.resolved', resolution);
 
       expect(() => service.resolve(id, 'deny', 'telegram:42')).toThrow(/^already resolved/);
       jest.advanceTimersByTime(200_000);

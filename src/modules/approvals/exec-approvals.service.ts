@@ -118,7 +118,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
       });
     });
     this.logger.log(`exec approval ${request.id}: ${describeHost(request)} asks to run ${JSON.stringify(request.argv[0])}`);
-    this.broadcaster.broadcast(GatewayEvent.ExecApprovalRequested, request, { scope: 'operator.approvals' });
+    this.broadcaster.broadcast(GatewayEvent.ExecApprovalRequested, request);
     this.changes.next({ type: 'requested', request });
     return answer;
   }
@@ -174,7 +174,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     this.remember(resolution);
     this.logger.log(`exec approval ${id}: ${decision}${reason === 'decided' ? ` by ${decidedBy}` : ` (${reason})`}`);
     entry.settle({ id, decision, reason, decidedBy });
-    this.broadcaster.broadcast(GatewayEvent.ExecApprovalResolved, resolution, { scope: 'operator.approvals' });
+    this.broadcaster.broadcast(GatewayEvent.ExecApprovalResolved, resolution);
     this.changes.next({ type: 'resolved', request, resolution });
     return resolution;
   }

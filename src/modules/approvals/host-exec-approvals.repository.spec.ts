@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadConfig } from '../../common/config';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { DATABASE_FILE, DatabaseService } from '../state/database.service';
 import { MIGRATIONS } from '../state/migrations';
 import { HostExecApprovalsRepository } from './host-exec-approvals.repository';
@@ -51,7 +51,7 @@ describe(HostExecApprovalsRepository.name, () => {
   it('keeps a program-wide "allow always" stored before argument binding, as any arguments', () => {
     // A state dir at the schema just before host_exec_approvals, holding an old answer.
     const old = new Database(path.join(stateDir, DATABASE_FILE));
-    const before = MIGRATIONS.length - 1;
+    const before = MIGRATIONS.findIndex((step) => step.includes('CREATE TABLE host_exec_approvals'));
     for (const step of MIGRATIONS.slice(0, before)) old.exec(step);
     old.pragma(`user_version = ${before}`);
     old.prepare('INSERT INTO host_exec_allowlist (command, approved_by, approved_at_ms) VALUES (?, ?, ?)').run('date', 'cli', 5);

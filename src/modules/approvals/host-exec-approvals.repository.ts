@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { argsMatch, argsPatternProblem } from '../../common/exec/args-pattern';
 import { DatabaseService } from '../state/database.service';
+import type { Row } from '../state/sql-row';
 
 export interface HostExecApproval {
   command: string;
@@ -38,9 +39,7 @@ export class HostExecApprovalsRepository {
   }
 
   all(): HostExecApproval[] {
-    const rows = this.db.prepare('SELECT * FROM host_exec_approvals ORDER BY approved_at_ms, command').all() as Array<
-      Record<string, any>
-    >;
+    const rows = this.db.prepare('SELECT * FROM host_exec_approvals ORDER BY approved_at_ms, command').all() as Row[];
     return rows.flatMap((row) => {
       const args = parsePattern(row.args_json);
       if (args === undefined) return [];

@@ -1,15 +1,5 @@
-import { Clock } from '../../common/clock';
 import { AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW_MS, AuthRateLimiter } from './auth-rate-limiter';
-
-class FakeClock extends Clock {
-  constructor(public current = 1_000_000) {
-    super();
-  }
-
-  override now(): number {
-    return this.current;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 function fail(limiter: AuthRateLimiter, address: string, times: number): void {
   for (let i = 0; i < times; i++) limiter.recordFailure(address);
@@ -20,7 +10,7 @@ describe(AuthRateLimiter.name, () => {
   let limiter: AuthRateLimiter;
 
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new FakeClock(1_000_000);
     limiter = new AuthRateLimiter(clock);
   });
 
@@ -58,15 +48,15 @@ describe(AuthRateLimiter.name, () => {
       // Arrange: one failure per second for 10 s.
       for (let i = 0; i < 10; i++) {
         limiter.recordFailure('203.0.113.1');
-        clock.current += 1_000;
+        clock.ms += 1_000;
       }
-      const firstFailureAt = clock.current - 10_000;
+      const firstFailureAt = clock.ms - 10_000;
 
       // Act
       const retryAfter = limiter.retryAfterMs('203.0.113.1');
 
       // Assert
-      expect(retryAfter).toBe(firstFailureAt + 60_000 - clock.current);
+      expect(retryAfter).toBe(firstFailureAt + 60_000 - clock.ms);
       expect(retryAfter).toBe(50_000);
     });
 
@@ -74,7 +64,7 @@ describe(AuthRateLimiter.name, () => {
       // Arrange: 15 failures 1 s apart; only the last 10 count.
       for (let i = 0; i < 15; i++) {
         limiter.recordFailure('203.0.113.1');
-        clock.current += 1_000;
+        clock.ms += 1_000;
       }
 
       // Act
@@ -87,7 +77,7 @@ describe(AuthRateLimiter.name, () => {
     it('is at least 1 ms while still blocked', () => {
       // Arrange
       fail(limiter, '203.0.113.1', 10);
-      clock.current += 59_999;
+      clock.ms += 59_999;
 
       // Act / Assert
       expect(limiter.retryAfterMs('203.0.113.1')).toBe(1);
@@ -96,7 +86,7 @@ describe(AuthRateLimiter.name, () => {
     it('resets once the window has passed', () => {
       // Arrange
       fail(limiter, '203.0.113.1', 10);
-      clock.current += 60_000;
+      clock.ms += 60_000;
 
       // Act / Assert
       expect(limiter.retryAfterMs('203.0.113.1')).toBe(0);
@@ -106,9 +96,9 @@ describe(AuthRateLimiter.name, () => {
       // Arrange: 10 failures 1 s apart, then wait until the first one expires.
       for (let i = 0; i < 10; i++) {
         limiter.recordFailure('203.0.113.1');
-        clock.current += 1_000;
+        clock.ms += 1_000;
       }
-      clock.current += 50_000;
+      clock.ms += 50_000;
       expect(limiter.retryAfterMs('203.0.113.1')).toBe(0);
 
       // Act
@@ -165,6 +155,48 @@ describe(AuthRateLimiter.name, () => {
       // Assert
       expect(limiter.retryAfterMs('attacker')).toBe(60_000);
       expect(limiter.retryAfterMs('early')).toBe(0);
+    });
+  });
+
+  describe('reserve', () => {
+    it('grants only the limit to concurrent attempts that have not finished yet', () => {
+      // Act
+      const attempts = Array.from({ length: 300 }, () => limiter.reserve('loopback'));
+
+      // Assert
+      expect(attempts.filter((a) => a.granted)).toHaveLength(AUTH_FAILURE_LIMIT);
+      expect(attempts[AUTH_FAILURE_LIMIT]).toMatchObject({ granted: false, retryAfterMs: 60_000 });
+    });
+
+    it('gives the slot back when the attempt succeeds, once only', () => {
+      // Arrange
+      fail(limiter, 'loopback', 9);
+      const attempt = limiter.reserve('loopback');
+      expect(limiter.retryAfterMs('loopback')).toBe(60_000);
+
+      // Act
+      attempt.release();
+      attempt.release();
+
+      // Assert
+      expect(limiter.retryAfterMs('loopback')).toBe(0);
+      expect(limiter.reserve('loopback').granted).toBe(true);
+      expect(limiter.reserve('loopback').granted).toBe(false);
+    });
+
+    it('keeps the slot of an attempt that is never released: it counts as a failure', () => {
+      // Arrange
+      for (let i = 0; i < AUTH_FAILURE_LIMIT; i++) limiter.reserve('203.0.113.1');
+
+      // Act
+      clock.ms += AUTH_FAILURE_WINDOW_MS - 1;
+      const stillLocked = limiter.reserve('203.0.113.1');
+      clock.ms += 1;
+      const free = limiter.reserve('203.0.113.1');
+
+      // Assert
+      expect(stillLocked.granted).toBe(false);
+      expect(free.granted).toBe(true);
     });
   });
 });

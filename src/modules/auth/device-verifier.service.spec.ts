@@ -1,18 +1,10 @@
-import { Clock } from '../../common/clock';
 import { DeviceIdentity, generateDeviceIdentity, publicKeyPem, signDeviceProof } from '../../common/identity';
 import { DeviceProof, ErrorCode } from '../../common/protocol';
 import { DeviceCheck, DeviceCheckContext, DeviceVerifierService } from './device-verifier.service';
+import { FakeClock } from '../../../test/support/fake-clock';
 
 const NOW = 1_700_000_000_000;
 const TEN_MINUTES = 10 * 60 * 1000;
-
-class FakeClock extends Clock {
-  current = NOW;
-
-  override now(): number {
-    return this.current;
-  }
-}
 
 const CTX: DeviceCheckContext = {
   clientId: 'nestclaw-cli',
@@ -22,6 +14,7 @@ const CTX: DeviceCheckContext = {
   token: 'shared-token',
   challengeNonce: 'nonce-from-challenge',
   isLocal: false,
+  protocol: 3,
 };
 
 /** A proof signed over exactly what `ctx` describes, unless `overrides` change the signed fields. */
@@ -59,6 +52,51 @@ describe(DeviceVerifierService.name, () => {
   });
 
   describe('verify', () => {
+    describe('protocol 4', () => {
+      const v4 = { ...CTX, protocol: 4, platform: 'Linux', deviceFamily: 'Server' };
+      const signV3 = (ctx: DeviceCheckContext, overrides: Partial<{ signedAtMs: number; platform: string }> = {}) =>
+        signDeviceProof(
+          identity,
+          {
+            clientId: ctx.clientId,
+            clientMode: ctx.clientMode,
+            role: ctx.role,
+            scopes: ctx.scopes,
+            signedAtMs: NOW,
+            token: ctx.token,
+            nonce: ctx.challengeNonce,
+            platform: ' linux',
+            deviceFamily: 'SERVER ',
+            ...overrides,
+          },
+          'v3',
+        );
+
+      it('accepts a v3 proof whose platform and family match after normalization', () => {
+        expect(verifier.verify(signV3(v4), v4).ok).toBe(true);
+      });
+
+      it('still accepts a v2 proof', () => {
+        expect(verifier.verify(proofFor(identity, v4), v4).ok).toBe(true);
+      });
+
+      it('refuses a v3 proof signed for another platform', () => {
+        expect(errorMessage(verifier.verify(signV3(v4, { platform: 'darwin' }), v4))).toMatch(/device signature invalid/);
+      });
+
+      it('refuses a proof older than two minutes', () => {
+        clock.ms = NOW + 2 * 60 * 1000 + 1;
+        expect(errorMessage(verifier.verify(signV3(v4), v4))).toMatch(/device signature expired/);
+      });
+
+      it('refuses a proof without a nonce even from this machine', () => {
+        const local = { ...v4, isLocal: true };
+        expect(errorMessage(verifier.verify(proofFor(identity, local, { nonce: undefined }), local))).toMatch(
+          /device nonce required/,
+        );
+      });
+    });
+
     describe('accepts', () => {
       it('a valid v2 proof from a remote connection', () => {
         // Arrange
@@ -176,7 +214,7 @@ describe(DeviceVerifierService.name, () => {
       it('a proof that becomes stale as the clock moves on', () => {
         // Arrange
         const proof = proofFor(identity, CTX);
-        clock.current = NOW + TEN_MINUTES + 1;
+        clock.ms = NOW + TEN_MINUTES + 1;
 
         // Act / Assert
         expect(errorMessage(verifier.verify(proof, CTX))).toMatch(/^device signature expired/);

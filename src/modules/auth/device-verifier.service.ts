@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import {
   buildDeviceAuthPayload,
+  DeviceAuthVersion,
   deviceIdFromPublicKey,
   parseDevicePublicKey,
   verifyDeviceSignature,
 } from '../../common/identity';
-import { DEVICE_SIGNATURE_MAX_SKEW_MS, DeviceProof } from '../../common/protocol';
+import { DEVICE_SIGNATURE_MAX_SKEW_MS, DEVICE_SIGNATURE_MAX_SKEW_MS_V4, DeviceProof } from '../../common/protocol';
 import { AuthErrors } from './auth.errors';
 import type { RpcError } from '../gateway/rpc/rpc-error';
 import { safeEqual } from './safe-equal';
@@ -17,9 +18,14 @@ export interface DeviceCheckContext {
   clientMode: string;
   role: string;
   scopes: readonly string[];
+  /** What the device signs as its token (signedTokenOf the connect's auth). */
   token?: string;
   challengeNonce: string;
   isLocal: boolean;
+  /** The negotiated protocol: 4 requires the nonce and a fresher signature. */
+  protocol: number;
+  platform?: string;
+  deviceFamily?: string;
 }
 
 export type DeviceCheck = { ok: true; deviceId: string; publicKey: Buffer } | { ok: false; error: RpcError };
@@ -35,16 +41,17 @@ export class DeviceVerifierService {
     if (deviceIdFromPublicKey(publicKey) !== device.id.toLowerCase()) {
       return { ok: false, error: AuthErrors.deviceIdentityMismatch() };
     }
-    if (Math.abs(this.clock.now() - device.signedAt) > DEVICE_SIGNATURE_MAX_SKEW_MS) {
+    const maxSkewMs = ctx.protocol >= 4 ? DEVICE_SIGNATURE_MAX_SKEW_MS_V4 : DEVICE_SIGNATURE_MAX_SKEW_MS;
+    if (Math.abs(this.clock.now() - device.signedAt) > maxSkewMs) {
       return { ok: false, error: AuthErrors.deviceSignatureExpired() };
     }
     if (device.nonce === undefined) {
-      // v1 has no nonce and so can be replayed; only tolerable when the peer is on this machine.
-      if (!ctx.isLocal) return { ok: false, error: AuthErrors.deviceNonceRequired() };
+      // v1 has no nonce and so can be replayed; only tolerable when the peer is on this machine, and never on protocol 4.
+      if (!ctx.isLocal || ctx.protocol >= 4) return { ok: false, error: AuthErrors.deviceNonceRequired() };
     } else if (!safeEqual(device.nonce, ctx.challengeNonce)) {
       return { ok: false, error: AuthErrors.deviceNonceMismatch() };
     }
-    const payload = buildDeviceAuthPayload({
+    const fields = {
       deviceId: device.id,
       clientId: ctx.clientId,
       clientMode: ctx.clientMode,
@@ -53,8 +60,14 @@ export class DeviceVerifierService {
       signedAtMs: device.signedAt,
       token: ctx.token,
       nonce: device.nonce,
-    });
-    if (!verifyDeviceSignature(publicKey, payload, device.signature)) {
+      platform: ctx.platform,
+      deviceFamily: ctx.deviceFamily,
+    };
+    // Current clients sign v3, January's v2; each proof matches at most one payload, so trying both is safe.
+    const versions: DeviceAuthVersion[] = device.nonce === undefined ? ['v1'] : ['v3', 'v2'];
+    if (
+      !versions.some((version) => verifyDeviceSignature(publicKey, buildDeviceAuthPayload(fields, version), device.signature))
+    ) {
       return { ok: false, error: AuthErrors.deviceSignatureInvalid() };
     }
     return { ok: true, deviceId: device.id.toLowerCase(), publicKey };

@@ -1,16 +1,9 @@
-import { Clock } from '../../common/clock';
 import { loadConfig } from '../../common/config';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
-import { TailscaleCli, TailscaleCliError } from '../tailscale/tailscale-cli.repository';
+import { GatewayRuntime } from '../config/gateway-runtime';
+import { TailscaleCliError } from '../tailscale/tailscale-cli.repository';
+import type { TailscaleService } from '../tailscale/tailscale.service';
 import { TailscaleIdentityService, WHOIS_CACHE_TTL_MS } from './tailscale-identity.service';
-
-class FakeClock extends Clock {
-  current = 1_700_000_000_000;
-
-  override now(): number {
-    return this.current;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 const ALICE = { login: 'alice@example.com', clientIp: '100.101.102.103' };
 
@@ -25,7 +18,7 @@ describe(TailscaleIdentityService.name, () => {
   let service: TailscaleIdentityService;
 
   function build(gateway: object = { tailscale: { mode: 'serve' } }): TailscaleIdentityService {
-    return new TailscaleIdentityService(runtimeWith(gateway), { whois } as unknown as TailscaleCli, clock);
+    return new TailscaleIdentityService(runtimeWith(gateway), { whois } as unknown as TailscaleService, clock);
   }
 
   beforeEach(() => {
@@ -91,11 +84,11 @@ describe(TailscaleIdentityService.name, () => {
 
     it('reuses an answer for 60 s, then asks again', async () => {
       await service.verify(ALICE);
-      clock.current += WHOIS_CACHE_TTL_MS - 1;
+      clock.ms += WHOIS_CACHE_TTL_MS - 1;
       await service.verify(ALICE);
       expect(whois).toHaveBeenCalledTimes(1);
 
-      clock.current += 1;
+      clock.ms += 1;
       await service.verify(ALICE);
       expect(whois).toHaveBeenCalledTimes(2);
     });

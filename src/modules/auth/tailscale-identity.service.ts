@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
-import { TailscaleCli } from '../tailscale/tailscale-cli.repository';
+import { GatewayRuntime } from '../config/gateway-runtime';
+import { TailscaleService } from '../tailscale/tailscale.service';
 import type { TailscaleClaim } from './tailscale-identity';
 
 /** How long a whois answer is reused: long enough to absorb reconnect bursts, short enough to follow a node changing hands. */
@@ -21,7 +21,7 @@ export class TailscaleIdentityService {
 
   constructor(
     private readonly runtime: GatewayRuntime,
-    private readonly cli: TailscaleCli,
+    private readonly tailscale: TailscaleService,
     private readonly clock: Clock,
   ) {}
 
@@ -46,7 +46,7 @@ export class TailscaleIdentityService {
     // Concurrent connects from one client share one whois.
     let pending = this.inFlight.get(ip);
     if (!pending) {
-      pending = this.cli
+      pending = this.tailscale
         .whois(ip)
         .then(
           (login) => {

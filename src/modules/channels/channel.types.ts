@@ -1,4 +1,7 @@
 import type { ChannelAccessPolicy } from './access/access-policy';
+import type { ChannelState, ChannelProbe, ChannelStatus } from '../../common/protocol';
+
+export type { ChannelState, ChannelProbe, ChannelStatus };
 
 /**
  * The contract every chat channel implements (docs/channels.md). A channel
@@ -22,32 +25,6 @@ export interface InboundEnvelope {
   isGroup: boolean;
   /** Whether the message is addressed to the bot: always true in a direct chat. */
   mentioned: boolean;
-}
-
-export interface ChannelState {
-  /** Enabled in config with everything it needs to start (e.g. a bot token). */
-  configured: boolean;
-  /** Started and receiving. */
-  running: boolean;
-  /** The platform accepted our credentials (Telegram: getMe succeeded). */
-  linked?: boolean;
-  lastError?: string;
-}
-
-export interface ChannelProbe {
-  ok: boolean;
-  elapsedMs: number;
-  /** Who we are on the platform, e.g. the bot's @username. */
-  account?: { id: string; username?: string; name?: string };
-  error?: string;
-}
-
-export interface ChannelStatus extends ChannelState {
-  enabled: boolean;
-  accountId?: string;
-  /** How it receives: e.g. "polling" or "webhook". */
-  mode?: string;
-  probe?: ChannelProbe;
 }
 
 export interface SendTextOptions {
@@ -110,6 +87,8 @@ export interface Channel {
   status(probe?: boolean): Promise<ChannelStatus>;
   sendText(target: string, text: string, options?: SendTextOptions): Promise<SentMessage>;
   sendTyping(target: string): Promise<void>;
+  /** Sends a picture file (a browser screenshot); channels without pictures leave it out and the outbox says so. */
+  sendPhoto?(target: string, photo: { path: string; mimeType: string }, options?: { caption?: string }): Promise<SentMessage>;
   /** The conversation a target names, when the channel can tell (Telegram: chat ids ≥ 0 are direct chats). */
   conversationOf(target: string): TargetConversation | undefined;
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { normalizeBasePath } from './base-path';
 import { ControlUiAsset, loadControlUiAssets, renderIndex } from './control-ui-assets';
 import { controlUiHeaders } from './security-headers';

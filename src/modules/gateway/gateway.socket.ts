@@ -19,7 +19,8 @@ import { readTailscaleClaim } from '../auth/tailscale-identity';
 import { Connection } from './connection/connection';
 import { ConnectionRegistry } from './connection/connection-registry';
 import { HandshakeService } from './connection/handshake.service';
-import { GatewayRuntime } from './gateway-runtime';
+import { GatewayLifecycle } from '../config/gateway-lifecycle';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
 import { toErrorShape } from './rpc/rpc-error';
 
@@ -46,6 +47,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly handshake: HandshakeService,
     private readonly dispatcher: RpcDispatcher,
     private readonly rateLimiter: AuthRateLimiter,
+    private readonly lifecycle: GatewayLifecycle,
   ) {
     this.frameBudget = { maxBytes: runtime.limits.maxPayload, maxDepth: MAX_FRAME_DEPTH };
   }
@@ -77,7 +79,8 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
     }, this.runtime.limits.handshakeTimeoutMs);
     this.handshakeTimers.set(connection, timer);
-    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now() });
+    // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
+    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now(), capabilities: [] });
   }
 
   handleDisconnect(socket: TaggedSocket): void {
@@ -153,7 +156,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     connection.markClosed();
     const code = (error as NodeJS.ErrnoException).code ?? error.name;
     this.logger.warn(`closed ${connection.connId} from ${connection.origin.clientAddress}: ${code}: ${error.message}`);
-    if (!connection.session) this.rateLimiter.recordFailure(connection.origin.clientAddress);
+    if (!connection.session) this.rateLimiter.recordFailure(this.handshake.bucketOf(connection));
   }
 
   private logUnexpected(connection: Connection, what: string, error: unknown): void {
@@ -166,12 +169,15 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    // A restart in place tells clients when to expect the gateway back (the reference's shutdown payload).
+    const restart = this.lifecycle.pendingRestart;
+    const notice = restart ?? { reason: 'gateway stopping' };
     const closing: Promise<void>[] = [];
     for (const connection of [...this.registry.all(), ...this.handshakeTimers.keys()]) {
       if (!connection.isOpen) continue;
       closing.push(new Promise((resolve) => connection.socket.once('close', () => resolve())));
-      connection.sendEvent(GatewayEvent.Shutdown, { reason: 'gateway stopping' });
-      connection.close(CloseCode.ServiceRestart, 'gateway stopping');
+      connection.sendEvent(GatewayEvent.Shutdown, notice);
+      connection.close(CloseCode.ServiceRestart, restart ? 'gateway restarting' : 'gateway stopping');
     }
     await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
   }
@@ -216,7 +222,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
   private refuseFrame(connection: Connection, id: string | undefined, reason: string): void {
     connection.sendError(id, { code: ErrorCode.InvalidRequest, message: `invalid frame: ${reason}` });
     if (connection.session) return;
-    this.rateLimiter.recordFailure(connection.origin.clientAddress);
+    this.rateLimiter.recordFailure(this.handshake.bucketOf(connection));
     this.logger.warn(`refused ${connection.origin.clientAddress}: invalid handshake frame: ${reason}`);
     connection.close(CloseCode.Policy, 'invalid handshake');
   }

@@ -1,7 +1,7 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from './broadcaster';
-import { GatewayRuntime } from './gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 
 /** Periodic `tick` so clients can tell a silent link from a dead one. */
 @Injectable()

@@ -10,6 +10,7 @@ import { HealthService } from './health.service';
 import { PresenceService } from './presence.service';
 import { StateVersionService } from './state-version.service';
 import { StatusService } from './status.service';
+import { healthFor, presenceFor } from './viewer-views';
 
 @Module({
   imports: [GatewayCoreModule, SessionsModule, ChannelsCoreModule],
@@ -26,10 +27,10 @@ export class HealthModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.hello.use(() => ({
-      presence: this.presence.list(),
-      health: this.health.snapshot(),
-      stateVersion: this.versions.current(),
-    }));
+    this.hello.use({
+      presence: (viewer, connId) => presenceFor(viewer, this.presence.summary(connId)),
+      health: (viewer) => healthFor(viewer, this.health.snapshot()),
+      stateVersion: () => this.versions.current(),
+    });
   }
 }

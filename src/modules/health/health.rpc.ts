@@ -1,7 +1,9 @@
+import type { RpcContext } from '../gateway/rpc/rpc-context';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 import { HealthService } from './health.service';
 import { PresenceService } from './presence.service';
 import { StatusService } from './status.service';
+import { healthFor, presenceFor } from './viewer-views';
 
 @RpcHandlers()
 export class HealthRpc {
@@ -12,17 +14,17 @@ export class HealthRpc {
   ) {}
 
   @RpcMethod('health', { scope: 'operator.read' })
-  getHealth() {
-    return this.health.snapshot();
+  getHealth(_params: unknown, ctx: RpcContext) {
+    return healthFor(ctx.connection.session!, this.health.snapshot());
   }
 
   @RpcMethod('status', { scope: 'operator.read' })
-  getStatus() {
-    return this.status.summary();
+  getStatus(_params: unknown, ctx: RpcContext) {
+    return this.status.summary(ctx.connection.session!);
   }
 
   @RpcMethod('system-presence', { scope: 'operator.read' })
-  getPresence() {
-    return this.presence.list();
+  getPresence(_params: unknown, ctx: RpcContext) {
+    return presenceFor(ctx.connection.session!, this.presence.list());
   }
 }

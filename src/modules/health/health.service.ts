@@ -4,22 +4,17 @@ import { GatewayEvent } from '../../common/protocol';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { Broadcaster } from '../gateway/broadcaster';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsService } from '../sessions/sessions.service';
+import { ViewerPayload } from '../gateway/event-access';
 import { StateVersionService } from './state-version.service';
+import { limitedHealth } from './viewer-views';
+import type { HealthSnapshot } from '../../common/protocol';
+
+export type { HealthSnapshot };
 
 export const HEALTH_EVENT_MIN_INTERVAL_MS = 1_000;
 const RECENT_SESSIONS = 5;
-
-export interface HealthSnapshot {
-  ok: boolean;
-  ts: number;
-  durationMs: number;
-  channels: Record<string, { configured: boolean; running: boolean; linked?: boolean; lastError?: string }>;
-  sessions: { count: number; recent: unknown[] };
-  nodes: { connected: number };
-  uptimeMs: number;
-}
 
 /**
  * The health snapshot. Asking for it answers only the caller; a `health`
@@ -79,8 +74,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     if (signature === this.lastBroadcastSignature) return;
     this.lastBroadcastSignature = signature;
     this.lastBroadcastAt = Date.now();
-    this.broadcaster.broadcast(GatewayEvent.Health, snapshot, {
-      scope: 'operator.read',
+    this.broadcaster.broadcast(GatewayEvent.Health, new ViewerPayload(snapshot, limitedHealth(snapshot)), {
       droppable: true,
       stateVersion: this.versions.bumpHealth(),
     });

@@ -4,10 +4,14 @@ import { GatewayEvent, PresenceEntry } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
+import { ViewerPayload } from '../gateway/event-access';
 import { StateVersionService } from './state-version.service';
+import { limitedPresenceEntry } from './viewer-views';
 
 export const PRESENCE_COALESCE_MS = 250;
+/** Other clients' entries in a hello-ok snapshot, nodes first; the rest is one `system-presence` call away. */
+export const PRESENCE_SNAPSHOT_OTHERS = 8;
 
 /**
  * Who is connected. Changes are gathered for PRESENCE_COALESCE_MS and sent as
@@ -16,6 +20,8 @@ export const PRESENCE_COALESCE_MS = 250;
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly entries = new Map<string, PresenceEntry>();
+  /** Keys of node entries, so the snapshot finds them without walking every operator. */
+  private readonly nodeKeys = new Set<string>();
   private readonly joined = new Map<string, PresenceEntry>();
   private readonly left = new Map<string, { key: string; reason: string; ts: number }>();
   private flushTimer?: NodeJS.Timeout;
@@ -45,9 +51,34 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     return [...this.entries.values()];
   }
 
+  /**
+   * The bounded summary a hello-ok carries: the gateway, the caller itself,
+   * then up to PRESENCE_SNAPSHOT_OTHERS others (nodes first). Its size does
+   * not grow with the number of clients, so a connection storm costs O(N)
+   * bytes instead of O(N²), and building it walks at most that many entries.
+   */
+  summary(ownKey: string): PresenceEntry[] {
+    const picked: PresenceEntry[] = [this.entries.get('gateway')!];
+    const own = this.entries.get(ownKey);
+    if (own) picked.push(own);
+    const limit = picked.length + PRESENCE_SNAPSHOT_OTHERS;
+    const add = (keys: Iterable<string>) => {
+      for (const key of keys) {
+        if (picked.length >= limit) return;
+        if (key === ownKey || key === 'gateway') continue;
+        const entry = this.entries.get(key);
+        if (entry && !picked.includes(entry)) picked.push(entry);
+      }
+    };
+    add(this.nodeKeys);
+    add(this.entries.keys());
+    return picked;
+  }
+
   private onJoined(connection: Connection): void {
     const entry = presenceEntryOf(connection);
     this.entries.set(entry.key, entry);
+    if (entry.roles.includes('node')) this.nodeKeys.add(entry.key);
     this.joined.set(entry.key, entry);
     this.scheduleFlush();
   }
@@ -55,6 +86,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private onLeft(connection: Connection, reason: string): void {
     const key = connection.connId;
     this.entries.delete(key);
+    this.nodeKeys.delete(key);
     // Joined and left within one window: the net change is nothing.
     if (this.joined.delete(key)) return;
     this.left.set(key, { key, reason, ts: Date.now() });
@@ -78,8 +110,8 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     };
     this.joined.clear();
     this.left.clear();
-    this.broadcaster.broadcast(GatewayEvent.Presence, payload, {
-      scope: 'operator.read',
+    const limited = { ...payload, joined: payload.joined.map(limitedPresenceEntry) };
+    this.broadcaster.broadcast(GatewayEvent.Presence, new ViewerPayload(payload, limited), {
       droppable: true,
       stateVersion: this.versions.bumpPresence(),
     });

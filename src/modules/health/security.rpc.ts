@@ -1,5 +1,5 @@
 import { auditConfig } from '../../common/audit';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 
 /**

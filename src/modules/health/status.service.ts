@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { formatFingerprint } from '../../common/net';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
+import { seesPrivateDetails } from '../gateway/event-access';
+import type { CallerAccess } from '../gateway/rpc/access';
 import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
 import { DatabaseService } from '../state/database.service';
 import { ChannelRegistry } from '../channels/channel-registry';
@@ -21,7 +23,8 @@ export class StatusService {
     private readonly tailscale: TailscaleService,
   ) {}
 
-  summary() {
+  /** The gateway's file paths are for operator.admin only (see seesPrivateDetails). */
+  summary(viewer: CallerAccess) {
     const { gateway, configPath, stateDir } = this.runtime.config;
     const nodes = this.registry.countByRole('node');
     return {
@@ -36,8 +39,7 @@ export class StatusService {
       sessions: { count: this.sessions.count },
       nodes: { connected: nodes },
       connections: { operators: this.registry.size - nodes, nodes },
-      configPath,
-      stateDir,
+      ...(seesPrivateDetails(viewer) ? { configPath, stateDir } : {}),
       state: { schema: this.database.schemaVersion, createdAtMs: this.database.createdAtMs },
     };
   }

@@ -43,6 +43,16 @@ describe(LogsService.name, () => {
       expect(logs.tail().lines[0]).toMatch(/\[redacted\] here$/);
     });
 
+    it('keeps redacting a secret a reload replaced, up to the cap', () => {
+      const logs = make({}, ['first-secret-value']);
+      logs.setSecrets(['second-secret-value']);
+      logs.record('info', undefined, 'first-secret-value and second-secret-value');
+      expect(logs.tail().lines[0]).toMatch(/\[redacted\] and \[redacted\]$/);
+      for (let i = 0; i < LOG_LIMITS.knownSecrets; i++) logs.setSecrets([`rotated-secret-${i}`]);
+      logs.record('info', undefined, 'first-secret-value rotated-secret-0');
+      expect(logs.tail().lines[1]).toMatch(/first-secret-value \[redacted\]$/);
+    });
+
     it('writes one JSON object a line in json format', () => {
       const logs = make({ format: 'json' });
       logs.record('warn', 'Ctx', 'two\nlines');

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { LogFormat, LogLevelName, ResolvedLogging } from '../../common/config';
+import type { LogsTailResult } from '../../common/protocol';
 import { LogFile } from './log-file';
 import { formatRecord } from './log-format';
 import { LogRedactor } from './log-redactor';
@@ -17,6 +18,8 @@ export const LOG_LIMITS = Object.freeze({
   tailMaxLimit: 5_000,
   tailDefaultBytes: 250_000,
   tailMaxBytes: 1_000_000,
+  /** Secret values redacted by value: the current ones and, up to this many in all, those a reload replaced. */
+  knownSecrets: 64,
 });
 
 const LEVEL_ORDER: readonly LogLevelName[] = ['error', 'warn', 'info', 'debug', 'verbose'];
@@ -27,15 +30,7 @@ export interface TailParams {
   maxBytes?: number;
 }
 
-/** The reference's `logs.tail` answer. */
-export interface TailResult {
-  file: string;
-  cursor: number;
-  size: number;
-  lines: string[];
-  truncated: boolean;
-  reset: boolean;
-}
+export type TailResult = LogsTailResult;
 
 export interface LogsServiceOptions {
   logging: ResolvedLogging;
@@ -59,6 +54,8 @@ export class LogsService {
   readonly format: LogFormat;
   readonly level: LogLevelName;
   private redactor: LogRedactor;
+  /** Newest last; what the redactor searches for. */
+  private secrets: string[] = [];
   private readonly ring = new LogRing(LOG_LIMITS.ringLines, LOG_LIMITS.ringBytes);
   private readonly now: () => number;
   private file?: LogFile;
@@ -67,7 +64,7 @@ export class LogsService {
   constructor(private readonly options: LogsServiceOptions) {
     this.format = options.logging.format;
     this.level = options.logging.level;
-    this.redactor = new LogRedactor(options.secrets);
+    this.redactor = this.remember(options.secrets);
     this.now = options.now ?? Date.now;
     const file = new LogFile({ path: options.logging.file, maxBytes: LOG_LIMITS.fileMaxBytes, keep: LOG_LIMITS.fileKeep });
     try {
@@ -83,9 +80,13 @@ export class LogsService {
     return LEVEL_ORDER.indexOf(level) <= LEVEL_ORDER.indexOf(this.level);
   }
 
-  /** Replaces the known secrets, e.g. after a config reload brought new ones; shapes are always redacted. */
+  /**
+   * Takes the secrets a config reload brought, before anything logs about
+   * the reload. A secret it replaced stays redacted too (a client or a line
+   * may still carry it), within LOG_LIMITS.knownSecrets; shapes always are.
+   */
   setSecrets(secrets: ReadonlyArray<string | undefined>): void {
-    this.redactor = new LogRedactor(secrets);
+    this.redactor = this.remember(secrets);
   }
 
   redact(text: string): string {
@@ -145,6 +146,13 @@ export class LogsService {
   /** What `logs.tail` names as its file: the file's name only, never the gateway host's directory layout. */
   get fileName(): string {
     return this.file ? this.options.logging.file.split(/[\\/]/).pop()! : 'memory';
+  }
+
+  private remember(secrets: ReadonlyArray<string | undefined>): LogRedactor {
+    const current = secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+    const kept = this.secrets.filter((s) => !current.includes(s));
+    this.secrets = [...kept, ...current].slice(-Math.max(LOG_LIMITS.knownSecrets, current.length));
+    return new LogRedactor(this.secrets);
   }
 
   private get size(): number {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Clock } from '../../common/clock';
 import type { ResolvedConfig } from '../../common/config';
 import { RpcError } from '../gateway/rpc/rpc-error';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { MODEL_LIST_LIMITS, ModelsClient } from './models.client';
 import { MODEL_CACHE_TTL_MS, ModelsService } from './models.service';
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { OPENAI_DEFAULT_BASE_URL } from './models.constants';
 import { ModelListError, ModelsClient } from './models.client';
 import { ModelsErrors } from './models.errors';

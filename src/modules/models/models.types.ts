@@ -1,6 +1,1 @@
-/** The reference's ModelChoice. */
-export interface ModelChoice {
-  id: string;
-  name: string;
-  provider: string;
-}
+export type { ModelChoice } from '../../common/protocol';

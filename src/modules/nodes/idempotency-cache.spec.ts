@@ -1,12 +1,5 @@
-import { Clock } from '../../common/clock';
-import { IdempotencyCache } from './idempotency-cache';
-
-class FakeClock extends Clock {
-  ms = 1_000_000;
-  override now(): number {
-    return this.ms;
-  }
-}
+import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
+import { FakeClock } from '../../../test/support/fake-clock';
 
 const TTL = 60_000;
 const flush = () => new Promise((resolve) => setImmediate(resolve));
@@ -15,7 +8,7 @@ describe(IdempotencyCache.name, () => {
   let clock: FakeClock;
 
   beforeEach(() => {
-    clock = new FakeClock();
+    clock = new FakeClock(1_000_000);
   });
 
   describe('get', () => {
@@ -124,5 +117,30 @@ describe(IdempotencyCache.name, () => {
       expect(cache.get('second')).toBeDefined();
       expect(cache.get('third')).toBeDefined();
     });
+  });
+});
+
+describe('IdempotencyCache fingerprints', () => {
+  it('answers a conflict, not the first outcome, when the key comes back with another fingerprint', () => {
+    // Arrange
+    const clock = new FakeClock();
+    const cache = new IdempotencyCache<string>(clock, TTL, 10);
+    const outcome = Promise.resolve('first');
+    cache.remember('k', outcome, requestFingerprint(['cmd', { a: 1 }]));
+
+    // Act / Assert
+    expect(cache.get('k', requestFingerprint(['cmd', { a: 1 }]))).toBe(outcome);
+    expect(cache.get('k', requestFingerprint(['cmd', { a: 2 }]))).toBe('conflict');
+  });
+});
+
+describe(requestFingerprint.name, () => {
+  it('ignores key order and undefined fields, and tells values apart', () => {
+    expect(requestFingerprint({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(
+      requestFingerprint({ b: [1, { d: 3, c: 2 }], a: 1, e: undefined }),
+    );
+    expect(requestFingerprint({ a: 1 })).not.toBe(requestFingerprint({ a: '1' }));
+    expect(requestFingerprint([1, 2])).not.toBe(requestFingerprint([2, 1]));
+    expect(requestFingerprint(null)).not.toBe(requestFingerprint({}));
   });
 });

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../common/clock';
 
 interface Entry<T> {
   outcome: Promise<T>;
+  /** What the first call asked for; a reuse of the key must ask for the same. */
+  fingerprint: string;
   /** Set once the outcome is known; the entry lives ttlMs from then. */
   settledAtMs?: number;
 }
@@ -26,20 +29,20 @@ export class IdempotencyCache<T> {
     return this.entries.size;
   }
 
-  get(key: string): Promise<T> | undefined {
+  get(key: string, fingerprint = ''): Promise<T> | 'conflict' | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (this.isExpired(entry, this.clock.now())) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.outcome;
+    return entry.fingerprint === fingerprint ? entry.outcome : 'conflict';
   }
 
-  remember(key: string, outcome: Promise<T>): void {
+  remember(key: string, outcome: Promise<T>, fingerprint = ''): void {
     this.entries.delete(key);
     this.makeRoom();
-    const entry: Entry<T> = { outcome };
+    const entry: Entry<T> = { outcome, fingerprint };
     this.entries.set(key, entry);
     const settle = () => {
       entry.settledAtMs = this.clock.now();
@@ -67,4 +70,25 @@ export class IdempotencyCache<T> {
       this.entries.delete(victim ?? this.entries.keys().next().value!);
     }
   }
+}
+
+/**
+ * SHA-256 of a JSON value with object keys sorted, so a retry that sends the
+ * same params in another key order still matches. Throws on what JSON cannot
+ * hold (a cycle, a BigInt), as JSON.stringify does.
+ */
+export function requestFingerprint(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const fields = Object.keys(value)
+      .sort()
+      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

@@ -1,4 +1,4 @@
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../config/gateway-runtime';
 import { commandMatches, commandRefusal, NodeCommandPolicy, platformDefaultCommands } from './node-command-policy';
 import type { CommandRefusal } from './nodes.types';
 

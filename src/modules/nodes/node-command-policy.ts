@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import type { CommandRefusal } from './nodes.types';
 
 /** Headless hosts (`nestclaw node run`) lend a shell; they have no camera or screen to offer. */
@@ -70,11 +70,15 @@ export function commandRefusal(command: string, check: CommandCheck): CommandRef
 /** The allowlist with `gateway.nodes.allowCommands` / `.denyCommands` from the config. */
 @Injectable()
 export class NodeCommandPolicy {
-  private readonly allow: readonly string[];
-  private readonly deny: readonly string[];
+  constructor(private readonly runtime: GatewayRuntime) {}
 
-  constructor(runtime: GatewayRuntime) {
-    ({ allowCommands: this.allow, denyCommands: this.deny } = runtime.config.gateway.nodes);
+  // Read on every check, so a config.patch of gateway.nodes.* applies to the next invoke.
+  private get allow(): readonly string[] {
+    return this.runtime.config.gateway.nodes.allowCommands;
+  }
+
+  private get deny(): readonly string[] {
+    return this.runtime.config.gateway.nodes.denyCommands;
   }
 
   refusal(command: string, node: Pick<CommandCheck, 'platform' | 'declared'>): CommandRefusal | undefined {

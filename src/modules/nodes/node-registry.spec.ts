@@ -2,8 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../config/gateway-runtime';
 import { NodeCommandPolicy } from './node-command-policy';
+import { NodeCloseReason } from '../../common/protocol';
 import { NodeDeparture, nodeIdOf, NodeRegistry, REPLACED_CLOSE_REASON } from './node-registry';
 
 interface FakeSocket {
@@ -16,7 +17,7 @@ interface FakeSocket {
 let nextConn = 0;
 
 /** A real Connection over a socket that records what it is told. */
-function connectionWith(session: Partial<ConnectionSession> & { clientId?: string; platform?: string }): {
+function connectionWith(session: Partial<ConnectionSession> & { clientId?: string; platform?: string; instanceId?: string }): {
   connection: Connection;
   socket: FakeSocket;
 } {
@@ -28,11 +29,11 @@ function connectionWith(session: Partial<ConnectionSession> & { clientId?: strin
     'nonce',
     1 << 20,
   );
-  const { clientId = 'node-host', platform = 'linux', ...rest } = session;
+  const { clientId = 'node-host', platform = 'linux', instanceId, ...rest } = session;
   connection.session = {
     role: 'node',
     scopes: [],
-    client: { id: clientId, version: '1.0.0', platform, mode: 'node' },
+    client: { id: clientId, version: '1.0.0', platform, mode: 'node', ...(instanceId ? { instanceId } : {}) },
     caps: [],
     commands: [],
     permissions: {},
@@ -53,7 +54,10 @@ describe(NodeRegistry.name, () => {
   let registry: NodeRegistry;
   let departures: NodeDeparture[];
 
-  beforeAll(() => jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined));
+  beforeAll(() => {
+    jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+  });
   afterAll(() => jest.restoreAllMocks());
 
   beforeEach(() => {
@@ -67,9 +71,9 @@ describe(NodeRegistry.name, () => {
   afterEach(() => registry.onModuleDestroy());
 
   describe('nodeIdOf', () => {
-    it('is the device id when there is one, else the client id', () => {
+    it('is the device id when there is one, else the client id in its own namespace', () => {
       expect(nodeIdOf({ deviceId: 'dev-1', client: { id: 'cli', version: '1', platform: 'linux', mode: 'node' } })).toBe('dev-1');
-      expect(nodeIdOf({ client: { id: 'cli', version: '1', platform: 'linux', mode: 'node' } })).toBe('cli');
+      expect(nodeIdOf({ client: { id: 'cli', version: '1', platform: 'linux', mode: 'node' } })).toBe('client:cli');
     });
   });
 
@@ -108,8 +112,8 @@ describe(NodeRegistry.name, () => {
       connections.remove(connection, 'disconnect');
 
       // Assert
-      expect(registry.get('plain-node')).toBeUndefined();
-      expect(departures).toEqual([{ nodeId: 'plain-node', connection, reason: 'disconnected' }]);
+      expect(registry.get('client:plain-node')).toBeUndefined();
+      expect(departures).toEqual([{ nodeId: 'client:plain-node', connection, reason: 'disconnected' }]);
     });
 
     it('picks up nodes that connected before it started', () => {
@@ -122,7 +126,7 @@ describe(NodeRegistry.name, () => {
       late.onModuleInit();
 
       // Assert
-      expect(late.get('early')?.connection).toBe(connection);
+      expect(late.get('client:early')?.connection).toBe(connection);
       late.onModuleDestroy();
     });
   });
@@ -156,7 +160,7 @@ describe(NodeRegistry.name, () => {
       connections.remove(first.connection, 'disconnect');
 
       // Assert
-      expect(registry.get('same')?.connection).toBe(second.connection);
+      expect(registry.get('client:same')?.connection).toBe(second.connection);
       expect(departures.map((d) => d.reason)).toEqual(['replaced']);
     });
 
@@ -172,6 +176,59 @@ describe(NodeRegistry.name, () => {
       // Assert
       expect(registry.size).toBe(2);
       expect(device.socket.close).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('two hosts with one identity', () => {
+    it('refuses the displaced instance while the one that replaced it is connected', () => {
+      // Arrange: host A, then its clone B, took the id.
+      const a = connectionWith({ deviceId: 'dev-1', instanceId: 'host-a' });
+      const b = connectionWith({ deviceId: 'dev-1', instanceId: 'host-b' });
+      connections.add(a.connection);
+      connections.add(b.connection);
+      const aAgain = connectionWith({ deviceId: 'dev-1', instanceId: 'host-a' });
+
+      // Act
+      connections.add(aAgain.connection);
+
+      // Assert
+      expect(a.socket.close).toHaveBeenCalledWith(1008, NodeCloseReason.Replaced);
+      expect(aAgain.socket.close).toHaveBeenCalledWith(1008, NodeCloseReason.IdentityInUse);
+      expect(registry.get('dev-1')?.connection).toBe(b.connection);
+      expect(b.socket.close).not.toHaveBeenCalled();
+    });
+
+    it('lets the same instance reconnect over its own stale connection', () => {
+      // Arrange
+      const stale = connectionWith({ deviceId: 'dev-1', instanceId: 'host-a' });
+      const fresh = connectionWith({ deviceId: 'dev-1', instanceId: 'host-a' });
+      connections.add(stale.connection);
+      connections.add(fresh.connection);
+      const again = connectionWith({ deviceId: 'dev-1', instanceId: 'host-a' });
+
+      // Act
+      connections.add(again.connection);
+
+      // Assert
+      expect(registry.get('dev-1')?.connection).toBe(again.connection);
+      expect(again.socket.close).not.toHaveBeenCalled();
+    });
+
+    it('lets the displaced instance back once its successor has left', () => {
+      // Arrange
+      const a = connectionWith({ deviceId: 'dev-1', instanceId: 'host-a' });
+      const b = connectionWith({ deviceId: 'dev-1', instanceId: 'host-b' });
+      connections.add(a.connection);
+      connections.add(b.connection);
+      connections.remove(b.connection, 'disconnect');
+      const aAgain = connectionWith({ deviceId: 'dev-1', instanceId: 'host-a' });
+
+      // Act
+      connections.add(aAgain.connection);
+
+      // Assert
+      expect(registry.get('dev-1')?.connection).toBe(aAgain.connection);
+      expect(aAgain.socket.close).not.toHaveBeenCalled();
     });
   });
 });

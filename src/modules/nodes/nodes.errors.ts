@@ -74,6 +74,11 @@ export const NodesErrors = {
     }),
   unserializableParams: () =>
     invalidRequest('invalid params: params: must be a value JSON can express', { details: { fields: ['params'] } }),
+  idempotencyKeyReused: (key: string) =>
+    invalidRequest(
+      `idempotency key reused: "${key}" was already used for another command or other params; send a new idempotencyKey for a new request`,
+      { details: { fields: ['idempotencyKey'], reason: 'idempotency-key-reused' } },
+    ),
   invalidDisplayName: (problem: string) =>
     invalidRequest(`invalid params: displayName: ${problem}`, { details: { fields: ['displayName'] } }),
 };

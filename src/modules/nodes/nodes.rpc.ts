@@ -1,4 +1,5 @@
 import { Clock } from '../../common/clock';
+import { seesPrivateDetails } from '../gateway/event-access';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 import type { RpcContext } from '../gateway/rpc/rpc-context';
 import { DescribeNodeParams } from './dto/describe-node.params';
@@ -7,6 +8,7 @@ import { NodeInvokeResultParams } from './dto/invoke-result.params';
 import { NodeEventParams } from './dto/node-event.params';
 import { RenameNodeParams } from './dto/rename-node.params';
 import { NodesService } from './nodes.service';
+import { callerOf } from './caller';
 
 @RpcHandlers()
 export class NodesRpc {
@@ -16,18 +18,18 @@ export class NodesRpc {
   ) {}
 
   @RpcMethod('node.list', { scope: 'operator.read' })
-  list() {
-    return { ts: this.clock.now(), nodes: this.nodes.list() };
+  list(_params: unknown, ctx: RpcContext) {
+    return { ts: this.clock.now(), nodes: this.nodes.list().map((node) => forViewer(node, ctx)) };
   }
 
   @RpcMethod('node.describe', { scope: 'operator.read', params: DescribeNodeParams })
-  describe(p: DescribeNodeParams) {
-    return this.nodes.describe(p.nodeId);
+  describe(p: DescribeNodeParams, ctx: RpcContext) {
+    return forViewer(this.nodes.describe(p.nodeId), ctx);
   }
 
   @RpcMethod('node.invoke', { scope: 'operator.write', params: InvokeNodeParams })
-  invoke(p: InvokeNodeParams) {
-    return this.nodes.invoke(p);
+  invoke(p: InvokeNodeParams, ctx: RpcContext) {
+    return this.nodes.invoke({ ...p, caller: callerOf(ctx.connection.session!) });
   }
 
   @RpcMethod('node.invoke.result', { role: 'node', scope: null, params: NodeInvokeResultParams })
@@ -48,4 +50,11 @@ export class NodesRpc {
   rename(p: RenameNodeParams) {
     return this.nodes.rename(p.nodeId, p.displayName);
   }
+}
+
+/** A node's address is for operator.admin only, like every client's in presence (docs/protocol.md, "Who sees what"). */
+function forViewer<T extends { remoteIp?: string }>(node: T, ctx: RpcContext): T {
+  if (seesPrivateDetails(ctx.connection.session!)) return node;
+  const { remoteIp: _hidden, ...rest } = node;
+  return rest as T;
 }

@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { Clock } from '../../common/clock';
 import type { EventFrame } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcError } from '../gateway/rpc/rpc-error';
 import type { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
@@ -14,13 +13,7 @@ import { NodeCommandPolicy } from './node-command-policy';
 import { NodeRegistry } from './node-registry';
 import { IDEMPOTENCY_TTL_MS, NodesService } from './nodes.service';
 import type { InvokeNodeRequest, InvokeNodeResult, InvokeRequestEvent } from './nodes.types';
-
-class FakeClock extends Clock {
-  ms = 1_700_000_000_000;
-  override now(): number {
-    return this.ms;
-  }
-}
+import { FakeClock } from '../../../test/support/fake-clock';
 
 class SequentialIds extends InvokeIds {
   private n = 0;
@@ -231,7 +224,7 @@ describe(NodesService.name, () => {
 
       // Assert
       expect(nodes.map((n) => [n.nodeId, n.connected, n.paired])).toEqual([
-        ['zeta-node', true, false],
+        ['client:zeta-node', true, false],
         ['dev-offline', false, true],
       ]);
       expect(nodes[1]).toEqual({
@@ -245,6 +238,47 @@ describe(NodesService.name, () => {
         paired: true,
         connected: false,
       });
+    });
+  });
+
+  describe('lastSeenAtMs', () => {
+    it('is the time a paired node went away, for as long as it stays offline', () => {
+      // Arrange
+      const node = connectNodeA();
+      clock.ms += 60_000;
+      const leftAtMs = clock.ms;
+
+      // Act
+      connections.remove(node.connection, 'disconnect');
+      clock.ms += 5_000;
+
+      // Assert
+      expect(service.describe('dev-a')).toMatchObject({ connected: false, lastSeenAtMs: leftAtMs });
+      expect(service.list()[0]).toMatchObject({ nodeId: 'dev-a', lastSeenAtMs: leftAtMs });
+    });
+
+    it("falls back to the device record's last connect after a restart", () => {
+      // Arrange
+      pairing.pair('dev-offline', 'Attic Pi');
+      pairing.devices.get('dev-offline')!.lastSeenAtMs = 42_000;
+
+      // Act
+      const summary = service.describe('dev-offline');
+
+      // Assert
+      expect(summary).toMatchObject({ connected: false, lastSeenAtMs: 42_000 });
+    });
+
+    it('is left out for a connected node, which is seen now', () => {
+      // Arrange
+      connectNodeA();
+
+      // Act
+      const summary = service.describe('dev-a');
+
+      // Assert
+      expect(summary.connected).toBe(true);
+      expect(summary).not.toHaveProperty('lastSeenAtMs');
     });
   });
 
@@ -267,14 +301,24 @@ describe(NodesService.name, () => {
 
     it('refuses an ambiguous display name and lists the ids', () => {
       // Arrange
-      connections.add(connectionWith({ clientId: 'one', displayName: 'Pi' }).connection);
+      pairing.pair('dev-one', 'Pi');
       pairing.pair('dev-two', 'pi');
 
       // Act
       const error = caught(() => service.describe('PI'));
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { nodeIds: ['dev-two', 'one'] } });
+      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { nodeIds: ['dev-one', 'dev-two'] } });
+    });
+
+    it('gives a name shared with a node that proved no device key to the paired node', () => {
+      // Arrange
+      connections.add(connectionWith({ clientId: 'dev-two', displayName: 'Pi' }).connection);
+      pairing.pair('dev-two', 'pi');
+
+      // Act / Assert
+      expect(service.describe('PI').nodeId).toBe('dev-two');
+      expect(service.describe('client:dev-two').paired).toBe(false);
     });
   });
 
@@ -504,11 +548,11 @@ describe(NodesService.name, () => {
         connectNodeA();
         const other = connectionWith({ clientId: 'other', commands: ['system.which'] });
         connections.add(other.connection);
-        const call = invoke(request({ nodeId: 'other' }));
+        const call = invoke(request({ nodeId: 'client:other' }));
 
         // Act
         connections.remove(registry.get('dev-a')!.connection, 'disconnect');
-        service.acceptResult({ id: 'call-1', nodeId: 'other', ok: true, payload: 'fine' }, other.connection);
+        service.acceptResult({ id: 'call-1', nodeId: 'client:other', ok: true, payload: 'fine' }, other.connection);
 
         // Assert
         await expect(call).resolves.toMatchObject({ payload: 'fine' });
@@ -534,7 +578,8 @@ describe(NodesService.name, () => {
 
         // Act
         const first = invoke(request());
-        const second = invoke(request({ params: { bins: ['different'] } }));
+        // Same params in another key order: the same request.
+        const second = invoke(request({ params: { bins: ['git'] }, timeoutMs: 5_000 }));
         service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'once' }, node.connection);
 
         // Assert
@@ -590,7 +635,7 @@ describe(NodesService.name, () => {
         expect(replay).toMatchObject({ payload: 'once' });
       });
 
-      it('keys per node and command', () => {
+      it('keys per caller and node', () => {
         // Arrange
         const node = connectNodeA();
         const other = connectionWith({ clientId: 'other', commands: ['system.which'] });
@@ -598,12 +643,38 @@ describe(NodesService.name, () => {
 
         // Act
         void invoke(request());
-        void invoke(request({ command: 'custom.echo' }));
-        void invoke(request({ nodeId: 'other' }));
+        void invoke(request({ caller: 'device:someone-else' }));
+        void invoke(request({ nodeId: 'client:other' }));
 
         // Assert
         expect(invokeRequests(node.socket)).toHaveLength(2);
         expect(invokeRequests(other.socket)).toHaveLength(1);
+      });
+
+      it.each([
+        ['other params', { params: { bins: ['rm'] } }],
+        ['no params', { params: undefined }],
+        ['another command', { command: 'custom.echo' }],
+      ])('refuses the key reused with %s, in flight and after, and sends nothing', async (_name, change) => {
+        // Arrange
+        const node = connectNodeA();
+        const first = invoke(request());
+
+        // Act
+        const whileInFlight = await rejectionOf(invoke(request(change)));
+        service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'once' }, node.connection);
+        await first;
+        const afterwards = await rejectionOf(invoke(request(change)));
+
+        // Assert
+        for (const refusal of [whileInFlight, afterwards]) {
+          expect(refusal.toShape()).toMatchObject({
+            code: 'INVALID_REQUEST',
+            message: expect.stringContaining('send a new idempotencyKey'),
+            details: { reason: 'idempotency-key-reused' },
+          });
+        }
+        expect(invokeRequests(node.socket)).toHaveLength(1);
       });
 
       it('does not remember a refusal, so the retry runs once the node is back', async () => {
@@ -647,7 +718,7 @@ describe(NodesService.name, () => {
       const call = invoke(request());
 
       // Act
-      const ack = service.acceptResult({ id: 'call-1', nodeId: 'node-b', ok: true, payload: 'forged' }, nodeB.connection);
+      const ack = service.acceptResult({ id: 'call-1', nodeId: 'client:node-b', ok: true, payload: 'forged' }, nodeB.connection);
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'real' }, nodeA.connection);
 
       // Assert
@@ -791,12 +862,12 @@ describe(NodesService.name, () => {
       connections.add(connectionWith({ clientId: 'plain', displayName: 'reported' }).connection);
 
       // Act
-      const result = service.rename('plain', 'Chosen');
+      const result = service.rename('client:plain', 'Chosen');
 
       // Assert
-      expect(result).toEqual({ nodeId: 'plain', displayName: 'Chosen', persisted: false });
+      expect(result).toEqual({ nodeId: 'client:plain', displayName: 'Chosen', persisted: false });
       expect(pairing.renameDevice).not.toHaveBeenCalled();
-      expect(service.describe('plain').displayName).toBe('Chosen');
+      expect(service.describe('client:plain').displayName).toBe('Chosen');
     });
 
     it.each([

@@ -9,7 +9,7 @@ import { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
 import { MAX_DISPLAY_NAME_LENGTH } from './dto/rename-node.params';
-import { IdempotencyCache } from './idempotency-cache';
+import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
 import { InvokeIds } from './invoke-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
@@ -27,6 +27,8 @@ export const IDEMPOTENCY_TTL_MS = 5 * 60_000;
 export const IDEMPOTENCY_MAX_ENTRIES = 10_000;
 /** In-memory names of unpaired nodes; a cap, since nothing else ever removes them. */
 export const MAX_LOCAL_NAMES = 1_000;
+/** In-memory departure times; a cap, since any node id that connects once leaves an entry. */
+export const MAX_DEPARTURES = 1_000;
 
 interface PendingInvoke {
   nodeId: string;
@@ -56,6 +58,12 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   private readonly idempotency: IdempotencyCache<InvokeNodeResult>;
   /** Names given to unpaired nodes: there is no device record to keep them in, so they last until restart. */
   private readonly localNames = new Map<string, string>();
+  /**
+   * When each node last went away. The device record only knows its last
+   * connect, so without this a node connected for hours would look gone since
+   * the start; lost on restart, when the record's time is the best we have.
+   */
+  private readonly departedAt = new Map<string, number>();
   private subscription?: Subscription;
 
   constructor(
@@ -70,7 +78,10 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.subscription = this.registry.departures$.subscribe((departure) => this.failCallsOn(departure));
+    this.subscription = this.registry.departures$.subscribe((departure) => {
+      if (departure.reason === 'disconnected') this.recordDeparture(departure.nodeId);
+      this.failCallsOn(departure);
+    });
   }
 
   onModuleDestroy(): void {
@@ -103,7 +114,8 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   /**
    * Runs a command on a node and resolves with its result. The outcome of
    * the first call with an idempotency key is returned for every retry with
-   * that key (same node and command) until 5 minutes after it is known.
+   * that key by the same caller for the same node, command and params until
+   * 5 minutes after it is known; the key with other params is refused.
    */
   invoke(request: InvokeNodeRequest): Promise<InvokeNodeResult> {
     // Not an async function: returning the call's own promise saves the extra
@@ -118,8 +130,11 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
   private startInvoke(request: InvokeNodeRequest): Promise<InvokeNodeResult> {
     const target = this.resolve(request.nodeId);
     const nodeId = target?.nodeId ?? request.nodeId;
-    const key = JSON.stringify([nodeId, request.command, request.idempotencyKey]);
-    const earlier = this.idempotency.get(key);
+    // Keyed by caller too: one principal can neither read nor block another's result by guessing its key.
+    const key = JSON.stringify([request.caller ?? INTERNAL_CALLER, nodeId, request.idempotencyKey]);
+    const fingerprint = fingerprintOf(request);
+    const earlier = this.idempotency.get(key, fingerprint);
+    if (earlier === 'conflict') throw NodesErrors.idempotencyKeyReused(request.idempotencyKey);
     if (earlier) return earlier;
 
     const live = target?.live;
@@ -130,7 +145,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
 
     // Only a call that reached the node is remembered: a refusal above ran nothing, so a retry may succeed.
     const outcome = this.send(live, request);
-    this.idempotency.remember(key, outcome);
+    this.idempotency.remember(key, outcome, fingerprint);
     return outcome;
   }
 
@@ -166,7 +181,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     this.broadcaster.broadcast(
       GatewayEvent.NodeEvent,
       { nodeId, event: event.event, payload, ts: this.clock.now() },
-      { scope: 'operator.read', droppable: true },
+      { droppable: true },
     );
     return { ok: true };
   }
@@ -226,7 +241,10 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     return this.resolveByName(ref);
   }
 
-  /** Exact display name, ignoring case, among connected and paired nodes; more than one is an error, not a guess. */
+  /**
+   * Exact display name, ignoring case, among connected and paired nodes; more
+   * than one is an error, not a guess, unless only one of them proved a device key.
+   */
   private resolveByName(name: string): NodeTarget | undefined {
     const wanted = name.toLowerCase();
     const paired = this.pairedNodes();
@@ -236,6 +254,9 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     for (const device of paired.values())
       if (!matches.has(device.deviceId)) matches.set(device.deviceId, { nodeId: device.deviceId, device });
     const found = [...matches.values()].filter((target) => this.displayNameOf(target)?.toLowerCase() === wanted);
+    // A node that proved no device key cannot take a name from one that did (docs/protocol.md, "Node identity").
+    const proven = found.filter((target) => target.device !== undefined || target.live?.session.deviceId !== undefined);
+    if (found.length > 1 && proven.length === 1) return proven[0];
     if (found.length > 1) throw NodesErrors.ambiguousName(name, found.map((target) => target.nodeId).sort());
     return found[0];
   }
@@ -256,10 +277,17 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     return this.localNames.get(target.nodeId) ?? target.device?.displayName ?? target.live?.session.client.displayName;
   }
 
+  private recordDeparture(nodeId: string): void {
+    this.departedAt.delete(nodeId);
+    if (this.departedAt.size >= MAX_DEPARTURES) this.departedAt.delete(this.departedAt.keys().next().value!);
+    this.departedAt.set(nodeId, this.clock.now());
+  }
+
   private summarize(target: NodeTarget): NodeSummary {
     const { live, device } = target;
     const displayName = this.displayNameOf(target);
     if (!live) {
+      const lastSeenAtMs = Math.max(this.departedAt.get(target.nodeId) ?? 0, device?.lastSeenAtMs ?? 0);
       return {
         nodeId: target.nodeId,
         ...(displayName !== undefined ? { displayName } : {}),
@@ -268,6 +296,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
         caps: [],
         commands: [],
         permissions: {},
+        ...(lastSeenAtMs > 0 ? { lastSeenAtMs } : {}),
         paired: device !== undefined,
         connected: false,
       };
@@ -313,6 +342,17 @@ function parseJson(text: string, field: string): unknown {
     return JSON.parse(text);
   } catch {
     throw NodesErrors.invalidJson(field);
+  }
+}
+
+/** The agent's own calls: no wire caller, one principal. */
+const INTERNAL_CALLER = 'gateway';
+
+function fingerprintOf(request: InvokeNodeRequest): string {
+  try {
+    return requestFingerprint([request.command, request.params ?? null]);
+  } catch {
+    throw NodesErrors.unserializableParams();
   }
 }
 

@@ -1,20 +1,8 @@
-/** One node as `node.list` and `node.describe` show it (PROTOCOL.md, "Nodes"). */
-export interface NodeSummary {
-  nodeId: string;
-  displayName?: string;
-  platform?: string;
-  version?: string;
-  deviceFamily?: string;
-  remoteIp?: string;
-  caps: string[];
-  /** What the node declared and the gateway's allowlist lets through. */
-  commands: string[];
-  permissions: Record<string, boolean>;
-  connectedAtMs?: number;
-  paired: boolean;
-  connected: boolean;
-}
+import { DEVICELESS_NODE_ID_PREFIX } from '../../common/protocol';
+import type { NodeSummary, InvokeNodeResult, InvokeRequestEvent } from '../../common/protocol';
+import type { ConnectionSession } from '../gateway/connection/connection';
 
+export type { NodeSummary, InvokeNodeResult, InvokeRequestEvent };
 export interface InvokeNodeRequest {
   /** A node id, or a node's display name (exact, case-insensitive). */
   nodeId: string;
@@ -22,14 +10,8 @@ export interface InvokeNodeRequest {
   params?: unknown;
   timeoutMs?: number;
   idempotencyKey: string;
-}
-
-export interface InvokeNodeResult {
-  ok: true;
-  nodeId: string;
-  command: string;
-  payload: unknown;
-  payloadJSON: string | null;
+  /** Who asks (see callerOf); idempotency keys are scoped to it. Unset for the gateway's own agent. */
+  caller?: string;
 }
 
 /** What a node reports with `node.invoke.result`. */
@@ -42,16 +24,6 @@ export interface InvokeResultReport {
   error?: { code?: string; message?: string };
 }
 
-/** The payload of the `node.invoke.request` event sent to a node. */
-export interface InvokeRequestEvent {
-  id: string;
-  nodeId: string;
-  command: string;
-  paramsJSON?: string;
-  timeoutMs: number;
-  idempotencyKey: string;
-}
-
 /** `details.nodeError` of a failed invoke. */
 export interface NodeError {
   code: string;
@@ -59,3 +31,17 @@ export interface NodeError {
 }
 
 export type CommandRefusal = 'denied' | 'not-allowlisted' | 'not-declared';
+
+/** How long node.invoke waits for a node by default, and at most. */
+export const DEFAULT_INVOKE_TIMEOUT_MS = 30_000;
+export const MAX_INVOKE_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Node id = device id when the node proved one, else the client id it
+ * reported, namespaced: a node that proved nothing must not be able to take
+ * the id (or, by naming, the calls) of a paired node (docs/protocol.md,
+ * "Node identity").
+ */
+export function nodeIdOf(session: Pick<ConnectionSession, 'deviceId' | 'client'>): string {
+  return session.deviceId ?? `${DEVICELESS_NODE_ID_PREFIX}${session.client.id}`;
+}

@@ -1,8 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+const DEVICE_TOKEN_PREFIX = 'ncd_';
+
 /** Device tokens are 256 random bits, so a plain SHA-256 is enough to store them safely. */
 export function newDeviceToken(): string {
-  return `ncd_${randomBytes(32).toString('base64url')}`;
+  return `${DEVICE_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Issued by a nestclaw gateway as a device token (current or not), as opposed to a shared secret. */
+export function isDeviceTokenShaped(token: string): boolean {
+  return token.startsWith(DEVICE_TOKEN_PREFIX);
 }
 
 export function hashDeviceToken(token: string): string {

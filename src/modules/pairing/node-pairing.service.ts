@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { hashDeviceToken, matchTokenHash, newDeviceToken } from './device-tokens';
 import { NodePairRequestParams } from './dto/node-pair.params';
@@ -8,11 +9,6 @@ import { PairingErrors } from './pairing.errors';
 import { PairingRepository } from './pairing.repository';
 import { PAIRING_REQUEST_TTL_MS } from './pairing.service';
 import type { NodePairRequest } from './pairing.types';
-
-export const NodePairEvent = {
-  Requested: 'node.pair.requested',
-  Resolved: 'node.pair.resolved',
-} as const;
 
 /**
  * The explicit node.pair.* store for clients that ask for it (PROTOCOL.md):
@@ -45,7 +41,7 @@ export class NodePairingService {
       expiresAtMs: now + PAIRING_REQUEST_TTL_MS,
     };
     this.repo.saveNodeRequest(request);
-    if (!existing) this.broadcaster.broadcast(NodePairEvent.Requested, { ...request, ts: now }, { scope: 'operator.pairing' });
+    if (!existing) this.broadcaster.broadcast(GatewayEvent.NodePairRequested, { ...request, ts: now });
     return { status: 'pending', requestId: request.requestId, created: !existing };
   }
 
@@ -88,10 +84,11 @@ export class NodePairingService {
   }
 
   private resolved(request: NodePairRequest, decision: 'approved' | 'rejected', now: number): void {
-    this.broadcaster.broadcast(
-      NodePairEvent.Resolved,
-      { requestId: request.requestId, nodeId: request.nodeId, decision, ts: now },
-      { scope: 'operator.pairing' },
-    );
+    this.broadcaster.broadcast(GatewayEvent.NodePairResolved, {
+      requestId: request.requestId,
+      nodeId: request.nodeId,
+      decision,
+      ts: now,
+    });
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
-import { CloseCode, ClientInfo } from '../../common/protocol';
+import { CloseCode, ClientInfo, GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
+import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { hashDeviceToken, matchTokenHash, newDeviceToken } from './device-tokens';
 import { PairingErrors } from './pairing.errors';
@@ -12,11 +13,6 @@ import type { PairedDevice, PairingRequest } from './pairing.types';
 export const PAIRING_REQUEST_TTL_MS = 5 * 60_000;
 /** A device may hold a few live tokens per role, so concurrent clients on one machine do not invalidate each other. */
 export const TOKENS_KEPT_PER_ROLE = 5;
-
-export const PairingEvent = {
-  DevicePairRequested: 'device.pair.requested',
-  DevicePairResolved: 'device.pair.resolved',
-} as const;
 
 export interface AdmissionRequest {
   deviceId: string;
@@ -48,6 +44,13 @@ export interface DeviceAuth {
  */
 @Injectable()
 export class PairingService {
+  /**
+   * Paired devices as last read from SQLite: node.list reads them on every
+   * call. Every method here that may write a device (admit, approve, rename,
+   * revoke...) drops it first, and nothing else writes the table.
+   */
+  private pairedCache?: PairedDevice[];
+
   constructor(
     private readonly repo: PairingRepository,
     private readonly clock: Clock,
@@ -57,6 +60,7 @@ export class PairingService {
 
   /** Throws NOT_PAIRED (with a request id) or an invalid-token error; returns the hello-ok auth block. */
   admit(request: AdmissionRequest): DeviceAuth {
+    this.pairedCache = undefined;
     const now = this.clock.now();
     const device = this.repo.findDevice(request.deviceId);
     if (request.deviceToken !== undefined) return this.admitWithDeviceToken(request, device, now);
@@ -83,18 +87,23 @@ export class PairingService {
 
   /** Read-only, unlike list(), which also clears expired requests. */
   listPairedDevices(): PairedDevice[] {
-    return this.repo.listDevices();
+    this.pairedCache ??= this.repo.listDevices();
+    return this.pairedCache.map(copyDevice);
   }
 
   findPairedDevice(deviceId: string): PairedDevice | undefined {
-    return this.repo.findDevice(deviceId);
+    this.pairedCache ??= this.repo.listDevices();
+    const device = this.pairedCache.find((d) => d.deviceId === deviceId);
+    return device && copyDevice(device);
   }
 
   renameDevice(deviceId: string, displayName: string): boolean {
+    this.pairedCache = undefined;
     return this.repo.renameDevice(deviceId, displayName);
   }
 
   approve(requestId: string): { requestId: string; device: PairedDevice } {
+    this.pairedCache = undefined;
     const now = this.clock.now();
     this.repo.deleteExpiredRequests(now);
     const request = this.repo.findRequest(requestId);
@@ -110,6 +119,7 @@ export class PairingService {
   }
 
   reject(requestId: string): { requestId: string; deviceId: string; rejected: true } {
+    this.pairedCache = undefined;
     this.repo.deleteExpiredRequests(this.clock.now());
     const request = this.repo.findRequest(requestId);
     if (!request) throw PairingErrors.requestNotFound(requestId);
@@ -118,14 +128,19 @@ export class PairingService {
     return { requestId, deviceId: request.deviceId, rejected: true };
   }
 
-  /** A fresh token for the operator to hand over; every older token of that role stops working. */
-  rotateToken(deviceId: string, role: string): DeviceAuth {
+  /**
+   * A fresh token for the operator to hand over; every older token of that
+   * role stops working, and so do the sessions that hold one, as with revoke.
+   */
+  rotateToken(deviceId: string, role: string): DeviceAuth & { disconnected: number } {
+    this.pairedCache = undefined;
     const device = this.repo.findDevice(deviceId);
     if (!device || !device.roles.includes(role)) throw PairingErrors.deviceNotPaired(deviceId);
-    return this.repo.transaction(() => {
+    const issued = this.repo.transaction(() => {
       this.repo.deleteTokens(deviceId, role);
       return this.issueToken(deviceId, role, role === 'node' ? [] : device.scopes, this.clock.now());
     });
+    return { ...issued, disconnected: this.disconnect(deviceId, role, 'device token rotated') };
   }
 
   /**
@@ -137,20 +152,29 @@ export class PairingService {
     deviceId: string,
     options: { role?: string; unpair?: boolean },
   ): { deviceId: string; tokensRevoked: number; unpaired: boolean; disconnected: number } {
+    this.pairedCache = undefined;
     const device = this.repo.findDevice(deviceId);
     if (!device) throw PairingErrors.deviceNotPaired(deviceId);
     const { tokensRevoked, unpaired } = this.repo.transaction(() => ({
       tokensRevoked: this.repo.deleteTokens(deviceId, options.role),
       unpaired: options.unpair ? this.repo.deleteDevice(deviceId) : false,
     }));
-    let disconnected = 0;
-    for (const connection of this.connections.all()) {
+    return { deviceId, tokensRevoked, unpaired, disconnected: this.disconnect(deviceId, options.role, 'device revoked') };
+  }
+
+  /**
+   * Every session of the device (and role) was opened with, or was handed, a
+   * token that just stopped working. The close waits a turn so that a device
+   * rotating or revoking itself still gets the answer.
+   */
+  private disconnect(deviceId: string, role: string | undefined, reason: string): number {
+    const doomed = [...this.connections.all()].filter((connection) => {
       const session = connection.session;
-      if (session?.deviceId !== deviceId || (options.role && session.role !== options.role)) continue;
-      connection.close(CloseCode.Policy, 'device revoked');
-      disconnected++;
-    }
-    return { deviceId, tokensRevoked, unpaired, disconnected };
+      return session?.deviceId === deviceId && (!role || session.role === role);
+    });
+    if (doomed.length > 0)
+      setImmediate(() => doomed.forEach((connection: Connection) => connection.close(CloseCode.Policy, reason)));
+    return doomed.length;
   }
 
   private admitWithDeviceToken(request: AdmissionRequest, device: PairedDevice | undefined, now: number): DeviceAuth {
@@ -160,7 +184,8 @@ export class PairingService {
       tokens.map((t) => t.tokenHash),
     );
     const record = tokens.find((t) => t.tokenHash === hash);
-    if (!device || !record) throw PairingErrors.deviceTokenInvalid();
+    if (!device || tokens.length === 0) throw PairingErrors.deviceTokenRevoked();
+    if (!record) throw PairingErrors.deviceTokenMismatch();
     // A token is good for what it was issued for; asking for more needs the owner (or the shared secret).
     if (!covers({ roles: [record.role], scopes: record.scopes }, request.role, request.scopes)) {
       throw PairingErrors.pairingRequired(this.openRequest(request, now).requestId, request.deviceId);
@@ -195,11 +220,7 @@ export class PairingService {
     };
     this.repo.saveRequest(next);
     if (!existing) {
-      this.broadcaster.broadcast(
-        PairingEvent.DevicePairRequested,
-        { ...withoutKey(next), ts: now },
-        { scope: 'operator.pairing' },
-      );
+      this.broadcaster.broadcast(GatewayEvent.DevicePairRequested, { ...withoutKey(next), ts: now });
     }
     return next;
   }
@@ -212,11 +233,7 @@ export class PairingService {
   }
 
   private resolved(requestId: string, deviceId: string, decision: 'approved' | 'rejected', auto: boolean): void {
-    this.broadcaster.broadcast(
-      PairingEvent.DevicePairResolved,
-      { requestId, deviceId, decision, auto, ts: this.clock.now() },
-      { scope: 'operator.pairing' },
-    );
+    this.broadcaster.broadcast(GatewayEvent.DevicePairResolved, { requestId, deviceId, decision, auto, ts: this.clock.now() });
   }
 }
 
@@ -265,4 +282,9 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 function withoutKey(request: PairingRequest): Omit<PairingRequest, 'publicKey'> {
   const { publicKey: _publicKey, ...rest } = request;
   return rest;
+}
+
+/** Callers get their own copy: the cache must not change under them, nor they the cache. */
+function copyDevice(device: PairedDevice): PairedDevice {
+  return { ...device, roles: [...device.roles], scopes: [...device.scopes] };
 }

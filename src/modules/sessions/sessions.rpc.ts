@@ -42,11 +42,13 @@ export class SessionsRpc {
     );
     if (unsupported) throw SessionsErrors.unsupportedPatchField(unsupported);
     if (p.label === undefined && p.model === undefined) throw SessionsErrors.emptyPatch();
-    if (!this.sessions.find(p.key)) throw SessionsErrors.unknownSession(p.key);
+    const current = this.sessions.entry(p.key);
+    if (!current) throw SessionsErrors.unknownSession(p.key);
+    if (p.expectedSessionId !== undefined && p.expectedSessionId !== current.sessionId) throw SessionsErrors.staleSession(p.key);
     // Checked before anything is stored, so a refused model leaves the label unchanged too.
     if (typeof p.model === 'string') await this.models.assertSelectable(p.model);
     const entry = this.sessions.patch(p.key, { label: p.label?.trim() ?? p.label, model: p.model });
-    return { ok: true, key: p.key, entry };
+    return { ok: true as const, key: p.key, entry };
   }
 
   @RpcMethod('sessions.reset', { scope: 'operator.admin', params: ResetSessionParams })
@@ -55,14 +57,21 @@ export class SessionsRpc {
     if (!current) throw SessionsErrors.unknownSession(p.key);
     if (p.expectedSessionId !== undefined && p.expectedSessionId !== current.sessionId) throw SessionsErrors.staleSession(p.key);
     this.sessions.reset(p.key);
-    return { ok: true, key: p.key, entry: this.sessions.entry(p.key) };
+    return { ok: true as const, key: p.key, entry: this.sessions.entry(p.key) };
   }
 
   @RpcMethod('sessions.delete', { scope: 'operator.admin', params: DeleteSessionParams })
   delete(p: DeleteSessionParams) {
     if (p.deleteTranscript === false) throw SessionsErrors.transcriptIsPartOfSession();
+    if (p.archivedOnly === true) throw SessionsErrors.unsupportedDeleteGuard('archivedOnly');
+    if (p.expectedLifecycleRevision !== undefined) throw SessionsErrors.unsupportedDeleteGuard('expectedLifecycleRevision');
+    if (p.expectedSessionUpdatedAt !== undefined) throw SessionsErrors.unsupportedDeleteGuard('expectedSessionUpdatedAt');
+    if (p.expectedSessionId !== undefined) {
+      const current = this.sessions.entry(p.key);
+      if (current && p.expectedSessionId !== current.sessionId) throw SessionsErrors.staleSession(p.key);
+    }
     const deleted = this.sessions.delete(p.key);
-    return { ok: true, key: p.key, deleted, archived: [] };
+    return { ok: true as const, key: p.key, deleted, archived: [] as string[] };
   }
 
   @RpcMethod('chat.history', { scope: 'operator.read', params: ChatHistoryParams })

@@ -1,43 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsRepository } from './sessions.repository';
 import type { NewTranscriptEntry, SessionInfo, SessionPatch, SessionRecord, TranscriptEntry } from './sessions.types';
 import { SessionsErrors } from './sessions.errors';
+import type { SessionEntry, SessionPreview, SessionSummary } from '../../common/protocol';
 
-/** One session's settings and times, as sessions.patch and sessions.reset answer. */
-export interface SessionEntry {
-  sessionKey: string;
-  /** Changes on every reset, so a client can tell "the same conversation" (expectedSessionId). */
-  sessionId: string;
-  channel: string;
-  displayName?: string;
-  label?: string;
-  model?: string;
-  generation: number;
-  createdAtMs: number;
-  updatedAtMs: number;
-  lastMessageAtMs?: number;
-}
-
-/** The reference's SessionsPreviewEntry. */
-export interface SessionPreview {
-  key: string;
-  status: 'ok' | 'empty' | 'missing';
-  items: Array<{ role: TranscriptEntry['role']; text: string }>;
-}
-
-export interface SessionSummary {
-  sessionKey: string;
-  channel: string;
-  displayName?: string;
-  label?: string;
-  model?: string;
-  chatId?: string;
-  messageCount: number;
-  lastMessageAtMs?: number;
-  createdAtMs: number;
-}
+export type { SessionEntry, SessionPreview, SessionSummary };
 
 /**
  * Conversations and their transcripts. A reset starts a new generation, so
@@ -47,6 +16,12 @@ export interface SessionSummary {
 export class SessionsService implements OnModuleInit {
   /** Kept in memory because status and health report it on every call. */
   private sessionCount = 0;
+  /**
+   * The newest sessions as health last read them. Every write goes through
+   * this service and drops it, so health and each hello-ok read SQLite only
+   * after something changed, not per call.
+   */
+  private recentCache?: { limit: number; sessions: Array<Pick<SessionSummary, 'sessionKey' | 'channel' | 'lastMessageAtMs'>> };
 
   constructor(
     private readonly repo: SessionsRepository,
@@ -63,6 +38,7 @@ export class SessionsService implements OnModuleInit {
   }
 
   ensure(sessionKey: string, info: SessionInfo): SessionRecord {
+    this.recentCache = undefined;
     if (this.repo.upsert(sessionKey, info, this.clock.now())) this.sessionCount++;
     return this.repo.find(sessionKey)!;
   }
@@ -74,6 +50,7 @@ export class SessionsService implements OnModuleInit {
   /** Adds a turn to the current transcript; undefined when its sourceRef was stored before (a redelivery). */
   append(sessionKey: string, entry: NewTranscriptEntry): TranscriptEntry | undefined {
     const session = this.require(sessionKey);
+    this.recentCache = undefined;
     return this.repo.append(sessionKey, session.generation, entry, this.clock.now());
   }
 
@@ -86,6 +63,7 @@ export class SessionsService implements OnModuleInit {
 
   reset(sessionKey: string): { sessionKey: string; generation: number } {
     this.require(sessionKey);
+    this.recentCache = undefined;
     return { sessionKey, generation: this.repo.nextGeneration(sessionKey, this.clock.now()) };
   }
 
@@ -137,9 +115,14 @@ export class SessionsService implements OnModuleInit {
 
   /** The last active sessions, for the health snapshot that every handshake carries. */
   recent(limit: number): Array<Pick<SessionSummary, 'sessionKey' | 'channel' | 'lastMessageAtMs'>> {
-    return this.repo
-      .recent(limit)
-      .map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs }));
+    if (this.recentCache?.limit !== limit) {
+      const sessions = this.repo
+        .recent(limit)
+        .map((s) => ({ sessionKey: s.sessionKey, channel: s.channel, lastMessageAtMs: s.lastMessageAtMs }));
+      this.recentCache = { limit, sessions };
+    }
+    // Copies: callers put these into payloads that must not share our cache.
+    return this.recentCache.sessions.map((s) => ({ ...s }));
   }
 
   list(limit = 200): SessionSummary[] {

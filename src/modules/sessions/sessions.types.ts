@@ -1,5 +1,6 @@
-export type TranscriptRole = 'user' | 'assistant' | 'tool' | 'system';
+import type { TranscriptRole } from '../../common/protocol';
 
+export type { TranscriptRole };
 export interface SessionInfo {
   channel: string;
   accountId?: string;

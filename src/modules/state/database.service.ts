@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensurePrivateDir } from '../../common/state';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { MIGRATIONS } from './migrations';
 
 export const DATABASE_FILE = 'state.db';

@@ -166,6 +166,12 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO host_exec_approvals (command, args_json, approved_by, approved_at_ms)
      SELECT command, '["**"]', approved_by, approved_at_ms FROM host_exec_allowlist;
    DROP TABLE host_exec_allowlist;`,
+  // Channel outbox: when a part's Bot API call started, committed before the call, so after a crash
+  // the parts that may have gone out (and may now go out twice) are known (docs/channels.md, "Reliability").
+  `ALTER TABLE channel_outbox ADD COLUMN sending_at_ms INTEGER;`,
+  // Channel outbox: a part may be a picture (a browser screenshot) instead of text; the file lives under the state dir.
+  `ALTER TABLE channel_outbox ADD COLUMN media_path TEXT;
+   ALTER TABLE channel_outbox ADD COLUMN media_type TEXT;`,
   // Sessions an operator named or pointed at another model (sessions.patch).
   `ALTER TABLE sessions ADD COLUMN label TEXT;
    ALTER TABLE sessions ADD COLUMN model TEXT;`,

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../common/config';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { TailscaleCli, TailscaleCliError, TailscaleStatus } from './tailscale-cli.repository';
 import { proxyTarget, TailscaleService } from './tailscale.service';
 

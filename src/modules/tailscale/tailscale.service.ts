@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { TailscaleMode } from '../../common/config';
-import { GatewayRuntime } from '../gateway/gateway-runtime';
+import { GatewayRuntime } from '../config/gateway-runtime';
 import { EXPOSED_HTTPS_PORT, ExposureKind, TailscaleCli, TailscaleCliError } from './tailscale-cli.repository';
 import { TailscaleProblems } from './tailscale.errors';
 
@@ -47,6 +47,14 @@ export class TailscaleService implements BeforeApplicationShutdown {
   ) {
     const mode = runtime.config.gateway.tailscale.mode;
     this.exposure = { mode, state: mode === 'off' ? 'off' : 'pending' };
+  }
+
+  /**
+   * The login the local daemon knows for a tailnet address (undefined for a peer without a user).
+   * Throws when the daemon cannot be asked; the caller treats that as "not verified".
+   */
+  whois(ip: string): Promise<string | undefined> {
+    return this.cli.whois(ip);
   }
 
   /** The `tailscale` block of the `status` method. */

@@ -1,6 +1,6 @@
 import type { ExecApprovalsState } from '../exec-approvals';
 import type { ExecPolicy } from '../exec-policy';
-import type { ProcessOutcome, ProcessSpec } from '../exec/process-runner';
+import type { ProcessOutcome, ProcessSpec } from '../../common/exec/process-runner';
 import { InvokeError } from '../invoke-errors';
 import type { InvokeContext } from '../invoke-types';
 import { DEFAULT_RUN_TIMEOUT_MS, MAX_OUTPUT_BYTES, parseSystemRunParams, SystemRunDeps, systemRunCommand } from './system-run';

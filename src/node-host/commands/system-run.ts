@@ -6,9 +6,9 @@ import type { ExecApprovalDecision, ExecApprovalReason } from '../../common/prot
 import { MAX_EXEC_APPROVAL_TIMEOUT_MS, MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../common/protocol/exec-approval';
 import type { ExecApprovalsState } from '../exec-approvals';
 import { decideExec, ExecPolicy } from '../exec-policy';
-import { findOnPath, resolveCommandPath } from '../exec/path-lookup';
-import type { ProcessOutcome, ProcessRunner } from '../exec/process-runner';
-import { mergeEnv } from '../exec/safe-env';
+import { findOnPath, resolveCommandPath } from '../../common/exec/path-lookup';
+import type { ProcessOutcome, ProcessRunner } from '../../common/exec/process-runner';
+import { mergeEnv } from '../../common/exec/safe-env';
 
 export const SYSTEM_RUN = 'system.run';
 /** Per stream. */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { NodeCommand } from '../invoke-types';
 import { onlyKeys, paramsObject, stringArray } from '../params';
-import { FileProbe, findOnPath, isBareName, systemFileProbe } from '../exec/path-lookup';
+import { FileProbe, findOnPath, isBareName, systemFileProbe } from '../../common/exec/path-lookup';
 
 export const SYSTEM_WHICH = 'system.which';
 const MAX_BINS = 256;

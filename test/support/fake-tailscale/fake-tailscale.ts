@@ -12,6 +12,8 @@ export interface FakeTailscaleOptions {
   fail?: 'serve' | 'funnel' | 'whois';
   /** Leave `tailscale` off PATH entirely. */
   missing?: boolean;
+  /** `whois` answers only after this long, like a busy tailscaled. */
+  whoisDelayMs?: number;
 }
 
 /**
@@ -40,6 +42,7 @@ export class FakeTailscale {
       FAKE_TAILSCALE_STATUS: status === 'daemon-down' ? status : path.join(FAKE_TAILSCALE_DIR, `status-${status}.json`),
       FAKE_TAILSCALE_WHOIS: path.join(FAKE_TAILSCALE_DIR, 'whois.json'),
       FAKE_TAILSCALE_FAIL: options.fail ?? '',
+      FAKE_TAILSCALE_WHOIS_DELAY_MS: String(options.whoisDelayMs ?? 0),
     };
   }
 

@@ -1,3 +1,5 @@
+import type { ReplyImage } from '../agent.types';
+
 /** One earlier turn of the conversation, as a provider sees it. */
 export interface HistoryTurn {
   role: 'user' | 'assistant';
@@ -25,6 +27,8 @@ export interface ProviderTurn {
 
 export interface ProviderReply {
   text: string;
+  /** Pictures tools made during the turn (browser screenshots), sent with the text. */
+  images?: ReplyImage[];
 }
 
 /** Something that answers a message: builtin commands, or a model. */

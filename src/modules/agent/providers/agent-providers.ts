@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import type { AgentProvider } from './agent-provider';
 import { BuiltinProvider } from './builtin.provider';
 import { OpenAiProvider } from './openai.provider';

@@ -1,11 +1,11 @@
-import { Clock } from '../../../common/clock';
-import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../config/gateway-runtime';
 import { NodesErrors } from '../../nodes/nodes.errors';
 import type { NodesService } from '../../nodes/nodes.service';
 import type { InvokeNodeRequest, NodeSummary } from '../../nodes/nodes.types';
 import type { SessionsService } from '../../sessions/sessions.service';
 import type { ProviderTurn } from './agent-provider';
 import { BuiltinProvider, formatRunResult } from './builtin.provider';
+import { FakeClock } from '../../../../test/support/fake-clock';
 
 const GARAGE: NodeSummary = {
   nodeId: 'a'.repeat(64),
@@ -19,12 +19,6 @@ const GARAGE: NodeSummary = {
 };
 const ATTIC: NodeSummary = { nodeId: 'attic-pi', caps: [], commands: [], permissions: {}, paired: true, connected: false };
 
-class FixedClock extends Clock {
-  override now(): number {
-    return 1_000_000 + 3 * 60_000 + 12_000;
-  }
-}
-
 function setup(agent: Record<string, unknown> = { provider: 'builtin' }) {
   const invoke = jest.fn<Promise<unknown>, [InvokeNodeRequest]>();
   const nodes = { list: () => [GARAGE, ATTIC], invoke } as unknown as NodesService;
@@ -35,7 +29,7 @@ function setup(agent: Record<string, unknown> = { provider: 'builtin' }) {
     reset,
   } as unknown as SessionsService;
   const gateway = { version: '1.2.3', startedAtMs: 1_000_000, config: { agent } } as unknown as GatewayRuntime;
-  const provider = new BuiltinProvider(gateway, nodes, sessions, new FixedClock());
+  const provider = new BuiltinProvider(gateway, nodes, sessions, new FakeClock(1_000_000 + 3 * 60_000 + 12_000));
   const ask = async (message: string) =>
     (
       await provider.reply({

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import { RpcError } from '../../gateway/rpc/rpc-error';
 import { NodesService } from '../../nodes/nodes.service';
 import { SessionsService } from '../../sessions/sessions.service';

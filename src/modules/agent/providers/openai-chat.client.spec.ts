@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import { FakeOpenAi, reply } from '../../../../test/support/fake-openai';
-import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../config/gateway-runtime';
 import { ChatClientError, OpenAiChatClient } from './openai-chat.client';
 
 const BODY = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };

@@ -1,5 +1,5 @@
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../config/gateway-runtime';
 import type { AgentTools, ToolCall } from '../tools/agent-tools';
 import { ProviderFailure, type ProviderTurn } from './agent-provider';
 import { ChatClientError, type ChatCompletionsClient } from './openai-chat.client';

@@ -4,7 +4,8 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
+import type { ReplyImage } from '../agent.types';
 import { AgentTools, ToolDefinition } from '../tools/agent-tools';
 import { AgentProvider, ProviderFailure, ProviderReply, ProviderTurn } from './agent-provider';
 import { ChatClientError, ChatCompletionsClient, OpenAiChatClient } from './openai-chat.client';
@@ -51,6 +52,7 @@ export class OpenAiProvider implements AgentProvider {
       { role: 'user', content: turn.message },
     ];
 
+    const images: ReplyImage[] = [];
     for (let step = 1; step <= maxSteps; step++) {
       const message = await this.complete({ model, messages, tools }, turn);
       const text = typeof message.content === 'string' ? message.content.trim() : '';
@@ -64,7 +66,7 @@ export class OpenAiProvider implements AgentProvider {
             'Sorry, the model returned an empty answer. Please try again.',
             'the model returned no text and no tool calls',
           );
-        return { text };
+        return images.length > 0 ? { text, images } : { text };
       }
       if (text) turn.emit('assistant', { text, step });
       messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: calls });
@@ -76,6 +78,7 @@ export class OpenAiProvider implements AgentProvider {
           { runId: turn.runId, signal: turn.signal, sessionKey: turn.sessionKey },
         );
         turn.emit('tool', { phase: 'result', name, callId: call.id, ok: outcome.ok, result: preview(outcome.content) });
+        if (outcome.images) images.push(...outcome.images);
         messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.content });
       }
     }

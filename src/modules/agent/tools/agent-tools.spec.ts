@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../config/gateway-runtime';
 import { NodesErrors } from '../../nodes/nodes.errors';
 import type { NodesService } from '../../nodes/nodes.service';
 import type { InvokeNodeRequest, NodeSummary } from '../../nodes/nodes.types';

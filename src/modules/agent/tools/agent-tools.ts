@@ -1,14 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import * as os from 'node:os';
 import { checkExecEnv, describeEnvRefusal, SAFE_EXEC_ENV_LIST } from '../../../common/exec/env-policy';
 import type { ExecApprovalAnswer } from '../../../common/protocol';
-import { MAX_ENV_NAME_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARIABLES } from '../../../node-host/params';
+import { MAX_ENV_NAME_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARIABLES } from '../../../common/exec';
+import type { ReplyImage } from '../agent.types';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import { RpcError } from '../../gateway/rpc/rpc-error';
-import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/dto/invoke-node.params';
+import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/nodes.types';
 import { NodesService } from '../../nodes/nodes.service';
 import { HOST_EXEC_CWD, HostExecRunner } from './host-exec.runner';
+import { BROWSER_TOOL, BrowserTool } from './browser.tool';
 
 /** A tool as offered to a model: JSON Schema parameters, no provider types. */
 export interface ToolDefinition {
@@ -35,6 +37,8 @@ export interface ToolContext {
 export interface ToolOutcome {
   ok: boolean;
   content: string;
+  /** Pictures for the reply (browser screenshots); the model sees only `content`. */
+  images?: ReplyImage[];
 }
 
 /** Tool output beyond this is cut, so one chatty command cannot flood the model's context. */
@@ -104,11 +108,14 @@ export class AgentTools {
     private readonly exec: HostExecRunner,
     private readonly gateway: GatewayRuntime,
     private readonly approvals: ExecApprovalsService,
+    // Optional so callers that build the tools by hand (unit tests) need not know about the browser.
+    @Optional() private readonly browser?: BrowserTool,
   ) {}
 
   definitions(): ToolDefinition[] {
     const nodeInvoke = this.nodeInvokeDefinition();
-    return this.gateway.config.tools.exec.enabled ? [NODES_LIST, nodeInvoke, EXEC] : [NODES_LIST, nodeInvoke];
+    const tools = this.gateway.config.tools.exec.enabled ? [NODES_LIST, nodeInvoke, EXEC] : [NODES_LIST, nodeInvoke];
+    return this.browser?.enabled ? [...tools, BROWSER_TOOL] : tools;
   }
 
   /**
@@ -139,6 +146,8 @@ export class AgentTools {
           return await this.invokeNode(args, call.callId, context);
         case EXEC.name:
           return await this.runOnHost(args, context);
+        case BROWSER_TOOL.name:
+          return this.browser?.enabled ? await this.browser.execute(args, context) : failure('the browser tool is disabled');
         default:
           return failure(
             `unknown tool "${call.name}"; available tools: ${this.definitions()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import * as os from 'node:os';
-import { runProcess, type ProcessOutcome } from '../../../node-host/exec/process-runner';
-import { baseEnv, mergeEnv } from '../../../node-host/exec/safe-env';
+import { runProcess, type ProcessOutcome } from '../../../common/exec/process-runner';
+import { baseEnv, mergeEnv } from '../../../common/exec/safe-env';
 
 export const HOST_EXEC_MAX_OUTPUT_BYTES = 64 * 1024;
 /** Where commands run on the gateway host; shown in approval prompts. */

@@ -11,7 +11,7 @@ import {
   MinLength,
   ValidateBy,
 } from 'class-validator';
-import { MAX_EXEC_APPROVAL_TIMEOUT_MS, MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../../common/protocol';
+import { MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../../common/protocol';
 
 /** Same bounds as the node host's system.run params (node-host/params.ts). */
 const MAX_ENV_VARIABLES = 64;

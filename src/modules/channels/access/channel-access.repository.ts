@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../../state/database.service';
+import type { PairingCodeRecord } from '../../../common/protocol';
+import type { Row } from '../../state/sql-row';
 
-export interface PairingCodeRecord {
-  channel: string;
-  code: string;
-  senderId: string;
-  senderName?: string;
-  chatId?: string;
-  createdAtMs: number;
-  expiresAtMs: number;
-}
+export type { PairingCodeRecord };
 
 export interface AllowedSender {
   channel: string;
@@ -18,8 +12,6 @@ export interface AllowedSender {
   senderName?: string;
   approvedAtMs: number;
 }
-
-type Row = Record<string, any>;
 
 /** channel_pairing_codes and channel_allowed_senders. */
 @Injectable()
@@ -103,6 +95,16 @@ export class ChannelAccessRepository {
       .prepare('SELECT COUNT(*) FROM channel_pairing_codes WHERE channel = ? AND expires_at_ms > ?')
       .pluck()
       .get(channel, nowMs) as number;
+  }
+
+  /** Drops the channel's `count` oldest codes (ties broken by code, so the choice is stable). */
+  deleteOldest(channel: string, count: number): void {
+    this.db
+      .prepare(
+        `DELETE FROM channel_pairing_codes WHERE channel = ? AND code IN
+           (SELECT code FROM channel_pairing_codes WHERE channel = ? ORDER BY created_at_ms, code LIMIT ?)`,
+      )
+      .run(channel, channel, count);
   }
 
   deleteExpired(nowMs: number): void {

@@ -1,4 +1,5 @@
-import { envelope, openTestDatabase, TestClock } from '../channels.testing';
+import { envelope, openTestDatabase } from '../../../../test/support/channels-testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import type { ChannelAccessPolicy } from './access-policy';
 import { ChannelAccessRepository } from './channel-access.repository';
 import { ChannelAccessService, MAX_PENDING_PAIRING_CODES } from './channel-access.service';
@@ -13,28 +14,28 @@ const stranger = (id: string) => envelope({ senderId: id, chatId: id, senderName
 
 describe(ChannelAccessService.name, () => {
   let db: ReturnType<typeof openTestDatabase>;
-  let clock: TestClock;
+  let clock: FakeClock;
   let service: ChannelAccessService;
 
   beforeEach(() => {
     db = openTestDatabase();
-    clock = new TestClock();
+    clock = new FakeClock();
     service = new ChannelAccessService(new ChannelAccessRepository(db.database), clock);
   });
   afterEach(() => db.close());
 
   describe('decide', () => {
-    it('gives a stranger one code and the same code while it lives', () => {
+    it('gives a stranger one code, and nothing more to send while it lives', () => {
       // Act
       const first = service.decide(pairing, stranger('7'));
       clock.ms += PAIRING_CODE_TTL_MS - 1;
       const second = service.decide(pairing, stranger('7'));
 
       // Assert
-      expect(first).toMatchObject({ kind: 'pair', created: true });
-      expect(second).toMatchObject({ kind: 'pair', created: false });
-      if (first.kind !== 'pair' || second.kind !== 'pair') throw new Error('expected codes');
-      expect(second.code.code).toBe(first.code.code);
+      expect(first).toMatchObject({ kind: 'pair' });
+      expect(second).toMatchObject({ kind: 'ignore', reason: expect.stringContaining('already got a pairing code') });
+      if (first.kind !== 'pair') throw new Error('expected a code');
+      expect(service.pending()).toEqual([first.code]);
       expect(first.code.code).toMatch(new RegExp(`^[${PAIRING_CODE_ALPHABET}]{8}$`));
       expect(first.code.expiresAtMs - first.code.createdAtMs).toBe(PAIRING_CODE_TTL_MS);
     });
@@ -48,20 +49,27 @@ describe(ChannelAccessService.name, () => {
       const second = service.decide(pairing, stranger('7'));
 
       // Assert
-      expect(second).toMatchObject({ kind: 'pair', created: true });
+      expect(second).toMatchObject({ kind: 'pair' });
       expect(service.pending()).toHaveLength(1);
       if (first.kind === 'pair' && second.kind === 'pair') expect(second.code.code).not.toBe(first.code.code);
     });
 
-    it('stops handing out codes when too many wait', () => {
+    it('still gives a newcomer a code when the cap is full, dropping the oldest code', () => {
       // Arrange
-      for (let i = 0; i < MAX_PENDING_PAIRING_CODES; i++) service.decide(pairing, stranger(String(1000 + i)));
+      for (let i = 0; i < MAX_PENDING_PAIRING_CODES; i++) {
+        service.decide(pairing, stranger(String(1000 + i)));
+        clock.ms += 1;
+      }
 
       // Act
       const outcome = service.decide(pairing, stranger('9'));
 
       // Assert
-      expect(outcome.kind).toBe('ignore');
+      expect(outcome.kind).toBe('pair');
+      const pending = service.pending();
+      expect(pending).toHaveLength(MAX_PENDING_PAIRING_CODES);
+      expect(pending.map((c) => c.senderId)).not.toContain('1000');
+      expect(pending.at(-1)?.senderId).toBe('9');
     });
   });
 

@@ -7,11 +7,17 @@ import { ChannelsErrors } from '../channels.errors';
 import { ChannelAccessRepository, PairingCodeRecord } from './channel-access.repository';
 import { generatePairingCode, normalizePairingCode, PAIRING_CODE_TTL_MS } from './pairing-code';
 
-/** Beyond this many live codes per channel, new strangers get no code (and no reply) until some expire. */
-export const MAX_PENDING_PAIRING_CODES = 50;
+/**
+ * At most this many live codes per channel. When full, the oldest code makes
+ * room for the newcomer, so a flood of strangers can never lock a real user
+ * out of getting a code (docs/channels.md, "Strangers"). Large, because a
+ * dropped code frees its sender to get (and be sent) a new one: only more
+ * distinct senders than this within one code lifetime can cause a second reply.
+ */
+export const MAX_PENDING_PAIRING_CODES = 1_000;
 
-export type AccessOutcome =
-  { kind: 'allow' } | { kind: 'ignore'; reason: string } | { kind: 'pair'; code: PairingCodeRecord; created: boolean };
+/** `pair`: a new code, to be sent once; a sender whose code is still live is ignored. */
+export type AccessOutcome = { kind: 'allow' } | { kind: 'ignore'; reason: string } | { kind: 'pair'; code: PairingCodeRecord };
 
 /** The access policy with its state: approved senders and pairing codes. */
 @Injectable()
@@ -43,14 +49,24 @@ export class ChannelAccessService {
     return record;
   }
 
-  /** The sender's live code, or a new one; one code per sender. */
+  /**
+   * A new code for a sender without a live one. One code per sender, and one
+   * reply per code: writing again while it lives gets no answer, so a stranger
+   * cannot make the bot talk by spamming it.
+   */
   private codeFor(envelope: InboundEnvelope): AccessOutcome {
     const now = this.clock.now();
     const existing = this.repo.codeForSender(envelope.channel, envelope.senderId);
-    if (existing && existing.expiresAtMs > now) return { kind: 'pair', code: existing, created: false };
+    if (existing && existing.expiresAtMs > now) {
+      return { kind: 'ignore', reason: 'the sender already got a pairing code that is still valid' };
+    }
     this.repo.deleteExpired(now);
-    if (this.repo.countPending(envelope.channel, now) >= MAX_PENDING_PAIRING_CODES) {
-      return { kind: 'ignore', reason: `${MAX_PENDING_PAIRING_CODES} pairing codes are already waiting for approval` };
+    const excess = this.repo.countPending(envelope.channel, now) - MAX_PENDING_PAIRING_CODES + 1;
+    if (excess > 0) {
+      this.repo.deleteOldest(envelope.channel, excess);
+      this.logger.warn(
+        `${MAX_PENDING_PAIRING_CODES} ${envelope.channel} pairing codes were waiting; dropped the oldest to make room for a new sender`,
+      );
     }
     for (let attempt = 0; ; attempt++) {
       const record: PairingCodeRecord = {
@@ -67,7 +83,7 @@ export class ChannelAccessService {
       this.logger.log(
         `pairing code issued to ${envelope.channel} sender ${envelope.senderId}; approve with \`nestclaw pairing approve ${envelope.channel} ${record.code}\``,
       );
-      return { kind: 'pair', code: record, created: true };
+      return { kind: 'pair', code: record };
     }
   }
 }

@@ -1,5 +1,6 @@
 import { ChannelRegistry } from '../channel-registry';
-import { FakeChannel, openTestDatabase, TestClock, transientFailure } from '../channels.testing';
+import { FakeChannel, openTestDatabase, transientFailure } from '../../../../test/support/channels-testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { ChannelDelivery } from './channel-delivery.service';
 import { ChannelOutbox } from './channel-outbox.service';
 import { OutboxRepository } from './outbox.repository';
@@ -15,7 +16,7 @@ describe(ChannelDelivery.name, () => {
     channel = new FakeChannel();
     registry = new ChannelRegistry(undefined as never, undefined as never);
     registry.register(channel);
-    delivery = new ChannelDelivery(registry, new ChannelOutbox(new OutboxRepository(db.database), registry, new TestClock()));
+    delivery = new ChannelDelivery(registry, new ChannelOutbox(new OutboxRepository(db.database), registry, new FakeClock()));
   });
   afterEach(() => db.close());
 

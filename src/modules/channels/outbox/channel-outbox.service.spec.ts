@@ -1,12 +1,13 @@
 import { backoffDelay } from '../../../common/client/backoff';
 import { ChannelRegistry } from '../channel-registry';
-import { FakeChannel, openTestDatabase, permanentFailure, TestClock, transientFailure } from '../channels.testing';
+import { FakeChannel, openTestDatabase, permanentFailure, transientFailure } from '../../../../test/support/channels-testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { ChannelOutbox, OUTBOX_RETRY_BACKOFF } from './channel-outbox.service';
 import { OutboxRepository } from './outbox.repository';
 
 describe(ChannelOutbox.name, () => {
   let db: ReturnType<typeof openTestDatabase>;
-  let clock: TestClock;
+  let clock: FakeClock;
   let channel: FakeChannel;
   let registry: ChannelRegistry;
   const chat = () => ({ channel: channel.id, accountId: channel.accountId, chatId: '42' });
@@ -14,12 +15,49 @@ describe(ChannelOutbox.name, () => {
 
   beforeEach(() => {
     db = openTestDatabase();
-    clock = new TestClock();
+    clock = new FakeClock();
     channel = new FakeChannel();
     registry = new ChannelRegistry(undefined as never, undefined as never);
     registry.register(channel);
   });
   afterEach(() => db.close());
+
+  describe('the send gate (docs/channels.md, "Reliability")', () => {
+    it('has one platform call per account on the wire, marked sending before it and sent after it', async () => {
+      // Arrange: every call waits until the test answers it.
+      const outbox = newOutbox();
+      const repo = new OutboxRepository(db.database);
+      const answers: Array<() => void> = [];
+      let onWire = 0;
+      let mostOnWire = 0;
+      const realSend = channel.sendText.bind(channel);
+      channel.sendText = async (target, text, options) => {
+        onWire++;
+        mostOnWire = Math.max(mostOnWire, onWire);
+        await new Promise<void>((resolve) => answers.push(resolve));
+        onWire--;
+        return realSend(target, text, options);
+      };
+      const chats = ['1', '2', '3'];
+      for (const chatId of chats) outbox.enqueue(channel, chatId, `hi ${chatId}`, { sourceRef: `u${chatId}` });
+      const rows = () => chats.flatMap((chatId) => repo.parts(channel.id, channel.accountId, `u${chatId}`));
+
+      // Act: three chats flush side by side.
+      const flushed = Promise.all(chats.map((chatId) => outbox.flushChat({ ...chat(), chatId })));
+      while (answers.length === 0) await new Promise((resolve) => setImmediate(resolve));
+
+      // Assert: one call on the wire, its part alone marked sending.
+      expect(rows().filter((r) => r.sendingAtMs !== undefined && r.sentAtMs === undefined)).toHaveLength(1);
+      while (answers.length > 0 || onWire > 0) {
+        answers.shift()?.();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await flushed;
+      expect(mostOnWire).toBe(1);
+      expect(channel.sent.map((s) => s.target).sort()).toEqual(chats);
+      expect(rows().every((r) => r.sendingAtMs !== undefined && r.sentAtMs !== undefined)).toBe(true);
+    });
+  });
 
   describe('enqueue and flushChat', () => {
     it('delivers a long text as ordered parts within the channel limit, the first one quoting', async () => {

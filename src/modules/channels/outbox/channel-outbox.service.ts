@@ -4,7 +4,7 @@ import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import { ChannelRegistry } from '../channel-registry';
 import { ChannelSendError, type Channel } from '../channel.types';
 import { splitText } from '../text/split-text';
-import { OutboxKey, OutboxRepository, OutboxRow } from './outbox.repository';
+import { OutboxKey, OutboxMedia, OutboxPart, OutboxRepository, OutboxRow } from './outbox.repository';
 
 /** A part that keeps failing for this long is given up on. */
 export const OUTBOX_GIVE_UP_AFTER_MS = 24 * 60 * 60_000;
@@ -21,15 +21,21 @@ export type DeliveryOutcome =
 /**
  * Every message a channel sends goes through here: it is written to
  * channel_outbox first, then delivered in order per chat, retried with backoff
- * until the platform takes it (or refuses it for good). Because the row exists
- * before the send, a crash at any point re-sends at most the one message that
- * was on the wire, and an inbound message whose reply is queued is never
- * answered twice.
+ * until the platform takes it (or refuses it for good). An inbound message
+ * whose reply is queued is never answered twice, and nothing queued is lost.
+ *
+ * The Bot API has no idempotency key, so a crash while a call is on the wire
+ * leaves that part's fate unknown; it is sent again (never lost, maybe
+ * twice). To keep that window to one part per channel account, parts go out
+ * one at a time per account (the send gate), each marked "sending" in its own
+ * committed write just before the call and "sent" right after it.
  */
 @Injectable()
 export class ChannelOutbox implements OnModuleDestroy {
   private readonly logger = new Logger('ChannelOutbox');
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per channel account: the tail of the queue of platform calls (one on the wire at a time). */
+  private readonly sendGates = new Map<string, Promise<unknown>>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -48,7 +54,7 @@ export class ChannelOutbox implements OnModuleDestroy {
     this.stopped = false;
     this.prune();
     if (this.timer) return;
-    this.timer = setInterval(() => this.flushDue(), intervalMs);
+    this.timer = setInterval(() => void this.flushDue(), intervalMs);
     this.timer.unref();
   }
 
@@ -64,9 +70,18 @@ export class ChannelOutbox implements OnModuleDestroy {
    * queues nothing when a message with that ref was queued before; returns
    * whether it queued.
    */
-  enqueue(channel: Channel, chatId: string, text: string, options: { replyTo?: string; sourceRef?: string } = {}): boolean {
+  enqueue(
+    channel: Channel,
+    chatId: string,
+    text: string,
+    options: { replyTo?: string; sourceRef?: string; images?: readonly OutboxMedia[] } = {},
+  ): boolean {
     const key = { channel: channel.id, accountId: channel.accountId, chatId };
-    return this.repo.enqueue(key, splitText(text, channel.textLimit), options, this.clock.now());
+    const textParts: OutboxPart[] = text.trim() ? splitText(text, channel.textLimit) : [];
+    // Pictures follow the text, one platform message each, so they arrive after the answer they illustrate.
+    const pictures = (options.images ?? []).map((media): OutboxPart => ({ text: '', media }));
+    const { replyTo, sourceRef } = options;
+    return this.repo.enqueue(key, [...textParts, ...pictures], { replyTo, sourceRef }, this.clock.now());
   }
 
   has(channel: Channel, sourceRef: string): boolean {
@@ -135,8 +150,20 @@ export class ChannelOutbox implements OnModuleDestroy {
   private async deliver(row: OutboxRow): Promise<boolean> {
     const channel = this.registry.get(row.channel)!;
     try {
-      const sent = await channel.sendText(row.chatId, row.text, { replyToMessageId: row.replyTo, format: 'markdown' });
-      this.repo.markSent(row.id, sent.messageId, this.clock.now());
+      await this.throughSendGate(`${row.channel}\u0000${row.accountId}`, async () => {
+        if (row.sendingAtMs !== undefined && row.sentAtMs === undefined) {
+          this.logger.warn(
+            `re-sending a message to ${row.channel} chat ${row.chatId} whose earlier attempt never confirmed ` +
+              '(crash, stop or network error); the platform may have taken it then, so it can arrive twice',
+          );
+        }
+        this.repo.markSending(row.id, this.clock.now());
+        const sent = row.media
+          ? await sendPicture(channel, row.chatId, row.media, row.text)
+          : await channel.sendText(row.chatId, row.text, { replyToMessageId: row.replyTo, format: 'markdown' });
+        // Inside the gate: the part is "sent" before the account's next call starts.
+        this.repo.markSent(row.id, sent.messageId, this.clock.now());
+      });
       return true;
     } catch (error) {
       const message = describe(error);
@@ -157,6 +184,21 @@ export class ChannelOutbox implements OnModuleDestroy {
     }
   }
 
+  /** Runs `call` after the previous call of the same account settled: one platform call on the wire per account. */
+  private throughSendGate<T>(gateKey: string, call: () => Promise<T>): Promise<T> {
+    const previous = this.sendGates.get(gateKey) ?? Promise.resolve();
+    const result = previous.then(call, call);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.sendGates.set(gateKey, tail);
+    void tail.then(() => {
+      if (this.sendGates.get(gateKey) === tail) this.sendGates.delete(gateKey);
+    });
+    return result;
+  }
+
   /** Only through a running channel of the same account (a changed bot token cannot send the old bot's replies). */
   private deliverable(key: OutboxKey): boolean {
     const channel = this.registry.get(key.channel);
@@ -170,6 +212,11 @@ export class ChannelOutbox implements OnModuleDestroy {
       this.logger.warn(`could not prune the outbox: ${describe(error)}`);
     }
   }
+}
+
+function sendPicture(channel: Channel, chatId: string, media: OutboxMedia, caption: string) {
+  if (!channel.sendPhoto) throw new ChannelSendError(`the ${channel.id} channel cannot send pictures`, true);
+  return channel.sendPhoto(chatId, media, caption ? { caption } : {});
 }
 
 function describe(error: unknown): string {

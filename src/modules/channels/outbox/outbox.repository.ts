@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../../state/database.service';
+import { optional, type Row } from '../../state/sql-row';
 
 export interface OutboxKey {
   channel: string;
@@ -8,9 +9,18 @@ export interface OutboxKey {
   chatId: string;
 }
 
+/** One platform message: text, or a picture with an optional caption. */
+export type OutboxPart = string | { text: string; media: OutboxMedia };
+
+export interface OutboxMedia {
+  path: string;
+  mimeType: string;
+}
+
 export interface OutboxRow extends OutboxKey {
   id: number;
   text: string;
+  media?: OutboxMedia;
   replyTo?: string;
   sourceRef?: string;
   attempts: number;
@@ -18,11 +28,11 @@ export interface OutboxRow extends OutboxKey {
   lastError?: string;
   createdAtMs: number;
   sentAtMs?: number;
+  /** Set just before a platform call; still set without sentAtMs after a crash: the part may have gone out. */
+  sendingAtMs?: number;
   messageId?: string;
   failedAtMs?: number;
 }
-
-type Row = Record<string, any>;
 
 const PENDING = 'sent_at_ms IS NULL AND failed_at_ms IS NULL';
 
@@ -40,14 +50,21 @@ export class OutboxRepository {
    * sourceRef, the others `sourceRef#2`, `#3`… Returns false, adding nothing,
    * when that sourceRef was queued before.
    */
-  enqueue(key: OutboxKey, parts: readonly string[], options: { replyTo?: string; sourceRef?: string }, nowMs: number): boolean {
+  enqueue(
+    key: OutboxKey,
+    parts: readonly OutboxPart[],
+    options: { replyTo?: string; sourceRef?: string },
+    nowMs: number,
+  ): boolean {
     return this.db.transaction(() => {
       if (options.sourceRef !== undefined && this.findFirst(key.channel, key.accountId, options.sourceRef)) return false;
       const insert = this.db.prepare(
-        `INSERT INTO channel_outbox (channel, account_id, chat_id, text, reply_to, source_ref, next_attempt_at_ms, created_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO channel_outbox (channel, account_id, chat_id, text, reply_to, source_ref, next_attempt_at_ms, created_at_ms, media_path, media_type)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      parts.forEach((text, index) => {
+      parts.forEach((part, index) => {
+        const text = typeof part === 'string' ? part : part.text;
+        const media = typeof part === 'string' ? undefined : part.media;
         const sourceRef =
           options.sourceRef === undefined ? null : index === 0 ? options.sourceRef : `${options.sourceRef}#${index + 1}`;
         insert.run(
@@ -59,6 +76,8 @@ export class OutboxRepository {
           sourceRef,
           nowMs,
           nowMs,
+          media?.path ?? null,
+          media?.mimeType ?? null,
         );
       });
       return true;
@@ -103,6 +122,11 @@ export class OutboxRepository {
       .map((row) => ({ channel: row.channel, accountId: row.account_id, chatId: row.chat_id }));
   }
 
+  /** Its own committed write, before the platform call: after a crash it tells "may have gone out" from "never tried". */
+  markSending(id: number, nowMs: number): void {
+    this.db.prepare('UPDATE channel_outbox SET sending_at_ms = ? WHERE id = ?').run(nowMs, id);
+  }
+
   markSent(id: number, messageId: string, nowMs: number): void {
     this.db
       .prepare(
@@ -130,8 +154,6 @@ export class OutboxRepository {
   }
 }
 
-const optional = (value: unknown) => (value === null ? undefined : (value as any));
-
 function toOutboxRow(row: Row): OutboxRow {
   return {
     id: row.id,
@@ -139,6 +161,7 @@ function toOutboxRow(row: Row): OutboxRow {
     accountId: row.account_id,
     chatId: row.chat_id,
     text: row.text,
+    ...(row.media_path ? { media: { path: row.media_path, mimeType: row.media_type ?? 'image/png' } } : {}),
     replyTo: optional(row.reply_to),
     sourceRef: optional(row.source_ref),
     attempts: row.attempts,
@@ -146,6 +169,7 @@ function toOutboxRow(row: Row): OutboxRow {
     lastError: optional(row.last_error),
     createdAtMs: row.created_at_ms,
     sentAtMs: optional(row.sent_at_ms),
+    sendingAtMs: optional(row.sending_at_ms),
     messageId: optional(row.message_id),
     failedAtMs: optional(row.failed_at_ms),
   };

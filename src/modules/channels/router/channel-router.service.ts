@@ -51,9 +51,11 @@ export class ChannelRouter {
     const result = await this.runAgent(channel, envelope, sourceRef);
     // Cut short by a shutdown: nothing was answered, so the message runs again after the restart.
     if ('retryable' in result && result.retryable) return 'deferred';
-    if (result.text.trim()) {
+    const images = 'images' in result ? result.images : undefined;
+    if (result.text.trim() || images?.length) {
       this.outbox.enqueue(channel, envelope.chatId, result.text, {
         sourceRef,
+        images,
         // In a group the answer quotes the question, so it is clear who it is for.
         replyTo: envelope.isGroup ? envelope.messageId : undefined,
       });

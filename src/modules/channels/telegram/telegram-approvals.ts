@@ -71,7 +71,7 @@ export class TelegramApprovalPrompts {
     const match = CALLBACK.exec(query.data ?? '');
     if (!match) return false;
     const [, id, code] = match;
-    const { client, approvals, owners } = this.options;
+    const { approvals, owners } = this.options;
     if (!owners.includes(String(query.from.id))) {
       await this.answer(query.id, 'Only the owner can answer exec approvals.');
       return true;

@@ -1,6 +1,7 @@
 import type { Update } from '@grammyjs/types';
 import type { ReceiveResult } from '../channel.types';
-import { openTestDatabase, TestClock } from '../channels.testing';
+import { openTestDatabase } from '../../../../test/support/channels-testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { TelegramIntake } from './telegram-intake';
 import { TelegramStateRepository } from './telegram-state.repository';
 
@@ -37,7 +38,7 @@ describe(TelegramIntake.name, () => {
   let store: TelegramStateRepository;
   let handler: ControlledHandler;
   let errors: string[];
-  const clock = new TestClock();
+  const clock = new FakeClock();
   const newIntake = (handle: (u: Update) => Promise<ReceiveResult> = handler.handle) =>
     new TelegramIntake({ store, accountId: 'bot', now: () => clock.now(), handle, onError: (m) => errors.push(m) });
 

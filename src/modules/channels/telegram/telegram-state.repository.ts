@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../../state/database.service';
+import type { Row } from '../../state/sql-row';
 
 export const TELEGRAM_CHANNEL_ID = 'telegram';
-
-type Row = Record<string, any>;
 
 /**
  * Telegram's durable receive state: the update offset (channel_cursors) and

@@ -1,8 +1,8 @@
 import type { HttpAdapterHost } from '@nestjs/core';
 import { FakeTelegram } from '../../../../test/support/fake-telegram';
-import type { GatewayRuntime } from '../../gateway/gateway-runtime';
+import type { GatewayRuntime } from '../../config/gateway-runtime';
 import { ChannelSendError } from '../channel.types';
-import { TestClock } from '../channels.testing';
+import { FakeClock } from '../../../../test/support/fake-clock';
 import { TelegramChannel } from './telegram.channel';
 import type { TelegramStateRepository } from './telegram-state.repository';
 
@@ -14,7 +14,7 @@ describe(TelegramChannel.name, () => {
     new TelegramChannel(
       { config: { stateDir: '/nonexistent', channels: { telegram } } } as unknown as GatewayRuntime,
       {} as TelegramStateRepository,
-      new TestClock(),
+      new FakeClock(),
       {} as HttpAdapterHost,
     );
 

@@ -1,12 +1,13 @@
 import type { Update, UserFromGetMe } from '@grammyjs/types';
 import { Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import * as fs from 'node:fs';
 import type { Express } from 'express';
 import { Clock } from '../../../common/clock';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import type { ResolvedTelegram } from '../../../common/config/resolve-features';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
-import { GatewayRuntime } from '../../gateway/gateway-runtime';
+import { GatewayRuntime } from '../../config/gateway-runtime';
 import type { ChannelAccessPolicy } from '../access/access-policy';
 import { ChannelProvider } from '../channel.decorator';
 import {
@@ -35,6 +36,9 @@ import { ensureWebhookSecret } from './webhook-secret';
 
 /** Telegram allows 4096 characters; a margin keeps split parts clear of it after the HTML is parsed. */
 export const TELEGRAM_TEXT_LIMIT = 4_000;
+/** Bot API limits for sendPhoto uploads and their captions. */
+const TELEGRAM_PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+const TELEGRAM_CAPTION_LIMIT = 1_024;
 const CONNECT_BACKOFF: BackoffOptions = { initialDelayMs: 1_000, maxDelayMs: 60_000 };
 const STOP_GRACE_MS = 3_000;
 const INBOX_KEEP_MS = 7 * 24 * 60 * 60_000;
@@ -44,12 +48,7 @@ const INBOX_KEEP_MS = 7 * 24 * 60 * 60_000;
 export class TelegramChannel implements Channel, OnModuleInit {
   readonly id = TELEGRAM_CHANNEL_ID;
   readonly textLimit = TELEGRAM_TEXT_LIMIT;
-  readonly enabled: boolean;
-  /** The bot's user id, the part of the token before the colon: cursors and queued replies are per bot. */
-  readonly accountId: string;
-  readonly accessPolicy: ChannelAccessPolicy;
   private readonly logger = new Logger('Telegram');
-  private readonly config: ResolvedTelegram;
   private current: ChannelState;
   private client?: TelegramClient;
   private intake?: TelegramIntake;
@@ -69,11 +68,26 @@ export class TelegramChannel implements Channel, OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
     @Optional() private readonly approvals?: ExecApprovalsService,
   ) {
-    this.config = runtime.config.channels.telegram;
-    this.enabled = this.config.enabled;
-    this.accountId = /^(\d+):/.exec(this.config.botToken ?? '')?.[1] ?? 'default';
-    this.accessPolicy = { dmPolicy: this.config.dmPolicy, allowFrom: this.config.allowFrom, groups: this.config.groups };
     this.current = { configured: this.configured, running: false };
+  }
+
+  /** Read from the runtime on each use: a hot reload (config.patch, a file edit) applies to the next message. */
+  private get config(): ResolvedTelegram {
+    return this.runtime.config.channels.telegram;
+  }
+
+  get enabled(): boolean {
+    return this.config.enabled;
+  }
+
+  /** The bot's user id, the part of the token before the colon: cursors and queued replies are per bot. */
+  get accountId(): string {
+    return /^(\d+):/.exec(this.config.botToken ?? '')?.[1] ?? 'default';
+  }
+
+  get accessPolicy(): ChannelAccessPolicy {
+    const { dmPolicy, allowFrom, groups } = this.config;
+    return { dmPolicy, allowFrom, groups };
   }
 
   private get configured(): boolean {
@@ -139,7 +153,9 @@ export class TelegramChannel implements Channel, OnModuleInit {
     // Runs in flight get a moment to finish; what does not finish stays in the inbox for the next start.
     await this.intake?.idle(STOP_GRACE_MS);
     this.connecting = undefined;
-    this.update({ running: false });
+    // The next start may have another token or API root (a hot reload restarts the channel).
+    this.client = undefined;
+    this.update({ running: false, configured: this.configured });
   }
 
   state(): ChannelState {
@@ -161,6 +177,25 @@ export class TelegramChannel implements Channel, OnModuleInit {
       last = await this.sendPart(client, target, part, replyTo, options.format ?? 'markdown');
     }
     return last!;
+  }
+
+  async sendPhoto(target: string, photo: { path: string }, options: { caption?: string } = {}): Promise<SentMessage> {
+    const client = this.api();
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(photo.path);
+    } catch {
+      throw new ChannelSendError('the picture to send is gone from the state dir (deleted or expired)', true);
+    }
+    if (bytes.length > TELEGRAM_PHOTO_MAX_BYTES) {
+      throw new ChannelSendError(
+        `the picture is larger than Telegram's ${TELEGRAM_PHOTO_MAX_BYTES / 1024 / 1024} MB photo limit`,
+        true,
+      );
+    }
+    const caption = options.caption ? options.caption.slice(0, TELEGRAM_CAPTION_LIMIT) : undefined;
+    const sent = await client.sendPhoto(target, bytes, { caption });
+    return { messageId: String(sent.message_id) };
   }
 
   async sendTyping(target: string): Promise<void> {

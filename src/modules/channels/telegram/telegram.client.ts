@@ -1,5 +1,5 @@
 import type { InlineKeyboardMarkup, Message, Update, UserFromGetMe } from '@grammyjs/types';
-import { Api, GrammyError, HttpError } from 'grammy';
+import type { Api } from 'grammy';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import { ChannelSendError } from '../channel.types';
 import { abortableSleep } from './abortable-sleep';
@@ -51,6 +51,16 @@ export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 type GrammySignal = Parameters<Api['getUpdates']>[1];
 const toGrammy = (signal?: AbortSignal) => signal as unknown as GrammySignal;
 
+/**
+ * grammY is loaded on the first Bot API call, not at start-up: a gateway
+ * without Telegram never pays for it, and one with it listens sooner.
+ */
+type Grammy = typeof import('grammy');
+interface LoadedApi {
+  grammy: Grammy;
+  api: Api;
+}
+
 const DEFAULT_RETRY_BACKOFF: BackoffOptions = { initialDelayMs: 500, maxDelayMs: 10_000 };
 
 /**
@@ -59,7 +69,7 @@ const DEFAULT_RETRY_BACKOFF: BackoffOptions = { initialDelayMs: 500, maxDelayMs:
  * off (capped, jittered), anything else fails at once.
  */
 export class TelegramClient {
-  private readonly api: Api;
+  private loaded?: Promise<LoadedApi>;
   private readonly maxAttempts: number;
   private readonly maxInlineRetryAfterMs: number;
   private readonly backoff: BackoffOptions;
@@ -67,8 +77,6 @@ export class TelegramClient {
   private readonly random: () => number;
 
   constructor(private readonly options: TelegramClientOptions) {
-    // timeoutSeconds bounds every call; long polls ask Telegram for much less (see TelegramPoller).
-    this.api = new Api(options.token, { apiRoot: options.apiRoot, timeoutSeconds: 75 });
     this.maxAttempts = options.maxAttempts ?? 4;
     this.maxInlineRetryAfterMs = options.maxInlineRetryAfterMs ?? 30_000;
     this.backoff = options.backoff ?? DEFAULT_RETRY_BACKOFF;
@@ -76,15 +84,24 @@ export class TelegramClient {
     this.random = options.random ?? Math.random;
   }
 
+  private load(): Promise<LoadedApi> {
+    this.loaded ??= import('grammy').then((grammy) => ({
+      grammy,
+      // timeoutSeconds bounds every call; long polls ask Telegram for much less (see TelegramPoller).
+      api: new grammy.Api(this.options.token, { apiRoot: this.options.apiRoot, timeoutSeconds: 75 }),
+    }));
+    return this.loaded;
+  }
+
   getMe(signal?: AbortSignal): Promise<UserFromGetMe> {
-    return this.call('getMe', () => this.api.getMe(toGrammy(signal)), { signal });
+    return this.call('getMe', ({ api }) => api.getMe(toGrammy(signal)), { signal });
   }
 
   /** One long poll; not retried here, the poller's loop owns retrying it. */
   getUpdates(offset: number, timeoutSeconds: number, signal?: AbortSignal): Promise<Update[]> {
     return this.call(
       'getUpdates',
-      () => this.api.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] }, toGrammy(signal)),
+      ({ api }) => api.getUpdates({ offset, timeout: timeoutSeconds, allowed_updates: [...ALLOWED_UPDATES] }, toGrammy(signal)),
       {
         attempts: 1,
         signal,
@@ -93,8 +110,8 @@ export class TelegramClient {
   }
 
   sendMessage(chatId: string, text: string, options: SendMessageOptions = {}): Promise<Message.TextMessage> {
-    return this.call('sendMessage', () =>
-      this.api.sendMessage(chatId, text, {
+    return this.call('sendMessage', ({ api }) =>
+      api.sendMessage(chatId, text, {
         ...(options.parseMode ? { parse_mode: options.parseMode } : {}),
         ...(options.replyToMessageId
           ? { reply_parameters: { message_id: options.replyToMessageId, allow_sending_without_reply: true } }
@@ -105,6 +122,13 @@ export class TelegramClient {
     );
   }
 
+  /** Uploads a picture; the bytes are in memory, so a retry sends them again without reopening a file. */
+  sendPhoto(chatId: string, photo: Buffer, options: { caption?: string } = {}): Promise<Message.PhotoMessage> {
+    return this.call('sendPhoto', ({ api, grammy }) =>
+      api.sendPhoto(chatId, new grammy.InputFile(photo, 'screenshot.png'), options.caption ? { caption: options.caption } : {}),
+    );
+  }
+
   /** Replaces a message's text; without replyMarkup its buttons go away. */
   editMessageText(
     chatId: string,
@@ -112,8 +136,8 @@ export class TelegramClient {
     text: string,
     options: { replyMarkup?: InlineKeyboardMarkup } = {},
   ): Promise<unknown> {
-    return this.call('editMessageText', () =>
-      this.api.editMessageText(chatId, messageId, text, {
+    return this.call('editMessageText', ({ api }) =>
+      api.editMessageText(chatId, messageId, text, {
         ...(options.replyMarkup ? { reply_markup: options.replyMarkup } : {}),
         link_preview_options: { is_disabled: true },
       }),
@@ -122,37 +146,38 @@ export class TelegramClient {
 
   /** Stops the button's spinner; the text shows briefly on the presser's screen. */
   answerCallbackQuery(callbackQueryId: string, text?: string): Promise<true> {
-    return this.call('answerCallbackQuery', () => this.api.answerCallbackQuery(callbackQueryId, text ? { text } : {}), {
+    return this.call('answerCallbackQuery', ({ api }) => api.answerCallbackQuery(callbackQueryId, text ? { text } : {}), {
       attempts: 2,
     });
   }
 
   /** Best effort and short-lived by nature: one try. */
   sendTyping(chatId: string): Promise<true> {
-    return this.call('sendChatAction', () => this.api.sendChatAction(chatId, 'typing'), { attempts: 1 });
+    return this.call('sendChatAction', ({ api }) => api.sendChatAction(chatId, 'typing'), { attempts: 1 });
   }
 
   setWebhook(url: string, secretToken: string): Promise<true> {
-    return this.call('setWebhook', () =>
-      this.api.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }),
+    return this.call('setWebhook', ({ api }) =>
+      api.setWebhook(url, { secret_token: secretToken, allowed_updates: [...ALLOWED_UPDATES] }),
     );
   }
 
   deleteWebhook(): Promise<true> {
-    return this.call('deleteWebhook', () => this.api.deleteWebhook({ drop_pending_updates: false }));
+    return this.call('deleteWebhook', ({ api }) => api.deleteWebhook({ drop_pending_updates: false }));
   }
 
   private async call<T>(
     method: string,
-    run: () => Promise<T>,
+    run: (loaded: LoadedApi) => Promise<T>,
     options: { attempts?: number; signal?: AbortSignal } = {},
   ): Promise<T> {
     const attempts = options.attempts ?? this.maxAttempts;
+    const loaded = await this.load();
     for (let attempt = 0; ; attempt++) {
       try {
-        return await run();
+        return await run(loaded);
       } catch (error) {
-        const failure = this.classify(method, error, options.signal);
+        const failure = this.classify(loaded.grammy, method, error, options.signal);
         const last = attempt + 1 >= attempts;
         if (!last && failure.kind === 'rate-limited' && (failure.retryAfterMs ?? 0) <= this.maxInlineRetryAfterMs) {
           await this.sleep(failure.retryAfterMs ?? 1_000, options.signal);
@@ -167,7 +192,7 @@ export class TelegramClient {
     }
   }
 
-  private classify(method: string, error: unknown, signal?: AbortSignal): TelegramApiError {
+  private classify({ GrammyError, HttpError }: Grammy, method: string, error: unknown, signal?: AbortSignal): TelegramApiError {
     if (signal?.aborted) return new TelegramApiError(method, 'aborted', `telegram ${method} aborted`);
     if (error instanceof GrammyError) {
       const status = error.error_code;

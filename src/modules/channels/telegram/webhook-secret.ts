@@ -23,7 +23,7 @@ export function ensureWebhookSecret(stateDir: string): { secret: string; path: s
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const raced = readSecret(file);
     if (raced) return { secret: raced, path: file, created: false };
-    throw new Error(`${file} exists but holds no secret: delete it and start again`);
+    throw new Error(`${file} exists but holds no secret: delete it and start again`, { cause: error });
   }
   return { secret, path: file, created: true };
 }

@@ -18,6 +18,8 @@ const logger = new Logger('Connection');
 
 /** What the handshake established; absent until hello-ok is sent. */
 export interface ConnectionSession {
+  /** The negotiated protocol version (3 or 4); absent means 3. */
+  protocol?: number;
   role: Role;
   scopes: string[];
   client: ClientInfo;

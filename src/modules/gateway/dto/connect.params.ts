@@ -42,6 +42,19 @@ function IsBooleanRecord() {
   });
 }
 
+const MAX_IGNORED_FIELD_BYTES = 16 * 1024;
+
+/** An ignored field is still bounded: the frame limit alone would let it take most of maxPayload. */
+function IsJsonBounded() {
+  return ValidateBy({
+    name: 'isJsonBounded',
+    validator: {
+      validate: (value: unknown) => JSON.stringify(value ?? null).length <= MAX_IGNORED_FIELD_BYTES,
+      defaultMessage: () => `$property must be at most ${MAX_IGNORED_FIELD_BYTES} bytes of JSON`,
+    },
+  });
+}
+
 export class ConnectClientParams {
   @IsString() @MinLength(1) @MaxLength(SHORT) id: string;
   @IsString() @MaxLength(SHORT) version: string;
@@ -51,11 +64,24 @@ export class ConnectClientParams {
   @IsOptional() @IsString() @MaxLength(SHORT) deviceFamily?: string;
   @IsOptional() @IsString() @MaxLength(SHORT) modelIdentifier?: string;
   @IsOptional() @IsString() @MaxLength(SHORT) instanceId?: string;
+  /** Protocol 4; kept with the session like the other client fields. */
+  @IsOptional() @IsString() @MaxLength(96) buildId?: string;
+  @IsOptional() @IsString() @MaxLength(64) timeZone?: string;
 }
 
 export class ConnectAuthParams {
   @IsOptional() @IsString() @MaxLength(4096) token?: string;
   @IsOptional() @IsString() @MaxLength(4096) password?: string;
+  /** Protocol 4: the device token apart from the shared one; judged like a device token in `token`. */
+  @IsOptional() @IsString() @MaxLength(4096) deviceToken?: string;
+  /**
+   * Protocol 4 tokens for mechanisms nestclaw does not have (setup-code
+   * bootstrap, approval and agent runtimes): accepted and never honoured.
+   * A bootstrap token is still signed over when it is the only token.
+   */
+  @IsOptional() @IsString() @MaxLength(4096) bootstrapToken?: string;
+  @IsOptional() @IsString() @MaxLength(4096) approvalRuntimeToken?: string;
+  @IsOptional() @IsString() @MaxLength(4096) agentRuntimeIdentityToken?: string;
 }
 
 export class ConnectDeviceParams {
@@ -96,6 +122,16 @@ export class ConnectParamsDto {
 
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ConnectAuthParams) auth?: ConnectAuthParams;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => ConnectDeviceParams) device?: ConnectDeviceParams;
+
+  /**
+   * Protocol 4 fields for features nestclaw does not have. computerUse (a
+   * node's Computer Use declaration) and modelCatalog (a model catalog in the
+   * hello) are accepted and ignored; workerRuns is refused by the handshake
+   * with a message, because a worker would wait for runs that never come.
+   */
+  @IsOptional() @IsJsonBounded() computerUse?: unknown;
+  @IsOptional() @IsObject() workerRuns?: object;
+  @IsOptional() @IsObject() @IsJsonBounded() modelCatalog?: object;
 
   @IsOptional() @IsString() @MaxLength(SHORT) locale?: string;
   @IsOptional() @IsString() @MaxLength(1024) userAgent?: string;

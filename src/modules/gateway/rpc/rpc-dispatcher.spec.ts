@@ -216,7 +216,7 @@ describe(RpcDispatcher.name, () => {
 
     it('ignores an ack after the final answer', () => {
       const { connection, sent } = sender();
-      dispatcher.dispatch({ type: 'req', id: 'r5', method: 'late.ack' }, { connection });
+      void dispatcher.dispatch({ type: 'req', id: 'r5', method: 'late.ack' }, { connection });
       lateAck!.ack({ status: 'accepted' });
       expect(sent).toEqual([]);
     });

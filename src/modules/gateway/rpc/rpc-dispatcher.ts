@@ -4,6 +4,7 @@ import { accessDenial } from './access';
 import type { RpcCaller, RpcContext } from './rpc-context';
 import { invalidRequest, toErrorShape } from './rpc-error';
 import { RpcRegistry } from './rpc-registry';
+import { dropIgnoredReferenceParams } from './reference-params';
 import { validateParams } from './validate-params';
 
 /** Runs one request for a connection that finished its handshake. Never throws. */
@@ -48,7 +49,7 @@ export class RpcDispatcher {
     if (!session) throw invalidRequest('connect first: the first request must be "connect"');
     const denial = accessDenial(method, session);
     if (denial) throw invalidRequest(denial);
-    return method.invoke(validateParams(method.params, frame.params), ctx);
+    return method.invoke(validateParams(method.params, dropIgnoredReferenceParams(frame.method, frame.params)), ctx);
   }
 }
 

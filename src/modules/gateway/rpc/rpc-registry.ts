@@ -25,7 +25,7 @@ export class RpcRegistry implements OnModuleInit {
       const prototype = Object.getPrototypeOf(instance);
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
         const meta = this.reflector.get<RpcMethodMetadata | undefined>(RPC_METHOD_KEY, prototype[methodName]);
-        if (meta) this.register(meta, (instance[methodName] as Function).bind(instance), wrapper.name);
+        if (meta) this.register(meta, (instance[methodName] as (...args: unknown[]) => unknown).bind(instance), wrapper.name);
       }
     }
   }

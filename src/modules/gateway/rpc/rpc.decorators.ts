@@ -1,5 +1,5 @@
 import { applyDecorators, Injectable, SetMetadata, Type } from '@nestjs/common';
-import type { OperatorScope, Role } from '../../../common/protocol';
+import type { GatewayMethod, MethodReturn, OperatorScope, Role } from '../../../common/protocol';
 
 export const RPC_HANDLERS_KEY = 'nestclaw:rpc-handlers';
 export const RPC_METHOD_KEY = 'nestclaw:rpc-method';
@@ -21,7 +21,24 @@ export interface RpcMethodMetadata extends Required<Omit<RpcMethodOptions, 'para
 /** Marks a provider whose methods carry @RpcMethod, so the registry finds it at start-up. */
 export const RpcHandlers = () => applyDecorators(Injectable(), SetMetadata(RPC_HANDLERS_KEY, true));
 
-export function RpcMethod(name: string, options: RpcMethodOptions): MethodDecorator {
+/** A wire method's handler must return what `GatewayMethods` says the method answers. */
+type HandlerReturn<M extends string> = M extends GatewayMethod ? MethodReturn<M> : unknown;
+
+export type RpcMethodDecorator<M extends string> = (
+  target: object,
+  key: string | symbol,
+  // Only `value` is checked: the full TypedPropertyDescriptor would also compare setters, which handlers never have.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parameters are contravariant: any handler signature must fit
+  descriptor: { value?: (...args: any[]) => HandlerReturn<M> },
+) => void;
+
+/**
+ * Declares a wire method. For a name in `GatewayMethods` the compiler checks
+ * the handler's return type against the declared result; other names (the
+ * registry's own specs) are unchecked, and the meta-test in rpc-registry.spec
+ * makes sure the gateway serves exactly the declared methods.
+ */
+export function RpcMethod<M extends string>(name: M, options: RpcMethodOptions): RpcMethodDecorator<M> {
   const metadata: RpcMethodMetadata = {
     name,
     role: options.role ?? 'operator',

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generate } from 'selfsigned';
 
 export interface PemPair {
   cert: string;
@@ -60,6 +59,8 @@ export class TlsRepository {
   }
 
   async generateSelfSigned(request: SelfSignedRequest): Promise<PemPair> {
+    // Loaded only here: most gateways never generate a certificate, and the library costs start-up time.
+    const { generate } = await import('selfsigned');
     const result = await generate([{ name: 'commonName', value: request.commonName }], {
       // P-256 keeps generation instant and handshakes cheap; every TLS client we target supports it.
       keyType: 'ec',

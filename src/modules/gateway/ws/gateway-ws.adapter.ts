@@ -1,12 +1,12 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { checkUpgrade } from './upgrade-policy';
+import { checkUpgrade, UpgradePolicy } from './upgrade-policy';
 
 export interface GatewayWsAdapterOptions {
   maxPayload: number;
-  allowedOrigins: readonly string[];
+  upgradePolicy: UpgradePolicy;
 }
 
 /**
@@ -14,6 +14,8 @@ export interface GatewayWsAdapterOptions {
  * upgrade checks.
  */
 export class GatewayWsAdapter extends WsAdapter {
+  private readonly upgradeLogger = new Logger('Gateway');
+
   constructor(
     app: INestApplicationContext,
     private readonly gatewayOptions: GatewayWsAdapterOptions,
@@ -43,17 +45,19 @@ export class GatewayWsAdapter extends WsAdapter {
     return server;
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- WsAdapter.create is declared to return any
   override create(port: number, options: Record<string, unknown> = {}): any {
-    const allowedOrigins = this.gatewayOptions.allowedOrigins;
+    const policy = this.gatewayOptions.upgradePolicy;
     return super.create(port, {
       ...options,
       maxPayload: this.gatewayOptions.maxPayload,
       // Compression would let a small frame inflate past maxPayload's intent and costs CPU per frame.
       perMessageDeflate: false,
       verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) => {
-        const verdict = checkUpgrade(info.req, allowedOrigins);
-        if (verdict.ok) done(true);
-        else done(false, verdict.status, verdict.message);
+        const verdict = checkUpgrade(info.req, policy);
+        if (verdict.ok) return done(true);
+        this.upgradeLogger.warn(`refused upgrade from ${info.req.socket.remoteAddress ?? 'unknown'}: ${verdict.message}`);
+        done(false, verdict.status, verdict.message);
       },
     });
   }

@@ -1,7 +1,7 @@
 import { Allow, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../nodes.types';
 
-export const DEFAULT_INVOKE_TIMEOUT_MS = 30_000;
-export const MAX_INVOKE_TIMEOUT_MS = 10 * 60_000;
+export { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS };
 
 export class InvokeNodeParams {
   /** A node id, or a display name (exact, case-insensitive). */

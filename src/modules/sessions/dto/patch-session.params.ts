@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Allow, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { SessionKeyParams } from './session-key.params';
 
 /** The reference's label limit. */
@@ -36,9 +36,52 @@ export class PatchSessionParams extends SessionKeyParams {
   @IsOptional() @IsString() @MaxLength(200) spawnedBy?: string | null;
   @IsOptional() @IsIn(['allow', 'deny']) sendPolicy?: string | null;
   @IsOptional() @IsIn(['mention', 'always']) groupActivation?: string | null;
+  /** The current reference's guard: refused when the session was reset since (like sessions.reset). */
+  @IsOptional() @IsString() @MaxLength(200) expectedSessionId?: string;
 }
+
+/**
+ * Fields only the current reference release patches (its sessions UI,
+ * permissions, guards on state nestclaw does not keep). Declared without
+ * value checks: their values are never read, only their names, and any value
+ * but null is refused by name, so a client is never told a change it asked
+ * for was made when it was not.
+ */
+export const CURRENT_REFERENCE_PATCH_FIELDS = [
+  'autoLabel',
+  'icon',
+  'color',
+  'category',
+  'boardFace',
+  'boardPresentation',
+  'statusNote',
+  'attention',
+  'ttlMinutes',
+  'archived',
+  'pinned',
+  'unread',
+  'contextWindow',
+  'fastMode',
+  'toolOverrides',
+  'traceLevel',
+  'permissionMode',
+  'sandboxMode',
+  'nativeRuntimeConsent',
+  'agentRuntime',
+  'completionOwnerSessionKey',
+  'inheritedToolPolicyVersion',
+  'inheritedToolAllow',
+  'inheritedToolDeny',
+  'expectedLifecycleRevision',
+  'expectedPermissionMode',
+  'expectedSandboxMode',
+  'expectedNativeRuntimeConsent',
+  'expectedToolOverrides',
+  'expectedMarkedUnreadAt',
+] as const;
+for (const field of CURRENT_REFERENCE_PATCH_FIELDS) Allow()(PatchSessionParams.prototype, field);
 
 /** Fields of PatchSessionParams nestclaw stores. */
 export const APPLIED_PATCH_FIELDS = ['label', 'model'] as const;
 /** Fields the reference defines that do not name a change. */
-export const IDENTITY_PATCH_FIELDS = ['key', 'agentId'] as const;
+export const IDENTITY_PATCH_FIELDS = ['key', 'agentId', 'expectedSessionId'] as const;

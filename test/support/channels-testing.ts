@@ -2,14 +2,13 @@ import { Logger } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Clock } from '../../common/clock';
-import type { GatewayRuntime } from '../gateway/gateway-runtime';
-import { DatabaseService } from '../state/database.service';
-import type { ChannelAccessPolicy } from './access/access-policy';
-import type { Channel, ChannelState, InboundEnvelope, SendTextOptions } from './channel.types';
-import { ChannelSendError } from './channel.types';
+import type { GatewayRuntime } from '../../src/modules/config/gateway-runtime';
+import { DatabaseService } from '../../src/modules/state/database.service';
+import type { ChannelAccessPolicy } from '../../src/modules/channels/access/access-policy';
+import type { Channel, ChannelState, InboundEnvelope, SendTextOptions } from '../../src/modules/channels/channel.types';
+import { ChannelSendError } from '../../src/modules/channels/channel.types';
 
-/** Helpers for the channels module's unit tests: a real SQLite state in a temp dir, a scriptable channel, a movable clock. */
+/** Helpers for the channels module's unit tests: a real SQLite state in a temp dir, a scriptable channel (the clock is FakeClock in fake-clock.ts). */
 export function openTestDatabase(): { database: DatabaseService; close(): void } {
   Logger.overrideLogger(false);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-channels-'));
@@ -21,15 +20,6 @@ export function openTestDatabase(): { database: DatabaseService; close(): void }
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
-}
-
-export class TestClock extends Clock {
-  constructor(public ms = 1_700_000_000_000) {
-    super();
-  }
-  override now(): number {
-    return this.ms;
-  }
 }
 
 export interface FakeSent {

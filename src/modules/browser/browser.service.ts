@@ -1,0 +1,90 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import * as path from 'node:path';
+import {
+  BrowserController,
+  BrowserError,
+  BrowserRouteRequest,
+  handleBrowserRoute,
+  OPERATOR_TAB_OWNER,
+  UrlPolicy,
+} from '../../common/browser';
+import { GatewayRuntime } from '../config/gateway-runtime';
+import { NodesService } from '../nodes/nodes.service';
+import { BrowserModuleErrors } from './browser.errors';
+
+/** The node command a `nestclaw node run --browser` host serves the routes under. */
+export const BROWSER_PROXY_COMMAND = 'browser.proxy';
+const NODE_ANSWER_MARGIN_MS = 5_000;
+
+/**
+ * The browser on the gateway host, or on the node named by tools.browser.node.
+ * Operators (`browser.request`) and the agent's `browser` tool both come
+ * through request(): one set of routes, one URL policy, one place that logs.
+ */
+@Injectable()
+export class BrowserService implements OnModuleDestroy {
+  private readonly logger = new Logger('Browser');
+  private controller?: BrowserController;
+
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly nodes: NodesService,
+  ) {}
+
+  get enabled(): boolean {
+    return this.runtime.config.tools.browser.enabled;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.controller?.stop();
+  }
+
+  /**
+   * Runs one route. Errors are RpcErrors whose message says what to do;
+   * `owner` picks the tab a request without a targetId uses.
+   */
+  async request(request: BrowserRouteRequest & { timeoutMs?: number }, owner = OPERATOR_TAB_OWNER): Promise<unknown> {
+    if (!this.enabled) throw BrowserModuleErrors.disabled();
+    const node = this.runtime.config.tools.browser.node;
+    if (node) return this.viaNode(node, request, owner);
+    try {
+      return await handleBrowserRoute(this.local(), request, owner);
+    } catch (error) {
+      if (error instanceof BrowserError) throw BrowserModuleErrors.fromBrowser(error);
+      throw error;
+    }
+  }
+
+  private async viaNode(node: string, request: BrowserRouteRequest & { timeoutMs?: number }, owner: string): Promise<unknown> {
+    const actionTimeout = request.timeoutMs ?? this.runtime.config.tools.browser.actionTimeoutMs;
+    const result = await this.nodes.invoke({
+      nodeId: node,
+      command: BROWSER_PROXY_COMMAND,
+      params: { method: request.method, path: request.path, query: request.query, body: request.body, owner },
+      timeoutMs: actionTimeout + NODE_ANSWER_MARGIN_MS,
+      // Browser calls change state on every run, so no two are the same call.
+      idempotencyKey: `browser:${process.hrtime.bigint()}:${Math.random().toString(36).slice(2)}`,
+    });
+    return result.payload;
+  }
+
+  private local(): BrowserController {
+    if (this.controller) return this.controller;
+    const settings = this.runtime.config.tools.browser;
+    this.controller = new BrowserController({
+      executablePath: settings.executablePath,
+      userDataDir: path.join(this.runtime.config.stateDir, 'browser', 'profile'),
+      headless: settings.headless,
+      policy: new UrlPolicy({
+        allowUrls: settings.allowUrls,
+        denyUrls: settings.denyUrls,
+        protectedPort: this.runtime.port,
+      }),
+      actionTimeoutMs: settings.actionTimeoutMs,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      snapshotMaxChars: settings.snapshotMaxChars,
+      log: (line) => this.logger.log(line),
+    });
+    return this.controller;
+  }
+}
