@@ -99,6 +99,37 @@ describe('logs over the wire', () => {
     }
   });
 
+  it('redacts a secret a config reload brought from the reload on, and still the one it replaced', async () => {
+    const admin = await WsTestClient.connected(app.url, { auth: { token: app.token }, scopes: ['operator.admin'] });
+    const node = await WsTestClient.connected(app.url, {
+      role: 'node',
+      client: { id: 'node-host', version: '1.0.0', platform: 'linux', mode: 'node', displayName: 'reloaded' },
+      auth: { token: app.token },
+    });
+    const newKey = 'rotated-model-key-after-reload-4e5f';
+    try {
+      const got = await admin.request('config.get', {});
+      const { hash } = got.payload as { hash: string };
+      const patched = await admin.request('config.patch', { patch: { agent: { apiKey: newKey } }, baseHash: hash });
+      expect(patched.ok).toBe(true);
+
+      const pending = node.request('exec.approval.request', {
+        argv: [`/bin/reload-marker/${newKey}/${SECRETS.apiKey}`],
+        timeoutMs: 1_000,
+      });
+      const { lines } = await followUntil(/reload-marker/);
+      const line = lines.find((l) => /reload-marker/.test(l))!;
+      expect(line).toContain('reload-marker/[redacted]/[redacted]');
+      const onDisk = fs.readFileSync(path.join(app.stateDir, 'logs', 'gateway.log'), 'utf8');
+      expect(onDisk).not.toContain(newKey);
+      expect(onDisk).not.toContain(SECRETS.apiKey);
+      await pending;
+    } finally {
+      await node.close();
+      await admin.close();
+    }
+  });
+
   it('follows with the returned cursor: only new lines, named by file name only', async () => {
     const first = await tail();
     expect(first.file).toBe('gateway.log');

@@ -140,6 +140,9 @@ describe('sessions and models', () => {
     it('clears with null, and refuses reference fields nestclaw does not have by name', async () => {
       const refused = await admin.request('sessions.patch', { key, thinkingLevel: 'high' });
       expect(refused.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('thinkingLevel') });
+      // A field only the current release patches is refused by name too, whatever its value's shape.
+      const pinned = await admin.request('sessions.patch', { key, label: 'Kitchen tablet', pinned: { deep: true } });
+      expect(pinned.error).toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('pinned') });
 
       const cleared = await call<{ entry: Entry }>(admin, 'sessions.patch', { key, model: null, thinkingLevel: null });
       expect(cleared.entry.model).toBeUndefined();
@@ -175,6 +178,11 @@ describe('sessions and models', () => {
 
       const stale = await admin.request('sessions.reset', { key, expectedSessionId: before.entry.sessionId });
       expect(stale.error?.message).toContain('reset or replaced');
+      // The current reference guards patch and delete the same way.
+      const stalePatch = await admin.request('sessions.patch', { key, label: 'x', expectedSessionId: before.entry.sessionId });
+      expect(stalePatch.error?.message).toContain('reset or replaced');
+      const staleDelete = await admin.request('sessions.delete', { key, expectedSessionId: before.entry.sessionId });
+      expect(staleDelete.error?.message).toContain('reset or replaced');
 
       const preview = await call<{ previews: Array<{ status: string }> }>(reader, 'sessions.preview', { keys: [key] });
       expect(preview.previews[0].status).toBe('empty');
@@ -186,6 +194,11 @@ describe('sessions and models', () => {
       await chat('main:webchat:doomed', 'short-lived');
       const refused = await admin.request('sessions.delete', { key: 'main:webchat:doomed', deleteTranscript: false });
       expect(refused.error?.message).toContain('sessions.reset');
+      // Guards on state nestclaw does not keep are refused, never skipped.
+      for (const guard of [{ archivedOnly: true }, { expectedLifecycleRevision: 'r1' }, { expectedSessionUpdatedAt: 1 }]) {
+        const unguarded = await admin.request('sessions.delete', { key: 'main:webchat:doomed', ...guard });
+        expect(unguarded.error?.message).toContain(`${Object.keys(guard)[0]}: nestclaw sessions have no archive`);
+      }
 
       expect(await call(admin, 'sessions.delete', { key: 'main:webchat:doomed' })).toEqual({
         ok: true,
