@@ -14,7 +14,7 @@ import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayLifecycle } from './modules/config/gateway-lifecycle';
 import { GatewayRuntime } from './modules/config/gateway-runtime';
-import { GatewayLogger } from './modules/logs/gateway-logger';
+import { colorsWanted, GatewayLogger } from './modules/logs/gateway-logger';
 import { gatewaySecrets } from './modules/logs/log-secrets';
 import { LogsService } from './modules/logs/logs.service';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
@@ -33,6 +33,8 @@ export interface StartGatewayOptions {
   listenPort?: number;
   /** What reaches the console; `false` mutes it. The log ring and file follow gateway.logging.level either way. */
   logLevels?: LogLevel[] | false;
+  /** Colour the console's level names; default: only when stdout is a terminal and NO_COLOR is unset. */
+  logColors?: boolean;
   clock?: Clock;
   /**
    * How a config edit (config.* methods, the file on disk) is resolved: the
@@ -132,7 +134,11 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
       logs,
     }),
     {
-      logger: new GatewayLogger(logs, options.logLevels ?? ['log', 'warn', 'error']),
+      logger: new GatewayLogger(logs, {
+        levels: options.logLevels ?? ['log', 'warn', 'error'],
+        format: gateway.logging.format,
+        colors: options.logColors ?? colorsWanted(process.stdout, process.env),
+      }),
       abortOnError: false,
       // The ws adapter attaches to this server, so wss:// and https:// share the one port.
       httpsOptions: tls ? { cert: tls.cert, key: tls.key } : undefined,

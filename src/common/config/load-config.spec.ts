@@ -541,6 +541,14 @@ describe(loadConfig.name, () => {
       expect(logging).toEqual({ file: expect.stringMatching(/[\\/]logs[\\/]gw\.log$/), level: 'debug', format: 'json' });
       expect(path.isAbsolute(logging.file)).toBe(true);
     });
+
+    it('takes --log-format over gateway.logging.format, and refuses a format it does not know', () => {
+      const file = fileWith({ logging: { format: 'text' } });
+      expect(load({ file, overrides: { logFormat: 'json' } }).config.gateway.logging.format).toBe('json');
+      expect(() => load({ file, overrides: { logFormat: 'yaml' } })).toThrow(
+        '--log-format: must be one of text, json (got "yaml")',
+      );
+    });
   });
 
   describe('limits', () => {

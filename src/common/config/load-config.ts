@@ -7,6 +7,7 @@ import {
   AuthMode,
   BIND_MODES,
   BindMode,
+  LOG_FORMATS,
   LogFormat,
   LogLevelName,
   TAILSCALE_MODES,
@@ -26,6 +27,8 @@ export interface CliOverrides {
   tailscale?: string;
   /** Only `true` overrides; commander leaves an absent switch undefined. */
   tailscaleResetOnExit?: boolean;
+  /** `--log-format`: overrides gateway.logging.format. */
+  logFormat?: string;
 }
 
 export interface LoadConfigInput {
@@ -196,7 +199,7 @@ function resolveGateway(
     logging: {
       file: resolveFilePath(section.logging?.file, paths) ?? path.join(paths.stateDir, 'logs', 'gateway.log'),
       level: section.logging?.level ?? 'info',
-      format: section.logging?.format ?? 'text',
+      format: resolveLogFormat(section.logging?.format, overrides.logFormat, problems),
     },
   };
 }
@@ -332,4 +335,11 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+function resolveLogFormat(configured: LogFormat | undefined, flag: string | undefined, problems: string[]): LogFormat {
+  if (flag === undefined) return configured ?? 'text';
+  if ((LOG_FORMATS as readonly string[]).includes(flag)) return flag as LogFormat;
+  problems.push(`--log-format: must be one of ${LOG_FORMATS.join(', ')} (got ${JSON.stringify(flag)})`);
+  return configured ?? 'text';
 }

@@ -92,6 +92,7 @@ export class AgentRuntime implements OnModuleDestroy {
     };
     // Registered before the first await, so abort() and agent.wait find the run at once.
     this.active.set(runId, run);
+    this.logger.log(`run ${runId} in ${request.sessionKey} started`);
     const external = request.signal;
     if (external) {
       const onAbort = () => this.stop(run, 'aborted');
@@ -276,6 +277,7 @@ export class AgentRuntime implements OnModuleDestroy {
       durationMs: result.durationMs,
       ...(result.error ? { error: result.error } : {}),
     });
+    this.logger.log(`run ${run.runId} in ${run.sessionKey} ended ${result.status} after ${result.durationMs} ms`);
     run.finished = true;
     run.detachSignal?.();
     this.active.delete(run.runId);
