@@ -71,6 +71,12 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     NESTCLAW_STATE_DIR=/data \
     NESTCLAW_GATEWAY_BIND=lan
+# tini as PID 1: it reaps orphaned grandchildren (commands run by host exec
+# and their children) that Node as PID 1 would leave as zombies, and forwards
+# SIGTERM to the gateway so `docker stop` is a clean shutdown.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
 # A fixed uid/gid so a host directory mounted at /data can be chowned to match
 # (otherwise the gateway stops with "EPERM: operation not permitted, chmod '/data'"):
 #   sudo chown -R 10001:10001 ./nestclaw-data && sudo chmod 700 ./nestclaw-data
@@ -101,5 +107,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # docker stop sends SIGTERM: the gateway sends a `shutdown` event, closes every
 # socket with 1012 and exits 0 (docker's default 10 s stop timeout is enough).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "bin/nestclaw"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/nestclaw"]
 CMD ["gateway", "run"]

@@ -41,7 +41,7 @@ const PUBLIC_FILES = {
     'event-access',
     'rpc/access',
     'rpc/rpc-context',
-    'rpc/rpc-error',
+    'rpc/wire-errors',
     'rpc/rpc.decorators',
   ],
   health: ['health.module', 'health.service'],
@@ -49,8 +49,8 @@ const PUBLIC_FILES = {
   models: ['models.module', 'models.service', 'models.types', 'models.errors'],
   nodes: ['nodes.module', 'nodes.service', 'nodes.types', 'nodes.errors'],
   pairing: ['pairing.module', 'pairing.service', 'pairing.types', 'pairing.errors', 'device-tokens'],
-  config: ['gateway-runtime', 'runtime-config.module', 'gateway-lifecycle', 'reload-plan'],
-  browser: ['browser.module', 'browser.service', 'browser-media.repository'],
+  config: ['gateway-runtime', 'runtime-config.module', 'gateway-lifecycle', 'reload-plan', 'config.errors'],
+  browser: ['browser.module', 'browser.service', 'browser-media.repository', 'browser.errors'],
   sessions: ['sessions.module', 'sessions.service', 'sessions.types', 'sessions.errors', 'session-keys'],
   state: ['state.module', 'database.service', 'sql-row'],
   tailscale: ['tailscale.module', 'tailscale.service', 'tailscale.errors'],
@@ -93,6 +93,16 @@ const boundaryPatterns = (own) =>
     message: `use the ${m} module through its public files (${PUBLIC_FILES[m].join(', ')}); see docs/architecture.md`,
   }));
 
+/**
+ * The gateway's wire error is its own: modules throw their DomainError (src/common/domain-error.ts) and the
+ * gateway maps it to the protocol in one place. Also checked in specs, which assert the wire shape through that mapping.
+ */
+const NO_RPC_ERROR = {
+  regex: '(^|/)gateway/rpc/rpc-error$',
+  message:
+    "only the gateway builds wire errors: throw this module's own error (<name>.errors.ts, a DomainError) and map its code in gateway/rpc/wire-errors.ts",
+};
+
 const NO_NEST = {
   group: ['@nestjs/*'],
   message: 'src/common, src/cli and src/node-host start without Nest; keep @nestjs out of them',
@@ -131,8 +141,18 @@ export default tseslint.config(
   ...MODULES.map((m) => ({
     files: [`src/modules/${m}/**/*.ts`],
     ignores: ['**/*.spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...boundaryPatterns(m), NO_CLIENT_INTERNALS] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...boundaryPatterns(m), NO_CLIENT_INTERNALS, ...(m === 'gateway' ? [] : [NO_RPC_ERROR])] },
+      ],
+    },
   })),
+  {
+    files: ['src/modules/**/*.spec.ts'],
+    ignores: ['src/modules/gateway/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_RPC_ERROR] }] },
+  },
   {
     files: ['src/common/**/*.ts', 'src/cli/**/*.ts', 'src/node-host/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_NEST, NO_MODULES] }] },

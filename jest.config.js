@@ -22,6 +22,7 @@ module.exports = {
   // e2e suites start gateways and spawn the CLI; on a busy 2-core machine 5 s is too tight.
   // (Jest 29 reads testTimeout only here, not per project.)
   testTimeout: 20_000,
+  // The last line of every run names the suites that were skipped and how to enable them.
   reporters: ['default', '<rootDir>/test/support/skip-summary-reporter.js'],
   projects: [
     {

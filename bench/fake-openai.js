@@ -11,6 +11,8 @@
 const http = require('node:http');
 
 const NODE_ID = 'bench-node';
+// A node without a device identity is addressed as client:<client.id> (docs/protocol.md).
+const NODE_WIRE_ID = `client:${NODE_ID}`;
 
 class FakeOpenAi {
   constructor() {
@@ -64,7 +66,7 @@ class FakeOpenAi {
         message = { role: 'assistant', content: `sh is at ${sh}` };
       } else if (this.useTool) {
         this.toolCalls++;
-        const args = { node: NODE_ID, command: 'system.which', params: { bins: ['sh'] } };
+        const args = { node: NODE_WIRE_ID, command: 'system.which', params: { bins: ['sh'] } };
         message = {
           role: 'assistant',
           content: null,

@@ -2,7 +2,7 @@
 // Runs the real gateway from dist/ in its own process so its RSS is not
 // mixed with the bench's client sockets. Prints {"port":N} on stdout once
 // listening (with startMs: process start → listening); see child-common.js for the IPC commands.
-// Usage: node --expose-gc bench/gateway-child.js   (token: BENCH_TOKEN env)
+// Usage: node --expose-gc bench/gateway-child.js   (token: BENCH_TOKEN env; config file text: BENCH_CONFIG_JSON env)
 const { performance } = require('node:perf_hooks');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -19,7 +19,8 @@ async function main() {
   const config = loadConfig({
     env: { NESTCLAW_STATE_DIR: stateDir, NESTCLAW_GATEWAY_TOKEN: token },
     homeDir: stateDir,
-    readFile: () => undefined, // no config file: defaults (loopback bind, token auth)
+    // No config file: defaults (loopback bind, token auth), unless a phase needs a feature on (BENCH_CONFIG_JSON).
+    readFile: () => process.env.BENCH_CONFIG_JSON || undefined,
   });
   const gateway = await startGateway({ config, listenPort: 0, logLevels: false });
   serveIpc({

@@ -83,7 +83,7 @@ async function measureNodeInvoke({ gatewayUrl, relayBaseUrl, token, count = 2000
   });
   const invoke = (i) =>
     operator.send(
-      `{"type":"req","id":"i${i}","method":"node.invoke","params":{"nodeId":"bench-node","command":"system.which","params":{"bins":["sh"]},"idempotencyKey":"k${i}-${Math.random()}"}}`,
+      `{"type":"req","id":"i${i}","method":"node.invoke","params":{"nodeId":"client:bench-node","command":"system.which","params":{"bins":["sh"]},"idempotencyKey":"k${i}-${Math.random()}"}}`,
     );
   const invokeAnswered = (text, i) => text.includes(`"id":"i${i}"`);
 
@@ -95,7 +95,7 @@ async function measureNodeInvoke({ gatewayUrl, relayBaseUrl, token, count = 2000
   const relayOperator = await open(`${relayBaseUrl}/relay/operator`);
   const relaySend = (i) =>
     relayOperator.send(
-      `{"type":"req","id":"i${i}","method":"node.invoke","params":{"nodeId":"bench-node","command":"system.which","params":{"bins":["sh"]}}}`,
+      `{"type":"req","id":"i${i}","method":"node.invoke","params":{"nodeId":"client:bench-node","command":"system.which","params":{"bins":["sh"]}}}`,
     );
 
   try {

@@ -6,6 +6,9 @@
 // Then the main flow's own overhead: a Telegram message through a real
 // `nestclaw gateway run` child, a fake Bot API, a fake model and a bench node,
 // to the reply (bench/telegram-flow.js; figures only, no baseline, no target).
+// Last, the browser tool through browser.request next to raw playwright-core
+// on the same local page (bench/browser-tool.js; figures only, skipped
+// without Chromium).
 // Prints a table, the targets with PASS/FAIL, and one JSON line at the end.
 // Exit code: 0 all targets pass, 1 a target failed, 2 the bench itself failed.
 //
@@ -24,6 +27,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 const WebSocket = require('ws');
+const { browserToolRows, measureBrowserTool } = require('./browser-tool');
 const { measureCliColdStart } = require('./cli-cold-start');
 const { measureNodeInvoke } = require('./node-invoke');
 const { measureTelegramFlow } = require('./telegram-flow');
@@ -49,10 +53,14 @@ const CFG = {
   tgGapMs: 5,
   burstPerConnection: QUICK ? 500 : 2000,
   startupRuns: QUICK ? 2 : 5,
+  browserColdStarts: QUICK ? 2 : 5,
+  browserRounds: QUICK ? 8 : 40,
+  browserScreenshots: QUICK ? 4 : 20,
   // Hard bounds so nothing can hang.
   opTimeoutMs: 10_000,
   phaseTimeoutMs: 60_000,
-  watchdogMs: 300_000,
+  // The browser phase launches Chromium a dozen times: on a loaded 2-core machine that alone can take minutes.
+  watchdogMs: 600_000,
 };
 
 const TOKEN = 'nestclaw-bench-token-0123456789abcdef';
@@ -868,9 +876,35 @@ async function main() {
     done(t);
   }
 
+  {
+    const t = now();
+    step(
+      `browser tool: ${CFG.browserColdStarts} cold starts, ${CFG.browserRounds} navigate + snapshot, ${CFG.browserScreenshots} screenshots through browser.request and raw playwright-core`,
+    );
+    // Informational only, like the Telegram flow: a failure is reported and the rows above still print.
+    results.gateway.browserTool = await measureBrowserTool({
+      token: TOKEN,
+      stats,
+      BenchError,
+      coldStarts: CFG.browserColdStarts,
+      rounds: CFG.browserRounds,
+      screenshots: CFG.browserScreenshots,
+      track: (proc) => {
+        children.add(proc);
+        proc.once('exit', () => children.delete(proc));
+      },
+    }).catch((error) => {
+      if (!(error instanceof BenchError)) throw error;
+      console.log(` failed: ${error.message.split('\n')[0]}`);
+      return { failed: error.message.split('\n')[0] };
+    });
+    done(t);
+  }
+
   const g = results.gateway;
   const e = results.echo;
   const tg = g.telegramFlow;
+  const bt = g.browserTool;
   const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : '-');
   console.log('');
   console.log(
@@ -1126,6 +1160,21 @@ async function main() {
         (tg.failed ? `; FAILED: ${tg.failed}` : ''),
     },
   ];
+  if (bt.skipped || bt.failed)
+    console.log(`\nbrowser tool (issue 16): ${bt.skipped ? 'skipped' : 'FAILED'}: ${bt.skipped ?? bt.failed}`);
+  else {
+    console.log('\nbrowser tool (issue 16): browser.request against raw playwright-core on the same page (floor)');
+    console.log(table([['figure', 'browser.request', 'playwright', 'ratio'], ...browserToolRows(bt, f)]));
+  }
+  informational.push({
+    name: 'browser tool through browser.request (issue 16; no target)',
+    detail:
+      bt.skipped || bt.failed
+        ? `${bt.skipped ? 'skipped' : 'FAILED'}: ${bt.skipped ?? bt.failed}`
+        : `cold start p50 ${f(bt.coldStartMs.gateway.p50)} ms (playwright ${f(bt.coldStartMs.floor.p50)} ms); ` +
+          `navigate + snapshot p50 ${f(bt.navigateSnapshotMs.gateway.p50, 1)} ms (playwright ${f(bt.navigateSnapshotMs.floor.p50, 1)} ms); ` +
+          `screenshot p50 ${f(bt.screenshotMs.gateway.p50, 1)} ms (playwright ${f(bt.screenshotMs.floor.p50, 1)} ms)`,
+  });
   console.log('\ntargets:');
   for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
   for (const i of informational) console.log(`  INFO  ${i.name}: ${i.detail}`);

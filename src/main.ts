@@ -6,10 +6,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import { AppModule } from './app.module';
 import { Clock } from './common/clock';
+import { IdSource } from './common/ids';
 import { configSourceFromProcess, type ConfigSource, type ResolvedConfig } from './common/config';
 import { criticalFindings } from './common/audit';
 import { resolveBindHosts } from './common/net';
-import { ensureGeneratedToken, ensurePrivateDir } from './common/state';
+import { ensureGatewayId, ensureGeneratedToken, ensurePrivateDir } from './common/state';
 import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayLifecycle } from './modules/config/gateway-lifecycle';
@@ -36,6 +37,8 @@ export interface StartGatewayOptions {
   /** Colour the console's level names; default: only when stdout is a terminal and NO_COLOR is unset. */
   logColors?: boolean;
   clock?: Clock;
+  /** Request, run and call ids; tests pass a predictable source. */
+  ids?: IdSource;
   /**
    * How a config edit (config.* methods, the file on disk) is resolved: the
    * environment and flags `config` was loaded with. Default: this process's.
@@ -118,19 +121,23 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
   const hostName = os.hostname();
   const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
 
+  const clock = options.clock ?? new Clock();
   // Before Nest exists, so its start-up lines are redacted and kept too.
   const logs = new LogsService({
     logging: gateway.logging,
     secrets: gatewaySecrets(config, secret),
+    now: () => clock.now(),
     onFileError: (message) => new Logger('Logs').warn(message),
   });
-  const runtime = new GatewayRuntime(config, bind.hosts, Date.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
+  const runtime = new GatewayRuntime(config, bind.hosts, clock.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
+  runtime.gatewayId = ensureGatewayId(config.stateDir);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       runtime,
       lifecycle,
       auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
-      clock: options.clock,
+      clock,
+      ids: options.ids,
       logs,
     }),
     {
@@ -138,6 +145,7 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
         levels: options.logLevels ?? ['log', 'warn', 'error'],
         format: gateway.logging.format,
         colors: options.logColors ?? colorsWanted(process.stdout, process.env),
+        now: () => clock.now(),
       }),
       abortOnError: false,
       // The ws adapter attaches to this server, so wss:// and https:// share the one port.
@@ -216,11 +224,13 @@ function describeListenError(error: unknown, port: number, host: string, scheme:
   if (code === 'EADDRINUSE') {
     return new StartupError(
       `another gateway instance is already listening on ${scheme}://${formatHost(host)}:${port}; stop it, or start this one with --port <other>`,
+      { retryable: true },
     );
   }
   if (code === 'EADDRNOTAVAIL') {
     return new StartupError(
       `cannot listen on ${host}: no interface of this host has that address; check gateway.bind / gateway.customBindHost`,
+      { retryable: true },
     );
   }
   if (code === 'EACCES') {

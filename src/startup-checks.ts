@@ -3,6 +3,14 @@ import type { ResolvedConfig } from './common/config';
 import type { BindResolution } from './common/net';
 
 /**
+ * The shortest secret an exposed gateway (a non-loopback bind, or Funnel)
+ * accepts: long enough that guessing it through the auth rate limiter is
+ * hopeless. `security audit` asks for more (24 for a token) and for variety;
+ * this floor only refuses what is plainly a placeholder ("abc", "changeme").
+ */
+export const MIN_EXPOSED_SECRET_LENGTH = 16;
+
+/**
  * Configurations the gateway refuses to start with, each message naming the
  * fix. Problems with TLS certificate files are found where they are loaded
  * (modules/gateway/tls).
@@ -17,6 +25,16 @@ export function startupRefusal(config: ResolvedConfig, bind: BindResolution): st
       `refusing to listen on ${bind.hosts.join(', ')} (bind "${gateway.bind}") without a configured ${gateway.auth.mode}: ` +
       'a generated token does not protect an exposed gateway. Set gateway.auth.token (or NESTCLAW_GATEWAY_TOKEN, or --token), ' +
       'or keep --bind loopback and use an SSH tunnel.'
+    );
+  }
+  const exposed = !bind.loopbackOnly || gateway.tailscale.mode === 'funnel';
+  const secret = gateway.auth.mode === 'token' ? gateway.auth.token : gateway.auth.password;
+  if (exposed && gateway.auth.source && secret !== undefined && secret.length < MIN_EXPOSED_SECRET_LENGTH) {
+    return (
+      `refusing to expose the gateway (${bind.loopbackOnly ? 'Tailscale Funnel' : `bind "${gateway.bind}"`}) with a ${gateway.auth.mode} of ` +
+      `${secret.length} characters (from ${secretOrigin(gateway.auth.source, gateway.auth.mode)}): an exposed gateway needs at least ${MIN_EXPOSED_SECRET_LENGTH}. ` +
+      'Generate one with `openssl rand -hex 32` and put it in gateway.env as NESTCLAW_GATEWAY_' +
+      `${gateway.auth.mode === 'token' ? 'TOKEN' : 'PASSWORD'}, or keep --bind loopback and use an SSH tunnel.`
     );
   }
   const telegram = config.channels.telegram;
@@ -59,4 +77,10 @@ function tailscaleRefusal(config: ResolvedConfig, bind: Extract<BindResolution, 
     );
   }
   return undefined;
+}
+
+function secretOrigin(source: string, mode: 'token' | 'password'): string {
+  if (source === 'flag') return `--${mode}`;
+  if (source.startsWith('env:')) return source.slice(4);
+  return `gateway.auth.${mode}`;
 }

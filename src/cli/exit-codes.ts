@@ -13,8 +13,10 @@ export const ExitCode = {
    * GatewayError, which scripts already read as "it failed".
    */
   Failed: 1,
-  /** `gateway run`: the configuration is one the gateway refuses to start with. */
-  StartupRefused: 1,
+  /** `gateway run`: the configuration is one the gateway refuses to start with; like Usage, never worth a retry. */
+  StartupRefused: 3,
+  /** `gateway run`: a refusal that may pass on its own (the port still taken); a supervisor retries. */
+  StartupRetryable: 1,
   /** `security audit`: a critical finding remains. */
   AuditCritical: 1,
 } as const;

@@ -104,8 +104,26 @@ describe(describeFailure.name, () => {
       );
 
       // Assert
-      expect(message.split('\n')[0]).toBe('gateway refused: INVALID_REQUEST: unknown method: x');
+      expect(message.split('\n')[0]).toBe('error: INVALID_REQUEST: unknown method: x');
       expect(message).not.toContain('  fix');
+    });
+
+    it("renders a node's own error that the message leaves out", () => {
+      // Act
+      const { message } = describeFailure(
+        fail('gateway-error', 'node error', {
+          error: {
+            code: 'UNAVAILABLE',
+            message: 'node error: system.run failed on node n1 (EXEC_DENIED); see details.nodeError',
+            details: { nodeError: { code: 'EXEC_DENIED', message: 'run: nestclaw node allow /usr/bin/uptime' } },
+          },
+        }),
+        target,
+      );
+
+      // Assert
+      expect(message).toContain('  node    EXEC_DENIED: run: nestclaw node allow /usr/bin/uptime');
+      expect(message).not.toContain('gateway refused');
     });
 
     it('heads a connection problem with what happened, then the fix', () => {

@@ -47,13 +47,30 @@ export function describeFailure(error: unknown, target?: GatewayTarget): Failure
 }
 
 function headline(error: GatewayClientError): string {
-  if (error.info.error) return `gateway refused: ${error.info.error.code}: ${error.info.error.message}`;
-  return `cannot reach the gateway: ${error.message}`;
+  const shape = error.info.error;
+  if (!shape) return `cannot reach the gateway: ${error.message}`;
+  // Only a refused handshake is the gateway refusing us; a failed call is the gateway (or a node behind it) answering.
+  const lead = error.kind === 'handshake-refused' ? 'gateway refused' : 'error';
+  const nodeError = nodeErrorOf(shape.details);
+  // Gateways before issue 12 left the node's own explanation in details only.
+  const fromNode =
+    nodeError && !shape.message.includes(nodeError.message) ? `\n  node    ${nodeError.code}: ${nodeError.message}` : '';
+  return `${lead}: ${shape.code}: ${shape.message}${fromNode}`;
+}
+
+function nodeErrorOf(details: unknown): { code: string; message: string } | undefined {
+  const nodeError = (details as { nodeError?: { code?: unknown; message?: unknown } } | undefined)?.nodeError;
+  if (typeof nodeError?.code !== 'string' || typeof nodeError.message !== 'string') return undefined;
+  return { code: nodeError.code, message: nodeError.message };
 }
 
 function suggestFix(error: GatewayClientError, target?: GatewayTarget): string | undefined {
   switch (error.kind) {
     case 'unreachable':
+      // A TLS port hangs up on a plain HTTP upgrade without a word: the one thing a ws:// client sees.
+      if (target?.url.startsWith('ws://') && (error.info.cause === 'ECONNRESET' || /socket hang up/i.test(error.message))) {
+        return `the connection was dropped before any answer: if the gateway serves TLS (gateway.tls.enabled), use wss://${target.url.slice('ws://'.length)}`;
+      }
       return 'is the gateway running (`nestclaw gateway run`)? For a remote gateway, is the SSH tunnel up (`nestclaw tunnel ssh user@host`)?';
     case 'timeout':
       return 'the gateway did not answer in time: check that the host and port are right, or raise --timeout';

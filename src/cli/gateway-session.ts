@@ -19,6 +19,8 @@ export async function withGateway<T>(
     tlsFingerprint: target.tlsFingerprint,
     identity: loadOrCreateDeviceIdentity(target.stateDir),
     deviceTokens: new DeviceTokenStore(target.stateDir),
+    // A secret typed on the command line is what gets judged: a stored device token must not make a wrong one pass.
+    explicitCredentials: target.credentialSource === '--token' || target.credentialSource === '--password',
     client: { id: 'cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
     // Named, not left empty: a nestclaw gateway grants operator.admin for none, a reference gateway grants nothing.
     scopes: ['operator.admin'],

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { NESTCLAW_VERSION } from '../common/version';
 import { ExitCode } from './exit-codes';
+import { applyProfile, extractProfile } from './profile';
 import { registerApprovals } from './commands/approvals.command';
 import { registerBrowser } from './commands/browser.command';
 import { registerChannels } from './commands/channels.command';
@@ -20,6 +21,7 @@ import { registerModels } from './commands/models.command';
 import { registerSessions } from './commands/sessions.command';
 import { registerOnboard } from './commands/onboard.command';
 import { registerSecurityAudit } from './commands/security-audit.command';
+import { registerDoctor } from './commands/doctor.command';
 
 /**
  * The nestclaw command. Only commander, node built-ins and the small
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   const program = new Command('nestclaw')
     .description('Self-hosted gateway for a personal AI assistant')
     .version(NESTCLAW_VERSION, '-V, --version')
+    // Taken out of argv before parsing (cli/profile.ts) so it works on every command; declared for --help.
+    .option('--profile <name>', 'an isolated profile: state in ~/.nestclaw-<name>, its own port and unit names')
     .showHelpAfterError('(run with --help for usage)')
     // Usage errors must exit 3 (README), not commander's default 1; subcommands inherit this.
     .exitOverride();
@@ -52,6 +56,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerSessions(program);
   registerModels(program);
+  registerDoctor(program);
   registerBrowser(program);
   registerConfig(program);
 
@@ -59,8 +64,18 @@ export function buildProgram(): Command {
 }
 
 export function run(argv: string[] = process.argv): Promise<void> {
+  let args: string[];
+  try {
+    const extracted = extractProfile(argv.slice(2));
+    applyProfile(extracted.profile, process.env);
+    args = [...argv.slice(0, 2), ...extracted.argv];
+  } catch (error) {
+    console.error(`nestclaw: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = ExitCode.Usage;
+    return Promise.resolve();
+  }
   return buildProgram()
-    .parseAsync(argv)
+    .parseAsync(args)
     .then(() => undefined)
     .catch((error: unknown) => {
       if (error instanceof CommanderError) {

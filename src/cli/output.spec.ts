@@ -27,4 +27,17 @@ describe('table', () => {
       ]),
     ).toEqual(['a\\x1b       v\\x07', 'long-label  x']);
   });
+
+  it('aligns every column of rows of any width, the last one unpadded', () => {
+    expect(
+      table(
+        [
+          ['NAME', 'ID', 'STATE'],
+          ['garage-pi', 'abc', 'connected'],
+          ['nas', 'a-long-id', 'offline'],
+        ],
+        '  ',
+      ),
+    ).toEqual(['  NAME       ID         STATE', '  garage-pi  abc        connected', '  nas        a-long-id  offline']);
+  });
 });

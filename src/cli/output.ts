@@ -33,11 +33,20 @@ export function printLines(lines: string[]): void {
   process.stdout.write(`${safe.join('\n')}\n`);
 }
 
-/** Aligned "label  value" rows; labels and values often come from peers, so they are made safe whole. */
-export function table(rows: Array<[string, string]>, indent = ''): string[] {
-  const safeRows = rows.map(([label, value]) => [terminalSafe(label), terminalSafe(value)] as const);
-  const width = Math.max(...safeRows.map(([label]) => label.length));
-  return safeRows.map(([label, value]) => `${indent}${label.padEnd(width)}  ${value}`);
+/**
+ * The one table helper of human output: every column but the last is padded
+ * to its widest cell, two spaces apart. Cells often come from peers, so each
+ * is made safe first and aligned on what is printed.
+ */
+export function table(rows: ReadonlyArray<readonly string[]>, indent = ''): string[] {
+  const safeRows = rows.map((row) => row.map(terminalSafe));
+  const widths: number[] = [];
+  for (const row of safeRows) {
+    row.slice(0, -1).forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, cell.length)));
+  }
+  return safeRows.map((row) =>
+    `${indent}${row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]) : cell)).join('  ')}`.trimEnd(),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ErrorShape, GatewayEvents, GatewayMethod, HelloOk, MethodParams, MethodResult } from '../common/protocol/index.js';
+import { browserDeviceName } from './browser-name.js';
 import { BrowserIdentity, deviceAuthPayload } from './device-identity.js';
 
 export type { ErrorShape, HelloOk };
@@ -210,7 +211,8 @@ export class GatewayConnection {
         version: UI_VERSION,
         platform: navigator.platform || 'web',
         mode: CLIENT_MODE,
-        displayName: 'Control UI',
+        // Each browser profile is its own device: name it so the owner knows which one asks to pair.
+        displayName: `Control UI (${browserDeviceName(navigator.userAgent, navigator.platform)})`,
         instanceId: this.instanceId,
       },
       role: ROLE,

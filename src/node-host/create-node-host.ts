@@ -10,10 +10,12 @@ import { NESTCLAW_VERSION } from '../common/version';
 import { isDirectory, systemRunCommand } from './commands/system-run';
 import { systemNotifyCommand } from './commands/system-notify';
 import { systemWhichCommand } from './commands/system-which';
+import { systemExecApprovalsGetCommand, systemExecApprovalsSetCommand } from './commands/system-exec-approvals';
 import { ExecApprovalMethod, type ExecApprovalAnswer } from '../common/protocol/exec-approval';
 import { exactArgsPattern } from '../common/exec/args-pattern';
-import { appendExecApproval, execApprovalsPath, loadExecApprovals } from './exec-approvals';
+import { appendExecApproval, execApprovalsPath, loadExecApprovals } from '../common/exec/exec-approvals-store';
 import type { ExecPolicy } from './exec-policy';
+import { execNotice } from './exec-fix';
 import { runProcess } from '../common/exec/process-runner';
 import { baseEnv } from '../common/exec/safe-env';
 import { InvokeDispatcher } from './invoke-dispatcher';
@@ -36,21 +38,38 @@ export interface NodeHostConfig {
   stateDir: string;
   displayName?: string;
   execPolicy: ExecPolicy;
+  /** False under --no-remote-policy: operators may read the allowlist but only this machine edits it. */
+  remotePolicy?: boolean;
   /** `--browser`: serve browser.proxy with this node's Chromium (docs/browser.md). */
   browser?: { executablePath?: string; allowUrls: readonly string[] };
 }
 
-function nodeBrowser(stateDir: string, settings: NonNullable<NodeHostConfig['browser']>): BrowserController {
+function nodeBrowser(stateDir: string, settings: NonNullable<NodeHostConfig['browser']>, gatewayUrl: string): BrowserController {
   return new BrowserController({
     executablePath: settings.executablePath,
     userDataDir: path.join(stateDir, 'browser', 'profile'),
     headless: true,
-    policy: new UrlPolicy({ allowUrls: settings.allowUrls, denyUrls: [] }),
+    policy: new UrlPolicy({ allowUrls: settings.allowUrls, denyUrls: [], protectedPort: tunnelledGatewayPort(gatewayUrl) }),
     actionTimeoutMs: BROWSER_DEFAULTS.actionTimeoutMs,
     idleTimeoutMs: BROWSER_DEFAULTS.idleTimeoutMs,
     snapshotMaxChars: BROWSER_DEFAULTS.snapshotMaxChars,
     log: () => undefined,
   });
+}
+
+/**
+ * A node that reaches its gateway through a local port (an SSH tunnel,
+ * `ws://127.0.0.1:18789`) has the gateway's socket on this machine: its
+ * browser must never open that port, whatever --browser-allow-url says.
+ */
+export function tunnelledGatewayPort(gatewayUrl: string): number | undefined {
+  try {
+    const url = new URL(gatewayUrl);
+    if (!/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname)) return undefined;
+    return Number(url.port) || (url.protocol === 'wss:' ? 443 : 80);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds a node host with the real client, identity, files and processes. */
@@ -66,6 +85,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
   const dispatcher = new InvokeDispatcher([
     systemRunCommand({
       policy: config.execPolicy,
+      refusalContext: { nodeName: displayName, stateDir: config.stateDir },
       loadApprovals: () => loadExecApprovals(approvalsFile),
       ...(config.execPolicy === 'ask'
         ? {
@@ -78,7 +98,7 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
             },
             recordApproval: (resolvedPath, args, decidedBy) =>
               appendExecApproval(approvalsFile, {
-                command: resolvedPath,
+                pattern: resolvedPath,
                 args: exactArgsPattern(args),
                 note: `allowed always by ${decidedBy ?? 'an operator'} on ${new Date().toISOString()}`,
               }),
@@ -91,7 +111,9 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     }),
     systemWhichCommand({ pathEnv: env.PATH }),
     systemNotifyCommand((notification) => host?.report({ event: 'notify', ...notification })),
-    ...(config.browser ? [browserProxyCommand(nodeBrowser(config.stateDir, config.browser))] : []),
+    systemExecApprovalsGetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
+    systemExecApprovalsSetCommand({ file: approvalsFile, remoteEdits: config.remotePolicy !== false }),
+    ...(config.browser ? [browserProxyCommand(nodeBrowser(config.stateDir, config.browser, config.url))] : []),
   ]);
 
   client = new GatewayClient({
@@ -125,6 +147,19 @@ export function createNodeHost(config: NodeHostConfig): NodeHost {
     nodeId: identity.deviceId,
     displayName,
     execPolicy: config.execPolicy,
+    execNotice: () => {
+      const state = loadExecApprovals(approvalsFile);
+      return execNotice(
+        config.execPolicy,
+        {
+          status: state.status,
+          file: state.file,
+          ...(state.status === 'invalid' ? { problem: state.problem } : {}),
+          ...(state.status === 'ok' ? { entries: state.allow.length } : {}),
+        },
+        config.stateDir,
+      );
+    },
   });
   return host;
 }

@@ -1,15 +1,20 @@
-import type { ExecApproval, ExecApprovalsState } from './exec-approvals';
+import type { ExecAllowlistEntry } from '../common/exec/exec-approvals-file';
+import type { ExecApprovalsState } from '../common/exec/exec-approvals-store';
 import { decideExec, ExecPolicy, ExecRequest } from './exec-policy';
 
 const FILE = '/state/exec-approvals.json';
 const onPath: Record<string, string> = { echo: '/usr/bin/echo', uptime: '/usr/bin/uptime' };
 const resolveApproved = (name: string) => onPath[name];
 
-const ok = (...commands: string[]): ExecApprovalsState => ({
+const state = (allow: ExecAllowlistEntry[]): ExecApprovalsState => ({
   status: 'ok',
   file: FILE,
-  allow: commands.map((command) => ({ command })),
+  approvals: { version: 1, agents: { '*': { allowlist: allow } } },
+  allow,
+  legacy: false,
+  raw: '',
 });
+const ok = (...patterns: string[]): ExecApprovalsState => state(patterns.map((pattern) => ({ pattern })));
 const missing: ExecApprovalsState = { status: 'missing', file: FILE };
 const invalid: ExecApprovalsState = { status: 'invalid', file: FILE, problem: 'it is not valid JSON (Unexpected end)' };
 
@@ -19,7 +24,7 @@ const run = (
   env?: Record<string, string>,
   args: string[] = [],
 ): ExecRequest => ({ argv0, args, resolvedPath, env });
-const entries = (...allow: ExecApproval[]): ExecApprovalsState => ({ status: 'ok', file: FILE, allow });
+const entries = (...allow: ExecAllowlistEntry[]): ExecApprovalsState => state(allow);
 
 describe(decideExec.name, () => {
   it.each<[string, ExecPolicy, ExecRequest, ExecApprovalsState, boolean]>([
@@ -79,35 +84,35 @@ describe(decideExec.name, () => {
       'allowlist: a variable the entry names passes',
       'allowlist',
       run('less', '/usr/bin/less', { LESS: '-R' }),
-      entries({ command: '/usr/bin/less', env: ['LESS'] }),
+      entries({ pattern: '/usr/bin/less', env: ['LESS'] }),
       true,
     ],
     [
       'allowlist: a variable another entry names does not pass',
       'allowlist',
       run('less', '/usr/bin/less', { LESS: '-R' }),
-      entries({ command: '/usr/bin/less' }, { command: 'echo', env: ['LESS'] }),
+      entries({ pattern: '/usr/bin/less' }, { pattern: 'echo', env: ['LESS'] }),
       false,
     ],
     [
       'allowlist: a variable named by an entry whose args do not fit does not pass',
       'allowlist',
       run('less', '/usr/bin/less', { LESS: '-R' }, ['/etc/passwd']),
-      entries({ command: '/usr/bin/less' }, { command: '/usr/bin/less', args: ['/var/log/syslog'], env: ['LESS'] }),
+      entries({ pattern: '/usr/bin/less' }, { pattern: '/usr/bin/less', args: ['/var/log/syslog'], env: ['LESS'] }),
       false,
     ],
     [
       'allowlist: args patterns allow what fits',
       'allowlist',
       run('echo', '/usr/bin/echo', undefined, ['hello', 'world']),
-      entries({ command: 'echo', args: ['hello', '*'] }),
+      entries({ pattern: 'echo', args: ['hello', '*'] }),
       true,
     ],
     [
       'allowlist: args patterns refuse what does not fit',
       'allowlist',
       run('echo', '/usr/bin/echo', undefined, ['bye', 'world']),
-      entries({ command: 'echo', args: ['hello', '*'] }),
+      entries({ pattern: 'echo', args: ['hello', '*'] }),
       false,
     ],
     [
@@ -126,7 +131,7 @@ describe(decideExec.name, () => {
     [
       'other arguments of an approved program',
       run('echo', '/usr/bin/echo', undefined, ['b']),
-      entries({ command: 'echo', args: ['a'] }),
+      entries({ pattern: 'echo', args: ['a'] }),
       true,
     ],
     ['a first program without a file', run('echo', '/usr/bin/echo'), missing, true],
@@ -166,7 +171,7 @@ describe(decideExec.name, () => {
       ok('echo'),
       [
         /"uptime" \(\/usr\/bin\/uptime\) is not approved/,
-        /add \{"command":"\/usr\/bin\/uptime","args":\[\]\} to "allow" in \/state\/exec-approvals\.json/,
+        /add \{"pattern":"\/usr\/bin\/uptime","args":\[\]\} to agents\["\*"\]\.allowlist in \/state\/exec-approvals\.json/,
       ],
     ],
     ['a program not on PATH', 'allowlist', run('nope', undefined), ok(), [/"nope" \(not found on PATH\)/]],
@@ -184,8 +189,8 @@ describe(decideExec.name, () => {
       'other arguments than approved',
       'allowlist',
       run('echo', '/usr/bin/echo', undefined, ['bye']),
-      entries({ command: 'echo', args: ['hello'] }),
-      [/approved only with other arguments/, /add \{"command":"\/usr\/bin\/echo","args":\["bye"\]\}/],
+      entries({ pattern: 'echo', args: ['hello'] }),
+      [/approved only with other arguments/, /add \{"pattern":"\/usr\/bin\/echo","args":\["bye"\]\}/],
     ],
   ])('says which policy refused %s and how to allow it', (_name, policy, request, approvals, patterns) => {
     // Act
@@ -195,5 +200,56 @@ describe(decideExec.name, () => {
     const message = (decision as { message: string }).message;
     expect(message).toMatch(/^system\.run refused by the node's exec policy/);
     for (const pattern of patterns) expect(message).toMatch(pattern);
+  });
+});
+
+describe('decideExec with a refusal context', () => {
+  const where = { nodeName: 'laptop', stateDir: '/srv/node-state' };
+
+  it('names the node, the program, the policy and the command that allows it when the file is missing', () => {
+    // Act
+    const decision = decideExec('allowlist', run('uptime', '/usr/bin/uptime'), () => missing, resolveApproved, where);
+
+    // Assert
+    expect(decision).toMatchObject({
+      allowed: false,
+      message: expect.stringContaining(
+        'system.run refused on node "laptop" by its exec policy "allowlist": its allowlist /state/exec-approvals.json does not exist yet',
+      ),
+    });
+    expect(!decision.allowed && decision.message).toContain(
+      'run on laptop: NESTCLAW_STATE_DIR=/srv/node-state nestclaw node allow /usr/bin/uptime',
+    );
+  });
+
+  it('quotes arguments for the shell and puts them after --', () => {
+    // Act
+    const decision = decideExec(
+      'allowlist',
+      run('git', '/usr/bin/git', undefined, ['log', '-n', "it's *"]),
+      () => ok('echo'),
+      resolveApproved,
+      where,
+    );
+
+    // Assert
+    expect(!decision.allowed && decision.message).toContain(
+      `"git" (/usr/bin/git) is not approved. To allow it with these arguments, run on laptop: NESTCLAW_STATE_DIR=/srv/node-state nestclaw node allow /usr/bin/git -- log -n 'it'\\''s *'`,
+    );
+  });
+
+  it('offers no command for arguments with control characters, only the file to edit', () => {
+    // Act
+    const decision = decideExec(
+      'allowlist',
+      run('echo', '/usr/bin/echo', undefined, ['a\nb']),
+      () => ok(),
+      resolveApproved,
+      where,
+    );
+
+    // Assert
+    expect(!decision.allowed && decision.message).not.toContain('nestclaw node allow');
+    expect(!decision.allowed && decision.message).toContain(`to agents["*"].allowlist in ${FILE}`);
   });
 });

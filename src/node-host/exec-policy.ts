@@ -1,8 +1,9 @@
-import * as path from 'node:path';
-import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from './exec-approvals';
-import { isBareName } from '../common/exec/path-lookup';
+import * as os from 'node:os';
+import { EXEC_APPROVALS_EXAMPLE, ExecApprovalsState } from '../common/exec/exec-approvals-store';
+import { entryMatchesProgram } from '../common/exec/allowlist-match';
 import { argsMatch, exactArgsPattern } from '../common/exec/args-pattern';
 import { checkExecEnv, describeEnvRefusal, type EnvRefusal } from '../common/exec/env-policy';
+import { allowCommandLine } from './exec-fix';
 
 export const EXEC_POLICIES = ['deny', 'allowlist', 'ask', 'full'] as const;
 export type ExecPolicy = (typeof EXEC_POLICIES)[number];
@@ -24,6 +25,16 @@ export interface ExecRequest {
  * exact file with these exact arguments ("allow always" records both);
  * anything else stays refused.
  */
+/**
+ * Who refuses, so a refusal read far away (Telegram, the Control UI) names
+ * the machine by the name its owner gave it and the command to run there.
+ */
+export interface RefusalContext {
+  nodeName: string;
+  /** The node host's state dir: the fix command must write the file this node reads. */
+  stateDir: string;
+}
+
 export type ExecDecision = { allowed: true } | { allowed: false; message: string; askable?: { resolvedPath: string } };
 
 /**
@@ -43,7 +54,10 @@ export function decideExec(
   request: ExecRequest,
   approvals: () => ExecApprovalsState,
   resolveApproved: (bareName: string) => string | undefined,
+  where?: RefusalContext,
+  homeDir: string = os.homedir(),
 ): ExecDecision {
+  const refuse = (policy: ExecPolicy, reason: string): { allowed: false; message: string } => refusalOf(policy, reason, where);
   if (policy === 'full') return { allowed: true };
   if (policy === 'deny') {
     return refuse(
@@ -61,6 +75,13 @@ export function decideExec(
   }
   if (state.status === 'missing') {
     if (!safeEnv.ok) return refuse(policy, envRefusal(safeEnv.refused, state.file, target ?? request.argv0));
+    const fix = where && target !== undefined ? allowCommandLine(target, request.args, where.stateDir) : undefined;
+    if (fix) {
+      return refuse(
+        policy,
+        `its allowlist ${state.file} does not exist yet, so nothing is allowed. To allow "${request.argv0}" (${target}) with these arguments, run on ${where!.nodeName}: ${fix}`,
+      );
+    }
     return refuse(
       policy,
       `there is no approvals file, so nothing is allowed: create ${state.file} with e.g. ${EXEC_APPROVALS_EXAMPLE}`,
@@ -69,12 +90,12 @@ export function decideExec(
   if (state.status === 'invalid') {
     return refuse(
       policy,
-      `${state.file} is not usable: ${state.problem}. Fix it (format: ${EXEC_APPROVALS_EXAMPLE}; each command an absolute path or a bare name found on PATH); until then nothing is allowed`,
+      `${state.file} is not usable: ${state.problem}. Fix it (format: ${EXEC_APPROVALS_EXAMPLE}; each pattern an absolute path glob or a bare name found on PATH); until then nothing is allowed`,
     );
   }
 
-  const forProgram =
-    target === undefined ? [] : state.allow.filter((entry) => approvedPath(entry.command, resolveApproved) === target);
+  const program = { resolvedPath: target, homeDir, resolveBareName: resolveApproved };
+  const forProgram = state.allow.filter((entry) => entryMatchesProgram(entry, program));
   const fitting = forProgram.filter((entry) => entry.args === undefined || argsMatch(entry.args, request.args));
   if (fitting.length > 0) {
     if (fitting.some((entry) => checkExecEnv(request.env, entry.env ?? []).ok)) return { allowed: true };
@@ -84,11 +105,15 @@ export function decideExec(
   if (!safeEnv.ok) return refuse(policy, envRefusal(safeEnv.refused, state.file, target ?? request.argv0));
 
   const what = target === undefined ? `"${request.argv0}" (not found on PATH)` : `"${request.argv0}" (${target})`;
-  const suggestion = JSON.stringify({ command: target ?? request.argv0, args: exactArgsPattern(request.args) });
-  const reason =
-    forProgram.length > 0
-      ? `${what} is approved only with other arguments: to allow these, add ${suggestion} to "allow" in ${state.file}`
-      : `${what} is not approved: add ${suggestion} to "allow" in ${state.file} (or leave "args" out to allow any arguments)`;
+  const suggestion = JSON.stringify({ pattern: target ?? request.argv0, args: exactArgsPattern(request.args) });
+  const fix = where && target !== undefined ? allowCommandLine(target, request.args, where.stateDir) : undefined;
+  const byHand = `add ${suggestion} to agents["*"].allowlist in ${state.file}`;
+  const remote = `from an operator's machine: nestclaw approvals allowlist add --node ${where?.nodeName ?? 'NAME'} ${target ?? request.argv0}`;
+  const reason = fix
+    ? `${what} is ${forProgram.length > 0 ? 'approved only with other arguments' : 'not approved'}. To allow it with these arguments, run on ${where!.nodeName}: ${fix} (or ${byHand}; or ${remote})`
+    : forProgram.length > 0
+      ? `${what} is approved only with other arguments: to allow these, ${byHand}`
+      : `${what} is not approved: ${byHand} (or leave "args" out to allow any arguments; ${remote})`;
   const refusal = refuse(policy, reason);
   return policy === 'ask' && target !== undefined ? { ...refusal, askable: { resolvedPath: target } } : refusal;
 }
@@ -102,10 +127,7 @@ function envRefusal(refused: readonly EnvRefusal[], file: string, program: strin
   );
 }
 
-function approvedPath(command: string, resolveApproved: (bareName: string) => string | undefined): string | undefined {
-  return isBareName(command) ? resolveApproved(command) : path.normalize(command);
-}
-
-function refuse(policy: ExecPolicy, reason: string): { allowed: false; message: string } {
-  return { allowed: false, message: `system.run refused by the node's exec policy "${policy}": ${reason}` };
+function refusalOf(policy: ExecPolicy, reason: string, where?: RefusalContext): { allowed: false; message: string } {
+  const who = where ? `on node "${where.nodeName}" by its exec policy` : `by the node's exec policy`;
+  return { allowed: false, message: `system.run refused ${who} "${policy}": ${reason}` };
 }

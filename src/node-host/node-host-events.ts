@@ -3,6 +3,8 @@ import type { ExecPolicy } from './exec-policy';
 /** Everything the node host reports; the CLI prints each as a line (plain or JSON). */
 export type NodeHostEvent =
   | { event: 'starting'; url: string; nodeId: string; displayName: string; execPolicy: ExecPolicy; commands: string[] }
+  /** At start: what the exec policy and the allowlist let system.run do, and how to change it. */
+  | { event: 'exec-notice'; message: string }
   | { event: 'connected'; url: string; connId: string; deviceTokenIssued: boolean }
   | { event: 'disconnected'; code: number; reason: string }
   | { event: 'reconnecting'; attempt: number; delayMs: number }

@@ -16,6 +16,8 @@ function plainText(event: NodeHostEvent): string {
   switch (event.event) {
     case 'starting':
       return `starting node "${clean(event.displayName)}" (node id ${event.nodeId.slice(0, 12)}…) for ${event.url}, exec policy ${event.execPolicy}, commands ${event.commands.join(', ')}`;
+    case 'exec-notice':
+      return event.message;
     case 'connected':
       return `connected to ${event.url} (connId ${event.connId})${event.deviceTokenIssued ? '; device token stored' : ''}`;
     case 'disconnected':

@@ -30,6 +30,8 @@ export interface NodeHostSettings extends FailureContext {
   nodeId: string;
   displayName: string;
   execPolicy: ExecPolicy;
+  /** Read at start: what system.run may run, so an empty allowlist is told before the first refusal. */
+  execNotice?: () => string | undefined;
   now?: () => number;
 }
 
@@ -84,6 +86,8 @@ export class NodeHost {
       execPolicy: this.settings.execPolicy,
       commands: this.dispatcher.names,
     });
+    const notice = this.settings.execNotice?.();
+    if (notice) this.report({ event: 'exec-notice', message: notice });
     this.link.start();
   }
 

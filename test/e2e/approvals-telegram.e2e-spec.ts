@@ -78,7 +78,7 @@ describe('exec approvals over Telegram inline buttons', () => {
     expect(fake.sentTo(friend.id)).toEqual([]);
 
     const refusedId = fake.pushCallbackQuery({ from: stranger, data: button(prompt, 'Allow once'), message: prompt });
-    await fake.waitUntil(() => fake.answeredCallbacks.find((a) => a.text?.startsWith('Only the owner')), 10_000, 'the refusal');
+    await fake.waitUntil(() => fake.answeredCallbacks.find((a) => a.text?.startsWith('Only an approver')), 10_000, 'the refusal');
     expect(run.child.exitCode).toBeNull();
 
     fake.pushCallbackQuery({ from: owner, data: button(prompt, 'Allow once'), message: prompt });

@@ -153,7 +153,11 @@ describe('exec approvals: node host --exec ask, answered with the CLI', () => {
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(saved).toEqual({
       version: 1,
-      allow: [{ command: prompt.resolvedPath, args: ['always one'], note: expect.stringContaining('allowed always by') }],
+      agents: {
+        '*': {
+          allowlist: [{ pattern: prompt.resolvedPath, args: ['always one'], note: expect.stringContaining('allowed always by') }],
+        },
+      },
     });
 
     const second = invoke(['echo', 'always one']);

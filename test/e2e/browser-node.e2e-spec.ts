@@ -3,17 +3,18 @@ import * as path from 'node:path';
 import { findChromium } from '../support/browser';
 import { CliRun, runCli } from '../support/cli-process';
 import { FixtureSite } from '../support/fixture-site';
+import { skippedSuite } from '../support/skip-notice';
 import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 
 const CHROMIUM = findChromium();
 
 if (!CHROMIUM) {
-  describe('browser routes served by a node (node run --browser)', () => {
-    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () =>
-      undefined);
-  });
-  console.warn('browser node e2e skipped: no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH)');
+  skippedSuite(
+    'browser routes served by a node (node run --browser)',
+    'no chromium binary',
+    'apt-get install chromium, or set CHROMIUM_PATH',
+  );
 } else {
   describe('browser routes served by a node (node run --browser)', () => {
     let site: FixtureSite;
@@ -44,6 +45,9 @@ if (!CHROMIUM) {
           '--browser',
           '--browser-allow-url',
           `${site.origin}/*`,
+          // The node reaches its gateway on this machine's loopback, as through an SSH tunnel: allowed or not, never opened.
+          '--browser-allow-url',
+          `http://127.0.0.1:${app.port}/*`,
           '--json',
         ],
         { NESTCLAW_STATE_DIR: nodeDir, PATH: `${path.dirname(CHROMIUM)}:${process.env.PATH ?? ''}` },
@@ -78,6 +82,14 @@ if (!CHROMIUM) {
       );
       expect(refused.ok).toBe(false);
       expect(JSON.stringify(refused.error)).toContain('a private address');
+
+      const gatewayPort = await operator.request(
+        'browser.request',
+        { method: 'POST', path: '/navigate', body: { url: `http://127.0.0.1:${app.port}/` } },
+        60_000,
+      );
+      expect(gatewayPort.ok).toBe(false);
+      expect(JSON.stringify(gatewayPort.error)).toContain("this gateway's own port");
     }, 90_000);
   });
 }

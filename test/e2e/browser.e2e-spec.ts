@@ -5,6 +5,7 @@ import { runCli } from '../support/cli-process';
 import { FakeOpenAi, reply, type ChatRequest } from '../support/fake-openai';
 import { FakeTelegram } from '../support/fake-telegram';
 import { FixtureSite } from '../support/fixture-site';
+import { skippedSuite } from '../support/skip-notice';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
 
@@ -20,13 +21,17 @@ const HOME = `<!doctype html><title>Fixture home</title>
 <a href="/next">Go next</a>
 <label>Search <input name="q"></label>`;
 const NEXT = `<!doctype html><title>Next page</title><p>The second page says flamingo.</p>`;
+/** Random pixels over the whole viewport: a PNG of about 3 MB, too big for one answer on an operator's socket. */
+const NOISY = `<!doctype html><title>Noise</title><body style="margin:0"><canvas id="c" width="1280" height="800"></canvas>
+<script>
+  const ctx = document.getElementById('c').getContext('2d');
+  const image = ctx.createImageData(1280, 800);
+  for (let i = 0; i < image.data.length; i++) image.data[i] = i % 4 === 3 ? 255 : (Math.random() * 256) | 0;
+  ctx.putImageData(image, 0, 0);
+</script>`;
 
 if (!CHROMIUM) {
-  describe('browser tool in headless Chromium', () => {
-    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () =>
-      undefined);
-  });
-  console.warn('browser e2e skipped: no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH)');
+  skippedSuite('browser tool in headless Chromium', 'no chromium binary', 'apt-get install chromium, or set CHROMIUM_PATH');
 } else {
   describe('browser tool in headless Chromium', () => {
     let site: FixtureSite;
@@ -42,6 +47,7 @@ if (!CHROMIUM) {
       site = await FixtureSite.start({
         '/': HOME,
         '/next': NEXT,
+        '/noisy': NOISY,
         '/hang': FixtureSite.hang(),
         '/to-forbidden': FixtureSite.redirect(() => `${forbidden.origin}/secret`),
         '/to-next': FixtureSite.redirect(() => `${site.origin}/next`),
@@ -245,6 +251,30 @@ if (!CHROMIUM) {
       const refused = runCli(['browser', 'navigate', `${forbidden.origin}/secret`, '--timeout', '60000'], env);
       expect((await refused.exited).code).not.toBe(0);
       expect(refused.output()).toContain('tools.browser.allowUrls');
+    }, 90_000);
+
+    it('answers a screenshot too big for one answer by mediaId, fetched in pieces by the CLI', async () => {
+      const opened = await browserRequest('POST', '/navigate', { url: `${site.origin}/noisy` });
+      expect(opened).toMatchObject({ ok: true, payload: { title: 'Noise' } });
+      const shot = await browserRequest('POST', '/screenshot');
+      expect(shot.ok).toBe(true);
+      const payload = shot.payload as { mediaId?: string; imageBase64?: string; bytes: number; mimeType: string };
+      expect(payload.imageBase64).toBeUndefined();
+      expect(payload.mediaId).toMatch(/^screenshot-\d+-[0-9a-f]{12}\.png$/);
+      expect(payload.bytes).toBeGreaterThan(1024 * 1024);
+      // The operator's socket is still open: the picture did not overflow its send buffer.
+      expect((await browserRequest('GET', '/')).ok).toBe(true);
+      const first = await operator.request('chat.media', { mediaId: payload.mediaId });
+      expect(first).toMatchObject({ ok: true, payload: { offset: 0, bytes: payload.bytes, done: false } });
+
+      const env = { NESTCLAW_STATE_DIR: app.stateDir, NESTCLAW_GATEWAY_PORT: String(app.port) };
+      const file = path.join(app.stateDir, 'cli-noisy.png');
+      const cli = runCli(['browser', 'screenshot', '-o', file, '--timeout', '60000'], env);
+      expect((await cli.exited).code).toBe(0);
+      const png = fs.readFileSync(file);
+      expect(png.subarray(0, 8).equals(PNG_MAGIC)).toBe(true);
+      expect(png.length).toBeGreaterThan(1024 * 1024);
+      expect(cli.output()).toContain(`wrote ${png.length} bytes`);
     }, 90_000);
 
     it('stops the browser on POST /stop', async () => {

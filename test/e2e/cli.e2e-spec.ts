@@ -165,10 +165,10 @@ describe('nestclaw CLI against a real gateway', () => {
       ]);
     });
 
-    it('says a gateway answered but refused the credentials', async () => {
+    it('says a gateway answered but refused the credentials, exit 1', async () => {
       const dir = cliStateDir({ gateway: { port: app.port } });
       const { code, output } = await cli(['gateway', 'probe'], { NESTCLAW_STATE_DIR: dir });
-      expect(code).toBe(0);
+      expect(code).toBe(1);
       expect(output).toContain('a gateway answered, but refused the credentials');
     });
 

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { detectEngine, EngineName, mustRunEngine, NODE_BASE_IMAGE, runEngine, waitUntil } from '../support/container-engine';
 import { freePort } from '../support/free-port';
+import { itWhen, skippedSuite } from '../support/skip-notice';
 import { WsTestClient } from '../support/ws-test-client';
 
 // Builds the real image with podman or docker and runs it as a VPS user would (README, docs/operations.md).
@@ -22,10 +23,7 @@ const TOKEN = randomBytes(24).toString('hex');
 const engine = detectEngine();
 
 if (!engine.ready) {
-  // The reporter in jest.config.js repeats this title after the summary, so the skip is not lost in the log.
-  describe('container image (podman or docker)', () => {
-    it.skip(`skipped: container e2e (test/e2e/container.e2e-spec.ts) did not run: ${engine.reason}`, () => undefined);
-  });
+  skippedSuite('container image (podman or docker)', engine.reason, engine.enable);
 } else {
   describeContainer(engine.name);
 }
@@ -155,7 +153,7 @@ function describeContainer(name: EngineName) {
 
     it('refuses to start without a token and says which variable to set', async () => {
       const result = await run(['run', '--rm', '--name', newName('notoken'), IMAGE]);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(3);
       const output = result.stdout + result.stderr;
       expect(output).toContain('refusing to listen on 0.0.0.0 (bind "lan") without a configured token');
       expect(output).toContain('NESTCLAW_GATEWAY_TOKEN');
@@ -196,6 +194,15 @@ function describeContainer(name: EngineName) {
           );
           expect(status).toBe('healthy');
         }
+      });
+
+      it('has tini as PID 1, with the gateway as its child (orphans are reaped, SIGTERM is passed on)', async () => {
+        const init = await exec(container, ['cat', '/proc/1/cmdline']);
+        expect(init.stdout.split('\0')[0]).toBe('/usr/bin/tini');
+        const children = await exec(container, ['sh', '-c', 'cat /proc/1/task/1/children']);
+        const gatewayPid = children.stdout.trim().split(/\s+/)[0];
+        const gateway = await exec(container, ['cat', `/proc/${gatewayPid}/cmdline`]);
+        expect(gateway.stdout.split('\0').slice(0, 4)).toEqual(['node', 'bin/nestclaw', 'gateway', 'run']);
       });
 
       it('runs the gateway as uid 10001', async () => {
@@ -253,45 +260,46 @@ function describeContainer(name: EngineName) {
     });
 
     const podmanCompose = name === 'podman' && spawnSync('podman-compose', ['version'], { stdio: 'ignore' }).status === 0;
-    (podmanCompose ? it : it.skip)(
-      'docker-compose.yml runs as it is under podman-compose, read-only and without capabilities',
-      async () => {
-        // The repository's file with only the host port, the image and the build context made unique to this run.
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-e2e-compose-'));
-        dirs.push(dir);
-        const port = await freePort();
-        const original = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
-        const compose = original
-          .replace('"127.0.0.1:18789:18789"', `"127.0.0.1:${port}:18789"`)
-          .replace(/^(\s+)image: nestclaw:local$/m, `$1image: ${IMAGE}`)
-          .replace(/^(\s+)build: \.$/m, `$1build: ${ROOT}`);
-        expect(compose).not.toBe(original);
-        fs.writeFileSync(path.join(dir, 'docker-compose.yml'), compose);
-        fs.writeFileSync(path.join(dir, 'nestclaw.env'), `NESTCLAW_GATEWAY_TOKEN=${TOKEN}\n`, { mode: 0o600 });
-        const project = `nestclaw-e2e-${RUN_ID}`;
-        const composeCmd = (args: string[]) =>
-          mustRunEngine('podman-compose', ['-p', project, ...args], {
-            cwd: dir,
-            env: { ...process.env, BUILDAH_FORMAT: 'docker' },
-          });
-        // `up` builds only when the image is missing: the one built above is used.
-        await composeCmd(['up', '-d']);
-        try {
-          const ps = await must(['ps', '--filter', `label=io.podman.compose.project=${project}`, '--format', '{{.Names}}']);
-          const container = ps.trim().split('\n')[0];
-          expect(container).toBeTruthy();
-          await waitForHealthz(port, container);
-          const status = await exec(container, ['nestclaw', 'status', '--json']);
-          expect(JSON.parse(status.stdout)).toMatchObject({ bind: 'lan' });
-          expect((await run(['healthcheck', 'run', container])).code).toBe(0);
-        } finally {
-          await composeCmd(['down', '-v']);
-        }
-      },
-    );
+    itWhen(
+      podmanCompose,
+      'no podman-compose',
+      'apt-get install podman-compose',
+    )('docker-compose.yml runs as it is under podman-compose, read-only and without capabilities', async () => {
+      // The repository's file with only the host port, the image and the build context made unique to this run.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-e2e-compose-'));
+      dirs.push(dir);
+      const port = await freePort();
+      const original = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+      const compose = original
+        .replace('"127.0.0.1:18789:18789"', `"127.0.0.1:${port}:18789"`)
+        .replace(/^(\s+)image: nestclaw:local$/m, `$1image: ${IMAGE}`)
+        .replace(/^(\s+)build: \.$/m, `$1build: ${ROOT}`);
+      expect(compose).not.toBe(original);
+      fs.writeFileSync(path.join(dir, 'docker-compose.yml'), compose);
+      fs.writeFileSync(path.join(dir, 'nestclaw.env'), `NESTCLAW_GATEWAY_TOKEN=${TOKEN}\n`, { mode: 0o600 });
+      const project = `nestclaw-e2e-${RUN_ID}`;
+      const composeCmd = (args: string[]) =>
+        mustRunEngine('podman-compose', ['-p', project, ...args], {
+          cwd: dir,
+          env: { ...process.env, BUILDAH_FORMAT: 'docker' },
+        });
+      // `up` builds only when the image is missing: the one built above is used.
+      await composeCmd(['up', '-d']);
+      try {
+        const ps = await must(['ps', '--filter', `label=io.podman.compose.project=${project}`, '--format', '{{.Names}}']);
+        const container = ps.trim().split('\n')[0];
+        expect(container).toBeTruthy();
+        await waitForHealthz(port, container);
+        const status = await exec(container, ['nestclaw', 'status', '--json']);
+        expect(JSON.parse(status.stdout)).toMatchObject({ bind: 'lan' });
+        expect((await run(['healthcheck', 'run', container])).code).toBe(0);
+      } finally {
+        await composeCmd(['down', '-v']);
+      }
+    });
 
     const asRoot = process.getuid?.() === 0;
-    (asRoot ? it : it.skip)(
+    itWhen(asRoot, 'needs root (it chowns a host directory to uid 10001)', 'run the suite as root, as .ci/run does')(
       'a host directory at /data not owned by 10001 fails with EPERM on chmod, and `chown 10001:10001` fixes it',
       async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-e2e-data-'));

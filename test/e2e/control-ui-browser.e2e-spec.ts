@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { generateDeviceIdentity, signDeviceProof } from '../../src/common/identity';
 import { EXEC_POLICIES } from '../../src/node-host/exec-policy';
-import { artifactPath, buildControlUi, findChromium, launchChromium } from '../support/browser';
+import { artifactsDir, buildControlUi, findChromium, launchChromium } from '../support/browser';
 import { runCli } from '../support/cli-process';
+import { noteRuntimeSkip, skippedSuite } from '../support/skip-notice';
 import { FakeOpenAi, reply } from '../support/fake-openai';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
@@ -20,12 +21,7 @@ const STEP_MS = 60_000;
 const REMOTE_NAME = 'gateway.remote.test';
 
 if (!CHROMIUM) {
-  describe('Control UI in headless Chromium', () => {
-    it.skip('skipped: no chromium binary found (install Debian chromium: apt-get install chromium, or set CHROMIUM_PATH)', () =>
-      undefined);
-  });
-  // Visible in the test output, not only as a skipped count.
-  console.warn('control-ui browser e2e skipped: no chromium binary found (apt-get install chromium, or set CHROMIUM_PATH)');
+  skippedSuite('Control UI in headless Chromium', 'no chromium binary', 'apt-get install chromium, or set CHROMIUM_PATH');
 } else {
   describe('Control UI in headless Chromium', () => {
     let app: TestApp;
@@ -36,6 +32,7 @@ if (!CHROMIUM) {
     let operator: WsTestClient;
     let node: WsTestClient | undefined;
     const framesFromGateway: string[] = [];
+    const shots = artifactsDir('control-ui');
 
     beforeAll(async () => {
       buildControlUi();
@@ -59,6 +56,7 @@ if (!CHROMIUM) {
       await browser?.close();
       await app?.close();
       await fake?.close();
+      shots.remove();
     });
 
     async function openTab(id: string): Promise<void> {
@@ -67,7 +65,7 @@ if (!CHROMIUM) {
     }
 
     async function screenshot(name: string, target: Page = page): Promise<void> {
-      await target.screenshot({ path: artifactPath(`control-ui-${name}.png`), fullPage: true });
+      await target.screenshot({ path: shots.path(`control-ui-${name}.png`), fullPage: true });
     }
 
     it(
@@ -175,6 +173,10 @@ if (!CHROMIUM) {
         await page.click(`[data-action="approve"][data-key="${requestId}"]`);
         await page.waitForSelector('#devices-pending >> text=no device is waiting');
         await page.waitForSelector('#devices-paired >> text=Browser Test Phone');
+        // The page's own device (approved silently: it connected from loopback) is named by browser and OS.
+        await page.waitForSelector('#devices-paired >> text=Control UI (Headless Chrome on Linux)');
+        const paired = (await operator.request('device.pair.list')).payload as { paired: Array<{ displayName?: string }> };
+        expect(paired.paired.map((d) => d.displayName)).toContain('Control UI (Headless Chrome on Linux)');
 
         const list = (await operator.request('device.pair.list')).payload as {
           pending: unknown[];
@@ -236,8 +238,10 @@ if (!CHROMIUM) {
         if (!methods.includes('exec.approval.list') || !methods.includes('exec.approval.resolve') || !askPolicy) {
           await page.waitForSelector('#approvals-list >> text=does not serve exec approvals');
           await screenshot('approvals');
-          console.warn(
-            'control-ui approvals case skipped: this gateway has no exec.approval.* methods or the node host has no --exec ask',
+          noteRuntimeSkip(
+            'test/e2e/control-ui-browser.e2e-spec.ts (approvals case)',
+            'this gateway has no exec.approval.* methods or the node host has no --exec ask',
+            'build a gateway that serves exec approvals',
           );
           return;
         }
@@ -272,6 +276,10 @@ if (!CHROMIUM) {
           // The card shows all the decision is about: argv, directory and env.
           await page.waitForSelector('[data-approval-id] [data-field="env"] >> text=TERM=dumb');
           await page.waitForSelector(`[data-approval-id] dd >> text=${JSON.stringify(stateDir)}`);
+          // The node by the name it was given, not by its 64-hex id.
+          const node = await page.textContent('[data-approval-id] [data-field="node"]');
+          expect(node).toContain('node ask-node');
+          expect(node).not.toContain(nodeId!);
           await screenshot('approvals');
           await page.click('[data-approval-id] [data-decision="allow-once"]');
           const result = await invoked;
@@ -283,6 +291,38 @@ if (!CHROMIUM) {
           await host.exited;
           fs.rmSync(stateDir, { recursive: true, force: true });
         }
+      },
+      STEP_MS,
+    );
+
+    it(
+      'fits a 390 px phone without horizontal scrolling on every tab; screenshots at 390 px and 1280 px',
+      async () => {
+        const tabs = await page.$$eval('[data-tab]', (buttons) => buttons.map((b) => (b as any).dataset.tab as string));
+        expect(tabs.length).toBeGreaterThan(3);
+        const overflowing: string[] = [];
+        for (const width of [390, 1280]) {
+          await page.setViewportSize({ width, height: width === 390 ? 844 : 860 });
+          for (const tab of tabs) {
+            await openTab(tab);
+            // The widest element that sticks out names the culprit when this fails.
+            const overflow = await page.evaluate(() => {
+              const doc = (globalThis as any).document;
+              const viewport = doc.documentElement.clientWidth as number;
+              if (doc.documentElement.scrollWidth <= viewport) return undefined;
+              let widest = { right: 0, what: '' };
+              for (const el of doc.querySelectorAll('body *')) {
+                const right = el.getBoundingClientRect().right as number;
+                if (right > widest.right) widest = { right, what: `${el.tagName.toLowerCase()}#${el.id}.${el.className}` };
+              }
+              return `${doc.documentElement.scrollWidth}px > ${viewport}px, widest ${widest.what} (${Math.round(widest.right)}px)`;
+            });
+            if (overflow) overflowing.push(`${width}px ${tab}: ${overflow}`);
+            await screenshot(`${width}-${tab}`);
+          }
+        }
+        await page.setViewportSize({ width: 1280, height: 860 });
+        expect(overflowing).toEqual([]);
       },
       STEP_MS,
     );

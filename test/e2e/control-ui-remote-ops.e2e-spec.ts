@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { artifactPath, buildControlUi, findChromium, launchChromium } from '../support/browser';
+import { artifactsDir, buildControlUi, findChromium, launchChromium } from '../support/browser';
 import { FakeOpenAi, reply } from '../support/fake-openai';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
@@ -23,6 +23,7 @@ if (!CHROMIUM) {
     let browser: Browser;
     let page: Page;
     let operator: WsTestClient;
+    const shots = artifactsDir('control-ui-remote-ops');
 
     const call = async <T>(method: string, params: object = {}): Promise<T> => {
       const res = await operator.request(method, params);
@@ -66,6 +67,7 @@ if (!CHROMIUM) {
       await browser?.close();
       await app?.close();
       await fake?.close();
+      shots.remove();
     });
 
     async function openTab(id: string): Promise<void> {
@@ -99,7 +101,7 @@ if (!CHROMIUM) {
 
         await page.fill('#logs-filter', 'ui-marker');
         expect(await page.locator('#logs-lines .log-line:visible').count()).toBe(1);
-        await page.screenshot({ path: artifactPath('control-ui-logs.png'), fullPage: true });
+        await page.screenshot({ path: shots.path('control-ui-logs.png'), fullPage: true });
       },
       STEP_MS,
     );
@@ -118,7 +120,7 @@ if (!CHROMIUM) {
         await page.waitForSelector('#session-result >> text=saved');
         expect(await sessionRow()).toMatchObject({ label: 'Front desk', model: 'fake-large' });
         await page.waitForSelector('#sessions-list >> text=Front desk');
-        await page.screenshot({ path: artifactPath('control-ui-sessions.png'), fullPage: true });
+        await page.screenshot({ path: shots.path('control-ui-sessions.png'), fullPage: true });
 
         page.once('dialog', (dialog) => void dialog.accept());
         await page.click('#session-reset');

@@ -1,4 +1,6 @@
 import { createTestApp, TestApp } from '../support/test-app';
+import type { EventFrame } from '../../src/common/protocol';
+import { until } from '../support/fake-gateway';
 import { WsTestClient } from '../support/ws-test-client';
 
 const nodeParams = (token: string, id: string) => ({
@@ -6,6 +8,11 @@ const nodeParams = (token: string, id: string) => ({
   client: { id, version: '1', platform: 'linux', mode: 'node' },
   auth: { token },
 });
+
+const hostsOf = (event: EventFrame, side: 'joined' | 'left') =>
+  ((event.payload as Record<string, Array<{ host?: string }> | undefined>)[side] ?? []).map((entry) => entry.host);
+
+const ticksOf = (client: WsTestClient) => client.events.filter((e) => e.event === 'tick').length;
 
 describe('broadcast events', () => {
   let app: TestApp;
@@ -25,8 +32,12 @@ describe('broadcast events', () => {
   });
 
   it('coalesces presence: many joins within a window arrive as one event with the net change', async () => {
-    const watcher = await WsTestClient.connected(app.url, { auth: { token: app.token } });
-    await new Promise((resolve) => setTimeout(resolve, 400)); // let the watcher's own join flush
+    const watcher = await WsTestClient.connected(app.url, {
+      client: { id: 'presence-watcher', version: '1', platform: 'linux', mode: 'cli' },
+      auth: { token: app.token },
+    });
+    // The watcher's own join comes first (alone, or with whatever was pending when it connected).
+    await watcher.nextEventWhere('presence', (e) => hostsOf(e, 'joined').includes('presence-watcher'), 5_000);
     watcher.events.length = 0;
     const joiners = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
@@ -40,20 +51,25 @@ describe('broadcast events', () => {
     const payload = event.payload as { joined: Array<{ host: string }>; left: unknown[] };
     expect(payload.joined.map((e) => e.host).sort()).toEqual(['joiner-0', 'joiner-1', 'joiner-2', 'joiner-3', 'joiner-4']);
     expect(event.stateVersion!.presence).toBeGreaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(watcher.events.filter((e) => e.event === 'presence')).toHaveLength(0);
 
     await Promise.all(joiners.map((j) => j.close()));
     const leftEvent = await watcher.nextEvent('presence', 2_000);
+    // The very next presence version: the five joins sent nothing after their one event.
+    expect(watcher.events.filter((e) => e.event === 'presence')).toHaveLength(0);
     expect((leftEvent.payload as { left: unknown[] }).left).toHaveLength(5);
     expect(leftEvent.stateVersion!.presence).toBe(event.stateVersion!.presence + 1);
     await watcher.close();
   });
 
   it('does not send presence or health events to nodes', async () => {
-    const node = await WsTestClient.connected(app.url, nodeParams(app.token, 'quiet-node'));
     const other = await WsTestClient.connected(app.url, { auth: { token: app.token } });
-    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    const node = await WsTestClient.connected(app.url, nodeParams(app.token, 'quiet-node'));
+    // The operator hears of the node's join on both events; anything sent to the node as well is queued before
+    // the ticks that follow on the same socket, so two more ticks mean it would have arrived.
+    await other.nextEventWhere('presence', (e) => hostsOf(e, 'joined').includes('quiet-node'), 5_000);
+    await other.nextEventWhere('health', (e) => (e.payload as { nodes: { connected: number } }).nodes.connected > 0, 5_000);
+    const ticksSoFar = ticksOf(node);
+    await until(() => (ticksOf(node) >= ticksSoFar + 2 ? true : undefined), 5_000, 'two more ticks on the node');
     expect(node.events.filter((e) => e.event === 'presence' || e.event === 'health')).toEqual([]);
     expect(node.events.some((e) => e.event === 'tick')).toBe(true);
     await other.close();
@@ -61,19 +77,25 @@ describe('broadcast events', () => {
   });
 
   it('answers health calls to the caller only and emits a health event only when the snapshot changes', async () => {
-    const watcher = await WsTestClient.connected(app.url, { auth: { token: app.token } });
-    const caller = await WsTestClient.connected(app.url, { auth: { token: app.token } });
-    await new Promise((resolve) => setTimeout(resolve, 1_200));
-    watcher.events.length = 0;
-    for (let i = 0; i < 30; i++) expect((await caller.request('health')).ok).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(watcher.events.filter((e) => e.event === 'health')).toEqual([]);
+    // A gateway of its own, so no earlier node's change is still waiting out the health throttle.
+    const quiet = await createTestApp();
+    try {
+      const watcher = await WsTestClient.connected(quiet.url, { auth: { token: quiet.token } });
+      const caller = await WsTestClient.connected(quiet.url, { auth: { token: quiet.token } });
+      watcher.events.length = 0;
+      for (let i = 0; i < 30; i++) expect((await caller.request('health')).ok).toBe(true);
+      expect(watcher.events.filter((e) => e.event === 'health')).toEqual([]);
 
-    const node = await WsTestClient.connected(app.url, nodeParams(app.token, 'health-node'));
-    const event = await watcher.nextEvent('health', 2_500);
-    expect(event.payload).toMatchObject({ nodes: { connected: 1 } });
-    expect(event.stateVersion!.health).toBeGreaterThan(0);
-    await Promise.all([node.close(), caller.close(), watcher.close()]);
+      const node = await WsTestClient.connected(quiet.url, nodeParams(quiet.token, 'health-node'));
+      const event = await watcher.nextEvent('health', 2_500);
+      expect(event.payload).toMatchObject({ nodes: { connected: 1 } });
+      expect(event.stateVersion!.health).toBeGreaterThan(0);
+      // The first health event this gateway sent: thirty calls and two operator joins broadcast none.
+      expect(event.stateVersion!.health).toBe(1);
+      await Promise.all([node.close(), caller.close(), watcher.close()]);
+    } finally {
+      await quiet.close();
+    }
   });
 });
 
@@ -81,7 +103,8 @@ describe('slow consumer', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await createTestApp({ config: { gateway: { limits: { maxBufferedBytes: 16 * 1024 } } } });
+    // The client below reads its close frame only after the whole loop, which can take long on a loaded machine.
+    app = await createTestApp({ config: { gateway: { limits: { maxBufferedBytes: 16 * 1024, slowConsumerGraceMs: 120_000 } } } });
   });
   afterAll(() => app.close());
 
@@ -94,7 +117,6 @@ describe('slow consumer', () => {
     const request = JSON.stringify({ type: 'req', id: 'x', method: 'status' });
     for (let batch = 0; batch < 400 && slow.socket.readyState === slow.socket.OPEN; batch++) {
       for (let i = 0; i < 100; i++) slow.socket.send(request);
-      await new Promise((resolve) => setTimeout(resolve, 5));
       if ((await healthy.request('status')).ok !== true) throw new Error('healthy client was not served');
     }
     raw.resume();

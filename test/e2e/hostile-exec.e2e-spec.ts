@@ -192,7 +192,9 @@ describe('hostile exec: env and arguments cannot turn an approved program into a
     expect((await first).payload?.payload?.stdout).toBe('pinned a*b\n');
 
     const saved = JSON.parse(fs.readFileSync(path.join(askerDir, 'exec-approvals.json'), 'utf8'));
-    expect(saved.allow).toEqual([expect.objectContaining({ command: prompt.resolvedPath, args: ['pinned', 'a\\*b'] })]);
+    expect(saved.agents['*'].allowlist).toEqual([
+      expect.objectContaining({ pattern: prompt.resolvedPath, args: ['pinned', 'a\\*b'] }),
+    ]);
 
     operator.events.length = 0;
     const again = await invoke('asker', { command: argv });

@@ -2,12 +2,13 @@ import { ChildProcess } from 'node:child_process';
 import { createTestApp, TestApp } from '../support/test-app';
 import {
   collectOutput,
-  INTEROP_SKIP_NOTICE,
+  INTEROP_ENABLE,
   missingReferenceFiles,
   ReferenceRelease,
   ReferenceSandbox,
   stopProcess,
 } from '../support/reference-install';
+import { skippedSuite } from '../support/skip-notice';
 import { WsTestClient } from '../support/ws-test-client';
 
 /**
@@ -17,10 +18,11 @@ import { WsTestClient } from '../support/ws-test-client';
  */
 const missing = missingReferenceFiles();
 if (missing.length > 0) {
-  // A "skipped:" title is what the skip-summary reporter repeats at the end of npm test.
-  describe('interop with the reference releases', () => {
-    it.skip(`skipped: ${INTEROP_SKIP_NOTICE} (missing: ${missing.join(', ')})`, () => undefined);
-  });
+  skippedSuite(
+    'interop with the reference releases',
+    `the reference OpenClaw releases are not installed (missing: ${missing.join(', ')})`,
+    INTEROP_ENABLE,
+  );
 }
 const describeInterop = missing.length === 0 ? describe : describe.skip;
 

@@ -29,6 +29,7 @@ const SECRETS = {
 describe('logs over the wire', () => {
   let app: TestApp;
   let reader: WsTestClient;
+  let approver: WsTestClient;
 
   const tail = async (params: object = {}): Promise<TailResult> => {
     const res = await reader.request('logs.tail', params);
@@ -65,8 +66,11 @@ describe('logs over the wire', () => {
       env: { TELEGRAM_BOT_TOKEN: SECRETS.botTokenFromEnv },
     });
     reader = await WsTestClient.connected(app.url, { auth: { token: app.token }, scopes: ['operator.read'] });
+    // An exec approval is asked (and logged) only while someone can answer it.
+    approver = await WsTestClient.connected(app.url, { auth: { token: app.token }, scopes: ['operator.approvals'] });
   });
   afterAll(async () => {
+    await approver?.close();
     await reader?.close();
     await app?.close();
   });

@@ -75,7 +75,7 @@ describe('nestclaw node run', () => {
         scopes: [],
         client: { id: 'node-host', mode: 'node', platform: process.platform, displayName: 'build box' },
         caps: ['system'],
-        commands: ['system.run', 'system.which', 'system.notify'],
+        commands: ['system.run', 'system.which', 'system.notify', 'system.execApprovals.get', 'system.execApprovals.set'],
         permissions: { exec: false },
         auth: { token: 't' },
       });
@@ -162,7 +162,8 @@ describe('nestclaw node run', () => {
 
       const noFile = await fake.invoke('system.run', { command: ['echo', 'hi'] });
       expect(noFile).toMatchObject({ ok: false, error: { code: 'EXEC_DENIED' } });
-      expect(noFile.error!.message).toContain('no approvals file');
+      expect(noFile.error!.message).toContain('does not exist yet, so nothing is allowed');
+      expect(noFile.error!.message).toMatch(/run on \S+: NESTCLAW_STATE_DIR=\S+ nestclaw node allow \S*\/echo -- hi$/);
 
       writeApprovals(dir, JSON.stringify({ version: 1, allow: [{ command: 'echo' }] }));
       const allowed = await fake.invoke('system.run', { command: ['echo', 'hi'] });
@@ -173,7 +174,9 @@ describe('nestclaw node run', () => {
 
       const other = await fake.invoke('system.run', { command: ['uname'] });
       expect(other).toMatchObject({ ok: false, error: { code: 'EXEC_DENIED' } });
-      expect(other.error!.message).toMatch(/"uname" \(.*uname\) is not approved: add \{"command":".*uname","args":\[\]\}/);
+      expect(other.error!.message).toMatch(
+        /"uname" \(.*uname\) is not approved\. To allow it with these arguments, run on \S+: .*nestclaw node allow \S*uname \(or add \{"pattern":".*uname","args":\[\]\} to agents\["\*"\]\.allowlist/,
+      );
 
       writeApprovals(dir, '{"version":1,"allow":[');
       const corrupt = await fake.invoke('system.run', { command: ['echo', 'hi'] });

@@ -8,6 +8,16 @@ describe('start-up refusals', () => {
       { gateway: { bind: 'lan' } },
       /refusing to listen on 0\.0\.0\.0 .*gateway\.auth\.token/,
     ],
+    [
+      'a LAN bind with a placeholder token',
+      { gateway: { bind: 'lan', auth: { token: 'abc' } } },
+      /refusing to expose the gateway \(bind "lan"\) with a token of 3 characters \(from gateway\.auth\.token\): an exposed gateway needs at least 16\. Generate one with `openssl rand -hex 32`/,
+    ],
+    [
+      'Funnel with a short password',
+      { gateway: { auth: { mode: 'password', password: 'short-pass' }, tailscale: { mode: 'funnel' } } },
+      /refusing to expose the gateway \(Tailscale Funnel\) with a password of 10 characters/,
+    ],
     ['a custom bind without a host', { gateway: { bind: 'custom' } }, /gateway\.customBindHost is not set/],
     [
       'TLS with a certificate but no key',

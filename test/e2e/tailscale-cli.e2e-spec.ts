@@ -55,25 +55,25 @@ describe('nestclaw gateway run --tailscale (real process)', () => {
     expect((await run.exited).code).toBe(0);
   }, 30_000);
 
-  it('refuses --tailscale funnel without password auth, exit 1, before calling tailscale', async () => {
+  it('refuses --tailscale funnel without password auth, exit 3, before calling tailscale', async () => {
     const fake = new FakeTailscale();
     const run = runCli(['gateway', 'run', '--port', String(await freePort()), '--tailscale', 'funnel'], {
       NESTCLAW_STATE_DIR: setUp(fake),
       ...fake.env,
     });
-    expect((await run.exited).code).toBe(1);
+    expect((await run.exited).code).toBe(3);
     expect(run.output()).toContain('requires password auth');
     expect(fake.calls()).toEqual([]);
   }, 30_000);
 
-  it('refuses --tailscale serve with --bind lan, exit 1', async () => {
+  it('refuses --tailscale serve with --bind lan, exit 3', async () => {
     const fake = new FakeTailscale();
     const run = runCli(['gateway', 'run', '--port', String(await freePort()), '--bind', 'lan', '--tailscale', 'serve'], {
       NESTCLAW_STATE_DIR: setUp(fake),
       NESTCLAW_GATEWAY_TOKEN: 'x'.repeat(40),
       ...fake.env,
     });
-    expect((await run.exited).code).toBe(1);
+    expect((await run.exited).code).toBe(3);
     expect(run.output()).toContain('needs a loopback bind');
     expect(run.output()).toContain('--bind loopback');
   }, 30_000);

@@ -120,6 +120,14 @@ describe('TLS on the gateway port', () => {
       // The TLS server reads the HTTP upgrade as a broken ClientHello and drops the connection.
       await expect(WsTestClient.open(`ws://127.0.0.1:${app.port}`, { awaitChallenge: false })).rejects.toThrow('socket hang up');
     });
+
+    it('makes the CLI say "use wss://" for a plain ws:// URL to the TLS port (exit 2)', async () => {
+      const run = runCli(['gateway', 'health', '--url', `ws://127.0.0.1:${app.port}`, '--token', app.token], {
+        NESTCLAW_STATE_DIR: stateDir(),
+      });
+      expect((await run.exited).code).toBe(2);
+      expect(run.output()).toContain(`use wss://127.0.0.1:${app.port}`);
+    });
   });
 
   it('generates the certificate once and reuses it on the next start with the same state dir', async () => {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-export const ARTIFACTS_DIR = path.join(ROOT, 'test', 'artifacts');
 
 /** Debian's chromium (or CHROMIUM_PATH); undefined when this machine has none. */
 export function findChromium(): string | undefined {
@@ -39,7 +39,19 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
   });
 }
 
-export function artifactPath(name: string): string {
-  fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  return path.join(ARTIFACTS_DIR, name);
+/**
+ * Where a browser suite saves its screenshots: NESTCLAW_TEST_ARTIFACTS to keep
+ * and look at them, else a temp dir of the suite's own that `remove()` deletes
+ * in afterAll (the run's temp dir would flag it as a leftover otherwise).
+ */
+export function artifactsDir(suite: string): { path(name: string): string; remove(): void } {
+  const kept = process.env.NESTCLAW_TEST_ARTIFACTS;
+  const dir = kept ? path.resolve(kept) : fs.mkdtempSync(path.join(os.tmpdir(), `nestclaw-test-${suite}-shots-`));
+  fs.mkdirSync(dir, { recursive: true });
+  return {
+    path: (name) => path.join(dir, name),
+    remove: () => {
+      if (!kept) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

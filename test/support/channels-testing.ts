@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Clock } from '../../src/common/clock';
 import type { GatewayRuntime } from '../../src/modules/config/gateway-runtime';
 import { DatabaseService } from '../../src/modules/state/database.service';
 import type { ChannelAccessPolicy } from '../../src/modules/channels/access/access-policy';
@@ -12,7 +13,7 @@ import { ChannelSendError } from '../../src/modules/channels/channel.types';
 export function openTestDatabase(): { database: DatabaseService; close(): void } {
   Logger.overrideLogger(false);
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-channels-'));
-  const database = new DatabaseService({ config: { stateDir } } as unknown as GatewayRuntime);
+  const database = new DatabaseService({ config: { stateDir } } as unknown as GatewayRuntime, new Clock());
   return {
     database,
     close: () => {

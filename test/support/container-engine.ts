@@ -11,14 +11,15 @@ export interface EngineResult {
   stderr: string;
 }
 
-export type Engine = { name: EngineName; ready: true } | { name?: EngineName; ready: false; reason: string };
+export type Engine = { name: EngineName; ready: true } | { name?: EngineName; ready: false; reason: string; enable: string };
 
 /**
  * Podman or Docker, whichever answers `info` (NESTCLAW_CONTAINER_ENGINE picks one), and only
  * when the Node base image is there or can be pulled: without Docker Hub it must be laid first.
  */
 export function detectEngine(env: NodeJS.ProcessEnv = process.env): Engine {
-  if (env.NESTCLAW_CONTAINER_E2E === '0') return { ready: false, reason: 'NESTCLAW_CONTAINER_E2E=0 turns it off' };
+  if (env.NESTCLAW_CONTAINER_E2E === '0')
+    return { ready: false, reason: 'NESTCLAW_CONTAINER_E2E=0 turns it off', enable: 'unset NESTCLAW_CONTAINER_E2E' };
   const wanted = env.NESTCLAW_CONTAINER_ENGINE;
   const candidates: EngineName[] = wanted === 'podman' || wanted === 'docker' ? [wanted] : ['podman', 'docker'];
   for (const name of candidates) {
@@ -29,14 +30,16 @@ export function detectEngine(env: NodeJS.ProcessEnv = process.env): Engine {
     return {
       name,
       ready: false,
-      reason:
-        `${name} has no ${NODE_BASE_IMAGE}: run \`${name} pull ${NODE_BASE_IMAGE}\`, or without Docker Hub ` +
+      reason: `${name} has no ${NODE_BASE_IMAGE}`,
+      enable:
+        `\`${name} pull ${NODE_BASE_IMAGE}\`, or without Docker Hub ` +
         'lay the stand-in with `W=/some/dir bash ../shared/tools/container-base-image` as root',
     };
   }
   return {
     ready: false,
-    reason: 'no container engine: install podman (as root: apt-get install podman runc uidmap; see .ci/run) or docker',
+    reason: 'no container engine',
+    enable: 'install podman (as root: apt-get install podman runc uidmap; see .ci/run) or docker',
   };
 }
 

@@ -44,6 +44,8 @@ export class FakeGateway {
   readonly results: RecordedResult[] = [];
   /** When set, every connect is refused with NOT_PAIRED and this request id. */
   pendingPairing?: string;
+  /** Announced in connect.challenge when set, as gateways do since issue 12. */
+  gatewayId?: string;
   /** Handed out in hello-ok.auth.deviceToken when set. */
   issueDeviceToken?: string;
   /** Tokens refused as revoked device tokens (`details.reason: "device-token-invalid"`, as the real gateway does). */
@@ -59,8 +61,11 @@ export class FakeGateway {
     this.ticker = setInterval(() => this.tick(), options.tickIntervalMs);
   }
 
-  static async start(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
-    const fake = new FakeGateway({ tickIntervalMs: 200, maxPayload: 512 * 1024, ...options });
+  /** `port`: listen on this one (another gateway taking over a port), else any free one. */
+  static async start(options: FakeGatewayOptions & { port?: number } = {}): Promise<FakeGateway> {
+    const { port, ...rest } = options;
+    const fake = new FakeGateway({ tickIntervalMs: 200, maxPayload: 512 * 1024, ...rest });
+    fake.boundPort = port ?? 0;
     await fake.listen();
     return fake;
   }
@@ -156,7 +161,11 @@ export class FakeGateway {
     this.peers.add(peer);
     socket.on('close', () => this.peers.delete(peer));
     socket.on('error', () => undefined);
-    this.send(peer, { type: 'event', event: 'connect.challenge', payload: { nonce: peer.nonce, ts: Date.now() } });
+    this.send(peer, {
+      type: 'event',
+      event: 'connect.challenge',
+      payload: { nonce: peer.nonce, ts: Date.now(), ...(this.gatewayId ? { gatewayId: this.gatewayId } : {}) },
+    });
     socket.on('message', (data) => {
       if (peer.silent) return;
       let frame: RequestFrame;

@@ -57,7 +57,8 @@ export function missingReferenceFiles(dir = interopDir()): string[] {
     .filter((file) => !fs.existsSync(file));
 }
 
-export const INTEROP_SKIP_NOTICE = `interop e2e (test/e2e/interop-*.e2e-spec.ts) SKIPPED: the reference OpenClaw releases are not installed; run .ci/run (or install them into ${DEFAULT_INTEROP_DIR}, or set ${INTEROP_DIR_ENV})`;
+/** How to make the interop suites run, for their skip title (test/support/skip-notice.ts). */
+export const INTEROP_ENABLE = `run .ci/run (or install them into ${DEFAULT_INTEROP_DIR}, or set ${INTEROP_DIR_ENV})`;
 
 /**
  * A private home for one reference program: its state, config and logs stay

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Clock } from '../../src/common/clock';
+import type { IdSource } from '../../src/common/ids';
 import { configSource, loadConfig, ResolvedConfig } from '../../src/common/config';
 import { startGateway, RunningGateway } from '../../src/main';
 
@@ -10,6 +11,7 @@ export interface TestAppOptions {
   config?: string | object;
   env?: Record<string, string>;
   clock?: Clock;
+  ids?: IdSource;
   /** An existing state dir to reuse (kept on close); by default a fresh one that close() deletes. */
   stateDir?: string;
   /** Writes the config to <stateDir>/nestclaw.json (0600), where config.* edits and the file watcher work on it. */
@@ -59,6 +61,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     listenPort: 0,
     logLevels: process.env.NESTCLAW_TEST_LOGS ? ['log', 'warn', 'error'] : false,
     clock: options.clock,
+    ids: options.ids,
     configSource: configSource({ env, homeDir: stateDir }),
   });
   const token =

@@ -90,6 +90,15 @@ export class WsTestClient {
     return withTimeout(new Promise((resolve) => this.eventWaiters.push({ name, resolve })), timeoutMs, `event ${name}`);
   }
 
+  /** The first `name` event that `matches`; earlier ones of that name are consumed on the way. */
+  async nextEventWhere(name: string, matches: (event: EventFrame) => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<EventFrame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const event = await this.nextEvent(name, Math.max(1, deadline - Date.now()));
+      if (matches(event)) return event;
+    }
+  }
+
   sendJson(value: unknown): void {
     this.socket.send(JSON.stringify(value));
   }

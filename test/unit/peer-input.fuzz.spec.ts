@@ -10,10 +10,12 @@ import { ConnectionRegistry } from '../../src/modules/gateway/connection/connect
 import { ConnectParamsDto } from '../../src/modules/gateway/dto/connect.params';
 import type { GatewayRuntime } from '../../src/modules/config/gateway-runtime';
 import { RpcError } from '../../src/modules/gateway/rpc/rpc-error';
+import { toErrorShape } from '../../src/modules/gateway/rpc/wire-errors';
+import { NodesError } from '../../src/modules/nodes/nodes.errors';
 import { validateParams } from '../../src/modules/gateway/rpc/validate-params';
 import { NodeInvokeResultParams } from '../../src/modules/nodes/dto/invoke-result.params';
 import { NodeEventParams } from '../../src/modules/nodes/dto/node-event.params';
-import { InvokeIds } from '../../src/modules/nodes/invoke-ids';
+import { IdSource } from '../../src/common/ids';
 import { NodeCommandPolicy } from '../../src/modules/nodes/node-command-policy';
 import { NodeRegistry } from '../../src/modules/nodes/node-registry';
 import { NodesService } from '../../src/modules/nodes/nodes.service';
@@ -181,7 +183,7 @@ describe('peer input fuzzing', () => {
         pairing,
         new Broadcaster(connections),
         new Clock(),
-        new InvokeIds(),
+        new IdSource(),
       );
       registry.onModuleInit();
       service.onModuleInit();
@@ -212,7 +214,7 @@ describe('peer input fuzzing', () => {
       )
       .map(([ok, payload, payloadJSON, error, nodeId]) => ({ ok, payload, payloadJSON, error, nodeId }));
 
-    it('a node result either settles the call with an answer the operator can be sent, or is refused with an RpcError', async () => {
+    it('a node result either settles the call with an answer the operator can be sent, or is refused with a NodesError', async () => {
       await fc.assert(
         fc.asyncProperty(resultParams, async ({ ok, payload, payloadJSON, error, nodeId }) => {
           const call = service.invoke({
@@ -234,7 +236,7 @@ describe('peer input fuzzing', () => {
             try {
               service.acceptResult(params as NodeInvokeResultParams, node);
             } catch (thrown) {
-              expect(thrown).toBeInstanceOf(RpcError);
+              expect(thrown).toBeInstanceOf(NodesError);
               refused = true;
             }
           }
@@ -243,8 +245,8 @@ describe('peer input fuzzing', () => {
           const answer = await call.then(
             (result) => ({ type: 'res' as const, id: 'op-1', ok: true, payload: result }),
             (failure: unknown) => {
-              expect(failure).toBeInstanceOf(RpcError);
-              return { type: 'res' as const, id: 'op-1', ok: false, error: (failure as RpcError).toShape() };
+              expect(failure).toBeInstanceOf(NodesError);
+              return { type: 'res' as const, id: 'op-1', ok: false, error: toErrorShape(failure).shape };
             },
           );
           operatorSocket.send.mockClear();
@@ -257,7 +259,7 @@ describe('peer input fuzzing', () => {
       );
     });
 
-    it('a node event is broadcast or refused with an RpcError, never anything else', () => {
+    it('a node event is broadcast or refused with a NodesError, never anything else', () => {
       fc.assert(
         fc.property(
           fc.option(jsonValueText),
@@ -271,7 +273,7 @@ describe('peer input fuzzing', () => {
             try {
               expect(service.reportEvent(node, params as NodeEventParams)).toEqual({ ok: true });
             } catch (thrown) {
-              expect(thrown).toBeInstanceOf(RpcError);
+              expect(thrown).toBeInstanceOf(NodesError);
             }
           },
         ),

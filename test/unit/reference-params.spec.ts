@@ -373,21 +373,39 @@ const REFERENCE_PARAMS: Record<string, Array<[string, Release, Treatment]>> = {
     ['restartDelayMs', 'both', 'applied'],
     ['deliveryContext', 'cur', 'ignored'],
   ],
+  'exec.approvals.get': [],
+  'exec.approvals.set': [
+    ['file', 'both', 'applied'],
+    ['baseHash', 'both', 'applied'],
+  ],
+  'exec.approvals.node.get': [['nodeId', 'both', 'applied']],
+  'exec.approvals.node.set': [
+    ['nodeId', 'both', 'applied'],
+    ['file', 'both', 'applied'],
+    ['baseHash', 'both', 'applied'],
+    // Refused by name (a node here has no host-native policy), not as an unknown field.
+    ['native', 'cur', 'accepted'],
+  ],
   'exec.approval.resolve': [
     ['id', 'both', 'applied'],
     ['decision', 'both', 'applied'],
     ['reviewer', 'cur', 'ignored'],
     ['grantExpiresInDays', 'cur', 'ignored'],
   ],
+  // The current release registers it from its browser plugin without a schema; these are the fields its handler reads.
+  'browser.request': [
+    ['method', 'cur', 'applied'],
+    ['path', 'cur', 'applied'],
+    ['query', 'cur', 'applied'],
+    ['body', 'cur', 'applied'],
+    ['timeoutMs', 'cur', 'applied'],
+  ],
 };
 
 /** Ours alone: the reference has no such method. */
-const NESTCLAW_ONLY = ['channel.pair.approve', 'channel.pair.list', 'exec.approval.list', 'security.audit'];
-/**
- * Same name, different shape on purpose (docs/protocol.md, "Exec approvals"), or no params schema in
- * the reference's protocol (its browser.request is a plugin's; nestclaw follows its CLI's calls, docs/browser.md).
- */
-const DIFFERENT_SHAPE = ['exec.approval.request', 'browser.request'];
+const NESTCLAW_ONLY = ['channel.pair.approve', 'channel.pair.list', 'chat.media', 'exec.approval.list', 'security.audit'];
+/** Same name, different shape on purpose (docs/protocol.md, "Exec approvals"). */
+const DIFFERENT_SHAPE = ['exec.approval.request'];
 
 function declaredFields(entry: RpcMethodEntry): string[] {
   if (!entry.params) return [];

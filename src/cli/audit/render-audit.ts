@@ -5,6 +5,8 @@ const LABEL: Record<Severity, string> = { critical: 'CRITICAL', warn: 'WARN', in
 export interface AuditReport {
   configPath: string;
   stateDir: string;
+  /** Remote mode: only this client's files and config were audited, not a gateway. */
+  remote?: boolean;
   findings: readonly Finding[];
   fixed: readonly ModeFix[];
 }
@@ -51,6 +53,12 @@ export function renderAuditReport(report: AuditReport, fixRequested: boolean): s
     `nestclaw security audit: ${summaryLine(report.findings)}`,
     `  config  ${report.configPath}`,
     `  state   ${report.stateDir}`,
+    ...(report.remote
+      ? [
+          '  mode    remote: only this client was audited (its config and files); audit the gateway on its own host',
+          '          with `nestclaw security audit` there',
+        ]
+      : []),
     '',
   ];
   if (report.fixed.length > 0) {

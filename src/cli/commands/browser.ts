@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { GatewayClient } from '../../common/client';
+import type { ChatMediaChunk } from '../../common/protocol';
 import { runGatewayCommand } from '../run-gateway-command';
 import type { TargetOptions } from './target-options';
 
@@ -10,6 +11,8 @@ type RouteResult = Record<string, any>;
 
 /** Browser calls can wait on a slow page: the request may take as long as the page's own timeout. */
 const BROWSER_CALL_TIMEOUT_MS = 130_000;
+/** The gateway's cap on a stored picture (docs/browser.md); the CLI never assembles more. */
+const SCREENSHOT_MAX_BYTES = 8 * 1024 * 1024;
 
 function call(client: GatewayClient, method: string, path: string, body?: unknown, query?: Record<string, unknown>) {
   return client.request(
@@ -77,7 +80,7 @@ export function screenshot(options: BrowserOptions & { output: string; fullPage?
   return runGatewayCommand(options, {
     call: async (client) => {
       const r = await call(client, 'POST', '/screenshot', { ...target(options), fullPage: Boolean(options.fullPage) });
-      const png = Buffer.from(String(r.imageBase64 ?? ''), 'base64');
+      const png = await screenshotBytes(client, r);
       fs.writeFileSync(options.output, png);
       return { ok: true, targetId: r.targetId, url: r.url, file: options.output, bytes: png.length };
     },
@@ -93,6 +96,23 @@ export function act(
     call: (client) => call(client, 'POST', '/act', { ...action, ...target(options) }),
     render: (r) => [`${action.kind} done; now on ${pageLine(r)}`],
   });
+}
+
+/** Inline base64, or, for a picture too big for one answer, its pieces fetched with chat.media. */
+async function screenshotBytes(client: GatewayClient, r: RouteResult): Promise<Buffer> {
+  if (typeof r.imageBase64 === 'string') return Buffer.from(r.imageBase64, 'base64');
+  if (typeof r.mediaId !== 'string') throw new Error('the gateway answered the screenshot without a picture');
+  const pieces: Buffer[] = [];
+  let offset = 0;
+  for (;;) {
+    const piece = (await client.request('chat.media', { mediaId: r.mediaId, offset })) as ChatMediaChunk;
+    const bytes = Buffer.from(piece.dataBase64, 'base64');
+    pieces.push(bytes);
+    offset += bytes.length;
+    if (piece.done) return Buffer.concat(pieces);
+    if (bytes.length === 0 || offset > SCREENSHOT_MAX_BYTES)
+      throw new Error('the screenshot did not arrive whole; take it again');
+  }
 }
 
 function target(options: BrowserOptions): { targetId?: string } {

@@ -58,7 +58,7 @@ export function send(
         ...(options.sessionKey ? { sessionKey: options.sessionKey } : {}),
         idempotencyKey: randomUUID(),
       }),
-    render: (payload) => [JSON.stringify(payload, null, 2)],
+    render: (sent) => [`sent to ${sent.to} on ${sent.channel} (message ${sent.messageId})`],
   });
 }
 
@@ -79,7 +79,12 @@ export function agent(
         },
         { expectFinal: true, timeoutMs: Math.max(Number(options.timeout ?? 0), 120_000) },
       ),
-    render: (payload) => [payload.summary ?? JSON.stringify(payload, null, 2)],
+    render: (payload) => [
+      payload.summary ?? JSON.stringify(payload, null, 2),
+      ...(payload.status === 'ok'
+        ? []
+        : [`agent run ${payload.status}${payload.error ? `: ${payload.error}` : ''} (run ${payload.runId})`]),
+    ],
     // The gateway answered, but the run itself failed, timed out or was aborted.
     exitCode: (payload) => (payload.status === 'ok' ? ExitCode.Ok : ExitCode.GatewayError),
   });

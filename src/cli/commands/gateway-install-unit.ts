@@ -21,6 +21,8 @@ export interface UnitSpec {
   envFile: string;
   /** --system only. */
   serviceUser?: string;
+  /** `--profile NAME`: passed on to `gateway run`, and named in the description. */
+  profile?: string;
   /** --system: the service user cannot see /home and /root with ProtectHome=true; read-only lets it read node and nestclaw there. */
   homeReadOnly?: boolean;
 }
@@ -53,12 +55,12 @@ export function unwritablePath(spec: UnitSpec): string | undefined {
 export function renderUnit(spec: UnitSpec): string {
   const system = spec.scope === 'system';
   const lines = [
-    `# Written by \`nestclaw gateway install${system ? ' --system' : ''}\`. Run it again (with --force) after moving node or nestclaw.`,
+    `# Written by \`nestclaw${spec.profile ? ` --profile ${spec.profile}` : ''} gateway install${system ? ' --system' : ''}\`. Run it again (with --force) after moving node or nestclaw.`,
     '# Secrets do not belong in this file (units are world-readable and show in `systemctl show`):',
     `# put them in ${spec.envFile} (mode 0600), one KEY=value per line, e.g. NESTCLAW_GATEWAY_TOKEN=...`,
     '',
     '[Unit]',
-    'Description=nestclaw gateway (personal AI assistant)',
+    `Description=nestclaw gateway (personal AI assistant)${spec.profile ? `, profile ${spec.profile}` : ''}`,
     ...(system ? ['Wants=network-online.target', 'After=network-online.target'] : []),
     '# Stop retrying after 5 failed starts within 5 minutes (e.g. a start-up refusal).',
     'StartLimitIntervalSec=300',
@@ -73,7 +75,7 @@ export function renderUnit(spec: UnitSpec): string {
     ...(spec.configPath ? [environmentLine('NESTCLAW_CONFIG_PATH', spec.configPath)] : []),
     '# "-": a missing file is not an error. systemd reads it before dropping privileges.',
     `EnvironmentFile=-${escapeSpecifiers(spec.envFile)}`,
-    `ExecStart=${[spec.nodePath, spec.cliPath, 'gateway', 'run'].map(execArg).join(' ')}`,
+    `ExecStart=${[spec.nodePath, spec.cliPath, ...(spec.profile ? ['--profile', spec.profile] : []), 'gateway', 'run'].map(execArg).join(' ')}`,
     '# On SIGTERM the gateway tells clients it is stopping and exits 0 within a second or two.',
     'KillSignal=SIGTERM',
     'KillMode=mixed',

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gatewayEnvPath } from '../../common/audit';
-import { ConfigError, loadConfig } from '../../common/config';
+import { activeProfile, ConfigError, loadConfig, profileUnitName } from '../../common/config';
 import { ensurePrivateDir } from '../../common/state';
 import { ExitCode } from '../exit-codes';
 import { printLines } from '../output';
@@ -13,13 +13,16 @@ import {
   SYSTEM_STATE_DIR,
   systemctlArgs,
   systemctlCommand,
-  UNIT_FILE,
-  UNIT_NAME,
   UnitScope,
   UnitSpec,
   unwritablePath,
 } from './gateway-install-unit';
 import { ensureEnvFile } from './onboard-env-file';
+
+/** Read once the CLI applied --profile (this module is imported when the command runs). */
+const PROFILE = activeProfile(process.env);
+const UNIT_NAME = profileUnitName('nestclaw-gateway', PROFILE);
+const UNIT_FILE = `${UNIT_NAME}.service`;
 
 export interface ScopeOptions {
   user?: boolean;
@@ -37,7 +40,7 @@ export interface InstallOptions extends ScopeOptions {
  * the unit directory and NESTCLAW_SYSTEMCTL the systemctl program, so tests
  * never touch the real systemd. Read here because they are not configuration.
  */
-function unitDir(scope: UnitScope): string {
+export function unitDir(scope: UnitScope): string {
   const override = process.env.NESTCLAW_SYSTEMD_DIR;
   if (override) return path.resolve(override);
   if (scope === 'system') return '/etc/systemd/system';
@@ -62,7 +65,7 @@ function detectScope(options: ScopeOptions): UnitScope {
 }
 
 /** bin/nestclaw of this installation, symlinks resolved (npm links it into a bin dir). */
-function cliPath(): string {
+export function cliPath(): string {
   const bin = path.resolve(__dirname, '..', '..', '..', 'bin', 'nestclaw');
   try {
     return fs.realpathSync(bin);
@@ -87,6 +90,7 @@ function buildSpec(options: InstallOptions): UnitSpec {
     stateDir,
     configPath: paths.configPath !== defaultConfig ? paths.configPath : undefined,
     envFile: gatewayEnvPath(stateDir),
+    ...(PROFILE ? { profile: PROFILE } : {}),
   };
   if (scope === 'system') {
     spec.serviceUser = options.serviceUser || DEFAULT_SERVICE_USER;
@@ -230,11 +234,12 @@ export async function uninstallCommand(options: ScopeOptions): Promise<void> {
   }
 }
 
-function removeWantsLinks(dir: string): string[] {
+/** What `systemctl disable` does on disk; systemctl itself refuses once the unit file is gone. */
+export function removeWantsLinks(dir: string, unitFile = UNIT_FILE): string[] {
   const removed: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory() || !/\.(wants|requires)$/.test(entry.name)) continue;
-    const link = path.join(dir, entry.name, UNIT_FILE);
+    const link = path.join(dir, entry.name, unitFile);
     if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) {
       fs.rmSync(link);
       removed.push(link);

@@ -43,7 +43,7 @@ export async function probe(options: ProbeOptions): Promise<void> {
 
     if (options.json) printJson(results);
     else printLines(results.flatMap(render));
-    process.exitCode = results.some((r) => r.reachable) ? ExitCode.Ok : ExitCode.Unreachable;
+    process.exitCode = probeExitCode(results);
   } catch (error) {
     reportFailure(error, undefined, options.json);
   }
@@ -134,4 +134,14 @@ function render(result: ProbeResult): string[] {
   if (result.problem && !result.authenticated) lines.push(`          ${result.problem}`);
   if (result.fix && !result.authenticated) lines.push(`          fix: ${result.fix}`);
   return lines;
+}
+
+/**
+ * 0 only when some gateway accepted the credentials: a script asking "can I
+ * reach my gateway?" must not hear yes from one that refused us. 1 when a
+ * gateway answered but refused, 2 when none answered.
+ */
+export function probeExitCode(results: readonly ProbeResult[]): number {
+  if (results.some((result) => result.authenticated)) return ExitCode.Ok;
+  return results.some((result) => result.reachable) ? ExitCode.GatewayError : ExitCode.Unreachable;
 }

@@ -1,8 +1,17 @@
-import { CliOverrides, ConfigError, configSourceFromProcess, loadConfigFromProcess, ResolvedConfig } from '../../common/config';
+import {
+  CliOverrides,
+  ConfigError,
+  configSourceFromProcess,
+  loadConfigFromProcess,
+  ResolvedConfig,
+  withGatewayEnvFile,
+} from '../../common/config';
 import { formatFingerprint } from '../../common/net';
 import { installLastResortHandlers, LastResortPolicy } from '../../common/process/last-resort';
+import { acquireStateLock } from '../../common/state/state-lock';
 import type { RunningGateway } from '../../main';
-import { ExitCode } from '../exit-codes';
+import { ExitCode, UsageError } from '../exit-codes';
+import { loadServer } from '../load-server';
 
 export interface GatewayRunOptions {
   port?: string;
@@ -29,29 +38,52 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     tailscaleResetOnExit: options.tailscaleResetOnExit,
     logFormat: options.logFormat,
   };
+  let env: NodeJS.ProcessEnv;
   try {
-    config = loadConfigFromProcess(overrides);
+    // The unit loads gateway.env with EnvironmentFile=; a foreground run must see the same secrets.
+    env = withGatewayEnvFile(process.env);
+    config = loadConfigFromProcess(overrides, env);
   } catch (error) {
     if (error instanceof ConfigError) return fail(`${error.message}\nfix the listed keys and start again`, ExitCode.Usage);
     throw error;
   }
 
+  const lock = acquireStateLock(config.stateDir);
+  if (!lock.ok) {
+    // Retryable (exit 1): under a supervisor the other instance may be on its way out.
+    return fail(
+      `another gateway (PID ${lock.pid}) is already running on the state dir ${config.stateDir}; ` +
+        `stop it first (\`nestclaw gateway stop\` for the service, or \`kill ${lock.pid}\`), ` +
+        'or give this one its own NESTCLAW_STATE_DIR',
+      ExitCode.StartupRetryable,
+    );
+  }
+  process.once('exit', () => lock.release());
+
   // A signal during start-up is honoured once the gateway is up, so the stop is still clean.
   const stop = signalStopper();
 
   // Nest loads only now, after the config is known to be good.
-  const { startGateway, StartupError } = await import('../../main');
+  let server: Awaited<ReturnType<typeof loadServer>>;
+  try {
+    server = await loadServer();
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, ExitCode.Usage);
+    throw error;
+  }
+  const { startGateway, StartupError } = server;
   let gateway: RunningGateway;
   try {
     gateway = await startGateway({
       config,
       // Config edits and restarts in place resolve the file with the same flags, so --port or --token stay in force.
-      configSource: configSourceFromProcess(overrides),
+      configSource: configSourceFromProcess(overrides, env),
       // Info by default: pairing requests, node connects, agent runs and approvals are what an operator reads in journald.
       logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['log', 'warn', 'error'],
     });
   } catch (error) {
-    if (error instanceof StartupError) return fail(error.message, ExitCode.StartupRefused);
+    if (error instanceof StartupError)
+      return fail(error.message, error.retryable ? ExitCode.StartupRetryable : ExitCode.StartupRefused);
     throw error;
   }
   // In json format every stdout line is one JSON record, the banner too.
@@ -107,7 +139,9 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   const ui = config.gateway.controlUi;
   const lines = [
     `nestclaw gateway listening on ${gateway.url}${also}`,
-    ...(ui.enabled ? [`  ui      ${http}${ui.basePath.replace(/\/?$/, '/')} (Control UI; sign in with the gateway token)`] : []),
+    ...(ui.enabled
+      ? [`  ui      ${http}${ui.basePath.replace(/\/?$/, '/')} (Control UI; sign in with the gateway ${auth.mode})`]
+      : []),
     `  health  ${http}/healthz`,
     `  config  ${config.configPath}${config.configFileFound ? '' : ' (no file yet; defaults in use)'}`,
     `  state   ${config.stateDir}`,
@@ -121,6 +155,8 @@ function describeStartup(config: ResolvedConfig, gateway: RunningGateway): strin
   } else {
     lines.push(`  auth    ${auth.mode} from ${auth.source}`);
   }
+  // Only the secret's mode was named so far; a Tailscale identity admits clients without it.
+  if (auth.allowTailscale) lines.push('          also a Tailscale Serve identity (gateway.auth.allowTailscale)');
   const tailscale = describeTailscale(config, gateway);
   if (tailscale) lines.push(tailscale);
   if (gateway.tlsFingerprint && gateway.tlsCertificate) {

@@ -5,6 +5,8 @@ import { formatNodeHostEvent } from '../../node-host/node-host-report';
 import { ExitCode, UsageError } from '../exit-codes';
 import { loadCliConfig, reportFailure } from '../run-gateway-command';
 import { GatewayTarget, resolveTarget } from '../target';
+import type { ResolvedConfig } from '../../common/config';
+import { NODE_PASSWORD_ENV, NODE_TLS_FINGERPRINT_ENV, NODE_TOKEN_ENV, NODE_URL_ENV } from './node-install-unit';
 
 export interface NodeRunOptions {
   url?: string;
@@ -13,6 +15,8 @@ export interface NodeRunOptions {
   tlsFingerprint?: string;
   displayName?: string;
   exec: ExecPolicy;
+  /** commander's negated --no-remote-policy: true unless given. */
+  remotePolicy?: boolean;
   browser?: boolean;
   browserAllowUrl?: string[];
   json?: boolean;
@@ -24,7 +28,7 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
   let host: NodeHost;
   try {
     const config = loadCliConfig();
-    target = resolveTarget(config, options);
+    target = resolveNodeTarget(config, options, process.env);
     if (options.displayName !== undefined && options.displayName.trim() === '')
       throw new UsageError('--display-name must not be empty');
     host = createNodeHost({
@@ -36,6 +40,7 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
       stateDir: target.stateDir,
       displayName: options.displayName,
       execPolicy: options.exec,
+      remotePolicy: options.remotePolicy !== false,
       ...(options.browser ? { browser: { allowUrls: options.browserAllowUrl ?? [] } } : {}),
     });
   } catch (error) {
@@ -59,6 +64,33 @@ export async function runNodeHostCommand(options: NodeRunOptions): Promise<void>
   process.exitCode = ExitCode.Ok;
   // Everything is closed by now; should a stray handle remain, a supervisor's stop must still end the process.
   setTimeout(() => process.exit(ExitCode.Ok), 5_000).unref();
+}
+
+/**
+ * Flags first. Without --url, the pair `nestclaw node install` writes to
+ * node.env (NESTCLAW_NODE_URL with its token or password) is used, so a
+ * unit never carries the secret on its command line; the pair travels
+ * together, so a secret is only ever sent to the URL it was written with.
+ */
+export function resolveNodeTarget(
+  config: ResolvedConfig,
+  options: NodeRunOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): GatewayTarget {
+  const url = env[NODE_URL_ENV];
+  if (options.url !== undefined || !url) return resolveTarget(config, options);
+  const token = env[NODE_TOKEN_ENV] || undefined;
+  const password = env[NODE_PASSWORD_ENV] || undefined;
+  if (!token && !password)
+    throw new UsageError(
+      `${NODE_URL_ENV} is set without ${NODE_TOKEN_ENV} or ${NODE_PASSWORD_ENV}; run \`nestclaw node install --url ... --token ...\` again`,
+    );
+  const target = resolveTarget(config, {
+    url,
+    ...(token ? { token } : { password }),
+    tlsFingerprint: options.tlsFingerprint ?? (env[NODE_TLS_FINGERPRINT_ENV] || undefined),
+  });
+  return { ...target, urlSource: NODE_URL_ENV, credentialSource: token ? NODE_TOKEN_ENV : NODE_PASSWORD_ENV };
 }
 
 /** The first SIGINT/SIGTERM stops the node cleanly; a second one exits at once. */

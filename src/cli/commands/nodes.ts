@@ -23,7 +23,10 @@ export function status(options: TargetOptions): Promise<void> {
       const connected = nodes.filter((n) => n.connected);
       return [
         `${connected.length} connected, ${nodes.filter((n) => n.paired).length} paired`,
-        ...connected.map((n) => `  ${nameOf(n)}  ${n.platform ?? '?'}  ${n.commands.join(', ') || 'no commands'}`),
+        ...table(
+          connected.map((n) => [nameOf(n), n.platform ?? '?', n.commands.join(', ') || 'no commands']),
+          '  ',
+        ),
       ];
     },
   });
@@ -125,19 +128,16 @@ function renderInvokeResult(payload: unknown): string[] {
 }
 
 function renderNodes(nodes: NodeSummary[]): string[] {
-  const header: [string, string] = ['NAME', 'ID  PLATFORM  STATE  COMMANDS  ADDRESS  LAST SEEN'];
   return table([
-    header,
-    ...nodes.map((n): [string, string] => [
+    ['NAME', 'ID', 'PLATFORM', 'STATE', 'COMMANDS', 'ADDRESS', 'LAST SEEN'],
+    ...nodes.map((n) => [
       nameOf(n),
-      [
-        n.nodeId.slice(0, 12),
-        n.platform ?? '?',
-        `${n.connected ? 'connected' : 'offline'}/${n.paired ? 'paired' : 'unpaired'}`,
-        n.commands.join(',') || '-',
-        n.remoteIp ?? '-',
-        lastSeen(n),
-      ].join('  '),
+      n.nodeId.slice(0, 12),
+      n.platform ?? '?',
+      `${n.connected ? 'connected' : 'offline'}/${n.paired ? 'paired' : 'unpaired'}`,
+      n.commands.join(',') || '-',
+      n.remoteIp ?? '-',
+      lastSeen(n),
     ]),
   ]);
 }

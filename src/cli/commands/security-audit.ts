@@ -1,4 +1,4 @@
-import { applySafeFixes, auditConfig, ModeFix } from '../../common/audit';
+import { applySafeFixes, AUDIT_CHECKS, auditConfig, CLIENT_AUDIT_CHECKS, ModeFix, systemAuditIo } from '../../common/audit';
 import type { ResolvedConfig } from '../../common/config';
 import { auditJson, countOf, renderAuditReport } from '../audit/render-audit';
 import { ExitCode, UsageError } from '../exit-codes';
@@ -22,7 +22,9 @@ export async function securityAudit(options: SecurityAuditOptions): Promise<void
     return;
   }
 
-  let findings = auditConfig(config);
+  const remote = config.gateway.mode === 'remote';
+  const checks = remote ? CLIENT_AUDIT_CHECKS : AUDIT_CHECKS;
+  let findings = auditConfig(config, systemAuditIo, checks);
   let fixed: ModeFix[] = [];
   if (options.fix) {
     const result = applySafeFixes(findings);
@@ -31,10 +33,10 @@ export async function securityAudit(options: SecurityAuditOptions): Promise<void
       process.stderr.write(`nestclaw: could not chmod ${failure.path} (${failure.error}); fix it by hand as its owner or root\n`);
     }
     // Audit again so the report shows what is left, not what was found before fixing.
-    if (result.fixed.length > 0) findings = auditConfig(config);
+    if (result.fixed.length > 0) findings = auditConfig(config, systemAuditIo, checks);
   }
 
-  const report = { configPath: config.configPath, stateDir: config.stateDir, findings, fixed };
+  const report = { configPath: config.configPath, stateDir: config.stateDir, remote, findings, fixed };
   if (options.json) printJson(auditJson(report));
   else printLines(renderAuditReport(report, Boolean(options.fix)));
   process.exitCode = countOf(findings, 'critical') > 0 ? ExitCode.AuditCritical : ExitCode.Ok;

@@ -48,14 +48,15 @@ interface LocalSummary {
   stateDir: string;
   mode: string;
   target: { url: string; source: string; credentials: string | null; tlsFingerprint: string | null };
-  bind: string;
-  port: { value: number; source: string };
-  auth: { mode: string; source: string };
+  /** Only in local mode: in remote mode this machine runs no gateway, so its bind, port and auth mean nothing. */
+  bind?: string;
+  port?: { value: number; source: string };
+  auth?: { mode: string; source: string };
 }
 
 function localSummary(config: ResolvedConfig, target: GatewayTarget): LocalSummary {
   const gateway = config.gateway;
-  return {
+  const summary: LocalSummary = {
     configPath: config.configPath,
     configFound: config.configFileFound,
     stateDir: config.stateDir,
@@ -66,6 +67,10 @@ function localSummary(config: ResolvedConfig, target: GatewayTarget): LocalSumma
       credentials: target.credentialSource ?? null,
       tlsFingerprint: target.tlsFingerprint ?? null,
     },
+  };
+  if (gateway.mode === 'remote') return summary;
+  return {
+    ...summary,
     bind: gateway.bind,
     port: { value: gateway.port, source: gateway.portSource },
     auth: { mode: gateway.auth.mode, source: gateway.auth.source ?? 'generated token file' },
@@ -73,14 +78,16 @@ function localSummary(config: ResolvedConfig, target: GatewayTarget): LocalSumma
 }
 
 function renderLocal(s: LocalSummary): string[] {
+  const remote = s.mode === 'remote';
   return table([
     ['config', `${s.configPath}${s.configFound ? '' : ' (not found; defaults)'}`],
-    ['state', s.stateDir],
-    ['mode', s.mode],
+    // In remote mode the state dir holds only this client's identity and device tokens.
+    [remote ? 'client state' : 'state', s.stateDir],
+    ['mode', remote ? 'remote (the gateway runs elsewhere; --deep asks it)' : s.mode],
     ['target', `${s.target.url} (from ${s.target.source})`],
     ['credentials', s.target.credentials ?? 'none found'],
-    ['bind', `${s.bind}, port ${s.port.value} (from ${s.port.source})`],
-    ['auth', `${s.auth.mode} (from ${s.auth.source})`],
+    ...(s.bind !== undefined && s.port ? [['bind', `${s.bind}, port ${s.port.value} (from ${s.port.source})`]] : []),
+    ...(s.auth ? [['auth', `${s.auth.mode} (from ${s.auth.source})`]] : []),
   ]);
 }
 
@@ -96,7 +103,10 @@ function renderHealth(health: HealthSnapshot): string[] {
     'channels:',
     ...(channels.length === 0
       ? ['  none configured']
-      : channels.map(([id, c]) => `  ${id}  ${c.running ? 'running' : 'stopped'}${c.lastError ? `  (${c.lastError})` : ''}`)),
+      : table(
+          channels.map(([id, c]) => [id, `${c.running ? 'running' : 'stopped'}${c.lastError ? `  (${c.lastError})` : ''}`]),
+          '  ',
+        )),
     `nodes: ${health.nodes?.connected ?? 0} connected`,
   ];
 }

@@ -27,3 +27,10 @@ export const AUDIT_CHECKS: readonly AuditCheck[] = [
   checkTelegramOpenDms,
   checkNodeSystemRun,
 ];
+
+/**
+ * In remote mode this machine is only a client: its gateway settings are not
+ * in use, so only what it keeps here (secrets in its config file, the modes
+ * of its state dir, identity and device tokens) is audited.
+ */
+export const CLIENT_AUDIT_CHECKS: readonly AuditCheck[] = [checkSecretsInConfig, checkFileModes];

@@ -13,8 +13,12 @@ export function runAudit(facts: AuditFacts, checks: readonly AuditCheck[] = AUDI
     .map(({ finding }) => finding);
 }
 
-export function auditConfig(config: ResolvedConfig, io: AuditIo = systemAuditIo): Finding[] {
-  return runAudit(gatherAuditFacts(config, io));
+export function auditConfig(
+  config: ResolvedConfig,
+  io: AuditIo = systemAuditIo,
+  checks: readonly AuditCheck[] = AUDIT_CHECKS,
+): Finding[] {
+  return runAudit(gatherAuditFacts(config, io), checks);
 }
 
 /** For the gateway's start-up log. Never throws: an audit problem must not stop a gateway. */

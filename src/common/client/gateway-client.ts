@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { DeviceIdentity, DeviceTokenStore, signDeviceProof } from '../identity';
+import { DeviceIdentity, DeviceTokenOffer, DeviceTokenStore, signDeviceProof } from '../identity';
 import { normalizeFingerprint } from '../net/fingerprint';
 import {
   ClientInfo,
@@ -37,6 +37,12 @@ export interface GatewayClientOptions {
   identity?: DeviceIdentity;
   /** Keeps device tokens the gateway issues, and offers them on later connects. */
   deviceTokens?: DeviceTokenStore;
+  /**
+   * The token or password was given explicitly (on the command line): it is
+   * what is sent and judged, so a wrong one fails; no stored device token is
+   * offered in its place.
+   */
+  explicitCredentials?: boolean;
   /** SHA-256 of the gateway's certificate, any common notation; wss:// only. */
   tlsFingerprint?: string;
   connectTimeoutMs?: number;
@@ -89,6 +95,8 @@ export class GatewayClient extends EventEmitter {
   private running = false;
   private wake?: () => void;
   private challengeWaiter?: (challenge: Challenge) => void;
+  /** The stored device token offered on the current connect attempt, and to which gateway. */
+  private offered?: { offer: DeviceTokenOffer; gatewayId?: string };
 
   constructor(private readonly options: GatewayClientOptions) {
     super();
@@ -143,23 +151,33 @@ export class GatewayClient extends EventEmitter {
   }
 
   private async connectOnce(): Promise<HelloOk> {
-    const stored = this.storedDeviceToken();
     try {
-      return await this.connectWith(stored ?? this.options.token);
+      return await this.connectWith(true);
     } catch (error) {
+      const offered = this.offered;
       const reason = error instanceof GatewayClientError ? deviceTokenRefusalOf(error.info.error?.details) : undefined;
-      if (stored === undefined || reason === undefined) throw error;
-      this.options.deviceTokens!.delete(this.options.url, this.options.role ?? 'operator');
+      if (offered === undefined || reason === undefined) throw error;
+      if (offered.offer.legacy && offered.gatewayId !== undefined) {
+        // Stored before gateways had ids: perhaps another gateway's at this URL; kept, never offered here again.
+        this.options.deviceTokens!.markRefused(offered.offer, offered.gatewayId);
+      } else {
+        this.options.deviceTokens!.forget(offered.offer.key);
+      }
       const fallback: DeviceTokenDropped = {
         reason,
         retryWith: this.options.token !== undefined ? 'token' : this.options.password !== undefined ? 'password' : 'nothing',
       };
       this.emit('device-token-dropped', fallback);
-      return this.connectWith(this.options.token);
+      return this.connectWith(false);
     }
   }
 
-  private async connectWith(token: string | undefined): Promise<HelloOk> {
+  /**
+   * The stored device token is chosen only once the challenge has named the
+   * gateway: a token goes to the gateway that issued it, whatever answers at
+   * this URL today.
+   */
+  private async connectWith(offerStored: boolean): Promise<HelloOk> {
     const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
     const socket = new WebSocket(this.options.url, {
       handshakeTimeout: timeoutMs,
@@ -174,9 +192,15 @@ export class GatewayClient extends EventEmitter {
     socket.on('error', () => undefined);
     socket.on('message', (data) => this.onMessage(data.toString()));
     socket.on('close', (code, reason) => this.onClose(socket, code, reason.toString()));
+    this.offered = undefined;
     try {
-      const hello = await this.call('connect', this.connectParams(await challenge, token), { timeoutMs });
-      this.onHello(hello);
+      const received = await challenge;
+      const { gatewayId } = received;
+      const offer = offerStored ? this.storedDeviceToken(gatewayId) : undefined;
+      if (offer) this.offered = { offer, gatewayId };
+      const token = offer?.token ?? this.options.token;
+      const hello = await this.call('connect', this.connectParams(received, token), { timeoutMs });
+      this.onHello(hello, gatewayId);
       return hello;
     } catch (error) {
       socket.terminate();
@@ -265,9 +289,9 @@ export class GatewayClient extends EventEmitter {
     }
   }
 
-  private storedDeviceToken(): string | undefined {
-    if (!this.options.identity) return undefined;
-    return this.options.deviceTokens?.get(this.options.url, this.options.role ?? 'operator');
+  private storedDeviceToken(gatewayId: string | undefined): DeviceTokenOffer | undefined {
+    if (!this.options.identity || this.options.explicitCredentials) return undefined;
+    return this.options.deviceTokens?.offer(this.options.url, this.options.role ?? 'operator', gatewayId);
   }
 
   private connectParams(challenge: Challenge, token: string | undefined): ConnectParams {
@@ -348,11 +372,13 @@ export class GatewayClient extends EventEmitter {
     });
   }
 
-  private onHello(hello: HelloOk): void {
+  private onHello(hello: HelloOk, gatewayId: string | undefined): void {
     this.hello = hello;
     const role = this.options.role ?? 'operator';
+    const offered = this.offered;
+    if (offered?.offer.legacy && gatewayId !== undefined) this.options.deviceTokens?.adopt(offered.offer, role, gatewayId);
     if (hello.auth?.deviceToken && this.options.deviceTokens) {
-      this.options.deviceTokens.set(this.options.url, role, hello.auth.deviceToken);
+      this.options.deviceTokens.set(this.options.url, role, hello.auth.deviceToken, gatewayId);
     }
     this.armWatchdog();
   }
@@ -441,13 +467,19 @@ interface Challenge {
   nonce: string;
   /** Present (maybe empty) only from protocol 4 gateways. */
   capabilities?: string[];
+  /** The gateway's stable id (docs/protocol.md); absent from gateways that do not announce one. */
+  gatewayId?: string;
 }
 
+/** The id keys this device's stored tokens: only a short plain one is taken, whatever a peer sends. */
+const GATEWAY_ID = /^[A-Za-z0-9_-]{8,128}$/;
+
 function challengeOf(payload: unknown): Challenge {
-  const { nonce, capabilities } = (payload ?? {}) as { nonce?: unknown; capabilities?: unknown };
+  const { nonce, capabilities, gatewayId } = (payload ?? {}) as { nonce?: unknown; capabilities?: unknown; gatewayId?: unknown };
   return {
     nonce: typeof nonce === 'string' ? nonce : '',
     ...(Array.isArray(capabilities) ? { capabilities: capabilities.filter((c): c is string => typeof c === 'string') } : {}),
+    ...(typeof gatewayId === 'string' && GATEWAY_ID.test(gatewayId) ? { gatewayId } : {}),
   };
 }
 

@@ -42,6 +42,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'gateway.limits': 'Protocol limits hello-ok advertises. Restart required.',
   'gateway.limits.maxPayload': 'Largest inbound frame in bytes.',
   'gateway.limits.maxBufferedBytes': 'Outbound bytes a slow client may have queued before it is dropped.',
+  'gateway.limits.slowConsumerGraceMs':
+    'How long a dropped slow client has to read its close frame before its socket is cut (it then sees 1006).',
   'gateway.limits.tickIntervalMs': 'Interval of the tick keep-alive event.',
   'gateway.limits.handshakeTimeoutMs': 'Time a new socket has to finish connect.',
   'gateway.logging': 'The gateway log: console, the in-memory ring logs.tail reads, and the rotated file. Restart required.',
@@ -55,7 +57,9 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'channels.telegram.enabled': 'Run the Telegram channel.',
   'channels.telegram.botToken': 'Bot token from @BotFather; better in TELEGRAM_BOT_TOKEN. Secret.',
   'channels.telegram.dmPolicy': 'Who may write to the bot directly: pairing (default), allowlist, open or disabled.',
-  'channels.telegram.allowFrom': 'Telegram user ids always allowed; the first is the owner who gets approval prompts.',
+  'channels.telegram.allowFrom': 'Telegram user ids always allowed; the first is the owner.',
+  'channels.telegram.approvers':
+    'Telegram user ids who get exec approval prompts and may answer them; unset: the owner (first allowFrom, else the first paired sender).',
   'channels.telegram.apiRoot': 'Bot API base URL (default https://api.telegram.org).',
   'channels.telegram.webhookUrl': 'Public https URL for webhook mode; unset means long polling. Restart required.',
   'channels.telegram.webhookPath': 'Local path the webhook is served on (default /telegram/webhook). Restart required.',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { getMetadataStorage } from 'class-validator';
 import { CONFIG_DESCRIPTIONS } from './config-descriptions';
-import { ConfigFile } from './config.schema';
+import { ConfigFile, MAX_TELEGRAM_APPROVERS } from './config.schema';
 import { SECRET_KEY_NAME } from './config-secrets';
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
@@ -12,6 +12,7 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   additionalProperties?: boolean;
   items?: JsonSchema;
+  maxItems?: number;
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
@@ -115,6 +116,11 @@ function applyConstraint(schema: JsonSchema, meta: ValidationMetadata): void {
     case 'isTelegramIdList':
       schema.type = 'array';
       schema.items = { type: ['integer', 'string'], pattern: '^-?\\d+$' };
+      break;
+    case 'isTelegramUserIdList':
+      schema.type = 'array';
+      schema.maxItems = MAX_TELEGRAM_APPROVERS;
+      schema.items = { type: ['integer', 'string'], pattern: '^[1-9]\\d{0,19}$' };
       break;
     default:
       break;

@@ -79,6 +79,7 @@ export class GatewayLimitsSection {
   @IsOptional() @IsInt() @Min(1024) @Max(256 * 1024 * 1024) maxBufferedBytes?: number;
   @IsOptional() @IsInt() @Min(50) @Max(3_600_000) tickIntervalMs?: number;
   @IsOptional() @IsInt() @Min(50) @Max(600_000) handshakeTimeoutMs?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(600_000) slowConsumerGraceMs?: number;
 }
 
 /** Where the gateway's own log lines go besides the console (docs/operations.md, "Logs"). */
@@ -121,6 +122,27 @@ function IsTelegramIdList() {
   });
 }
 
+/** channels.telegram.approvers: each gets every exec approval prompt, so the list stays short. */
+export const MAX_TELEGRAM_APPROVERS = 10;
+
+/** Telegram user ids (positive: a person, not a group), at most MAX_TELEGRAM_APPROVERS of them. */
+function IsTelegramUserIdList() {
+  return ValidateBy({
+    name: 'isTelegramUserIdList',
+    validator: {
+      validate: (value: unknown) =>
+        Array.isArray(value) &&
+        value.length <= MAX_TELEGRAM_APPROVERS &&
+        value.every(
+          (id) =>
+            (typeof id === 'number' && Number.isInteger(id) && id > 0) || (typeof id === 'string' && /^[1-9]\d{0,19}$/.test(id)),
+        ),
+      defaultMessage: () =>
+        `$property must be a list of at most ${MAX_TELEGRAM_APPROVERS} Telegram user ids (positive whole numbers, e.g. [123456789]; a user's id is in \`nestclaw pairing list\` or from @userinfobot)`,
+    },
+  });
+}
+
 export class TelegramGroupsSection {
   @IsOptional() @IsBoolean() enabled?: boolean;
   @IsOptional() @IsBoolean() requireMention?: boolean;
@@ -132,6 +154,8 @@ export class TelegramSection {
   @IsOptional() @IsString() @MinLength(1) botToken?: string;
   @IsOptional() @IsIn(DM_POLICIES) dmPolicy?: DmPolicy;
   @IsOptional() @IsTelegramIdList() allowFrom?: Array<string | number>;
+  /** Who answers exec approval prompts; unset: the owner (docs/channels.md, "Who approves"). */
+  @IsOptional() @IsTelegramUserIdList() approvers?: Array<string | number>;
   @IsOptional() @IsString() @Matches(/^https?:\/\//, { message: '$property must be an http(s) URL' }) apiRoot?: string;
   /** Public https URL Telegram posts updates to; setting it switches from long polling to webhook mode. */
   @IsOptional() @IsString() @Matches(/^https:\/\//, { message: '$property must be an https URL' }) webhookUrl?: string;

@@ -4,6 +4,8 @@ export * from './config-error';
 export * from './load-config';
 export * from './node-config';
 export * from './resolve-features';
+export * from './profile';
 export * from './config-edit';
 export * from './config-secrets';
 export * from './config-source';
+export * from './gateway-env-file';

@@ -558,6 +558,7 @@ describe(loadConfig.name, () => {
         maxBufferedBytes: 1.5 * 1024 * 1024,
         tickIntervalMs: 30_000,
         handshakeTimeoutMs: 10_000,
+        slowConsumerGraceMs: 5_000,
       });
     });
 
@@ -571,6 +572,7 @@ describe(loadConfig.name, () => {
         maxBufferedBytes: DEFAULT_LIMITS.maxBufferedBytes,
         tickIntervalMs: 100,
         handshakeTimeoutMs: DEFAULT_LIMITS.handshakeTimeoutMs,
+        slowConsumerGraceMs: DEFAULT_LIMITS.slowConsumerGraceMs,
       });
     });
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import JSON5 from 'json5';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol/constants';
+import { activeProfile, PROFILE_ENV, profileNameProblem, profilePort, profileStateDir } from './profile';
 import { jsonTextTooDeep } from '../protocol/json-budget';
 import {
   AUTH_MODES,
@@ -102,7 +103,10 @@ export interface ResolvedConfig {
  */
 export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   const { env, overrides = {} } = input;
-  const stateDir = expandHome(env.NESTCLAW_STATE_DIR || path.join(input.homeDir, '.nestclaw'), input.homeDir);
+  const profile = activeProfile(env);
+  const badProfile = profile === undefined ? undefined : profileNameProblem(profile);
+  if (badProfile) throw new ConfigError(PROFILE_ENV, [`${badProfile} (from --profile or ${PROFILE_ENV})`]);
+  const stateDir = expandHome(env.NESTCLAW_STATE_DIR || profileStateDir(profile, input.homeDir), input.homeDir);
   const configPath = expandHome(env.NESTCLAW_CONFIG_PATH || path.join(stateDir, 'nestclaw.json'), input.homeDir);
   const text = input.readFile(configPath);
   const file: ConfigFile = text === undefined ? {} : parseConfigText(text, configPath);
@@ -168,7 +172,7 @@ function resolveGateway(
   paths: { baseDir: string; homeDir: string; stateDir: string },
 ): ResolvedGateway {
   const section = file.gateway ?? {};
-  const port = resolvePort(section.port, env, overrides.port, problems);
+  const port = resolvePort(section.port, env, overrides.port, problems, profilePort(activeProfile(env)));
   const bind = resolveBind(section.bind, env, overrides.bind, problems);
   const tailscaleMode = resolveTailscaleMode(section.tailscale?.mode, overrides.tailscale, problems);
   const auth = resolveAuth(section, env, overrides, tailscaleMode, problems);
@@ -209,6 +213,7 @@ function resolvePort(
   env: LoadConfigInput['env'],
   flag: number | string | undefined,
   problems: string[],
+  defaultPort: number,
 ): { value: number; source: string } {
   const candidates: Array<[string, unknown]> = [
     ['--port', flag],
@@ -221,11 +226,11 @@ function resolvePort(
     const port = Number(value);
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
       problems.push(`${source}: must be a whole number from 1 to 65535 (got ${JSON.stringify(value)})`);
-      return { value: DEFAULT_GATEWAY_PORT, source };
+      return { value: defaultPort, source };
     }
     return { value: port, source };
   }
-  return { value: DEFAULT_GATEWAY_PORT, source: 'default' };
+  return { value: defaultPort, source: defaultPort === DEFAULT_GATEWAY_PORT ? 'default' : 'profile default' };
 }
 
 /**

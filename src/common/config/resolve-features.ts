@@ -11,6 +11,8 @@ export interface ResolvedTelegram {
   botTokenSource?: string;
   dmPolicy: DmPolicy;
   allowFrom: readonly string[];
+  /** channels.telegram.approvers as given; empty when unset (the owner approves). */
+  approvers: readonly string[];
   apiRoot: string;
   /** Present in webhook mode; long polling otherwise. */
   webhook?: { url: string; path: string; secret?: string };
@@ -66,6 +68,7 @@ function resolveTelegram(file: ConfigFile, env: Readonly<Record<string, string |
     botTokenSource: fromConfig ? 'channels.telegram.botToken' : botToken ? 'env:TELEGRAM_BOT_TOKEN' : undefined,
     dmPolicy: section.dmPolicy ?? 'pairing',
     allowFrom: (section.allowFrom ?? []).map(String),
+    approvers: (section.approvers ?? []).map(String),
     apiRoot: (section.apiRoot ?? TELEGRAM_API_ROOT).replace(/\/+$/, ''),
     webhook: section.webhookUrl
       ? { url: section.webhookUrl, path: section.webhookPath ?? DEFAULT_TELEGRAM_WEBHOOK_PATH, secret: section.webhookSecret }

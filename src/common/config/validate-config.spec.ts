@@ -98,7 +98,7 @@ describe(validateConfigObject.name, () => {
       [
         'limits',
         { limits: { maxPayloadBytes: 1 } },
-        'gateway.limits.maxPayloadBytes: unknown key (allowed here: handshakeTimeoutMs, maxBufferedBytes, maxPayload, tickIntervalMs)',
+        'gateway.limits.maxPayloadBytes: unknown key (allowed here: handshakeTimeoutMs, maxBufferedBytes, maxPayload, slowConsumerGraceMs, tickIntervalMs)',
       ],
       ['tailscale', { tailscale: { funnel: true } }, 'gateway.tailscale.funnel: unknown key (allowed here: mode, resetOnExit)'],
       ['tls', { tls: { cert: 'a' } }, 'gateway.tls.cert: unknown key (allowed here: certPath, enabled, keyPath)'],
@@ -187,6 +187,22 @@ describe(validateConfigObject.name, () => {
       expect(problems[0]).toMatch(/^gateway\.trustedProxies: /);
       expect(problems[0]).toContain('must be an ip address');
       expect(problems[0]).toContain('(got ["not-an-ip"])');
+    });
+
+    it.each([
+      ['a group id', [-100123]],
+      ['a name', ['@ada']],
+      ['too many ids', Array.from({ length: 11 }, (_, i) => i + 1)],
+    ])('refuses channels.telegram.approvers with %s, saying what an approver id is', (_label, approvers) => {
+      const { problems } = validateConfigObject({ channels: { telegram: { approvers } } });
+
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^channels\.telegram\.approvers: /);
+      expect(problems[0]).toContain('at most 10 Telegram user ids (positive whole numbers');
+    });
+
+    it('accepts approvers as numbers or digit strings', () => {
+      expect(validateConfigObject({ channels: { telegram: { approvers: [42, '4242'] } } }).problems).toEqual([]);
     });
 
     it('shortens a long value to 60 characters', () => {

@@ -96,6 +96,21 @@ describe(signDevicePayload.name, () => {
     expect(signature).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Buffer.from(signature, 'base64url')).toHaveLength(64);
   });
+
+  it('signs with the key of each PEM it is given, also once more keys than it keeps parsed have passed', () => {
+    // Arrange
+    const keys = Array.from({ length: 12 }, () => ed25519KeyPair());
+
+    // Act: twice round, so the first keys are signed with again after they left the cache.
+    const verdicts = [...keys, ...keys].map((key) =>
+      verifyDeviceSignature(key.raw, 'payload', signDevicePayload(key.privateKeyPem, 'payload')),
+    );
+    const crossed = verifyDeviceSignature(keys[1].raw, 'payload', signDevicePayload(keys[0].privateKeyPem, 'payload'));
+
+    // Assert
+    expect(verdicts.every(Boolean)).toBe(true);
+    expect(crossed).toBe(false);
+  });
 });
 
 describe(verifyDeviceSignature.name, () => {
@@ -247,6 +262,24 @@ describe(ed25519PublicKeyFromRaw.name, () => {
     // Assert
     expect(key.asymmetricKeyType).toBe('ed25519');
     expect(key.export({ format: 'pem', type: 'spki' }).toString()).toBe(publicKeyPem);
+  });
+
+  it('still gives each raw key its own key after many other keys passed through the bounded cache', () => {
+    // Arrange
+    const { raw, privateKeyPem } = ed25519KeyPair();
+    const signature = signDevicePayload(privateKeyPem, 'payload');
+    const first = ed25519PublicKeyFromRaw(raw);
+
+    // Act
+    const repeated = ed25519PublicKeyFromRaw(Buffer.from(raw));
+    for (let i = 0; i < 300; i++) ed25519PublicKeyFromRaw(ed25519KeyPair().raw);
+    const afterEviction = ed25519PublicKeyFromRaw(raw);
+
+    // Assert
+    expect(repeated).toBe(first);
+    expect(afterEviction.equals(first)).toBe(true);
+    expect(verifyDeviceSignature(raw, 'payload', signature)).toBe(true);
+    expect(verifyDeviceSignature(ed25519KeyPair().raw, 'payload', signature)).toBe(false);
   });
 });
 

@@ -94,12 +94,45 @@ export function verifyDeviceSignature(rawPublicKey: Buffer, payload: string, sig
   }
 }
 
-export function signDevicePayload(privateKeyPem: string, payload: string): string {
-  return base64UrlEncode(sign(null, Buffer.from(payload, 'utf8'), createPrivateKey(privateKeyPem)));
+/**
+ * Parsing the PEM costs several times the signature itself, and a client
+ * signs with its one identity on every (re)connect, so the parsed key is
+ * kept. The PEM is already held by the caller's DeviceIdentity.
+ */
+const PRIVATE_KEY_CACHE_LIMIT = 8;
+const parsedPrivateKeys = new Map<string, KeyObject>();
+
+function privateKeyOf(privateKeyPem: string): KeyObject {
+  const cached = parsedPrivateKeys.get(privateKeyPem);
+  if (cached) return cached;
+  const key = createPrivateKey(privateKeyPem);
+  if (parsedPrivateKeys.size >= PRIVATE_KEY_CACHE_LIMIT) {
+    parsedPrivateKeys.delete(parsedPrivateKeys.keys().next().value as string);
+  }
+  parsedPrivateKeys.set(privateKeyPem, key);
+  return key;
 }
 
+export function signDevicePayload(privateKeyPem: string, payload: string): string {
+  return base64UrlEncode(sign(null, Buffer.from(payload, 'utf8'), privateKeyOf(privateKeyPem)));
+}
+
+/**
+ * Importing a key costs more than verifying with it, and the same few
+ * devices reconnect all day, so imported keys are kept. Bounded: a peer
+ * cycling through fresh keys only evicts the oldest entries.
+ */
+const KEY_CACHE_LIMIT = 256;
+const importedKeys = new Map<string, KeyObject>();
+
 export function ed25519PublicKeyFromRaw(raw: Buffer): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  const id = raw.toString('base64');
+  const cached = importedKeys.get(id);
+  if (cached) return cached;
+  const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  if (importedKeys.size >= KEY_CACHE_LIMIT) importedKeys.delete(importedKeys.keys().next().value as string);
+  importedKeys.set(id, key);
+  return key;
 }
 
 function rawFromKeyObject(key: KeyObject): Buffer | undefined {

@@ -186,6 +186,48 @@ describe(DeviceTokenStore.name, () => {
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
 
+  describe('offer (tokens bound to gateway ids)', () => {
+    const url = 'ws://127.0.0.1:18789';
+
+    it("offers a gateway only its own token, never another gateway's at the same URL", () => {
+      // Arrange
+      store.set(url, 'operator', 'token-of-a', 'gw-aaaaaaaa');
+
+      // Act / Assert
+      expect(store.offer(url, 'operator', 'gw-aaaaaaaa')).toMatchObject({ token: 'token-of-a', legacy: false });
+      expect(store.offer(url, 'operator', 'gw-bbbbbbbb')).toBeUndefined();
+    });
+
+    it('offers a URL-keyed token once per gateway id, and keeps it when refused', () => {
+      // Arrange
+      store.set(url, 'operator', 'old');
+      const offer = store.offer(url, 'operator', 'gw-bbbbbbbb')!;
+
+      // Act
+      store.markRefused(offer, 'gw-bbbbbbbb');
+
+      // Assert
+      expect(store.offer(url, 'operator', 'gw-bbbbbbbb')).toBeUndefined();
+      expect(store.offer(url, 'operator', 'gw-aaaaaaaa')).toMatchObject({ token: 'old', legacy: true });
+      expect(store.get(url, 'operator')).toBe('old');
+    });
+
+    it('moves a URL-keyed token under the id of the gateway that accepted it', () => {
+      // Arrange
+      store.set(url, 'operator', 'old');
+      const offer = store.offer(url, 'operator', 'gw-aaaaaaaa')!;
+
+      // Act
+      store.adopt(offer, 'operator', 'gw-aaaaaaaa');
+
+      // Assert
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual({
+        'operator id:gw-aaaaaaaa': expect.objectContaining({ token: 'old' }),
+      });
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    });
+  });
+
   describe('get', () => {
     it('returns undefined when nothing was stored', () => {
       expect(store.get('ws://127.0.0.1:18789', 'operator')).toBeUndefined();

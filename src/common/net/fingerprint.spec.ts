@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURE_HEX, FIXTURE_OPENSSL, FIXTURE_PEM } from '../../../test/support/fixtures/sample-certificate';
+import { itWhen } from '../../../test/support/skip-notice';
 import { certificateFingerprint, formatFingerprint, normalizeFingerprint } from './fingerprint';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -72,7 +73,11 @@ describe(certificateFingerprint.name, () => {
     expect(() => certificateFingerprint('not a certificate')).toThrow();
   });
 
-  (hasOpenssl ? it : it.skip)('matches openssl for a certificate generated now', () => {
+  itWhen(
+    hasOpenssl,
+    'no openssl binary',
+    'apt-get install openssl',
+  )('matches openssl for a certificate generated now', () => {
     // Arrange
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-fp-'));
     try {

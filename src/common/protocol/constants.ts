@@ -21,6 +21,8 @@ export interface GatewayLimits {
   maxBufferedBytes: number;
   tickIntervalMs: number;
   handshakeTimeoutMs: number;
+  /** How long a slow consumer's socket may stay after its 1008 close frame before it is cut. */
+  slowConsumerGraceMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<GatewayLimits> = Object.freeze({
@@ -28,6 +30,7 @@ export const DEFAULT_LIMITS: Readonly<GatewayLimits> = Object.freeze({
   maxBufferedBytes: 1.5 * 1024 * 1024,
   tickIntervalMs: 30_000,
   handshakeTimeoutMs: 10_000,
+  slowConsumerGraceMs: 5_000,
 });
 
 export const CloseCode = {

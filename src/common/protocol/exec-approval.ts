@@ -5,6 +5,14 @@ export const ExecApprovalMethod = {
   List: 'exec.approval.list',
 } as const;
 
+/** The exec allowlists over the wire (docs/protocol.md, "Exec allowlists"), the reference's names and params. */
+export const ExecAllowlistMethod = {
+  Get: 'exec.approvals.get',
+  Set: 'exec.approvals.set',
+  NodeGet: 'exec.approvals.node.get',
+  NodeSet: 'exec.approvals.node.set',
+} as const;
+
 export const EXEC_APPROVAL_DECISIONS = ['allow-once', 'allow-always', 'deny'] as const;
 export type ExecApprovalDecision = (typeof EXEC_APPROVAL_DECISIONS)[number];
 
@@ -47,4 +55,58 @@ export interface ExecApprovalRequest {
   sessionKey: string | null;
   createdAtMs: number;
   expiresAtMs: number;
+}
+
+/** The exec-approvals file in the reference's schema (validated by common/exec/exec-approvals-file). */
+export interface ExecAllowlistEntry {
+  id?: string;
+  /** An absolute path or `~/` path, with `*`, `**`, `?` globs; or a bare name looked up on the host's PATH. */
+  pattern: string;
+  source?: 'allow-always';
+  commandText?: string;
+  /** The reference's argument pattern; nestclaw does not interpret it, so an entry holding one allows nothing here. */
+  argPattern?: string;
+  lastUsedAt?: number;
+  lastUsedCommand?: string;
+  lastResolvedPath?: string;
+  /** nestclaw: argument patterns argv[1..] must fit (common/exec/args-pattern); absent: any arguments. */
+  args?: string[];
+  /** nestclaw: variables beyond the safe list that callers may set for this program. */
+  env?: string[];
+  note?: string;
+}
+
+export interface ExecApprovalsDefaults {
+  security?: 'deny' | 'allowlist' | 'full';
+  ask?: 'off' | 'on-miss' | 'always';
+  askFallback?: 'deny' | 'allowlist' | 'full';
+  autoAllowSkills?: boolean;
+}
+
+export interface ExecApprovalsAgent extends ExecApprovalsDefaults {
+  allowlist?: ExecAllowlistEntry[];
+  /** The reference's MCP tool grants; kept as written, not used here. */
+  mcpTools?: unknown[];
+}
+
+export interface ExecApprovalsFile {
+  version: 1;
+  /** The reference's local prompt socket; kept, never sent over the wire with its token. */
+  socket?: { path?: string; token?: string };
+  defaults?: ExecApprovalsDefaults;
+  agents?: Record<string, ExecApprovalsAgent>;
+}
+
+/** `exec.approvals.get` / `.node.get` and the answer to their `set`: the reference's snapshot, plus nestclaw's flags. */
+export interface ExecAllowlistSnapshot {
+  /** The gateway host's file is named without its folder: a gateway host path never goes over the wire. */
+  path: string;
+  exists: boolean;
+  /** sha256 of the file's text; send it back as `baseHash`. */
+  hash: string;
+  file: ExecApprovalsFile;
+  /** Nodes only: false when the node refuses remote edits (`node run --no-remote-policy`). */
+  remoteEdits?: boolean;
+  /** The file is still in the earlier `{allow: [...]}` form, shown migrated; the next write converts it. */
+  migrated?: boolean;
 }

@@ -1,6 +1,12 @@
 import type { HelloOk, PresenceEntry, ConnectParams } from './connect';
 import type { GatewayEvent } from './events';
-import type { ExecApprovalAnswer, ExecApprovalDecision, ExecApprovalRequest } from './exec-approval';
+import type {
+  ExecAllowlistSnapshot,
+  ExecApprovalAnswer,
+  ExecApprovalDecision,
+  ExecApprovalRequest,
+  ExecApprovalsFile,
+} from './exec-approval';
 import type {
   AgentFinalPayload,
   AgentStreamEvent,
@@ -8,6 +14,7 @@ import type {
   ChannelStatus,
   ChatEventPayload,
   ChatHistoryMessage,
+  ChatMediaChunk,
   ChatSendResult,
   DeliveredMessage,
   DevicePairingRequest,
@@ -149,6 +156,8 @@ export interface GatewayMethods {
     params: { sessionKey: string; limit?: number };
     result: { sessionKey: string; messages: ChatHistoryMessage[] };
   };
+  /** A picture a `chat` event named, in pieces from `offset` (docs/browser.md). */
+  'chat.media': { params: { mediaId: string; offset?: number }; result: ChatMediaChunk };
   'sessions.list': { params: NoParams; result: { sessions: SessionSummary[] } };
   'sessions.preview': {
     params: { keys: string[]; limit?: number; maxChars?: number };
@@ -206,6 +215,18 @@ export interface GatewayMethods {
   };
   'exec.approval.resolve': { params: { id: string; decision: ExecApprovalDecision }; result: ExecApprovalResolution };
   'exec.approval.list': { params: NoParams; result: { ts: number; pending: ExecApprovalRequest[] } };
+  /** The gateway host's exec allowlist file (operator.admin). */
+  'exec.approvals.get': { params: NoParams; result: ExecAllowlistSnapshot };
+  /** Replaces it whole; `baseHash` (the hash last read) is required once the file exists. */
+  'exec.approvals.set': { params: { file: ExecApprovalsFile; baseHash?: string }; result: ExecAllowlistSnapshot };
+  /** A node's file, relayed as `system.execApprovals.get`; `nodeId` may be a display name. */
+  'exec.approvals.node.get': { params: { nodeId: string }; result: ExecAllowlistSnapshot };
+  /** Relayed as `system.execApprovals.set`; the node validates again and may refuse. */
+  'exec.approvals.node.set': {
+    /** `native` (the current reference's host-native policy) is refused by name: nestclaw nodes have a file only. */
+    params: { nodeId: string; file: ExecApprovalsFile; native?: never; baseHash?: string };
+    result: ExecAllowlistSnapshot;
+  };
   'config.get': { params: NoParams; result: ConfigGetResult };
   'config.schema': { params: NoParams; result: ConfigSchemaResult };
   /** Replaces the whole file with `raw` (JSON5). */
@@ -273,6 +294,7 @@ const RPC_METHOD_SET: { readonly [M in RpcMethodName]: true } = {
   'chat.send': true,
   'chat.abort': true,
   'chat.history': true,
+  'chat.media': true,
   'sessions.list': true,
   'sessions.preview': true,
   'sessions.patch': true,
@@ -283,6 +305,10 @@ const RPC_METHOD_SET: { readonly [M in RpcMethodName]: true } = {
   'exec.approval.request': true,
   'exec.approval.resolve': true,
   'exec.approval.list': true,
+  'exec.approvals.get': true,
+  'exec.approvals.set': true,
+  'exec.approvals.node.get': true,
+  'exec.approvals.node.set': true,
   'browser.request': true,
   'config.get': true,
   'config.schema': true,
@@ -300,7 +326,8 @@ export type MethodReturn<M extends GatewayMethod> = MethodResult<M> | Promise<Me
 
 /** Every event the gateway emits and its payload; extending the record makes a name missing here a compile error. */
 export interface GatewayEvents extends Record<GatewayEvent, unknown> {
-  'connect.challenge': { nonce: string; ts: number };
+  /** capabilities: protocol 4 (always empty here); gatewayId: additive, the gateway's stable id (docs/protocol.md, "Gateway id"). */
+  'connect.challenge': { nonce: string; ts: number; capabilities?: string[]; gatewayId?: string };
   tick: { ts: number };
   shutdown: { reason: string; restartExpectedMs?: number };
   config: ConfigChangedEvent;

@@ -261,10 +261,30 @@ export interface ExecApprovalResolution {
 
 export type ChatState = 'delta' | 'final' | 'aborted' | 'error';
 
+/**
+ * A picture that belongs to the message (a browser screenshot). Only its id
+ * travels in the event; operators fetch the bytes with `chat.media`.
+ */
+export interface ChatImagePart {
+  type: 'image';
+  mediaId: string;
+  mimeType: 'image/png';
+}
+
 export interface ChatMessage {
   role: 'assistant';
-  content: Array<{ type: 'text'; text: string }>;
+  content: Array<{ type: 'text'; text: string } | ChatImagePart>;
   timestamp: number;
+}
+
+/** One piece of a picture, as `chat.media` answers it; `done` marks the last. */
+export interface ChatMediaChunk {
+  mediaId: string;
+  mimeType: 'image/png';
+  bytes: number;
+  offset: number;
+  dataBase64: string;
+  done: boolean;
 }
 
 /** The `chat` event payload (PROTOCOL.md, "Events"). */

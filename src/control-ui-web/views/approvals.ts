@@ -1,6 +1,6 @@
 import { h, kv, replaceChildren } from '../dom.js';
 import type { ExecApprovalDecision, ExecApprovalRequest } from '../../common/protocol/index.js';
-import { errorText } from '../format.js';
+import { errorText, shortId } from '../format.js';
 import type { AppContext, View } from '../view.js';
 
 type ApprovalRequest = ExecApprovalRequest;
@@ -108,8 +108,7 @@ export class ApprovalsView implements View {
       h('h2', {}, 'Run this command?'),
       h('pre', { 'data-field': 'argv' }, argv.map(shellWord).join(' ')),
       kv([
-        ['host', request.host ?? (request.nodeId ? 'node' : 'gateway')],
-        ['node', request.nodeId],
+        ['runs on', hostLabel(request)],
         ['program', request.resolvedPath],
         ['directory', request.cwd ?? undefined],
         ['env', h('pre', { 'data-field': 'env' }, envText(request.env))],
@@ -148,4 +147,18 @@ function shellWord(text: string): string {
 function envText(env: Record<string, string> | undefined): string {
   const entries = Object.entries(env ?? {});
   return entries.length === 0 ? '(none)' : entries.map(([name, value]) => `${name}=${shellWord(value)}`).join('\n');
+}
+
+/** The machine by the name its owner gave it; the node id only to tell two of the same name apart. */
+function hostLabel(request: ApprovalRequest): HTMLElement | string {
+  if (request.host === 'gateway' || !request.nodeId) {
+    return request.hostName ? `the gateway host (${request.hostName})` : 'the gateway host';
+  }
+  if (!request.hostName) return h('code', { 'data-field': 'node' }, request.nodeId);
+  return h(
+    'span',
+    { 'data-field': 'node' },
+    `node ${request.hostName} `,
+    h('code', { title: request.nodeId }, shortId(request.nodeId)),
+  );
 }

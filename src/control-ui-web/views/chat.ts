@@ -1,6 +1,8 @@
 import type { ChatEventPayload } from '../../common/protocol/index.js';
+import { imagePartsOf, loadChatImage } from '../chat-media.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorText, randomId } from '../format.js';
+import { renderMarkdown } from '../markdown-view.js';
 import type { AppContext, View } from '../view.js';
 
 const SESSION_STORAGE_KEY = 'nestclaw.controlUi.chatSession';
@@ -160,6 +162,7 @@ export class ChatView implements View {
       }
       case 'final':
         setBubbleText(run.bubble, textOf(event.message?.content) || run.pieces.join('\n'));
+        this.showImages(run.bubble, event.message?.content);
         run.bubble.dataset.state = 'final';
         this.activeRuns.delete(event.runId);
         break;
@@ -177,6 +180,25 @@ export class ChatView implements View {
     }
     this.updateButtons();
     this.scroll();
+  }
+
+  /** Screenshots the run took, below its answer; each is fetched over this socket and shown once decoded. */
+  private showImages(bubble: HTMLElement, content: unknown): void {
+    for (const part of imagePartsOf(content)) {
+      const img = h('img', { className: 'shot', alt: 'Screenshot taken by the browser tool', 'data-media-id': part.mediaId });
+      const figure = h('figure', { className: 'shot', 'data-state': 'loading' }, img);
+      bubble.append(figure);
+      loadChatImage(this.ctx.conn, part.mediaId)
+        .then((src) => {
+          img.addEventListener('load', () => ((figure.dataset.state = 'loaded'), this.scroll()), { once: true });
+          img.addEventListener('error', () => (figure.dataset.state = 'error'), { once: true });
+          img.src = src;
+        })
+        .catch((error: unknown) => {
+          figure.dataset.state = 'error';
+          replaceChildren(figure, h('figcaption', { className: 'muted' }, `Screenshot unavailable: ${errorText(error)}`));
+        });
+    }
   }
 
   private runFor(runId: string): { bubble: HTMLElement; pieces: string[] } {
@@ -212,20 +234,26 @@ function bubble(role: string, text: string, ts?: number): HTMLElement {
   return element;
 }
 
+/** The assistant's words are rendered as Markdown (the subset Telegram gets); everything else stays plain text. */
 function setBubbleText(element: HTMLElement, text: string, ts?: number): void {
+  const markdown = element.dataset.role === 'assistant' && !element.classList.contains('error');
   replaceChildren(
     element,
-    h('span', { className: 'text' }, text),
+    h('span', { className: 'text' }, ...(markdown ? renderMarkdown(text) : [text])),
     ts ? h('span', { className: 'meta' }, new Date(ts).toLocaleTimeString()) : null,
   );
 }
 
-/** Transcript content is a string here; the reference protocol's `[{type:"text", text}]` parts are read too. */
+/** Transcript content is a string here; the reference protocol's `[{type:"text", text}]` parts are read too (images apart). */
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : ''))
+      .map((part) =>
+        part && typeof part === 'object' && (part as { type?: unknown }).type !== 'image' && 'text' in part
+          ? String((part as { text: unknown }).text)
+          : '',
+      )
       .join('');
   }
   return content === undefined || content === null ? '' : JSON.stringify(content);

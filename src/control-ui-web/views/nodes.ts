@@ -2,6 +2,7 @@ import type { InvokeNodeResult, NodeSummary } from '../../common/protocol/index.
 import { h, pill, replaceChildren, table } from '../dom.js';
 import { ago, errorText, json, randomId } from '../format.js';
 import type { AppContext, View } from '../view.js';
+import { AllowlistEditor } from './allowlist-editor.js';
 
 const DEFAULT_PARAMS = '{\n  "command": ["echo", "hello from the Control UI"]\n}';
 
@@ -23,10 +24,12 @@ export class NodesView implements View {
   private readonly timeoutInput = h('input', { id: 'invoke-timeout', type: 'number', min: '1', value: '30' });
   private readonly result = h('pre', { id: 'invoke-result', hidden: true });
   private readonly invokeError = h('p', { id: 'invoke-error', className: 'error', hidden: true });
+  private readonly allowlist: AllowlistEditor;
   private reloadTimer?: number;
 
   constructor(private readonly ctx: AppContext) {
     this.paramsInput.value = DEFAULT_PARAMS;
+    this.allowlist = new AllowlistEditor(ctx.conn);
     const form = h(
       'form',
       { id: 'invoke-form', onsubmit: (e) => (e.preventDefault(), this.invoke()) },
@@ -52,6 +55,7 @@ export class NodesView implements View {
       this.list,
       this.detail,
       h('div', { className: 'panel' }, h('h2', {}, 'Invoke a command'), form),
+      this.allowlist.element,
     );
     // Nodes coming and going show up as presence changes (and the node count in health).
     ctx.conn.on('presence', () => this.reloadSoon());
@@ -100,6 +104,7 @@ export class NodesView implements View {
       ),
     );
     if (nodes.some((n) => n.nodeId === selected)) this.nodeSelect.value = selected;
+    this.allowlist.setNodes(nodes);
     const commands = new Set(nodes.flatMap((n) => n.commands ?? []));
     replaceChildren(this.commandList, ...[...commands].map((c) => h('option', { value: c })));
   }

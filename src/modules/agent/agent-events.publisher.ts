@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
 import { GatewayEvent } from '../../common/protocol';
+import { BrowserMediaRepository } from '../browser/browser-media.repository';
 import { Broadcaster } from '../gateway/broadcaster';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentRunResult, AgentStreamEvent } from './agent.types';
@@ -26,6 +27,7 @@ export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
     private readonly runtime: AgentRuntime,
     private readonly broadcaster: Broadcaster,
     private readonly clock: Clock,
+    private readonly media: BrowserMediaRepository,
   ) {}
 
   onModuleInit(): void {
@@ -48,9 +50,16 @@ export class AgentEventsPublisher implements OnModuleInit, OnModuleDestroy {
 
   private onResult(result: AgentRunResult): void {
     const ts = this.clock.now();
-    if (result.status === 'ok')
-      this.chat(result.runId, result.sessionKey, 'final', { message: assistantMessage(result.text, ts) });
-    else if (result.status === 'aborted') this.chat(result.runId, result.sessionKey, 'aborted', {});
+    if (result.status === 'ok') {
+      const message = assistantMessage(result.text, ts);
+      // Only the pictures' ids go out; the bytes are fetched with chat.media, so a
+      // large screenshot never rides in a broadcast to every operator.
+      for (const image of result.images ?? []) {
+        const mediaId = this.media.idOf(image.path);
+        if (mediaId) message.content.push({ type: 'image', mediaId, mimeType: 'image/png' });
+      }
+      this.chat(result.runId, result.sessionKey, 'final', { message });
+    } else if (result.status === 'aborted') this.chat(result.runId, result.sessionKey, 'aborted', {});
     else this.chat(result.runId, result.sessionKey, 'error', { errorMessage: result.error ?? result.text });
     this.chatSeq.delete(result.runId);
   }

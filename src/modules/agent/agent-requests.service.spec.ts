@@ -2,7 +2,7 @@ import type { Connection } from '../gateway/connection/connection';
 import type { RpcContext } from '../gateway/rpc/rpc-context';
 import { AgentDeliveries, AgentDeliveryRequest } from './agent-deliveries';
 import type { AgentIdempotencyRepository } from './agent-idempotency.repository';
-import { AgentIds } from './agent-ids';
+import { SequentialIds } from '../../../test/support/sequential-ids';
 import { AgentRequestsService, operatorSessionKey } from './agent-requests.service';
 import type { AgentRuntime } from './agent.runtime';
 import type { AgentRunRequest, AgentRunResult } from './agent.types';
@@ -38,13 +38,6 @@ class MemoryIdempotency {
   }
 }
 
-class SequentialIds extends AgentIds {
-  private n = 0;
-  override runId(): string {
-    return `run-${++this.n}`;
-  }
-}
-
 function context(deviceId?: string): RpcContext & { acks: unknown[] } {
   const acks: unknown[] = [];
   const connection = { connId: 'conn-1', session: { role: 'operator', scopes: [], deviceId } } as unknown as Connection;
@@ -62,7 +55,7 @@ function setup() {
     runtime as unknown as AgentRuntime,
     idempotency as unknown as AgentIdempotencyRepository,
     deliveries,
-    new SequentialIds(),
+    new SequentialIds('run'),
   );
   return { runtime, idempotency, deliveries, service };
 }

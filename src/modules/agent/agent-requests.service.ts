@@ -3,7 +3,7 @@ import type { Connection } from '../gateway/connection/connection';
 import type { RpcContext } from '../gateway/rpc/rpc-context';
 import { AgentDeliveries } from './agent-deliveries';
 import { AgentIdempotencyRepository, AgentIdempotencyScope } from './agent-idempotency.repository';
-import { AgentIds } from './agent-ids';
+import { IdSource } from '../../common/ids';
 import { AgentErrors } from './agent.errors';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentRunResult } from './agent.types';
@@ -31,7 +31,7 @@ export class AgentRequestsService {
     private readonly runtime: AgentRuntime,
     private readonly idempotency: AgentIdempotencyRepository,
     private readonly deliveries: AgentDeliveries,
-    private readonly ids: AgentIds,
+    private readonly ids: IdSource,
   ) {}
 
   /**
@@ -48,7 +48,7 @@ export class AgentRequestsService {
       return running.final;
     }
     const sessionKey = p.sessionKey ?? operatorSessionKey(ctx.connection);
-    const runId = this.ids.runId();
+    const runId = this.ids.next();
     ctx.ack(accepted({ runId, sessionKey }));
     const final = this.runtime
       .run({
@@ -80,7 +80,7 @@ export class AgentRequestsService {
     if (stored) return { ...stored };
     const running = this.inFlight.get(flightKey('chat.send', p.idempotencyKey));
     if (running) return { runId: running.runId, sessionKey: running.sessionKey, status: 'in_flight' };
-    const runId = this.ids.runId();
+    const runId = this.ids.next();
     const final = this.runtime
       .run({
         sessionKey: p.sessionKey,

@@ -1,16 +1,22 @@
-import { ErrorCode } from '../../common/protocol';
-import { invalidRequest, RpcError } from '../gateway/rpc/rpc-error';
+import { DomainError } from '../../common/domain-error';
+
+export const AgentErrorCode = {
+  UnknownRun: 'UNKNOWN_RUN',
+  WaitTimedOut: 'WAIT_TIMED_OUT',
+} as const;
+export type AgentErrorCode = (typeof AgentErrorCode)[keyof typeof AgentErrorCode];
+
+export class AgentError extends DomainError<AgentErrorCode> {}
 
 export const AgentErrors = {
   unknownRun: (runId: string) =>
-    invalidRequest(`unknown run: ${runId} is neither running nor among the recently finished runs`, { details: { runId } }),
+    new AgentError(AgentErrorCode.UnknownRun, `unknown run: ${runId} is neither running nor among the recently finished runs`, {
+      details: { runId },
+    }),
   waitTimedOut: (runId: string, timeoutMs: number) =>
-    new RpcError(
-      ErrorCode.AgentTimeout,
+    new AgentError(
+      AgentErrorCode.WaitTimedOut,
       `run ${runId} has not finished within ${timeoutMs} ms; call agent.wait again to keep waiting`,
-      {
-        details: { runId },
-        retryable: true,
-      },
+      { details: { runId } },
     ),
 };

@@ -7,7 +7,6 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { AgentDeliveries } from './agent-deliveries';
 import { AgentEventsPublisher } from './agent-events.publisher';
 import { AgentIdempotencyRepository } from './agent-idempotency.repository';
-import { AgentIds } from './agent-ids';
 import { AgentRequestsService } from './agent-requests.service';
 import { AgentRpc } from './agent.rpc';
 import { AgentRuntime } from './agent.runtime';
@@ -25,7 +24,6 @@ import { HostExecRunner } from './tools/host-exec.runner';
     AgentDeliveries,
     AgentEventsPublisher,
     AgentIdempotencyRepository,
-    AgentIds,
     AgentProviders,
     AgentRequestsService,
     AgentRpc,

@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock';
 import type { GatewayRuntime } from '../config/gateway-runtime';
 import type { SessionsService } from '../sessions/sessions.service';
 import type { NewTranscriptEntry, TranscriptEntry } from '../sessions/sessions.types';
-import { AgentIds } from './agent-ids';
+import { SequentialIds } from '../../../test/support/sequential-ids';
 import { AgentRuntime } from './agent.runtime';
 import type { AgentRunRequest, AgentRunResult, AgentStreamEvent } from './agent.types';
 import { AgentProvider, ProviderFailure, ProviderReply, ProviderTurn } from './providers/agent-provider';
@@ -48,13 +48,6 @@ class ScriptedProvider implements AgentProvider {
   }
 }
 
-class SequentialIds extends AgentIds {
-  private n = 0;
-  override runId(): string {
-    return `run-${++this.n}`;
-  }
-}
-
 const flush = async () => {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
 };
@@ -67,7 +60,13 @@ function setup(agent: Partial<{ timeoutMs: number; maxConcurrent: number }> = {}
     onConfigChange: () => () => undefined,
   } as unknown as GatewayRuntime;
   const providers = { for: () => provider } as unknown as AgentProviders;
-  const runtime = new AgentRuntime(gateway, sessions as unknown as SessionsService, providers, new Clock(), new SequentialIds());
+  const runtime = new AgentRuntime(
+    gateway,
+    sessions as unknown as SessionsService,
+    providers,
+    new Clock(),
+    new SequentialIds('run'),
+  );
   const events: AgentStreamEvent[] = [];
   runtime.events$.subscribe((event) => events.push(event));
   const request = (sessionKey: string, message: string, extra: Partial<AgentRunRequest> = {}): AgentRunRequest => ({

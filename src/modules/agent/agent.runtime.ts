@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsService } from '../sessions/sessions.service';
 import type { SessionInfo, TranscriptEntry } from '../sessions/sessions.types';
-import { AgentIds } from './agent-ids';
+import { IdSource } from '../../common/ids';
 import type { AgentRunRequest, AgentRunResult, AgentStreamEvent } from './agent.types';
 import { ProviderFailure, type HistoryTurn, type ProviderTurn } from './providers/agent-provider';
 import { AgentProviders } from './providers/agent-providers';
@@ -64,7 +64,7 @@ export class AgentRuntime implements OnModuleDestroy {
     private readonly sessions: SessionsService,
     private readonly providers: AgentProviders,
     private readonly clock: Clock,
-    private readonly ids: AgentIds,
+    private readonly ids: IdSource,
   ) {
     this.scheduler = new RunScheduler(gateway.config.agent.maxConcurrent);
     // Everything else in agent.* is read when a run starts; only the scheduler keeps a copy.
@@ -77,7 +77,7 @@ export class AgentRuntime implements OnModuleDestroy {
   }
 
   run(request: AgentRunRequest): Promise<AgentRunResult> {
-    const runId = request.runId ?? this.ids.runId();
+    const runId = request.runId ?? this.ids.next();
     const refused = this.refusal(runId);
     if (refused) return Promise.resolve({ runId, sessionKey: request.sessionKey, durationMs: 0, ...refused });
 

@@ -1,5 +1,5 @@
 import { Clock } from '../../common/clock';
-import { ExecApprovalMethod } from '../../common/protocol';
+import { ExecAllowlistMethod, ExecApprovalMethod } from '../../common/protocol';
 import type { ConnectionSession } from '../gateway/connection/connection';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 import type { RpcContext } from '../gateway/rpc/rpc-context';
@@ -7,11 +7,17 @@ import { nodeIdOf } from '../nodes/nodes.types';
 import { RequestExecApprovalParams } from './dto/request-exec-approval.params';
 import { ResolveExecApprovalParams } from './dto/resolve-exec-approval.params';
 import { ExecApprovalsService } from './exec-approvals.service';
+import { ExecAllowlistsService } from './exec-allowlists.service';
+import { ApprovalsErrors } from './approvals.errors';
+import { NodeExecApprovalsParams } from './dto/node-exec-approvals.params';
+import { SetExecApprovalsParams } from './dto/set-exec-approvals.params';
+import { SetNodeExecApprovalsParams } from './dto/set-node-exec-approvals.params';
 
 @RpcHandlers()
 export class ApprovalsRpc {
   constructor(
     private readonly approvals: ExecApprovalsService,
+    private readonly allowlists: ExecAllowlistsService,
     private readonly clock: Clock,
   ) {}
 
@@ -43,6 +49,28 @@ export class ApprovalsRpc {
   @RpcMethod(ExecApprovalMethod.List, { scope: 'operator.approvals' })
   list() {
     return { ts: this.clock.now(), pending: this.approvals.list() };
+  }
+
+  // The allowlists decide what runs without asking anyone: admin, as in the reference.
+  @RpcMethod(ExecAllowlistMethod.Get, { scope: 'operator.admin' })
+  getAllowlist() {
+    return this.allowlists.getGateway();
+  }
+
+  @RpcMethod(ExecAllowlistMethod.Set, { scope: 'operator.admin', params: SetExecApprovalsParams })
+  setAllowlist(p: SetExecApprovalsParams, ctx: RpcContext) {
+    return this.allowlists.setGateway(p.file, p.baseHash, operatorLabel(ctx.connection.session!));
+  }
+
+  @RpcMethod(ExecAllowlistMethod.NodeGet, { scope: 'operator.admin', params: NodeExecApprovalsParams })
+  getNodeAllowlist(p: NodeExecApprovalsParams) {
+    return this.allowlists.getNode(p.nodeId);
+  }
+
+  @RpcMethod(ExecAllowlistMethod.NodeSet, { scope: 'operator.admin', params: SetNodeExecApprovalsParams })
+  setNodeAllowlist(p: SetNodeExecApprovalsParams, ctx: RpcContext) {
+    if (p.file === undefined) throw ApprovalsErrors.nativePolicy(p.nodeId);
+    return this.allowlists.setNode(p.nodeId, p.file, p.baseHash, operatorLabel(ctx.connection.session!));
   }
 }
 

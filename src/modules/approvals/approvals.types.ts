@@ -1,4 +1,4 @@
-import type { ExecApprovalRequest, ExecApprovalResolution, ExecHost } from '../../common/protocol';
+import type { ExecAllowlistSnapshot, ExecApprovalRequest, ExecApprovalResolution, ExecHost } from '../../common/protocol';
 
 export type { ExecApprovalRequest, ExecApprovalResolution, ExecHost };
 
@@ -18,3 +18,6 @@ export interface ExecApprovalAsk {
 export type ExecApprovalChange =
   | { type: 'requested'; request: ExecApprovalRequest }
   | { type: 'resolved'; request: ExecApprovalRequest; resolution: ExecApprovalResolution };
+
+/** `exec.approvals.get` / `.node.get` and the answer to their `set` (the wire type). */
+export type AllowlistSnapshot = ExecAllowlistSnapshot;

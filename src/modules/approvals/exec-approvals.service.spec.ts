@@ -1,16 +1,23 @@
 import { Logger } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { MAX_PENDING_APPROVALS_PER_NODE } from '../../common/protocol';
 import type { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import type { ConnectionChange, ConnectionRegistry } from '../gateway/connection/connection-registry';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
+import { ApprovalsError } from './approvals.errors';
 import type { ExecApprovalChange } from './approvals.types';
 import { ExecApprovalsService, MAX_PENDING_APPROVALS } from './exec-approvals.service';
 import { argsMatch } from '../../common/exec/args-pattern';
 import type { HostExecApprovalsRepository } from './host-exec-approvals.repository';
+import type { HostApprovalsFileRepository } from './host-approvals-file.repository';
 
-function setup() {
+/** An operator whose connection receives exec.approval.requested: someone can answer. */
+const APPROVER = { session: { role: 'operator', scopes: ['operator.approvals'] } } as unknown as Connection;
+
+function setup(connected: Connection[] = [APPROVER]) {
   const broadcast = jest.fn();
   const changes = new Subject<ConnectionChange>();
   const stored: Array<{ command: string; args: readonly string[]; by: string | null }> = [];
@@ -22,8 +29,10 @@ function setup() {
   const service = new ExecApprovalsService(
     new Clock(),
     { broadcast } as unknown as Broadcaster,
-    { changes$: changes.asObservable() } as unknown as ConnectionRegistry,
+    { changes$: changes.asObservable(), all: () => connected.values() } as unknown as ConnectionRegistry,
     allowlist,
+    { allows: () => false } as unknown as HostApprovalsFileRepository,
+    new IdSource(),
   );
   service.onModuleInit();
   const seen: ExecApprovalChange[] = [];
@@ -46,6 +55,34 @@ describe(ExecApprovalsService.name, () => {
   afterEach(() => jest.useRealTimers());
 
   describe('request', () => {
+    it('refuses at once, saying how to fix it, when no connection or relay can show the prompt', () => {
+      const reader = { session: { role: 'operator', scopes: ['operator.read'] } } as unknown as Connection;
+      const { service, broadcast } = setup([reader]);
+      service.addRelay({ name: 'Telegram', reachable: () => false });
+      let refusal: unknown;
+      try {
+        void service.request(NODE_ASK);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(toErrorShape(refusal).shape).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/^no approver reachable: .*Telegram has no approver.*channels\.telegram\.approvers/),
+        details: { reason: 'no-approver' },
+      });
+      expect(service.list()).toEqual([]);
+      expect(broadcast).not.toHaveBeenCalled();
+    });
+
+    it('opens the prompt when only a relay can reach an approver, and not once the relay is removed', () => {
+      const { service } = setup([]);
+      const remove = service.addRelay({ name: 'Telegram', reachable: () => true });
+      void service.request(NODE_ASK);
+      expect(service.list()).toHaveLength(1);
+      remove();
+      expect(() => service.request(NODE_ASK)).toThrow(/no approver reachable/);
+    });
+
     it('broadcasts the prompt to approvers and lists it while pending', () => {
       const { service, broadcast } = setup();
       void service.request({ ...NODE_ASK, sessionKey: 'main' });
@@ -107,12 +144,14 @@ describe(ExecApprovalsService.name, () => {
     it('refuses one node beyond its own share, while other nodes may still ask', () => {
       const { service } = setup();
       for (let i = 0; i < MAX_PENDING_APPROVALS_PER_NODE; i++) void service.request({ ...NODE_ASK, nodeId: 'greedy' });
-      expect(() => service.request({ ...NODE_ASK, nodeId: 'greedy' })).toThrow(
-        expect.objectContaining({
-          code: 'UNAVAILABLE',
-          options: expect.objectContaining({ details: { nodeId: 'greedy', limit: 10 } }),
-        }),
-      );
+      let refusal: unknown;
+      try {
+        void service.request({ ...NODE_ASK, nodeId: 'greedy' });
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(ApprovalsError);
+      expect(toErrorShape(refusal).shape).toMatchObject({ code: 'UNAVAILABLE', details: { nodeId: 'greedy', limit: 10 } });
       expect(() => service.request({ ...NODE_ASK, nodeId: 'polite' })).not.toThrow();
       expect(service.list()).toHaveLength(MAX_PENDING_APPROVALS_PER_NODE + 1);
     });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Observable, Subject, Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import {
   DEFAULT_EXEC_APPROVAL_TIMEOUT_MS,
   type ExecApprovalAnswer,
@@ -13,12 +13,14 @@ import {
   MIN_EXEC_APPROVAL_TIMEOUT_MS,
 } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
+import { mayReceive } from '../gateway/event-access';
 import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { ApprovalsErrors } from './approvals.errors';
 import type { ExecApprovalAsk, ExecApprovalChange, ExecApprovalRequest, ExecApprovalResolution } from './approvals.types';
 import { exactArgsPattern } from '../../common/exec/args-pattern';
 import { HostExecApprovalsRepository } from './host-exec-approvals.repository';
+import { HostApprovalsFileRepository } from './host-approvals-file.repository';
 
 /** Waiting prompts at once; a runaway asker must not grow the gateway's memory. */
 export const MAX_PENDING_APPROVALS = 100;
@@ -30,6 +32,14 @@ export interface ExecApprovalAskOptions {
   connection?: Connection;
   /** Withdraws the request when aborted (the agent run ended). */
   signal?: AbortSignal;
+}
+
+/** A channel that puts prompts to people outside the gateway's connections (Telegram's approvers). */
+export interface ExecApprovalRelay {
+  /** For the "nobody can answer" message: where the relay would send prompts, e.g. "Telegram". */
+  readonly name: string;
+  /** Whether a prompt opened now would reach someone who can answer it. */
+  reachable(): boolean;
 }
 
 interface Pending {
@@ -56,12 +66,15 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
   /** Every request and resolution, for channels that relay prompts (Telegram). */
   readonly changes$: Observable<ExecApprovalChange> = this.changes.asObservable();
   private subscription?: Subscription;
+  private readonly relays = new Set<ExecApprovalRelay>();
 
   constructor(
     private readonly clock: Clock,
     private readonly broadcaster: Broadcaster,
     private readonly connections: ConnectionRegistry,
     private readonly allowlist: HostExecApprovalsRepository,
+    private readonly hostFile: HostApprovalsFileRepository,
+    private readonly ids: IdSource,
   ) {}
 
   onModuleInit(): void {
@@ -76,12 +89,20 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     this.changes.complete();
   }
 
+  /** A relay counts as a way to reach an approver until the returned function removes it. */
+  addRelay(relay: ExecApprovalRelay): () => void {
+    this.relays.add(relay);
+    return () => this.relays.delete(relay);
+  }
+
   /**
    * Opens a prompt and resolves with its outcome: the first operator answer,
    * or deny when nobody answers in time or the asker goes away. Never rejects
-   * once the prompt exists.
+   * once the prompt exists. Throws at once when nobody could see the prompt:
+   * waiting out its expiry would only hide why the command did not run.
    */
   request(ask: ExecApprovalAsk, options: ExecApprovalAskOptions = {}): Promise<ExecApprovalAnswer> {
+    if (!this.approverReachable()) throw ApprovalsErrors.noApprover([...this.relays].map((relay) => relay.name));
     if (this.pending.size >= MAX_PENDING_APPROVALS) throw ApprovalsErrors.tooMany(MAX_PENDING_APPROVALS);
     if (ask.nodeId !== undefined && this.pendingFor(ask.nodeId) >= MAX_PENDING_APPROVALS_PER_NODE) {
       throw ApprovalsErrors.tooManyForNode(ask.nodeId, MAX_PENDING_APPROVALS_PER_NODE);
@@ -89,7 +110,7 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     const now = this.clock.now();
     const timeoutMs = boundedTimeout(ask.timeoutMs);
     const request: ExecApprovalRequest = {
-      id: randomUUID(),
+      id: this.ids.next(),
       host: ask.host,
       ...(ask.nodeId !== undefined ? { nodeId: ask.nodeId } : {}),
       ...(ask.hostName !== undefined ? { hostName: ask.hostName } : {}),
@@ -141,6 +162,16 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     return this.pending.get(id)?.request;
   }
 
+  /** An operator connection that receives exec.approval.requested, or a relay with someone to send the prompt to. */
+  private approverReachable(): boolean {
+    for (const connection of this.connections.all()) {
+      const session = connection.session;
+      if (session && mayReceive(GatewayEvent.ExecApprovalRequested, session)) return true;
+    }
+    for (const relay of this.relays) if (relay.reachable()) return true;
+    return false;
+  }
+
   /** Bounded by MAX_PENDING_APPROVALS, so counting is cheap enough to need no second index. */
   private pendingFor(nodeId: string): number {
     let count = 0;
@@ -148,9 +179,13 @@ export class ExecApprovalsService implements OnModuleInit, OnModuleDestroy {
     return count;
   }
 
-  /** Whether an operator allowed this program with arguments like these for good on the gateway host. */
+  /**
+   * Whether an operator allowed this program with arguments like these for
+   * good on the gateway host: an "allow always" answer, or an entry in the
+   * host's exec-approvals.json (exec.approvals.set), read now so an edit applies at once.
+   */
   isAllowedOnGateway(argv: readonly string[]): boolean {
-    return this.allowlist.allows(argv[0], argv.slice(1));
+    return this.allowlist.allows(argv[0], argv.slice(1)) || this.hostFile.allows(argv);
   }
 
   private settle(

@@ -1,3 +1,4 @@
+import { Clock } from '../../common/clock';
 import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
@@ -15,7 +16,7 @@ describe(HostExecApprovalsRepository.name, () => {
 
   const open = () => {
     const config = loadConfig({ env: { NESTCLAW_STATE_DIR: stateDir }, homeDir: stateDir, readFile: () => undefined });
-    database = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'));
+    database = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'), new Clock());
     return new HostExecApprovalsRepository(database);
   };
 

@@ -1,8 +1,19 @@
-import { ErrorCode } from '../../common/protocol';
-import { RpcError } from '../gateway/rpc/rpc-error';
+import { DomainError } from '../../common/domain-error';
 
-const unauthorized = (message: string) => new RpcError(ErrorCode.InvalidRequest, `unauthorized: ${message}`);
-const deviceRefused = (message: string, fix: string) => new RpcError(ErrorCode.InvalidRequest, `${message} (${fix})`);
+export const AuthErrorCode = {
+  /** A missing or wrong shared secret, or an unconfirmed Tailscale identity. */
+  Unauthorized: 'UNAUTHORIZED',
+  RateLimited: 'RATE_LIMITED',
+  DeviceIdentityRequired: 'DEVICE_IDENTITY_REQUIRED',
+  /** A device identity or its signature did not check out. */
+  DeviceProofInvalid: 'DEVICE_PROOF_INVALID',
+} as const;
+export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
+
+export class AuthError extends DomainError<AuthErrorCode> {}
+
+const unauthorized = (message: string) => new AuthError(AuthErrorCode.Unauthorized, `unauthorized: ${message}`);
+const deviceRefused = (message: string, fix: string) => new AuthError(AuthErrorCode.DeviceProofInvalid, `${message} (${fix})`);
 
 /** Handshake refusals; every message says how to fix it and none echoes a secret. */
 export const AuthErrors = {
@@ -19,14 +30,14 @@ export const AuthErrors = {
       'Tailscale identity not verified (`tailscale whois` of the forwarded address did not confirm the Tailscale-User-Login header; present the gateway token, or check that tailscaled runs on the gateway host)',
     ),
   rateLimited: (retryAfterMs: number) =>
-    new RpcError(
-      ErrorCode.RateLimited,
+    new AuthError(
+      AuthErrorCode.RateLimited,
       `too many failed authentication attempts from this address; wait ${Math.ceil(retryAfterMs / 1000)} s and check the token or password`,
-      { retryable: true, retryAfterMs },
+      { retryAfterMs },
     ),
   deviceIdentityRequired: () =>
-    new RpcError(
-      ErrorCode.NotPaired,
+    new AuthError(
+      AuthErrorCode.DeviceIdentityRequired,
       'device identity required (send a signed device identity, or authenticate with the gateway token)',
     ),
   deviceIdentityMismatch: () => deviceRefused('device identity mismatch', 'device.id must be the SHA-256 of device.publicKey'),

@@ -1,5 +1,6 @@
 import { DeviceIdentity, generateDeviceIdentity, publicKeyPem, signDeviceProof } from '../../common/identity';
 import { DeviceProof, ErrorCode } from '../../common/protocol';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
 import { DeviceCheck, DeviceCheckContext, DeviceVerifierService } from './device-verifier.service';
 import { FakeClock } from '../../../test/support/fake-clock';
 
@@ -37,7 +38,7 @@ function proofFor(
 
 function errorMessage(result: DeviceCheck): string {
   if (result.ok) throw new Error('expected the device check to fail');
-  expect(result.error.code).toBe(ErrorCode.InvalidRequest);
+  expect(toErrorShape(result.error).shape.code).toBe(ErrorCode.InvalidRequest);
   return result.error.message;
 }
 

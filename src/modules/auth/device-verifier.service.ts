@@ -8,8 +8,7 @@ import {
   verifyDeviceSignature,
 } from '../../common/identity';
 import { DEVICE_SIGNATURE_MAX_SKEW_MS, DEVICE_SIGNATURE_MAX_SKEW_MS_V4, DeviceProof } from '../../common/protocol';
-import { AuthErrors } from './auth.errors';
-import type { RpcError } from '../gateway/rpc/rpc-error';
+import { AuthError, AuthErrors } from './auth.errors';
 import { safeEqual } from './safe-equal';
 
 /** Everything the signed payload covers, as the gateway saw it on this connection. */
@@ -28,7 +27,7 @@ export interface DeviceCheckContext {
   deviceFamily?: string;
 }
 
-export type DeviceCheck = { ok: true; deviceId: string; publicKey: Buffer } | { ok: false; error: RpcError };
+export type DeviceCheck = { ok: true; deviceId: string; publicKey: Buffer } | { ok: false; error: AuthError };
 
 /** Verifies a connect request's device proof (PROTOCOL.md, "Device identity and signature"). */
 @Injectable()

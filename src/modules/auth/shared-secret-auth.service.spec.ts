@@ -1,4 +1,5 @@
 import { ErrorCode } from '../../common/protocol';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
 import { GatewayAuthSettings } from './gateway-auth-settings';
 import { SecretCheck, SharedSecretAuthService } from './shared-secret-auth.service';
 
@@ -6,7 +7,7 @@ const SECRET = 'S3cret-gateway-value';
 
 function failure(result: SecretCheck): { presented: boolean; message: string } {
   if (result.ok) throw new Error('expected the secret check to fail');
-  expect(result.error.code).toBe(ErrorCode.InvalidRequest);
+  expect(toErrorShape(result.error).shape.code).toBe(ErrorCode.InvalidRequest);
   return { presented: result.presented, message: result.error.message };
 }
 

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AuthErrors } from './auth.errors';
 import { GatewayAuthSettings } from './gateway-auth-settings';
 import { safeEqual } from './safe-equal';
-import type { RpcError } from '../gateway/rpc/rpc-error';
+import { AuthError, AuthErrors } from './auth.errors';
 
-export type SecretCheck = { ok: true } | { ok: false; presented: boolean; error: RpcError };
+export type SecretCheck = { ok: true } | { ok: false; presented: boolean; error: AuthError };
 
 /** Checks the token or password of a connect request against the gateway's own. */
 @Injectable()

@@ -9,6 +9,6 @@ export class BrowserRpc {
   /** Drives a real browser on the gateway host (or its browser node), so it needs write access. */
   @RpcMethod('browser.request', { scope: 'operator.write', params: BrowserRequestParams })
   request(p: BrowserRequestParams) {
-    return this.browser.request(p);
+    return this.browser.operatorRequest(p);
   }
 }

@@ -10,11 +10,14 @@ import {
 } from '../../common/browser';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { NodesService } from '../nodes/nodes.service';
+import { BrowserMediaRepository, isPng, MEDIA_MAX_BYTES } from './browser-media.repository';
 import { BrowserModuleErrors } from './browser.errors';
 
 /** The node command a `nestclaw node run --browser` host serves the routes under. */
 export const BROWSER_PROXY_COMMAND = 'browser.proxy';
 const NODE_ANSWER_MARGIN_MS = 5_000;
+/** Base64 characters an operator's screenshot answer may carry inline; a larger picture goes through chat.media. */
+const INLINE_SCREENSHOT_MAX_CHARS = 1024 * 1024;
 
 /**
  * The browser on the gateway host, or on the node named by tools.browser.node.
@@ -29,6 +32,7 @@ export class BrowserService implements OnModuleDestroy {
   constructor(
     private readonly runtime: GatewayRuntime,
     private readonly nodes: NodesService,
+    private readonly media: BrowserMediaRepository,
   ) {}
 
   get enabled(): boolean {
@@ -40,7 +44,7 @@ export class BrowserService implements OnModuleDestroy {
   }
 
   /**
-   * Runs one route. Errors are RpcErrors whose message says what to do;
+   * Runs one route. Errors are BrowserModuleErrors (or NodesErrors via a node) whose message says what to do;
    * `owner` picks the tab a request without a targetId uses.
    */
   async request(request: BrowserRouteRequest & { timeoutMs?: number }, owner = OPERATOR_TAB_OWNER): Promise<unknown> {
@@ -53,6 +57,27 @@ export class BrowserService implements OnModuleDestroy {
       if (error instanceof BrowserError) throw BrowserModuleErrors.fromBrowser(error);
       throw error;
     }
+  }
+
+  /**
+   * `browser.request` from an operator: the same routes, but a screenshot too
+   * big for one answer on the operator's socket (which would close it as a
+   * slow consumer) is stored and answered by `mediaId`, to fetch in pieces
+   * with chat.media, instead of inline.
+   */
+  async operatorRequest(request: BrowserRouteRequest & { timeoutMs?: number }): Promise<unknown> {
+    const result = await this.request(request);
+    const isScreenshot = request.path.replace(/\/+$/, '') === '/screenshot';
+    if (!isScreenshot || typeof result !== 'object' || result === null) return result;
+    const shot = result as Record<string, unknown>;
+    const base64 = typeof shot.imageBase64 === 'string' ? shot.imageBase64 : '';
+    const inlineMax = Math.min(INLINE_SCREENSHOT_MAX_CHARS, Math.floor(this.runtime.limits.maxBufferedBytes / 2));
+    if (base64.length <= inlineMax) return result;
+    const png = Buffer.from(base64, 'base64');
+    if (png.length > MEDIA_MAX_BYTES) throw BrowserModuleErrors.screenshotTooLarge(png.length, MEDIA_MAX_BYTES);
+    if (!isPng(png)) throw BrowserModuleErrors.notPng();
+    const mediaId = this.media.idOf(this.media.savePng(png).path)!;
+    return { ...shot, imageBase64: undefined, mediaId };
   }
 
   private async viaNode(node: string, request: BrowserRouteRequest & { timeoutMs?: number }, owner: string): Promise<unknown> {

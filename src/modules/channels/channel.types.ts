@@ -66,6 +66,8 @@ export interface ChannelHost {
   flushOutbox(): Promise<void>;
   /** Tells the host that state() changed (health events). */
   stateChanged(): void;
+  /** The sender first approved by pairing on this channel (the owner when allowFrom names nobody). */
+  firstPairedSender(): string | undefined;
 }
 
 export interface Channel {

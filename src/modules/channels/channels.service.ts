@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { channelsToReconnect } from '../config/reload-plan';
+import { ChannelAccessService } from './access/channel-access.service';
 import { ChannelRegistry } from './channel-registry';
 import type { Channel, ChannelHost, ChannelStatus } from './channel.types';
 import { ChannelOutbox } from './outbox/channel-outbox.service';
@@ -18,6 +19,7 @@ export class ChannelsService implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly router: ChannelRouter,
     private readonly outbox: ChannelOutbox,
     private readonly runtime: GatewayRuntime,
+    private readonly access: ChannelAccessService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -80,6 +82,7 @@ export class ChannelsService implements OnApplicationBootstrap, OnModuleDestroy 
       receive: (envelope, sourceRef) => this.router.receive(channel, envelope, sourceRef),
       flushOutbox: () => this.outbox.flushChannel(channel),
       stateChanged: () => this.registry.notifyChanged(channel.id),
+      firstPairedSender: () => this.access.firstPairedSender(channel.id),
     };
   }
 }

@@ -13,6 +13,7 @@ import {
   REDACTED,
 } from '../../common/config';
 import { configJsonSchema } from '../../common/config/config-json-schema';
+import { Clock } from '../../common/clock';
 import { resolveBindHosts } from '../../common/net';
 import type { ConfigChangedEvent, ConfigGetResult, ConfigSchemaResult, ConfigWriteResult } from '../../common/protocol';
 import { GatewayEvent } from '../../common/protocol';
@@ -69,6 +70,7 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly broadcaster: Broadcaster,
     private readonly logs: LogsService,
     private readonly auth: GatewayAuthSettings,
+    private readonly clock: Clock,
   ) {}
 
   private get path(): string {
@@ -286,7 +288,7 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private announce(event: Omit<ConfigChangedEvent, 'ts'>): void {
-    this.broadcaster.broadcast(GatewayEvent.Config, { ...event, ts: Date.now() });
+    this.broadcaster.broadcast(GatewayEvent.Config, { ...event, ts: this.clock.now() });
   }
 }
 

@@ -19,6 +19,8 @@ export type ConfigChangeListener = (change: ConfigChange) => void | Promise<void
 export class GatewayRuntime {
   /** The port actually listened on; set once the server is up (it differs from config with port 0). */
   port: number;
+  /** The stable id announced in connect.challenge (common/state/gateway-id); set at start-up. */
+  gatewayId?: string;
   private current: ResolvedConfig;
   private readonly listeners = new Set<ConfigChangeListener>();
 

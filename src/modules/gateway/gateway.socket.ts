@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { headerValue, isLocalRequest, resolveClientAddress, UpgradeRequestInfo } from '../../common/net';
 import {
   CloseCode,
@@ -22,7 +24,7 @@ import { HandshakeService } from './connection/handshake.service';
 import { GatewayLifecycle } from '../config/gateway-lifecycle';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
-import { toErrorShape } from './rpc/rpc-error';
+import { toErrorShape } from './rpc/wire-errors';
 
 const SHUTDOWN_GRACE_MS = 1_000;
 /** Frames a client may send before hello-ok while its connect is still being checked; real clients send none. */
@@ -48,6 +50,8 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     private readonly dispatcher: RpcDispatcher,
     private readonly rateLimiter: AuthRateLimiter,
     private readonly lifecycle: GatewayLifecycle,
+    private readonly clock: Clock,
+    private readonly ids: IdSource,
   ) {
     this.frameBudget = { maxBytes: runtime.limits.maxPayload, maxDepth: MAX_FRAME_DEPTH };
   }
@@ -56,7 +60,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     const upgrade: UpgradeRequestInfo = { peerAddress: request.socket.remoteAddress, headers: request.headers };
     const trusted = this.runtime.config.gateway.trustedProxies;
     const connection = new Connection(
-      randomUUID(),
+      this.ids.next(),
       socket,
       {
         clientAddress: resolveClientAddress(upgrade, trusted),
@@ -67,6 +71,7 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       },
       randomBytes(16).toString('hex'),
       this.runtime.limits.maxBufferedBytes,
+      this.runtime.limits.slowConsumerGraceMs,
     );
     socket[CONNECTION] = connection;
     socket.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
@@ -79,8 +84,15 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
     }, this.runtime.limits.handshakeTimeoutMs);
     this.handshakeTimers.set(connection, timer);
-    // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
-    connection.sendEvent(GatewayEvent.ConnectChallenge, { nonce: connection.nonce, ts: Date.now(), capabilities: [] });
+    const { gatewayId } = this.runtime;
+    connection.sendEvent(GatewayEvent.ConnectChallenge, {
+      nonce: connection.nonce,
+      ts: this.clock.now(),
+      // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
+      capabilities: [],
+      // Additive (docs/protocol.md): clients bind stored device tokens to it.
+      ...(gatewayId !== undefined ? { gatewayId } : {}),
+    });
   }
 
   handleDisconnect(socket: TaggedSocket): void {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { GatewayEvent, type HelloOk } from '../../common/protocol';
 import { mayReceive, seesPrivateDetails } from './event-access';
 import { GatewayRuntime } from '../config/gateway-runtime';
@@ -27,7 +28,10 @@ export class HelloSnapshotSource {
     stateVersion: () => ({ presence: 0, health: 0 }),
   };
 
-  constructor(private readonly runtime: GatewayRuntime) {}
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly clock: Clock,
+  ) {}
 
   use(source: HelloSnapshotParts): void {
     this.source = source;
@@ -38,7 +42,7 @@ export class HelloSnapshotSource {
       presence: mayReceive(GatewayEvent.Presence, viewer) ? this.source.presence(viewer, connId) : [],
       health: mayReceive(GatewayEvent.Health, viewer) ? this.source.health(viewer) : {},
       stateVersion: this.source.stateVersion(),
-      uptimeMs: Date.now() - this.runtime.startedAtMs,
+      uptimeMs: this.clock.now() - this.runtime.startedAtMs,
     };
     if (seesPrivateDetails(viewer)) {
       snapshot.configPath = this.runtime.config.configPath;

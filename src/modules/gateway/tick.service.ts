@@ -1,4 +1,5 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from './broadcaster';
 import { GatewayRuntime } from '../config/gateway-runtime';
@@ -11,11 +12,12 @@ export class TickService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly broadcaster: Broadcaster,
     private readonly runtime: GatewayRuntime,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(
-      () => this.broadcaster.broadcast(GatewayEvent.Tick, { ts: Date.now() }, { droppable: true }),
+      () => this.broadcaster.broadcast(GatewayEvent.Tick, { ts: this.clock.now() }, { droppable: true }),
       this.runtime.limits.tickIntervalMs,
     );
     this.timer.unref();

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { merge, Subscription } from 'rxjs';
+import { Clock } from '../../common/clock';
 import { GatewayEvent } from '../../common/protocol';
 import { ChannelRegistry } from '../channels/channel-registry';
 import { Broadcaster } from '../gateway/broadcaster';
@@ -23,7 +24,8 @@ const RECENT_SESSIONS = 5;
 @Injectable()
 export class HealthService implements OnModuleInit, OnModuleDestroy {
   private lastBroadcastSignature?: string;
-  private lastBroadcastAt = 0;
+  /** Monotonic (performance.now), not the clock: it paces a real timer, and a moved test clock must not stall events. */
+  private lastBroadcastAt = -HEALTH_EVENT_MIN_INTERVAL_MS;
   private pendingTimer?: NodeJS.Timeout;
   private subscription?: Subscription;
 
@@ -34,6 +36,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     private readonly runtime: GatewayRuntime,
     private readonly sessions: SessionsService,
     private readonly channels: ChannelRegistry,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -48,7 +51,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
 
   snapshot(): HealthSnapshot {
     const started = performance.now();
-    const now = Date.now();
+    const now = this.clock.now();
     return {
       ok: true,
       ts: now,
@@ -62,7 +65,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
 
   private scheduleChangeCheck(): void {
     if (this.pendingTimer) return;
-    const wait = Math.max(0, this.lastBroadcastAt + HEALTH_EVENT_MIN_INTERVAL_MS - Date.now());
+    const wait = Math.max(0, this.lastBroadcastAt + HEALTH_EVENT_MIN_INTERVAL_MS - performance.now());
     this.pendingTimer = setTimeout(() => this.broadcastIfChanged(), wait);
     this.pendingTimer.unref();
   }
@@ -73,7 +76,7 @@ export class HealthService implements OnModuleInit, OnModuleDestroy {
     const signature = signatureOf(snapshot);
     if (signature === this.lastBroadcastSignature) return;
     this.lastBroadcastSignature = signature;
-    this.lastBroadcastAt = Date.now();
+    this.lastBroadcastAt = performance.now();
     this.broadcaster.broadcast(GatewayEvent.Health, new ViewerPayload(snapshot, limitedHealth(snapshot)), {
       droppable: true,
       stateVersion: this.versions.bumpHealth(),

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
+import { Clock } from '../../common/clock';
 import { GatewayEvent, PresenceEntry } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
@@ -32,6 +33,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     private readonly broadcaster: Broadcaster,
     private readonly versions: StateVersionService,
     private readonly runtime: GatewayRuntime,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -89,7 +91,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.nodeKeys.delete(key);
     // Joined and left within one window: the net change is nothing.
     if (this.joined.delete(key)) return;
-    this.left.set(key, { key, reason, ts: Date.now() });
+    this.left.set(key, { key, reason, ts: this.clock.now() });
     this.scheduleFlush();
   }
 
@@ -103,7 +105,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.flushTimer = undefined;
     if (this.joined.size === 0 && this.left.size === 0) return;
     const payload = {
-      ts: Date.now(),
+      ts: this.clock.now(),
       joined: [...this.joined.values()],
       left: [...this.left.values()],
       count: this.entries.size,

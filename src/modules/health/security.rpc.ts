@@ -1,4 +1,5 @@
 import { auditConfig } from '../../common/audit';
+import { Clock } from '../../common/clock';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
 
@@ -8,11 +9,14 @@ import { RpcHandlers, RpcMethod } from '../gateway/rpc/rpc.decorators';
  */
 @RpcHandlers()
 export class SecurityRpc {
-  constructor(private readonly runtime: GatewayRuntime) {}
+  constructor(
+    private readonly runtime: GatewayRuntime,
+    private readonly clock: Clock,
+  ) {}
 
   @RpcMethod('security.audit', { scope: 'operator.admin' })
   audit() {
     const findings = auditConfig(this.runtime.config).map(({ id, severity, message, fix }) => ({ id, severity, message, fix }));
-    return { ts: Date.now(), critical: findings.filter((f) => f.severity === 'critical').length, findings };
+    return { ts: this.clock.now(), critical: findings.filter((f) => f.severity === 'critical').length, findings };
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
 import { formatFingerprint } from '../../common/net';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../config/gateway-runtime';
@@ -21,6 +22,7 @@ export class StatusService {
     private readonly sessions: SessionsService,
     private readonly channels: ChannelRegistry,
     private readonly tailscale: TailscaleService,
+    private readonly clock: Clock,
   ) {}
 
   /** The gateway's file paths are for operator.admin only (see seesPrivateDetails). */
@@ -30,7 +32,7 @@ export class StatusService {
     return {
       version: this.runtime.version,
       host: this.runtime.hostName,
-      uptimeMs: Date.now() - this.runtime.startedAtMs,
+      uptimeMs: this.clock.now() - this.runtime.startedAtMs,
       bind: { mode: gateway.bind, hosts: this.runtime.bindHosts, port: this.runtime.port },
       auth: { mode: this.auth.mode },
       tailscale: this.tailscale.summary(),

@@ -2,9 +2,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Clock } from '../../common/clock';
 import type { ResolvedConfig } from '../../common/config';
-import { RpcError } from '../gateway/rpc/rpc-error';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { MODEL_LIST_LIMITS, ModelsClient } from './models.client';
+import { ModelsError } from './models.errors';
 import { MODEL_CACHE_TTL_MS, ModelsService } from './models.service';
 
 /** A real endpoint on 127.0.0.1 whose answer each test sets. */
@@ -93,11 +94,12 @@ describe(ModelsService.name, () => {
       const error = await service({})
         .list()
         .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RpcError);
-      expect((error as RpcError).code).toBe('UNAVAILABLE');
-      expect((error as RpcError).message).toContain(says);
-      expect((error as RpcError).message).toContain('agent.baseUrl');
-      expect((error as RpcError).message).not.toContain('sk-secret');
+      expect(error).toBeInstanceOf(ModelsError);
+      const { shape } = toErrorShape(error);
+      expect(shape).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      expect(shape.message).toContain(says);
+      expect(shape.message).toContain('agent.baseUrl');
+      expect(shape.message).not.toContain('sk-secret');
     });
 
     it('keeps only sane ids from a hostile list', async () => {
@@ -114,7 +116,7 @@ describe(ModelsService.name, () => {
       const error = await service({ baseUrl: 'http://127.0.0.1:1/v1' })
         .list()
         .catch((e: unknown) => e);
-      expect((error as RpcError).message).toContain('could not reach the model endpoint');
+      expect((error as ModelsError).message).toContain('could not reach the model endpoint');
     });
   });
 

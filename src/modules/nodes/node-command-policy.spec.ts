@@ -2,7 +2,7 @@ import type { GatewayRuntime } from '../config/gateway-runtime';
 import { commandMatches, commandRefusal, NodeCommandPolicy, platformDefaultCommands } from './node-command-policy';
 import type { CommandRefusal } from './nodes.types';
 
-const HEADLESS = ['system.run', 'system.which', 'system.notify'];
+const HEADLESS = ['system.run', 'system.which', 'system.notify', 'system.execApprovals.get', 'system.execApprovals.set'];
 const MOBILE = ['camera.snap', 'camera.list', 'location.get', 'screen.record', 'canvas.*', 'system.notify'];
 
 function runtimeWith(nodes: { allowCommands?: string[]; denyCommands?: string[] }): GatewayRuntime {

@@ -3,7 +3,14 @@ import { GatewayRuntime } from '../config/gateway-runtime';
 import type { CommandRefusal } from './nodes.types';
 
 /** Headless hosts (`nestclaw node run`) lend a shell; they have no camera or screen to offer. */
-const HEADLESS_HOST_COMMANDS = ['system.run', 'system.which', 'system.notify'] as const;
+const HEADLESS_HOST_COMMANDS = [
+  'system.run',
+  'system.which',
+  'system.notify',
+  // Reachable only through exec.approvals.node.* (NodesService.invoke refuses them).
+  'system.execApprovals.get',
+  'system.execApprovals.set',
+] as const;
 /** Phones and tablets lend sensors and their screen, never a shell. */
 const MOBILE_COMMANDS = ['camera.snap', 'camera.list', 'location.get', 'screen.record', 'canvas.*', 'system.notify'] as const;
 

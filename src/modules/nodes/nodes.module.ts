@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { GatewayCoreModule } from '../gateway/gateway-core.module';
 import { PairingModule } from '../pairing/pairing.module';
-import { InvokeIds } from './invoke-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { NodeRegistry } from './node-registry';
 import { NodesRpc } from './nodes.rpc';
@@ -9,7 +8,7 @@ import { NodesService } from './nodes.service';
 
 @Module({
   imports: [GatewayCoreModule, PairingModule],
-  providers: [InvokeIds, NodeCommandPolicy, NodeRegistry, NodesRpc, NodesService],
+  providers: [NodeCommandPolicy, NodeRegistry, NodesRpc, NodesService],
   exports: [NodesService],
 })
 export class NodesModule {}

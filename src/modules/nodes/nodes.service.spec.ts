@@ -5,22 +5,16 @@ import { Broadcaster } from '../gateway/broadcaster';
 import { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import type { GatewayRuntime } from '../config/gateway-runtime';
-import { RpcError } from '../gateway/rpc/rpc-error';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
 import type { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
-import { InvokeIds } from './invoke-ids';
+import { SequentialIds } from '../../../test/support/sequential-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { NodeRegistry } from './node-registry';
+import { NodesError } from './nodes.errors';
 import { IDEMPOTENCY_TTL_MS, NodesService } from './nodes.service';
 import type { InvokeNodeRequest, InvokeNodeResult, InvokeRequestEvent } from './nodes.types';
 import { FakeClock } from '../../../test/support/fake-clock';
-
-class SequentialIds extends InvokeIds {
-  private n = 0;
-  override next(): string {
-    return `call-${++this.n}`;
-  }
-}
 
 /** The slice of PairingService the nodes module uses, over a map. */
 class FakePairing {
@@ -97,24 +91,27 @@ const invokeRequests = (socket: FakeSocket): InvokeRequestEvent[] =>
     .filter((e) => e.event === 'node.invoke.request')
     .map((e) => e.payload as InvokeRequestEvent);
 
-async function rejectionOf(promise: Promise<unknown>): Promise<RpcError> {
+async function rejectionOf(promise: Promise<unknown>): Promise<NodesError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof RpcError)) throw new Error(`expected an RpcError, got ${String(error)}`);
+  if (!(error instanceof NodesError)) throw new Error(`expected a NodesError, got ${String(error)}`);
   return error;
 }
 
-function caught(fn: () => unknown): RpcError {
+function caught(fn: () => unknown): NodesError {
   try {
     fn();
   } catch (error) {
-    if (error instanceof RpcError) return error;
+    if (error instanceof NodesError) return error;
     throw error;
   }
-  throw new Error('expected an RpcError');
+  throw new Error('expected a NodesError');
 }
+
+/** The error as the gateway sends it, so these tests assert what a client sees. */
+const wire = (error: NodesError) => toErrorShape(error).shape;
 
 describe(NodesService.name, () => {
   let connections: ConnectionRegistry;
@@ -143,7 +140,7 @@ describe(NodesService.name, () => {
       pairing as unknown as PairingService,
       new Broadcaster(connections),
       clock,
-      new SequentialIds(),
+      new SequentialIds('call'),
     );
     registry.onModuleInit();
     service.onModuleInit();
@@ -293,7 +290,7 @@ describe(NodesService.name, () => {
     });
 
     it('refuses an unknown node', () => {
-      expect(caught(() => service.describe('nobody')).toShape()).toMatchObject({
+      expect(wire(caught(() => service.describe('nobody')))).toMatchObject({
         code: 'INVALID_REQUEST',
         message: expect.stringMatching(/^unknown node/),
       });
@@ -308,7 +305,7 @@ describe(NodesService.name, () => {
       const error = caught(() => service.describe('PI'));
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { nodeIds: ['dev-one', 'dev-two'] } });
+      expect(wire(error)).toMatchObject({ code: 'INVALID_REQUEST', details: { nodeIds: ['dev-one', 'dev-two'] } });
     });
 
     it('gives a name shared with a node that proved no device key to the paired node', () => {
@@ -319,6 +316,28 @@ describe(NodesService.name, () => {
       // Act / Assert
       expect(service.describe('PI').nodeId).toBe('dev-two');
       expect(service.describe('client:dev-two').paired).toBe(false);
+    });
+  });
+
+  describe('invokePolicyCommand', () => {
+    it('refuses the allowlist commands on node.invoke and the agent tool, and sends them only through its own path', async () => {
+      const node = connectNodeA({ commands: ['system.run', 'system.execApprovals.get', 'system.execApprovals.set'] });
+      expect(
+        wire(await rejectionOf(invoke(request({ command: 'system.execApprovals.set', params: { file: {} } })))),
+      ).toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringContaining('use exec.approvals.node.get/set'),
+      });
+      expect(invokeRequests(node.socket)).toEqual([]);
+      const call = service.invokePolicyCommand('dev-a', 'system.execApprovals.get', {});
+      call.catch(() => undefined);
+      const [sent] = invokeRequests(node.socket);
+      expect(sent).toMatchObject({ command: 'system.execApprovals.get', paramsJSON: '{}' });
+      service.acceptResult({ id: sent.id, nodeId: 'dev-a', ok: true, payload: { ok: 1 } }, node.connection);
+      await expect(call).resolves.toMatchObject({ payload: { ok: 1 } });
+      expect(wire(await rejectionOf(service.invokePolicyCommand('dev-a', 'system.run', {})))).toMatchObject({
+        code: 'INVALID_REQUEST',
+      });
     });
   });
 
@@ -392,7 +411,7 @@ describe(NodesService.name, () => {
       const error = await rejectionOf(invoke(request({ nodeId })));
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/^node not connected/) });
+      expect(wire(error)).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/^node not connected/) });
     });
 
     it.each([
@@ -407,7 +426,7 @@ describe(NodesService.name, () => {
       const error = await rejectionOf(invoke(request({ command })));
 
       // Assert
-      expect(error.toShape()).toMatchObject({
+      expect(wire(error)).toMatchObject({
         code: 'INVALID_REQUEST',
         message: expect.stringMatching(/^node command not allowed/),
         details: { reason, command, nodeId: 'dev-a', allowedCommands: ['system.which', 'custom.echo'] },
@@ -427,7 +446,7 @@ describe(NodesService.name, () => {
       );
 
       // Assert
-      expect((await rejectionOf(call)).toShape()).toMatchObject({
+      expect(wire(await rejectionOf(call))).toMatchObject({
         code: 'UNAVAILABLE',
         details: { nodeError: { code: 'NOT_FOUND', message: 'no such binary' } },
       });
@@ -442,7 +461,7 @@ describe(NodesService.name, () => {
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: false }, node.connection);
 
       // Assert
-      expect((await rejectionOf(call)).toShape()).toMatchObject({ details: { nodeError: { code: 'NODE_ERROR' } } });
+      expect(wire(await rejectionOf(call))).toMatchObject({ details: { nodeError: { code: 'NODE_ERROR' } } });
     });
 
     it('refuses params JSON cannot carry', async () => {
@@ -453,7 +472,7 @@ describe(NodesService.name, () => {
       const error = await rejectionOf(invoke(request({ params: { n: BigInt(1) } })));
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['params'] } });
+      expect(wire(error)).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['params'] } });
     });
 
     describe('timeout', () => {
@@ -475,7 +494,7 @@ describe(NodesService.name, () => {
         jest.advanceTimersByTime(1);
 
         // Assert
-        expect((await rejectionOf(call)).toShape()).toMatchObject({
+        expect(wire(await rejectionOf(call))).toMatchObject({
           code: 'UNAVAILABLE',
           details: { nodeError: { code: 'TIMEOUT' } },
         });
@@ -492,7 +511,7 @@ describe(NodesService.name, () => {
         jest.advanceTimersByTime(250);
 
         // Assert
-        expect((await rejectionOf(short)).toShape()).toMatchObject({ details: { nodeError: { code: 'TIMEOUT' } } });
+        expect(wire(await rejectionOf(short))).toMatchObject({ details: { nodeError: { code: 'TIMEOUT' } } });
         expect(invokeRequests(node.socket).map((r) => r.timeoutMs)).toEqual([250, 600_000]);
       });
 
@@ -522,7 +541,7 @@ describe(NodesService.name, () => {
         connections.remove(node.connection, 'disconnect');
 
         // Assert
-        expect((await rejectionOf(call)).toShape()).toMatchObject({
+        expect(wire(await rejectionOf(call))).toMatchObject({
           code: 'UNAVAILABLE',
           details: { nodeError: { code: 'DISCONNECTED' } },
         });
@@ -538,7 +557,7 @@ describe(NodesService.name, () => {
         connections.add(again.connection);
 
         // Assert
-        expect((await rejectionOf(call)).toShape()).toMatchObject({
+        expect(wire(await rejectionOf(call))).toMatchObject({
           details: { nodeError: { code: 'DISCONNECTED', message: expect.stringContaining('new connection') } },
         });
       });
@@ -567,7 +586,7 @@ describe(NodesService.name, () => {
         service.onModuleDestroy();
 
         // Assert
-        expect((await rejectionOf(call)).toShape()).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+        expect(wire(await rejectionOf(call))).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
       });
     });
 
@@ -616,7 +635,7 @@ describe(NodesService.name, () => {
         const replay = await rejectionOf(invoke(request()));
 
         // Assert
-        expect(replay.toShape()).toMatchObject({ details: { nodeError: { code: 'E' } } });
+        expect(wire(replay)).toMatchObject({ details: { nodeError: { code: 'E' } } });
         expect(invokeRequests(node.socket)).toHaveLength(1);
       });
 
@@ -668,7 +687,7 @@ describe(NodesService.name, () => {
 
         // Assert
         for (const refusal of [whileInFlight, afterwards]) {
-          expect(refusal.toShape()).toMatchObject({
+          expect(wire(refusal)).toMatchObject({
             code: 'INVALID_REQUEST',
             message: expect.stringContaining('send a new idempotencyKey'),
             details: { reason: 'idempotency-key-reused' },
@@ -706,7 +725,7 @@ describe(NodesService.name, () => {
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payload: 'real' }, nodeA.connection);
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { reason: 'node-mismatch' } });
+      expect(wire(error)).toMatchObject({ code: 'INVALID_REQUEST', details: { reason: 'node-mismatch' } });
       await expect(call).resolves.toMatchObject({ payload: 'real' });
     });
 
@@ -749,7 +768,7 @@ describe(NodesService.name, () => {
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payloadJSON: '"ok"' }, node.connection);
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['payloadJSON'] } });
+      expect(wire(error)).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['payloadJSON'] } });
       await expect(call).resolves.toMatchObject({ payload: 'ok' });
     });
 
@@ -766,7 +785,7 @@ describe(NodesService.name, () => {
       service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, payloadJSON: '[[1]]' }, node.connection);
 
       // Assert
-      expect(error.toShape()).toMatchObject({
+      expect(wire(error)).toMatchObject({
         code: 'INVALID_REQUEST',
         message: expect.stringContaining('deeper than 64 levels'),
         details: { fields: ['payloadJSON'], maxDepth: 64 },
@@ -791,7 +810,7 @@ describe(NodesService.name, () => {
       );
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['payloadJSON'] } });
+      expect(wire(error)).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['payloadJSON'] } });
       expect(eventsOf(reader.socket)).toEqual([]);
     });
 
@@ -880,7 +899,7 @@ describe(NodesService.name, () => {
       connectNodeA();
 
       // Act / Assert
-      expect(caught(() => service.rename('dev-a', displayName)).toShape()).toMatchObject({
+      expect(wire(caught(() => service.rename('dev-a', displayName)))).toMatchObject({
         code: 'INVALID_REQUEST',
         details: { fields: ['displayName'] },
       });
@@ -888,7 +907,7 @@ describe(NodesService.name, () => {
     });
 
     it('refuses an unknown node', () => {
-      expect(caught(() => service.rename('nobody', 'Name')).toShape()).toMatchObject({ code: 'INVALID_REQUEST' });
+      expect(wire(caught(() => service.rename('nobody', 'Name')))).toMatchObject({ code: 'INVALID_REQUEST' });
     });
   });
 });

@@ -1,19 +1,18 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
-import { RpcError } from '../gateway/rpc/rpc-error';
 import { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
 import { MAX_DISPLAY_NAME_LENGTH } from './dto/rename-node.params';
 import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
-import { InvokeIds } from './invoke-ids';
 import { NodeCommandPolicy } from './node-command-policy';
 import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
-import { NodesErrors } from './nodes.errors';
+import { NodesError, NodesErrors } from './nodes.errors';
 import type {
   InvokeNodeRequest,
   InvokeNodeResult,
@@ -36,7 +35,7 @@ interface PendingInvoke {
   connection: Connection;
   timer: NodeJS.Timeout;
   resolve(result: InvokeNodeResult): void;
-  reject(error: RpcError): void;
+  reject(error: NodesError): void;
 }
 
 /** A node found by id or name: live, paired, or both. */
@@ -72,7 +71,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     private readonly pairing: PairingService,
     private readonly broadcaster: Broadcaster,
     private readonly clock: Clock,
-    private readonly ids: InvokeIds,
+    private readonly ids: IdSource,
   ) {
     this.idempotency = new IdempotencyCache(clock, IDEMPOTENCY_TTL_MS, IDEMPOTENCY_MAX_ENTRIES);
   }
@@ -121,7 +120,20 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     // Not an async function: returning the call's own promise saves the extra
     // ticks an async wrapper adds on the hottest path; refusals still reject.
     try {
+      // A node's allowlist is edited only through exec.approvals.node.set (operator.admin):
+      // never by node.invoke (operator.write) nor by the agent's node_invoke tool.
+      if (isPolicyCommand(request.command)) throw NodesErrors.policyCommand(request.command);
       return this.startInvoke(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Runs one of the node's allowlist commands for the exec.approvals.node.* methods; see invoke(). */
+  invokePolicyCommand(nodeId: string, command: string, params: unknown): Promise<InvokeNodeResult> {
+    if (!isPolicyCommand(command)) return Promise.reject(NodesErrors.policyCommand(command));
+    try {
+      return this.startInvoke({ nodeId, command, params, idempotencyKey: `exec-approvals:${this.ids.next()}` });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -162,7 +174,9 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
       const { payload, payloadJSON } = resultPayload(report);
       this.finish(report.id, { ok: true, nodeId: own, command: call.command, payload, payloadJSON });
     } else {
-      this.finish(report.id, NodesErrors.nodeFailed(own, call.command, nodeErrorOf(report.error)));
+      const live = this.registry.get(own);
+      const name = this.displayNameOf({ nodeId: own, live, device: this.pairedNode(live?.session.deviceId) });
+      this.finish(report.id, NodesErrors.nodeFailed(own, name, call.command, nodeErrorOf(report.error)));
     }
     return { ok: true };
   }
@@ -216,12 +230,12 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  private finish(id: string, outcome: InvokeNodeResult | RpcError): void {
+  private finish(id: string, outcome: InvokeNodeResult | NodesError): void {
     const call = this.pending.get(id);
     if (!call) return;
     this.pending.delete(id);
     clearTimeout(call.timer);
-    if (outcome instanceof RpcError) call.reject(outcome);
+    if (outcome instanceof NodesError) call.reject(outcome);
     else call.resolve(outcome);
   }
 
@@ -317,6 +331,13 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
       connected: true,
     };
   }
+}
+
+/** The node commands behind exec.approvals.node.get/set (the reference's names). */
+export const NODE_POLICY_COMMANDS: readonly string[] = ['system.execApprovals.get', 'system.execApprovals.set'];
+
+function isPolicyCommand(command: string): boolean {
+  return NODE_POLICY_COMMANDS.includes(command);
 }
 
 function resultPayload(report: InvokeResultReport): { payload: unknown; payloadJSON: string | null } {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { peerText } from '../../common/logs';
 import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
@@ -23,6 +23,7 @@ export class NodePairingService {
     private readonly repo: PairingRepository,
     private readonly clock: Clock,
     private readonly broadcaster: Broadcaster,
+    private readonly ids: IdSource,
   ) {}
 
   request(params: NodePairRequestParams, remoteIp: string): { status: 'pending'; requestId: string; created: boolean } {
@@ -30,7 +31,7 @@ export class NodePairingService {
     this.repo.deleteExpiredNodeRequests(now);
     const existing = this.repo.findNodeRequestByStatus(params.nodeId, 'pending');
     const request: NodePairRequest = {
-      requestId: existing?.requestId ?? randomUUID(),
+      requestId: existing?.requestId ?? this.ids.next(),
       nodeId: params.nodeId,
       displayName: params.displayName,
       platform: params.platform,

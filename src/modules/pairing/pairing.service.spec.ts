@@ -2,15 +2,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { loadConfig } from '../../common/config';
 import type { WebSocket } from 'ws';
 import { Broadcaster } from '../gateway/broadcaster';
 import { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../config/gateway-runtime';
-import { RpcError } from '../gateway/rpc/rpc-error';
+import { toErrorShape } from '../gateway/rpc/wire-errors';
 import { DatabaseService } from '../state/database.service';
 import { PairingRepository } from './pairing.repository';
+import { PairingError } from './pairing.errors';
 import { AdmissionRequest, DeviceAuth, PairingService } from './pairing.service';
 
 class FakeClock extends Clock {
@@ -143,10 +145,16 @@ describe(PairingService.name, () => {
   beforeEach(() => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-pairing-'));
     const config = loadConfig({ env: { NESTCLAW_STATE_DIR: stateDir }, homeDir: stateDir, readFile: () => undefined });
-    database = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'));
+    database = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'), new Clock());
     clock = new FakeClock();
     connections = new ConnectionRegistry();
-    service = new PairingService(new PairingRepository(database), clock, new Broadcaster(connections), connections);
+    service = new PairingService(
+      new PairingRepository(database),
+      clock,
+      new Broadcaster(connections),
+      connections,
+      new IdSource(),
+    );
   });
   afterEach(() => {
     database.onModuleDestroy();
@@ -160,11 +168,11 @@ describe(PairingService.name, () => {
 
       // Act
       let auth: DeviceAuth | undefined;
-      let error: RpcError | undefined;
+      let error: PairingError | undefined;
       try {
         auth = service.admit(request(row.request(token)));
       } catch (caught) {
-        error = caught as RpcError;
+        error = caught as PairingError;
       }
 
       // Assert
@@ -176,12 +184,14 @@ describe(PairingService.name, () => {
         if (expected.scopes) expect(auth!.scopes).toEqual(expected.scopes);
         return;
       }
-      expect(error).toBeInstanceOf(RpcError);
-      expect(error!.code).toBe(expected.code);
-      expect(error!.message).not.toContain(token ?? 'no token given');
-      if (expected.reason) expect(error!.toShape().details).toEqual({ reason: expected.reason });
+      expect(error).toBeInstanceOf(PairingError);
+      // Checked as the client sees it: the wire code comes from the gateway's one mapping.
+      const shape = toErrorShape(error).shape;
+      expect(shape.code).toBe(expected.code);
+      expect(shape.message).not.toContain(token ?? 'no token given');
+      if (expected.reason) expect(shape.details).toEqual({ reason: expected.reason });
       if (expected.pendingRequest) {
-        const requestId = (error!.toShape().details as { requestId: string }).requestId;
+        const requestId = (shape.details as { requestId: string }).requestId;
         expect(service.list().pending.map((p) => p.requestId)).toEqual([requestId]);
       }
     });
@@ -197,6 +207,37 @@ describe(PairingService.name, () => {
       // Assert
       expect(service.admit(request({ deviceToken: rotated.deviceToken })).deviceToken).toBe(rotated.deviceToken);
       expect(() => service.admit(request({ deviceToken: first }))).toThrow(/device token mismatch/);
+    });
+  });
+
+  describe('admit with the shared secret, again', () => {
+    it('hands back the token it issued when role and scopes are unchanged, without storing another', () => {
+      // Arrange
+      const first = pairedOperator(service);
+
+      // Act
+      const again = service.admit(request({ scopes: ['operator.write', 'operator.read'] }));
+
+      // Assert
+      expect(again.deviceToken).toBe(first);
+      expect(service.admit(request({ deviceToken: first })).deviceToken).toBe(first);
+    });
+
+    it('issues a new token when the scopes differ, or after a rotate or a revoke', () => {
+      // Arrange
+      const first = pairedOperator(service);
+
+      // Act
+      const narrower = service.admit(request({ scopes: ['operator.read'] })).deviceToken;
+      service.rotateToken(DEVICE, 'operator');
+      const afterRotate = service.admit(request({ scopes: ['operator.read'] })).deviceToken;
+      service.revoke(DEVICE, { role: 'operator' });
+      const afterRevoke = service.admit(request({ scopes: ['operator.read'] })).deviceToken;
+
+      // Assert
+      expect(new Set([first, narrower, afterRotate, afterRevoke]).size).toBe(4);
+      expect(service.admit(request({ deviceToken: afterRevoke })).deviceToken).toBe(afterRevoke);
+      expect(() => service.admit(request({ deviceToken: afterRotate }))).toThrow(PairingError);
     });
   });
 

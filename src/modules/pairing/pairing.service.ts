@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../../common/clock';
+import { IdSource } from '../../common/ids';
 import { peerText } from '../../common/logs';
 import { CloseCode, ClientInfo, GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
@@ -52,12 +52,21 @@ export class PairingService {
    * revoke...) drops it first, and nothing else writes the table.
    */
   private pairedCache?: PairedDevice[];
+  /**
+   * The token last issued on connect per device and role, by this process.
+   * A device that reconnects with the shared secret and the same scopes gets
+   * it again instead of a new row and a prune on every connect (only hashes
+   * are stored, so it cannot be read back from SQLite). Bounded by the paired
+   * devices; rotate and revoke, the only other writers of tokens, drop it.
+   */
+  private readonly issuedOnConnect = new Map<string, DeviceAuth>();
 
   constructor(
     private readonly repo: PairingRepository,
     private readonly clock: Clock,
     private readonly broadcaster: Broadcaster,
     private readonly connections: ConnectionRegistry,
+    private readonly ids: IdSource,
   ) {}
 
   /** Throws NOT_PAIRED (with a request id) or an invalid-token error; returns the hello-ok auth block. */
@@ -69,11 +78,11 @@ export class PairingService {
 
     if (device && covers(device, request.role, request.scopes)) {
       this.repo.touchDevice(device.deviceId, request.remoteIp, now);
-      return this.issueToken(device.deviceId, request.role, request.scopes, now);
+      return this.tokenOnConnect(device.deviceId, request.role, request.scopes, now);
     }
     if (request.isLocal || device) {
       const approved = this.approveDirectly(request, device, now);
-      return this.issueToken(approved.deviceId, request.role, request.scopes, now);
+      return this.tokenOnConnect(approved.deviceId, request.role, request.scopes, now);
     }
     throw PairingErrors.pairingRequired(this.openRequest(request, now).requestId, request.deviceId);
   }
@@ -138,6 +147,7 @@ export class PairingService {
     this.pairedCache = undefined;
     const device = this.repo.findDevice(deviceId);
     if (!device || !device.roles.includes(role)) throw PairingErrors.deviceNotPaired(deviceId);
+    this.forgetIssued(deviceId, role);
     const issued = this.repo.transaction(() => {
       this.repo.deleteTokens(deviceId, role);
       return this.issueToken(deviceId, role, role === 'node' ? [] : device.scopes, this.clock.now());
@@ -157,6 +167,7 @@ export class PairingService {
     this.pairedCache = undefined;
     const device = this.repo.findDevice(deviceId);
     if (!device) throw PairingErrors.deviceNotPaired(deviceId);
+    this.forgetIssued(deviceId, options.role);
     const { tokensRevoked, unpaired } = this.repo.transaction(() => ({
       tokensRevoked: this.repo.deleteTokens(deviceId, options.role),
       unpaired: options.unpair ? this.repo.deleteDevice(deviceId) : false,
@@ -199,7 +210,7 @@ export class PairingService {
 
   private approveDirectly(request: AdmissionRequest, existing: PairedDevice | undefined, now: number): PairedDevice {
     const pending = this.repo.findRequestForDevice(request.deviceId);
-    const requestId = pending?.requestId ?? randomUUID();
+    const requestId = pending?.requestId ?? this.ids.next();
     const merged = mergeDevice(existing, { ...describe(request), requestId, createdAtMs: now, expiresAtMs: now }, now);
     this.repo.transaction(() => {
       this.repo.saveDevice(merged);
@@ -214,7 +225,7 @@ export class PairingService {
     const existing = this.repo.findRequestForDevice(request.deviceId);
     const next: PairingRequest = {
       ...describe(request),
-      requestId: existing?.requestId ?? randomUUID(),
+      requestId: existing?.requestId ?? this.ids.next(),
       role: request.role,
       scopes: existing && existing.role === request.role ? union(existing.scopes, request.scopes) : request.scopes,
       createdAtMs: existing?.createdAtMs ?? now,
@@ -230,6 +241,22 @@ export class PairingService {
     return next;
   }
 
+  private tokenOnConnect(deviceId: string, role: string, scopes: string[], now: number): DeviceAuth {
+    const key = issuedKey(deviceId, role);
+    const last = this.issuedOnConnect.get(key);
+    if (last && sameScopes(last.scopes, scopes)) return { ...last, scopes: [...last.scopes] };
+    const issued = this.issueToken(deviceId, role, scopes, now);
+    this.issuedOnConnect.set(key, { ...issued, scopes: [...scopes] });
+    return issued;
+  }
+
+  private forgetIssued(deviceId: string, role: string | undefined): void {
+    for (const key of [...this.issuedOnConnect.keys()]) {
+      const [keyDevice, keyRole] = key.split('\n');
+      if (keyDevice === deviceId && (role === undefined || keyRole === role)) this.issuedOnConnect.delete(key);
+    }
+  }
+
   private issueToken(deviceId: string, role: string, scopes: string[], now: number): DeviceAuth {
     const deviceToken = newDeviceToken();
     this.repo.saveToken({ tokenHash: hashDeviceToken(deviceToken), deviceId, role, scopes, issuedAtMs: now });
@@ -240,6 +267,13 @@ export class PairingService {
   private resolved(requestId: string, deviceId: string, decision: 'approved' | 'rejected', auto: boolean): void {
     this.broadcaster.broadcast(GatewayEvent.DevicePairResolved, { requestId, deviceId, decision, auto, ts: this.clock.now() });
   }
+}
+
+/** Device ids are hex and roles are words, so a newline cannot occur in either. */
+const issuedKey = (deviceId: string, role: string) => `${deviceId}\n${role}`;
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope));
 }
 
 /** A paired role and scope set covers a request when the role is there and every scope is (admin covers all). */

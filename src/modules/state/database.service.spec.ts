@@ -1,3 +1,4 @@
+import { Clock } from '../../common/clock';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +14,7 @@ describe(DatabaseService.name, () => {
   beforeEach(() => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-db-'));
     const config = loadConfig({ env: { NESTCLAW_STATE_DIR: stateDir }, homeDir: stateDir, readFile: () => undefined });
-    service = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'));
+    service = new DatabaseService(new GatewayRuntime(config, ['127.0.0.1'], Date.now(), 'test', 'host'), new Clock());
   });
   afterEach(() => {
     service.onModuleDestroy();

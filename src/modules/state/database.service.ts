@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Clock } from '../../common/clock';
 import { ensurePrivateDir } from '../../common/state';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { MIGRATIONS } from './migrations';
@@ -21,7 +22,10 @@ export class DatabaseService implements OnModuleDestroy {
   readonly schemaVersion: number;
   readonly createdAtMs: number;
 
-  constructor(runtime: GatewayRuntime) {
+  constructor(
+    runtime: GatewayRuntime,
+    private readonly clock: Clock,
+  ) {
     ensurePrivateDir(runtime.config.stateDir);
     this.file = path.join(runtime.config.stateDir, DATABASE_FILE);
     this.db = cachePreparedStatements(new Database(this.file));
@@ -57,9 +61,10 @@ export class DatabaseService implements OnModuleDestroy {
 
   /** When this state dir was first used, so `status` can tell a fresh state from an old one. */
   private recordCreation(): number {
+    const now = this.clock.now();
     this.db
       .prepare('INSERT OR IGNORE INTO gateway_meta (key, value, updated_at_ms) VALUES (?, ?, ?)')
-      .run('createdAtMs', String(Date.now()), Date.now());
+      .run('createdAtMs', String(now), now);
     const row = this.db.prepare('SELECT value FROM gateway_meta WHERE key = ?').get('createdAtMs') as { value: string };
     return Number(row.value);
   }

@@ -1,4 +1,4 @@
-import type { ExecApprovalsState } from '../exec-approvals';
+import type { ExecApprovalsState } from '../../common/exec/exec-approvals-store';
 import type { ExecPolicy } from '../exec-policy';
 import type { ProcessOutcome, ProcessSpec } from '../../common/exec/process-runner';
 import { InvokeError } from '../invoke-errors';
@@ -20,7 +20,14 @@ const finished: ProcessOutcome = {
 function setup(policy: ExecPolicy, overrides: Partial<SystemRunDeps> = {}) {
   const runs: ProcessSpec[] = [];
   const notes: string[] = [];
-  const approvals = jest.fn((): ExecApprovalsState => ({ status: 'ok', file: FILE, allow: [{ command: 'echo' }] }));
+  const approvals = jest.fn((): ExecApprovalsState => ({
+    status: 'ok',
+    file: FILE,
+    approvals: { version: 1, agents: { '*': { allowlist: [{ pattern: 'echo' }] } } },
+    allow: [{ pattern: 'echo' }],
+    legacy: false,
+    raw: '',
+  }));
   const deps: SystemRunDeps = {
     policy,
     loadApprovals: approvals,

@@ -4,8 +4,8 @@ import type { InvokeContext, NodeCommand } from '../invoke-types';
 import { onlyKeys, optionalEnv, optionalPositiveInt, optionalString, paramsObject, stringArray } from '../params';
 import type { ExecApprovalDecision, ExecApprovalReason } from '../../common/protocol/exec-approval';
 import { MAX_EXEC_APPROVAL_TIMEOUT_MS, MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../common/protocol/exec-approval';
-import type { ExecApprovalsState } from '../exec-approvals';
-import { decideExec, ExecPolicy } from '../exec-policy';
+import type { ExecApprovalsState } from '../../common/exec/exec-approvals-store';
+import { decideExec, ExecPolicy, type RefusalContext } from '../exec-policy';
 import { findOnPath, resolveCommandPath } from '../../common/exec/path-lookup';
 import type { ProcessOutcome, ProcessRunner } from '../../common/exec/process-runner';
 import { mergeEnv } from '../../common/exec/safe-env';
@@ -55,6 +55,8 @@ export interface ApprovalAnswer {
 
 export interface SystemRunDeps {
   policy: ExecPolicy;
+  /** Names this node and its state dir in refusals, with the command that allows the program. */
+  refusalContext?: RefusalContext;
   /** Under the ask policy: asks the operators (exec.approval.request) and waits for the answer. */
   requestApproval?(ask: ApprovalAsk, signal: AbortSignal): Promise<ApprovalAnswer>;
   /** Under the ask policy: records an "allow always" for this file with exactly these arguments in exec-approvals.json. */
@@ -163,9 +165,10 @@ async function allowedOrAsked(
       context.signal,
     );
   } catch (error) {
-    context.note(`${argv0}: approval request failed (${error instanceof Error ? error.message : String(error)})`);
+    const why = error instanceof Error ? error.message : String(error);
+    context.note(`${argv0}: approval request failed (${why})`);
     throw InvokeErrors.execDenied(
-      `system.run refused by the node's exec policy "ask": "${argv0}" (${target}) could not be put to the operators for approval, so it was not run`,
+      `system.run refused by the node's exec policy "ask": "${argv0}" (${target}) could not be put to the operators for approval (${boundedReason(why)}), so it was not run`,
     );
   }
   if (answer.decision === 'deny') {
@@ -189,6 +192,14 @@ async function allowedOrAsked(
   }
   return true;
 }
+
+/** The gateway's words travel on in our refusal: one line, and not a wall of text. */
+function boundedReason(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS)}…` : line;
+}
+const MAX_REASON_CHARS = 300;
 
 function deniedMessage(argv0: string, target: string, answer: ApprovalAnswer): string {
   const what = `"${argv0}" (${target})`;
@@ -233,6 +244,7 @@ function decide(deps: SystemRunDeps, argv0: string, resolvedPath: string | undef
     { argv0, args: params.command.slice(1), resolvedPath, env: params.env },
     deps.loadApprovals,
     (name) => findOnPath(name, deps.baseEnv.PATH, probeOf(deps)),
+    deps.refusalContext,
   );
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../../common/clock';
 import { GatewayRuntime } from '../../config/gateway-runtime';
-import { RpcError } from '../../gateway/rpc/rpc-error';
+import { DomainError } from '../../../common/domain-error';
 import { NodesService } from '../../nodes/nodes.service';
 import { SessionsService } from '../../sessions/sessions.service';
 import type { AgentProvider, ProviderReply, ProviderTurn } from './agent-provider';
@@ -129,7 +129,7 @@ export class BuiltinProvider implements AgentProvider {
       return formatRunResult(node, argv, result.payload);
     } catch (error) {
       // Our own errors say what is wrong and how to fix it; anything else is the runtime's to log.
-      if (error instanceof RpcError) return `Could not run that on ${node}: ${error.message}`;
+      if (error instanceof DomainError) return `Could not run that on ${node}: ${error.message}`;
       throw error;
     }
   }

@@ -5,9 +5,12 @@ import { ChatClientError, OpenAiChatClient } from './openai-chat.client';
 
 const BODY = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }] };
 
+// The first call loads the openai SDK, which on a loaded machine takes seconds: only the timeout case sets a short one.
+jest.setTimeout(60_000);
+
 function clientFor(baseUrl: string, agent: Record<string, unknown> = {}) {
   return new OpenAiChatClient({
-    config: { agent: { baseUrl, apiKey: 'k', timeoutMs: 2_000, ...agent } },
+    config: { agent: { baseUrl, apiKey: 'k', timeoutMs: 30_000, ...agent } },
   } as unknown as GatewayRuntime);
 }
 

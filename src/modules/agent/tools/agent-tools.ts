@@ -6,7 +6,9 @@ import { MAX_ENV_NAME_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARIABLES } from '..
 import type { ReplyImage } from '../agent.types';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
 import { GatewayRuntime } from '../../config/gateway-runtime';
-import { RpcError } from '../../gateway/rpc/rpc-error';
+import { DomainError } from '../../../common/domain-error';
+import { wireCodeOf } from '../../gateway/rpc/wire-errors';
+import { NodesError } from '../../nodes/nodes.errors';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../../nodes/nodes.types';
 import { NodesService } from '../../nodes/nodes.service';
 import { HOST_EXEC_CWD, HostExecRunner } from './host-exec.runner';
@@ -201,11 +203,12 @@ export class AgentTools {
       });
       return { ok: true, content: capped(result.payloadJSON ?? JSON.stringify(result.payload ?? null)) };
     } catch (error) {
-      if (!(error instanceof RpcError)) throw error;
-      const nodeError = (error.options.details as { nodeError?: unknown } | undefined)?.nodeError;
+      if (!(error instanceof NodesError)) throw error;
+      const { nodeError } = error;
+      // The same code an operator's node.invoke would get, so the model reads failures the way docs/protocol.md describes them.
       return {
         ok: false,
-        content: JSON.stringify({ error: error.message, code: error.code, ...(nodeError ? { nodeError } : {}) }),
+        content: JSON.stringify({ error: error.message, code: wireCodeOf(error), ...(nodeError ? { nodeError } : {}) }),
       };
     }
   }
@@ -305,7 +308,7 @@ export class AgentTools {
         { signal: context.signal },
       );
     } catch (error) {
-      if (error instanceof RpcError) return `exec refused: ${error.message}`;
+      if (error instanceof DomainError) return `exec refused: ${error.message}`;
       throw error;
     }
     if (answer.decision !== 'deny') return undefined;

@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { BrowserMediaRepository } from '../../browser/browser-media.repository';
+import { BrowserMediaRepository, isPng, MEDIA_MAX_BYTES } from '../../browser/browser-media.repository';
 import { BrowserService } from '../../browser/browser.service';
-import { RpcError } from '../../gateway/rpc/rpc-error';
+import { DomainError } from '../../../common/domain-error';
 import type { ToolContext, ToolDefinition, ToolOutcome } from './agent-tools';
 
 const ACTIONS = ['navigate', 'snapshot', 'click', 'type', 'screenshot', 'back', 'close'] as const;
 type BrowserAction = (typeof ACTIONS)[number];
-
-/** A screenshot bigger than this (from a node, say) is refused rather than stored and sent. */
-const MAX_SCREENSHOT_BYTES = 8 * 1024 * 1024;
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export const BROWSER_TOOL: ToolDefinition = {
   name: 'browser',
@@ -59,7 +55,7 @@ export class BrowserTool {
     try {
       return await this.run(action as BrowserAction, args, owner);
     } catch (error) {
-      if (error instanceof RpcError) return failure(error.message);
+      if (error instanceof DomainError) return failure(error.message);
       throw error;
     }
   }
@@ -120,11 +116,11 @@ export class BrowserTool {
   private screenshot(result: unknown): ToolOutcome {
     const shot = asRecord(result);
     const base64 = typeof shot.imageBase64 === 'string' ? shot.imageBase64 : '';
-    if (base64.length > (MAX_SCREENSHOT_BYTES * 4) / 3 + 4) return failure('the screenshot is too large to send');
+    // A screenshot bigger than the store takes (from a node, say) is refused rather than stored and sent.
+    if (base64.length > (MEDIA_MAX_BYTES * 4) / 3 + 4) return failure('the screenshot is too large to send');
     const png = Buffer.from(base64, 'base64');
-    if (png.length < PNG_MAGIC.length || !png.subarray(0, PNG_MAGIC.length).equals(PNG_MAGIC)) {
-      return failure('the browser did not return a PNG image');
-    }
+    if (png.length > MEDIA_MAX_BYTES) return failure('the screenshot is too large to send');
+    if (!isPng(png)) return failure('the browser did not return a PNG image');
     const image = this.media.savePng(png);
     return {
       ok: true,

@@ -43,6 +43,14 @@ export class ChannelAccessRepository {
     }));
   }
 
+  /** The sender approved earliest on this channel (by a pairing code or the CLI). */
+  firstAllowedSender(channel: string): string | undefined {
+    const row = this.db
+      .prepare('SELECT sender_id FROM channel_allowed_senders WHERE channel = ? ORDER BY approved_at_ms, rowid LIMIT 1')
+      .get(channel) as Row | undefined;
+    return row?.sender_id;
+  }
+
   codeForSender(channel: string, senderId: string): PairingCodeRecord | undefined {
     const row = this.db
       .prepare('SELECT * FROM channel_pairing_codes WHERE channel = ? AND sender_id = ?')

@@ -40,6 +40,11 @@ export class ChannelAccessService {
     return this.repo.pendingCodes(this.clock.now(), channel);
   }
 
+  /** The first paired sender: the owner when channels.<id>.allowFrom names nobody. */
+  firstPairedSender(channel: string): string | undefined {
+    return this.repo.firstAllowedSender(channel);
+  }
+
   approve(channel: string, code: string): PairingCodeRecord {
     const normalized = normalizePairingCode(code);
     const record = this.repo.findCode(channel, normalized);

@@ -1,9 +1,13 @@
+import { toErrorShape } from '../../gateway/rpc/wire-errors';
 import { ChannelRegistry } from '../channel-registry';
 import { FakeChannel, openTestDatabase, transientFailure } from '../../../../test/support/channels-testing';
 import { FakeClock } from '../../../../test/support/fake-clock';
 import { ChannelDelivery } from './channel-delivery.service';
 import { ChannelOutbox } from './channel-outbox.service';
 import { OutboxRepository } from './outbox.repository';
+
+/** The error as the gateway sends it, so these tests assert what a client sees. */
+const wire = (error: unknown) => toErrorShape(error).shape;
 
 describe(ChannelDelivery.name, () => {
   let db: ReturnType<typeof openTestDatabase>;
@@ -40,7 +44,7 @@ describe(ChannelDelivery.name, () => {
       const error = await delivery.deliver({ to: '5', text: 'hi', sourceRef: 'send:k' }).catch((e) => e);
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'NOT_LINKED', retryable: true });
+      expect(wire(error)).toMatchObject({ code: 'NOT_LINKED', retryable: true });
       channel.running = true;
       await delivery.deliver({ to: '5', text: 'hi', sourceRef: 'send:other' });
       expect(channel.sent.map((s) => s.text)).toEqual(['hi']);
@@ -54,7 +58,7 @@ describe(ChannelDelivery.name, () => {
       const error = await delivery.deliver({ to: '5', text: 'hi', sourceRef: 'send:k' }).catch((e) => e);
 
       // Assert
-      expect(error.toShape()).toMatchObject({ code: 'UNAVAILABLE', retryable: true, retryAfterMs: 30_000 });
+      expect(wire(error)).toMatchObject({ code: 'UNAVAILABLE', retryable: true, retryAfterMs: 30_000 });
       expect(error.message).toContain('queued');
     });
 

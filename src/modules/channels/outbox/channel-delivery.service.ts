@@ -22,7 +22,7 @@ export interface Delivered {
 /**
  * Outbound text that does not answer an inbound message (`send`, agent runs
  * asked to deliver): queued in the outbox under sourceRef, then delivered.
- * Throws typed RPC errors: NOT_LINKED when the channel is down, UNAVAILABLE
+ * Throws ChannelsErrors, sent as NOT_LINKED when the channel is down, UNAVAILABLE
  * (retryable) while a retry is pending, INVALID_REQUEST when refused for good.
  */
 @Injectable()

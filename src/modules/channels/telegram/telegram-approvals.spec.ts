@@ -1,5 +1,5 @@
 import type { ExecApprovalRequest } from '../../approvals/approvals.types';
-import { approvalPrompt } from './telegram-approvals';
+import { approvalPrompt, resolveApprovers } from './telegram-approvals';
 
 const REQUEST: ExecApprovalRequest = {
   id: 'a1',
@@ -38,5 +38,25 @@ describe(approvalPrompt.name, () => {
 
   it('counts a long env against the message too', () => {
     expect(approvalPrompt({ ...REQUEST, env: { TERM: 'x'.repeat(4_000) } }).complete).toBe(false);
+  });
+});
+
+describe(resolveApprovers.name, () => {
+  const noPairing = () => undefined;
+
+  it('takes the explicit approvers list over the owner, without duplicates', () => {
+    expect(resolveApprovers({ approvers: ['7', '8', '7'], allowFrom: ['1'] }, () => '9')).toEqual(['7', '8']);
+  });
+
+  it('is the owner otherwise: the first allowFrom user, skipping group ids', () => {
+    expect(resolveApprovers({ approvers: [], allowFrom: ['-100200', '1', '2'] }, () => '9')).toEqual(['1']);
+  });
+
+  it('is the first paired sender when allowFrom names no user (the README config)', () => {
+    expect(resolveApprovers({ approvers: [], allowFrom: [] }, () => '9')).toEqual(['9']);
+  });
+
+  it('is nobody when there is no list, no allowFrom user and no paired sender', () => {
+    expect(resolveApprovers({ approvers: [], allowFrom: ['-100200'] }, noPairing)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import type { ExecApprovalDecision } from '../../../common/protocol';
 import type { ExecApprovalRequest, ExecApprovalResolution } from '../../approvals/approvals.types';
 import type { ExecApprovalsService } from '../../approvals/exec-approvals.service';
-import { RpcError } from '../../gateway/rpc/rpc-error';
+import { ApprovalsError } from '../../approvals/approvals.errors';
 import type { TelegramClient } from './telegram.client';
 
 /** callback_data is `xa:<approval id>:<o|a|d>`; Telegram allows 64 bytes. */
@@ -19,20 +19,44 @@ export interface TelegramApprovalPromptsOptions {
   client: TelegramClient;
   approvals: ExecApprovalsService;
   /**
-   * channels.telegram.allowFrom: the owner. The prompt goes to the first id,
-   * and only these ids may press its buttons. Senders approved by a pairing
-   * code may talk to the agent, but never answer exec approvals.
+   * Who gets the prompt and may press its buttons, read on every prompt and
+   * press so a config reload or a new pairing applies at once
+   * (resolveApprovers). Other senders may talk to the agent, but never answer
+   * exec approvals.
    */
-  owners: readonly string[];
+  approvers(): readonly string[];
   warn(message: string): void;
 }
 
-interface Tracked {
+/** Where each approver's copy of a prompt is, to edit it with the outcome. */
+interface PromptMessage {
   chatId: string;
-  messageId?: number;
+  messageId: number;
+}
+
+interface Tracked {
   text: string;
-  /** Settled before the prompt message was sent: it is edited as soon as it exists. */
+  messages: PromptMessage[];
+  /** Sending is still under way: a resolution that comes first is applied once the messages exist. */
+  sending: boolean;
   resolution?: ExecApprovalResolution;
+}
+
+/**
+ * Who approves exec requests over Telegram (docs/channels.md, "Who
+ * approves"): channels.telegram.approvers when set, else the owner: the
+ * first allowFrom id, else the first sender approved by pairing. Only user
+ * ids (positive) can be written to directly; a group id in allowFrom is
+ * nobody's.
+ */
+export function resolveApprovers(
+  config: { approvers: readonly string[]; allowFrom: readonly string[] },
+  firstPairedSender: () => string | undefined,
+): string[] {
+  const person = (id: string | undefined): id is string => id !== undefined && /^[1-9]\d*$/.test(id);
+  if (config.approvers.length > 0) return [...new Set(config.approvers.filter(person))];
+  const owner = config.allowFrom.find(person) ?? firstPairedSender();
+  return person(owner) ? [owner] : [];
 }
 
 /**
@@ -45,23 +69,26 @@ interface Tracked {
 export class TelegramApprovalPrompts {
   private readonly tracked = new Map<string, Tracked>();
   private subscription?: Subscription;
+  private removeRelay?: () => void;
 
   constructor(private readonly options: TelegramApprovalPromptsOptions) {}
 
-  private get ownerChat(): string | undefined {
-    const first = this.options.owners[0];
-    return first !== undefined && /^\d+$/.test(first) ? first : undefined;
-  }
-
+  /** Once the bot is linked: from then on a prompt can reach the approvers. */
   start(): void {
-    if (this.subscription || !this.ownerChat) return;
+    if (this.subscription) return;
     this.subscription = this.options.approvals.changes$.subscribe((change) => {
       if (change.type === 'requested') void this.prompt(change.request);
       else void this.settled(change.resolution);
     });
+    this.removeRelay = this.options.approvals.addRelay({
+      name: 'Telegram',
+      reachable: () => this.options.approvers().length > 0,
+    });
   }
 
   stop(): void {
+    this.removeRelay?.();
+    this.removeRelay = undefined;
     this.subscription?.unsubscribe();
     this.subscription = undefined;
   }
@@ -71,9 +98,9 @@ export class TelegramApprovalPrompts {
     const match = CALLBACK.exec(query.data ?? '');
     if (!match) return false;
     const [, id, code] = match;
-    const { approvals, owners } = this.options;
-    if (!owners.includes(String(query.from.id))) {
-      await this.answer(query.id, 'Only the owner can answer exec approvals.');
+    const { approvals } = this.options;
+    if (!this.options.approvers().includes(String(query.from.id))) {
+      await this.answer(query.id, 'Only an approver can answer exec approvals (channels.telegram.approvers, else the owner).');
       return true;
     }
     const decision = DECISION_OF[code];
@@ -82,7 +109,7 @@ export class TelegramApprovalPrompts {
       approvals.resolve(id, decision, who);
       await this.answer(query.id, ANSWERED[decision]);
     } catch (error) {
-      if (!(error instanceof RpcError)) throw error;
+      if (!(error instanceof ApprovalsError)) throw error;
       await this.answer(query.id, 'This approval is no longer pending.');
       // After a restart the prompt is gone from memory; its buttons must not stay pressable.
       const message = query.message;
@@ -98,30 +125,34 @@ export class TelegramApprovalPrompts {
   }
 
   private async prompt(request: ExecApprovalRequest): Promise<void> {
-    const chatId = this.ownerChat!;
+    const approvers = this.options.approvers();
+    if (approvers.length === 0) return;
     const { text, complete } = approvalPrompt(request);
-    const entry: Tracked = { chatId, text };
+    const entry: Tracked = { text, messages: [], sending: true };
     this.track(request.id, entry);
-    try {
-      const sent = await this.options.client.sendMessage(chatId, text, { replyMarkup: keyboard(request.id, complete) });
-      entry.messageId = sent.message_id;
-    } catch (error) {
-      this.options.warn(`could not send the exec approval prompt ${request.id} to telegram: ${describe(error)}`);
-      this.tracked.delete(request.id);
-      return;
+    for (const chatId of approvers) {
+      try {
+        const sent = await this.options.client.sendMessage(chatId, text, { replyMarkup: keyboard(request.id, complete) });
+        entry.messages.push({ chatId, messageId: sent.message_id });
+      } catch (error) {
+        this.options.warn(`could not send the exec approval prompt ${request.id} to telegram user ${chatId}: ${describe(error)}`);
+      }
     }
-    if (entry.resolution) await this.settled(entry.resolution);
+    entry.sending = false;
+    if (entry.messages.length === 0) this.tracked.delete(request.id);
+    else if (entry.resolution) await this.settled(entry.resolution);
   }
 
   private async settled(resolution: ExecApprovalResolution): Promise<void> {
     const entry = this.tracked.get(resolution.id);
     if (!entry) return;
-    if (entry.messageId === undefined) {
+    if (entry.sending) {
       entry.resolution = resolution;
       return;
     }
     this.tracked.delete(resolution.id);
-    await this.edit(entry.chatId, entry.messageId, `${entry.text}\n\n${outcomeText(resolution)}`);
+    const outcome = `${entry.text}\n\n${outcomeText(resolution)}`;
+    for (const message of entry.messages) await this.edit(message.chatId, message.messageId, outcome);
   }
 
   private async edit(chatId: string, messageId: number, text: string): Promise<void> {

@@ -9,7 +9,11 @@ describe('toTelegramHtml', () => {
     ['use `ls -la <dir>`', 'use <code>ls -la &lt;dir&gt;</code>'],
     ['see [docs](https://example.com/a?b=1&c="2")', 'see <a href="https://example.com/a?b=1&amp;c=&quot;2&quot;">docs</a>'],
     ['[bad](javascript:alert(1))', '[bad](javascript:alert(1))'],
-    ['snake_case and *stars* stay', 'snake_case and *stars* stay'],
+    ['snake_case and a*b*c stay, *stars* are italic', 'snake_case and a*b*c stay, <i>stars</i> are italic'],
+    ['2 * 3 * 4 and * bullet', '2 * 3 * 4 and * bullet'],
+    ['**bold [link](https://example.com/x) inside**', '<b>bold <a href="https://example.com/x">link</a> inside</b>'],
+    ['[a **b**](https://example.com/**y**)', '<a href="https://example.com/**y**">a <b>b</b></a>'],
+    ['<img src=x onerror=alert(1)>', '&lt;img src=x onerror=alert(1)&gt;'],
     ['** not bold **', '** not bold **'],
   ])('renders %p', (markdown, html) => {
     expect(toTelegramHtml(markdown)).toBe(html);

@@ -87,7 +87,10 @@ export class TelegramIntake {
     this.closed = true;
   }
 
-  /** Resolves when nothing is running (or after timeoutMs). */
+  /**
+   * Resolves when nothing is running (or after timeoutMs). A real deadline, not the injected clock: it
+   * bounds a real timer during shutdown, and a stopped test clock must not make it wait forever.
+   */
   async idle(timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.chains.size > 0 && Date.now() < deadline) {

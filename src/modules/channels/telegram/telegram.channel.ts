@@ -25,7 +25,7 @@ import {
 import { splitText } from '../text/split-text';
 import { abortableSleep } from './abortable-sleep';
 import { TelegramApiError, TelegramClient } from './telegram.client';
-import { TelegramApprovalPrompts } from './telegram-approvals';
+import { resolveApprovers, TelegramApprovalPrompts } from './telegram-approvals';
 import { isMarkupRejection, toTelegramHtml } from './telegram-format';
 import { TelegramIntake } from './telegram-intake';
 import { normalizeUpdate } from './telegram-normalize';
@@ -134,7 +134,7 @@ export class TelegramChannel implements Channel, OnModuleInit {
       this.approvalPrompts = new TelegramApprovalPrompts({
         client,
         approvals: this.approvals,
-        owners: this.config.allowFrom,
+        approvers: () => resolveApprovers(this.config, () => this.host?.firstPairedSender()),
         warn: (message) => this.logger.warn(message),
       });
     }

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import {
   CloseCode,
   ClientInfo,
+  DEFAULT_LIMITS,
   ErrorCode,
   ErrorShape,
   EventFrame,
@@ -13,7 +14,6 @@ import {
 } from '../../../common/protocol';
 import type { TailscaleClaim } from '../../auth/tailscale-identity';
 
-const SLOW_CONSUMER_GRACE_MS = 5_000;
 const logger = new Logger('Connection');
 
 /** What the handshake established; absent until hello-ok is sent. */
@@ -67,6 +67,7 @@ export class Connection {
     readonly origin: ConnectionOrigin,
     readonly nonce: string,
     private readonly maxBufferedBytes: number,
+    private readonly slowConsumerGraceMs = DEFAULT_LIMITS.slowConsumerGraceMs,
   ) {}
 
   get isOpen(): boolean {
@@ -138,7 +139,7 @@ export class Connection {
     } else if (!droppable) {
       this.close(CloseCode.Policy, 'slow consumer');
       // A client that does not read will not read our close frame either; free its buffer.
-      setTimeout(() => this.socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+      setTimeout(() => this.socket.terminate(), this.slowConsumerGraceMs).unref();
     }
   }
 

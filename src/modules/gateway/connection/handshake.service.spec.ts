@@ -294,6 +294,7 @@ describe(HandshakeService.name, () => {
       new DeviceVerifierService(clock),
       pairing as unknown as PairingService,
       tailscale as unknown as TailscaleIdentityService,
+      clock,
     );
     const socket = { bufferedAmount: 0, send: jest.fn(), close: jest.fn(), terminate: jest.fn() };
     const connection = new Connection('conn-1', socket as unknown as WebSocket, row.origin, NONCE, 1 << 20);

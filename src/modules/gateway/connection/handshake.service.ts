@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import {
   CloseCode,
   DEFAULT_OPERATOR_SCOPES,
-  ErrorCode,
   ErrorShape,
   GatewayEvent,
   HelloOk,
@@ -14,19 +13,22 @@ import {
   RequestFrame,
   Role,
 } from '../../../common/protocol';
+import { Clock } from '../../../common/clock';
 import { signedTokenOf } from '../../../common/identity';
 import { authBucketOf } from '../../auth/auth-bucket';
 import { AuthRateLimiter } from '../../auth/auth-rate-limiter';
-import { AuthErrors } from '../../auth/auth.errors';
+import { AuthError, AuthErrors } from '../../auth/auth.errors';
 import { DeviceVerifierService } from '../../auth/device-verifier.service';
 import { SharedSecretAuthService } from '../../auth/shared-secret-auth.service';
 import { TailscaleIdentityService } from '../../auth/tailscale-identity.service';
 import { isDeviceTokenShaped } from '../../pairing/device-tokens';
+import { PairingError, PairingErrorCode } from '../../pairing/pairing.errors';
 import { AdmissionRequest, DeviceAuth, PairingService } from '../../pairing/pairing.service';
 import { ConnectParamsDto } from '../dto/connect.params';
 import { GatewayRuntime } from '../../config/gateway-runtime';
 import { HelloSnapshotSource } from '../hello-snapshot';
 import { RpcError, invalidRequest } from '../rpc/rpc-error';
+import { toErrorShape } from '../rpc/wire-errors';
 import { RpcRegistry } from '../rpc/rpc-registry';
 import { validateParams } from '../rpc/validate-params';
 import type { Connection, ConnectionSession } from './connection';
@@ -35,9 +37,12 @@ export type HandshakeOutcome =
   | { ok: true; session: ConnectionSession; deviceAuth?: DeviceAuth }
   | { ok: false; error: ErrorShape; closeCode: number; closeReason: string };
 
+/** What refuses a connect: the handshake's own errors, and the auth and pairing modules' (mapped in wire-errors.ts). */
+type ConnectError = RpcError | AuthError | PairingError;
+
 class Refusal extends Error {
   constructor(
-    readonly error: RpcError,
+    readonly error: ConnectError,
     readonly closeCode: number,
     readonly closeReason: string,
     /** A wrong secret, token or proof, as opposed to a malformed or not-yet-paired connect. */
@@ -47,8 +52,11 @@ class Refusal extends Error {
   }
 }
 
-const refuse = (error: RpcError, closeReason: string, closeCode: number = CloseCode.Policy) =>
+const refuse = (error: ConnectError, closeReason: string, closeCode: number = CloseCode.Policy) =>
   new Refusal(error, closeCode, closeReason);
+
+const isPairingRequired = (error: unknown): error is PairingError =>
+  error instanceof PairingError && error.code === PairingErrorCode.PairingRequired;
 
 /** The details let a client that offered too new or too old a range fall back (the current reference's shape). */
 const protocolMismatch = (params: ConnectParamsDto) =>
@@ -91,6 +99,7 @@ export class HandshakeService {
     private readonly deviceVerifier: DeviceVerifierService,
     private readonly pairing: PairingService,
     private readonly tailscaleIdentity: TailscaleIdentityService,
+    private readonly clock: Clock,
   ) {}
 
   /** Asynchronous only for the Tailscale whois; everything else decides at once. */
@@ -99,11 +108,11 @@ export class HandshakeService {
       return { ok: true, ...(await this.authenticate(frame, connection)) };
     } catch (error) {
       if (error instanceof Refusal) {
-        return { ok: false, error: error.error.toShape(), closeCode: error.closeCode, closeReason: error.closeReason };
+        const { shape } = toErrorShape(error.error);
+        return { ok: false, error: shape, closeCode: error.closeCode, closeReason: error.closeReason };
       }
-      if (error instanceof RpcError) {
-        return { ok: false, error: error.toShape(), closeCode: CloseCode.Policy, closeReason: 'invalid connect' };
-      }
+      const { shape, unexpected } = toErrorShape(error);
+      if (!unexpected) return { ok: false, error: shape, closeCode: CloseCode.Policy, closeReason: 'invalid connect' };
       throw error;
     }
   }
@@ -169,7 +178,7 @@ export class HandshakeService {
       const deviceAuth = this.pairing.admit(this.admission(params, connection, check.deviceId, role, scopes, token));
       return { session: this.buildSession(params, role, scopes, check.deviceId), deviceAuth };
     } catch (error) {
-      if (error instanceof RpcError && error.code === ErrorCode.NotPaired) throw refuse(error, 'pairing required');
+      if (isPairingRequired(error)) throw refuse(error, 'pairing required');
       throw locked();
     }
   }
@@ -259,7 +268,7 @@ export class HandshakeService {
       caps: params.caps ?? [],
       commands: params.commands ?? [],
       permissions: params.permissions ?? {},
-      connectedAtMs: Date.now(),
+      connectedAtMs: this.clock.now(),
       ...(tailscaleLogin ? { tailscaleLogin } : {}),
     };
   }
@@ -270,7 +279,11 @@ export class HandshakeService {
    * refusal, unless an unconfirmed claim deserves its own message. Either way
    * it counts as a failed login.
    */
-  private async requireTailscaleIdentity(connection: Connection, otherwise: RpcError, secretPresented: boolean): Promise<string> {
+  private async requireTailscaleIdentity(
+    connection: Connection,
+    otherwise: AuthError,
+    secretPresented: boolean,
+  ): Promise<string> {
     const claim = connection.origin.tailscale;
     const login = await this.tailscaleIdentity.verify(claim);
     if (login) return login;
@@ -284,14 +297,14 @@ export class HandshakeService {
     try {
       return this.pairing.admit(request);
     } catch (error) {
-      if (!(error instanceof RpcError)) throw error;
-      if (error.code === ErrorCode.NotPaired) throw refuse(error, 'pairing required');
+      if (!(error instanceof PairingError)) throw error;
+      if (isPairingRequired(error)) throw refuse(error, 'pairing required');
       return this.failAuth(error, 'unauthorized');
     }
   }
 
   /** The attempt's reserved rate-limit slot is kept: this was a failed login. */
-  private failAuth(error: RpcError, closeReason: string): never {
+  private failAuth(error: ConnectError, closeReason: string): never {
     throw new Refusal(error, CloseCode.Policy, closeReason, true);
   }
 

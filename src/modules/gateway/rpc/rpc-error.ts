@@ -6,7 +6,11 @@ export interface RpcErrorOptions {
   retryAfterMs?: number;
 }
 
-/** The one exception type whose code and message reach the client unchanged. */
+/**
+ * The gateway's own wire-level error (handshake, dispatcher, parameter
+ * validation): its code and message reach the client unchanged. Modules
+ * throw their own DomainError instead, mapped in wire-errors.ts.
+ */
 export class RpcError extends Error {
   constructor(
     readonly code: ErrorCode,
@@ -28,17 +32,3 @@ export class RpcError extends Error {
 
 export const invalidRequest = (message: string, options?: RpcErrorOptions) =>
   new RpcError(ErrorCode.InvalidRequest, message, options);
-
-export const unavailable = (message: string, options?: RpcErrorOptions) => new RpcError(ErrorCode.Unavailable, message, options);
-
-/**
- * Maps anything a handler throws to the wire shape. Unknown errors never leak
- * their message (it may hold paths or upstream text); the caller logs them.
- */
-export function toErrorShape(error: unknown): { shape: ErrorShape; unexpected: boolean } {
-  if (error instanceof RpcError) return { shape: error.toShape(), unexpected: false };
-  return {
-    shape: { code: ErrorCode.Unavailable, message: 'internal gateway error; see the gateway log', retryable: true },
-    unexpected: true,
-  };
-}

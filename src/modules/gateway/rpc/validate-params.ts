@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { compiledParams } from './compiled-params';
 import { invalidRequest } from './rpc-error';
 
 /**
@@ -18,6 +19,8 @@ export function validateParams(dto: Type<object> | undefined, params: unknown): 
     return {};
   }
   refuseOversizeArrays(dto, raw as Record<string, unknown>);
+  const accepted = compiledParams(dto).accept(raw as Record<string, unknown>);
+  if (accepted) return accepted;
   const instance = toInstance(dto, raw as Record<string, unknown>);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
