@@ -35,7 +35,7 @@ FROM ${NODE_IMAGE} AS build
 # The toolchain is only needed when no prebuilt better-sqlite3 binary matches.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # Behind a registry mirror neither better-sqlite3's prebuilt binary (GitHub) nor
 # node-gyp's header tarball (nodejs.org) can be downloaded. The Node image ships
 # its headers in /usr/local/include/node; pointing node-gyp at them makes the
@@ -76,7 +76,7 @@ ENV NODE_ENV=production \
 # SIGTERM to the gateway so `docker stop` is a clean shutdown.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
- && rm -rf /var/lib/apt/lists/*
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # A fixed uid/gid so a host directory mounted at /data can be chowned to match
 # (otherwise the gateway stops with "EPERM: operation not permitted, chmod '/data'"):
 #   sudo chown -R 10001:10001 ./nestclaw-data && sudo chmod 700 ./nestclaw-data

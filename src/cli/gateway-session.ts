@@ -6,13 +6,14 @@ import type { GatewayTarget } from './target';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** Connects as the CLI (operator with this machine's device identity), runs `work`, and always disconnects. */
-export async function withGateway<T>(
+/** The CLI's client for a target: this machine's device identity, the standard `cli` id, scopes as asked. */
+export function cliClient(
   target: GatewayTarget,
   timeoutMs: number,
-  work: (client: GatewayClient) => Promise<T>,
-): Promise<T> {
-  const client = new GatewayClient({
+  // Named, not left empty: a nestclaw gateway grants operator.admin for none, a reference gateway grants nothing.
+  scopes: string[] = ['operator.admin'],
+): GatewayClient {
+  return new GatewayClient({
     url: target.url,
     token: target.token,
     password: target.password,
@@ -22,11 +23,19 @@ export async function withGateway<T>(
     // A secret typed on the command line is what gets judged: a stored device token must not make a wrong one pass.
     explicitCredentials: target.credentialSource === '--token' || target.credentialSource === '--password',
     client: { id: 'cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
-    // Named, not left empty: a nestclaw gateway grants operator.admin for none, a reference gateway grants nothing.
-    scopes: ['operator.admin'],
+    scopes,
     connectTimeoutMs: timeoutMs,
     requestTimeoutMs: timeoutMs,
   });
+}
+
+/** Connects as the CLI (operator with this machine's device identity), runs `work`, and always disconnects. */
+export async function withGateway<T>(
+  target: GatewayTarget,
+  timeoutMs: number,
+  work: (client: GatewayClient) => Promise<T>,
+): Promise<T> {
+  const client = cliClient(target, timeoutMs);
   try {
     await client.connect();
     return await work(client);

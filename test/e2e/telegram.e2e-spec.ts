@@ -225,6 +225,7 @@ describe('Telegram channel (fake Bot API, long polling)', () => {
       String(grace.id),
       '--message',
       'from the **CLI** <ok>',
+      '--json',
     ]);
 
     // Assert

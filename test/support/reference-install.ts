@@ -86,9 +86,13 @@ export class ReferenceSandbox {
     const p = this.install.envPrefix;
     const env: NodeJS.ProcessEnv = {};
     // Only what a program needs from ours: no secrets, ports or config paths leak in.
-    for (const key of ['PATH', 'LANG', 'TZ', 'TMPDIR']) if (process.env[key]) env[key] = process.env[key];
+    for (const key of ['PATH', 'LANG', 'TZ']) if (process.env[key]) env[key] = process.env[key];
+    // Their temp files (staging dirs, jiti and compile caches) go inside the sandbox, which remove() deletes.
+    const tmp = path.join(this.root, 'tmp');
+    fs.mkdirSync(tmp, { recursive: true });
     return {
       ...env,
+      TMPDIR: tmp,
       HOME: this.root,
       NO_COLOR: '1',
       [`${p}_STATE_DIR`]: this.stateDir,

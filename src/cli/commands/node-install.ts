@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { activeProfile, profileUnitName } from '../../common/config';
-import { ensurePrivateDir } from '../../common/state';
+import { createSecretFileOnce, ensurePrivateDir } from '../../common/state';
 import { EXEC_POLICIES } from '../../node-host/exec-policy';
 import { ExitCode } from '../exit-codes';
 import { printLines } from '../output';
@@ -122,7 +122,7 @@ export async function nodeInstallCommand(options: NodeInstallOptions): Promise<v
   const lines: string[] = [];
   ensurePrivateDir(spec.stateDir);
   if (Object.keys(envEntries).length > 0) {
-    if (!envExists) fs.writeFileSync(envFile, ENV_TEMPLATE, { mode: 0o600, flag: 'wx' });
+    if (!envExists) createSecretFileOnce(envFile, ENV_TEMPLATE);
     mergeEnvFile(envFile, envEntries);
     lines.push(`wrote the gateway URL and secret to ${envFile} (mode 0600)`);
   } else {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { writeSecretFileAtomic } from '../../common/state';
+import { createSecretFileOnce, writeSecretFileAtomic } from '../../common/state';
 
 /**
  * `<stateDir>/gateway.env`: the gateway's secrets as KEY=value lines, mode
@@ -35,12 +35,7 @@ export function formatEnvValue(value: string): string {
 
 /** Creates the file with comments only (0600) unless it exists; tightens a loose existing one. True when created. */
 export function ensureEnvFile(file: string): boolean {
-  try {
-    fs.writeFileSync(file, TEMPLATE, { mode: 0o600, flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  if (createSecretFileOnce(file, TEMPLATE)) return true;
   if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
   return false;
 }

@@ -1,5 +1,5 @@
 import { GatewayClient, GatewayClientError } from '../../common/client';
-import { DeviceTokenStore, loadOrCreateDeviceIdentity } from '../../common/identity';
+import { cliClient } from '../gateway-session';
 import { HelloOk, PROTOCOL_VERSION } from '../../common/protocol';
 import { NESTCLAW_VERSION } from '../../common/version';
 import type { GatewayTarget } from '../target';
@@ -28,18 +28,7 @@ export interface SessionOptions {
  * last one is the failure when there is one.
  */
 export async function checkSession(target: GatewayTarget, options: SessionOptions): Promise<HopResult[]> {
-  const client = new GatewayClient({
-    url: target.url,
-    token: target.token,
-    password: target.password,
-    tlsFingerprint: target.tlsFingerprint,
-    identity: loadOrCreateDeviceIdentity(target.stateDir),
-    deviceTokens: new DeviceTokenStore(target.stateDir),
-    client: { id: 'nestclaw-cli', version: NESTCLAW_VERSION, platform: process.platform, mode: 'cli' },
-    scopes: options.scopes,
-    connectTimeoutMs: options.timeoutMs,
-    requestTimeoutMs: options.timeoutMs,
-  });
+  const client = cliClient(target, options.timeoutMs, options.scopes);
   const hops: HopResult[] = [];
   try {
     let hello: HelloOk;

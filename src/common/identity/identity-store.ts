@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeSecretFileAtomic } from '../state/atomic-secret-file';
+import { createSecretFileOnce, writeSecretFileAtomic } from '../state/atomic-secret-file';
 import { ensurePrivateDir } from '../state/secret-file';
 import { DeviceIdentity, generateDeviceIdentity } from './device-identity';
 import { deviceIdFromPublicKey, parseDevicePublicKey } from './device-signature';
@@ -23,13 +23,8 @@ export function loadOrCreateDeviceIdentity(stateDir: string): DeviceIdentity {
   ensurePrivateDir(identityDir(stateDir));
   const identity = generateDeviceIdentity();
   const record = { version: IDENTITY_VERSION, ...identity, createdAtMs: Date.now() };
-  try {
-    fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    // Another process created it between our check and write; theirs wins.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readIdentity(file);
-    throw error;
-  }
+  // Another process may have created it between our check and write; theirs wins.
+  if (!createSecretFileOnce(file, `${JSON.stringify(record, null, 2)}\n`)) return readIdentity(file);
   return identity;
 }
 

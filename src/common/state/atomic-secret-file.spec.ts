@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeSecretFileAtomic } from './atomic-secret-file';
+import { createSecretFileOnce, writeSecretFileAtomic } from './atomic-secret-file';
 
 describe(writeSecretFileAtomic.name, () => {
   let dir: string;
@@ -72,6 +72,48 @@ describe(writeSecretFileAtomic.name, () => {
 
     // Act / Assert
     expect(() => writeSecretFileAtomic(file, 'x')).toThrow(/ENOENT/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe(createSecretFileOnce.name, () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestclaw-secret-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a missing file with mode 0600 and says so, leaving no temp file behind', () => {
+    // Arrange
+    const file = path.join(dir, 'gateway.token');
+
+    // Act
+    const created = createSecretFileOnce(file, 'first\n');
+
+    // Assert
+    expect(created).toBe(true);
+    expect(fs.readFileSync(file, 'utf8')).toBe('first\n');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dir)).toEqual(['gateway.token']);
+  });
+
+  it('keeps an existing file as it is and reports that nothing was created', () => {
+    // Arrange
+    const file = path.join(dir, 'gateway.token');
+    createSecretFileOnce(file, 'first\n');
+
+    // Act
+    const created = createSecretFileOnce(file, 'second\n');
+
+    // Assert
+    expect(created).toBe(false);
+    expect(fs.readFileSync(file, 'utf8')).toBe('first\n');
+    expect(fs.readdirSync(dir)).toEqual(['gateway.token']);
+  });
+
+  it('fails with the reason when the folder is missing, leaving nothing behind', () => {
+    expect(() => createSecretFileOnce(path.join(dir, 'missing', 'x'), 'x')).toThrow(/ENOENT/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

@@ -6,12 +6,43 @@ import * as path from 'node:path';
  * Replaces `file` with `content`, readable by the owner only (0600), so that
  * a crash or a power cut leaves either the old file or the new one, never half
  * of either: write a temporary file beside it, fsync, rename over, fsync the
- * folder so the rename itself is on disk. The one way nestclaw writes secrets.
+ * folder so the rename itself is on disk. With createSecretFileOnce, the one
+ * way nestclaw writes secrets.
  */
 export function writeSecretFileAtomic(file: string, content: string): void {
-  const dir = path.dirname(file);
+  const temporary = writeTemporary(file, content);
+  try {
+    fs.renameSync(temporary, file);
+  } catch (error) {
+    fs.rmSync(temporary, { force: true });
+    throw error;
+  }
+  fsyncDir(path.dirname(file));
+}
+
+/**
+ * Creates `file` (0600) with `content` only if it does not exist yet, and
+ * returns whether it did: two processes starting at once agree on the first
+ * one's file, and no reader ever sees it half written (the content is synced
+ * in a temporary file, then linked in place, which fails if the name is taken).
+ */
+export function createSecretFileOnce(file: string, content: string): boolean {
+  const temporary = writeTemporary(file, content);
+  try {
+    fs.linkSync(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  fsyncDir(path.dirname(file));
+  return true;
+}
+
+function writeTemporary(file: string, content: string): string {
   // Random and exclusive: a stale temp file from a crash, or another process, is never reused.
-  const temporary = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = fs.openSync(temporary, 'wx', 0o600);
   try {
     try {
@@ -22,12 +53,11 @@ export function writeSecretFileAtomic(file: string, content: string): void {
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(temporary, file);
   } catch (error) {
     fs.rmSync(temporary, { force: true });
     throw error;
   }
-  fsyncDir(dir);
+  return temporary;
 }
 
 function fsyncDir(dir: string): void {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensurePrivateDir } from './secret-file';
+import { createSecretFileOnce } from './atomic-secret-file';
 
 export const GATEWAY_ID_FILE = 'gateway-id';
 const GATEWAY_ID = /^gw-[A-Za-z0-9_-]{22}$/;
@@ -19,13 +20,8 @@ export function ensureGatewayId(stateDir: string): string {
   if (existing) return existing;
   ensurePrivateDir(stateDir);
   const id = `gw-${randomBytes(16).toString('base64url')}`;
-  try {
-    // 'wx': two gateways starting at once on one state dir still agree on one id.
-    fs.writeFileSync(file, `${id}\n`, { mode: 0o600, flag: 'wx' });
-    return id;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
+  // Two gateways starting at once on one state dir still agree on one id.
+  if (createSecretFileOnce(file, `${id}\n`)) return id;
   const raced = readGatewayId(file);
   if (raced) return raced;
   throw new Error(`${file} does not hold a gateway id: delete it and start again (clients then pair their device tokens anew)`);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createSecretFileOnce } from './atomic-secret-file';
 
 export const GENERATED_TOKEN_FILE = 'gateway.token';
 
@@ -28,14 +29,11 @@ export function ensureGeneratedToken(stateDir: string): { token: string; created
   }
   ensurePrivateDir(stateDir);
   const token = randomBytes(32).toString('base64url');
-  // 'wx' so two gateways starting at once cannot overwrite each other's token.
-  try {
-    fs.writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  // Two gateways starting at once cannot overwrite each other's token.
+  if (!createSecretFileOnce(file, `${token}\n`)) {
     const raced = readGeneratedToken(stateDir);
     if (raced) return { token: raced, created: false, path: file };
-    throw new Error(`${file} exists but holds no token: delete it and start again to generate a new one`, { cause: error });
+    throw new Error(`${file} exists but holds no token: delete it and start again to generate a new one`);
   }
   return { token, created: true, path: file };
 }

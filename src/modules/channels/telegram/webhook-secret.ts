@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createSecretFileOnce } from '../../../common/state';
 
 export const WEBHOOK_SECRET_FILE = 'telegram-webhook.secret';
 
@@ -17,13 +18,10 @@ export function ensureWebhookSecret(stateDir: string): { secret: string; path: s
     return { secret: existing, path: file, created: false };
   }
   const secret = randomBytes(32).toString('base64url');
-  try {
-    fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  if (!createSecretFileOnce(file, `${secret}\n`)) {
     const raced = readSecret(file);
     if (raced) return { secret: raced, path: file, created: false };
-    throw new Error(`${file} exists but holds no secret: delete it and start again`, { cause: error });
+    throw new Error(`${file} exists but holds no secret: delete it and start again`);
   }
   return { secret, path: file, created: true };
 }
