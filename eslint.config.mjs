@@ -45,6 +45,8 @@ const PUBLIC_FILES = {
     'rpc/rpc.decorators',
   ],
   health: ['health.module', 'health.service'],
+  logs: ['logs.module', 'logs.service', 'log-secrets'],
+  models: ['models.module', 'models.service', 'models.types', 'models.errors'],
   nodes: ['nodes.module', 'nodes.service', 'nodes.types', 'nodes.errors'],
   pairing: ['pairing.module', 'pairing.service', 'pairing.types', 'pairing.errors', 'device-tokens'],
   config: ['gateway-runtime', 'runtime-config.module', 'gateway-lifecycle', 'reload-plan', 'config.errors'],

@@ -10,6 +10,7 @@ import { GatewayModule } from './modules/gateway/gateway.module';
 import { GatewayConfigModule } from './modules/config/config.module';
 import { RuntimeConfigModule, RuntimeConfigOptions } from './modules/config/runtime-config.module';
 import { HealthModule } from './modules/health/health.module';
+import { LogsModule } from './modules/logs/logs.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { NodesModule } from './modules/nodes/nodes.module';
 import { StateModule } from './modules/state/state.module';
@@ -38,6 +39,7 @@ export class AppModule {
         TailscaleModule,
         ChannelsModule,
         ControlUiModule,
+        LogsModule,
         GatewayConfigModule,
       ],
     };

@@ -15,6 +15,9 @@ import { NESTCLAW_VERSION } from './common/version';
 import { GatewayAuthSettings } from './modules/auth/gateway-auth-settings';
 import { GatewayLifecycle } from './modules/config/gateway-lifecycle';
 import { GatewayRuntime } from './modules/config/gateway-runtime';
+import { colorsWanted, GatewayLogger } from './modules/logs/gateway-logger';
+import { gatewaySecrets } from './modules/logs/log-secrets';
+import { LogsService } from './modules/logs/logs.service';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
 import { TailscaleExposure, TailscaleService } from './modules/tailscale/tailscale.service';
@@ -29,7 +32,10 @@ export interface StartGatewayOptions {
   config: ResolvedConfig;
   /** Overrides the configured port; tests pass 0 for a free one. */
   listenPort?: number;
+  /** What reaches the console; `false` mutes it. The log ring and file follow gateway.logging.level either way. */
   logLevels?: LogLevel[] | false;
+  /** Colour the console's level names; default: only when stdout is a terminal and NO_COLOR is unset. */
+  logColors?: boolean;
   clock?: Clock;
   /** Request, run and call ids; tests pass a predictable source. */
   ids?: IdSource;
@@ -54,6 +60,8 @@ export interface RunningGateway {
   tlsCertificate?: { path: string; generated: boolean; created: boolean };
   /** Tailscale Serve/Funnel as set up after listening; state "off" when gateway.tailscale.mode is "off". */
   tailscale: TailscaleExposure;
+  /** Writes through the gateway's logger (redacted; console, ring and log file), for code outside Nest such as the CLI's last-resort handler. */
+  log(level: 'error' | 'warn' | 'info', context: string, message: string): void;
   close(): Promise<void>;
 }
 
@@ -114,6 +122,13 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
   const tls = await new GatewayTlsService(new TlsRepository()).load(gateway.tls, config.stateDir, { hostName, now: new Date() });
 
   const clock = options.clock ?? new Clock();
+  // Before Nest exists, so its start-up lines are redacted and kept too.
+  const logs = new LogsService({
+    logging: gateway.logging,
+    secrets: gatewaySecrets(config, secret),
+    now: () => clock.now(),
+    onFileError: (message) => new Logger('Logs').warn(message),
+  });
   const runtime = new GatewayRuntime(config, bind.hosts, clock.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   runtime.gatewayId = ensureGatewayId(config.stateDir);
   const app = await NestFactory.create<NestExpressApplication>(
@@ -123,9 +138,15 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
       auth: new GatewayAuthSettings(gateway.auth.mode, secret, gateway.trustedProxies),
       clock,
       ids: options.ids,
+      logs,
     }),
     {
-      logger: options.logLevels ?? ['log', 'warn', 'error'],
+      logger: new GatewayLogger(logs, {
+        levels: options.logLevels ?? ['log', 'warn', 'error'],
+        format: gateway.logging.format,
+        colors: options.logColors ?? colorsWanted(process.stdout, process.env),
+        now: () => clock.now(),
+      }),
       abortOnError: false,
       // The ws adapter attaches to this server, so wss:// and https:// share the one port.
       httpsOptions: tls ? { cert: tls.cert, key: tls.key } : undefined,
@@ -159,6 +180,7 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
   } catch (error) {
     await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
     await app.close().catch(() => undefined);
+    logs.close();
     throw describeListenError(error, requestedPort, firstHost, scheme);
   }
   // Only now is the port known; Tailscale trouble is a warning, never a failed start.
@@ -175,9 +197,16 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
     tlsFingerprint: tls?.fingerprintSha256,
     tlsCertificate: tls ? { path: tls.certPath, generated: tls.source === 'generated', created: tls.created } : undefined,
     tailscale,
+    log: (level, context, message) => {
+      const logger = new Logger(context);
+      if (level === 'error') logger.error(message);
+      else if (level === 'warn') logger.warn(message);
+      else logger.log(message);
+    },
     close: async () => {
       await Promise.all(extraListeners.map((server) => new Promise((resolve) => server.close(resolve))));
       await app.close();
+      logs.close();
     },
   };
 }

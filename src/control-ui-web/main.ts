@@ -15,6 +15,7 @@ import { ChatView } from './views/chat.js';
 import { DevicesView } from './views/devices.js';
 import { NodesView } from './views/nodes.js';
 import { OverviewView } from './views/overview.js';
+import { LogsView } from './views/logs.js';
 import { SessionsView } from './views/sessions.js';
 
 const STATE_LABELS: Record<StateChange['state'], string> = {
@@ -84,6 +85,7 @@ function main(): void {
     new SessionsView(ctx),
     chat,
     new ApprovalsView(ctx),
+    new LogsView(ctx),
   );
   for (const view of views) {
     append(

@@ -190,6 +190,11 @@ describe('config over the wire with hot reload (real gateway, fake Bot API, real
     const unknownKey = await admin.request('config.patch', { patch: { agent: { modle: 'x' } }, baseHash: hash });
     const notAnObject = await admin.request('config.patch', { raw: '[1, 2]', baseHash: hash });
     const envSecret = await admin.request('config.patch', { patch: { agent: { apiKey: ENV_API_KEY } }, baseHash: hash });
+    const replacing = await admin.request('config.patch', {
+      raw: '{ channels: { telegram: { groups: {} } } }',
+      baseHash: hash,
+      replacePaths: ['channels.telegram.groups'],
+    });
 
     // Assert
     expect(badValue.error).toMatchObject({ code: 'INVALID_REQUEST', details: { reason: 'invalid-config' } });
@@ -198,6 +203,7 @@ describe('config over the wire with hot reload (real gateway, fake Bot API, real
     expect(notAnObject.error!.message).toContain('the patch must be an object');
     expect(envSecret.error).toMatchObject({ details: { reason: 'environment-secret', paths: ['agent.apiKey'] } });
     expect(envSecret.error!.message).not.toContain(ENV_API_KEY);
+    expect(replacing.error!.message).toContain('replacePaths is not supported');
     expect(fs.readFileSync(configFile(), 'utf8')).toBe(onDisk);
     expect((await configGet(admin)).effective).toMatchObject({ channels: { telegram: { dmPolicy: 'open' } } });
   });

@@ -47,6 +47,11 @@ export const reply = {
  */
 export class FakeOpenAi {
   readonly requests: ChatRequest[] = [];
+  /** What `GET /v1/models` lists; set `modelsReply` to answer it some other way. */
+  models: string[] = ['fake-large', 'fake-small'];
+  modelsReply?: FakeReply;
+  /** How many times `GET /v1/models` was asked, with the authorization header each time. */
+  readonly modelRequests: Array<{ authorization?: string }> = [];
   private responder: ChatResponder = () => reply.status(500, { error: { message: 'the test scripted no answer' } });
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -85,6 +90,16 @@ export class FakeOpenAi {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (req.method === 'GET' && req.url === '/v1/models') {
+        this.modelRequests.push({ authorization: req.headers.authorization });
+        const list = { object: 'list', data: this.models.map((id) => ({ id, object: 'model', owned_by: 'fake' })) };
+        this.send(
+          res,
+          this.modelsReply ?? { kind: 'raw', status: 200, contentType: 'application/json', body: JSON.stringify(list) },
+          '',
+        );
+        return;
+      }
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
         this.send(res, { kind: 'status', status: 404, body: { error: { message: `no route ${req.method} ${req.url}` } } }, '');
         return;

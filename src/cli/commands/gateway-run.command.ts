@@ -13,5 +13,6 @@ export function registerGatewayRun(gateway: Command): void {
     .option('--tailscale <mode>', 'off | serve (tailnet-only HTTPS) | funnel (public HTTPS, needs --auth password)')
     .option('--tailscale-reset-on-exit', 'undo the tailscale serve/funnel setup when the gateway stops')
     .option('--verbose', 'log debug detail')
+    .option('--log-format <format>', 'text | json (one JSON object a line); default gateway.logging.format or text')
     .action(async (options) => (await import('./gateway-run')).runGatewayCommand(options));
 }

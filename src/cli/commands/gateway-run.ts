@@ -22,6 +22,7 @@ export interface GatewayRunOptions {
   tailscale?: string;
   tailscaleResetOnExit?: boolean;
   verbose?: boolean;
+  logFormat?: string;
 }
 
 /** `nestclaw gateway run`: loads config, starts the gateway, stops it cleanly on SIGINT/SIGTERM. */
@@ -35,6 +36,7 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
     password: options.password,
     tailscale: options.tailscale,
     tailscaleResetOnExit: options.tailscaleResetOnExit,
+    logFormat: options.logFormat,
   };
   let env: NodeJS.ProcessEnv;
   try {
@@ -76,25 +78,31 @@ export async function runGatewayCommand(options: GatewayRunOptions): Promise<voi
       config,
       // Config edits and restarts in place resolve the file with the same flags, so --port or --token stay in force.
       configSource: configSourceFromProcess(overrides, env),
-      logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['warn', 'error'],
+      // Info by default: pairing requests, node connects, agent runs and approvals are what an operator reads in journald.
+      logLevels: options.verbose ? ['log', 'warn', 'error', 'debug', 'verbose'] : ['log', 'warn', 'error'],
     });
   } catch (error) {
     if (error instanceof StartupError)
       return fail(error.message, error.retryable ? ExitCode.StartupRetryable : ExitCode.StartupRefused);
     throw error;
   }
-  console.log(describeStartup(config, gateway));
+  // In json format every stdout line is one JSON record, the banner too.
+  const say = (text: string) =>
+    config.gateway.logging.format === 'json' ? gateway.log('info', 'Gateway', text) : console.log(text);
+  say(describeStartup(config, gateway));
   // Installed only in the real daemon: tests that host a gateway in-process keep their own crash reporting.
-  installLastResortHandlers(new LastResortPolicy((line) => console.error(line)));
-  stop.attach(gateway);
+  // Through the gateway's logger, so an error that echoes a secret is redacted and the line reaches the log file too.
+  installLastResortHandlers(new LastResortPolicy((line) => gateway.log('error', 'LastResort', line)));
+  stop.attach(gateway, say);
 }
 
 /** SIGINT, SIGTERM and SIGHUP stop the gateway cleanly; a second signal exits at once. */
-function signalStopper(): { attach(gateway: RunningGateway): void } {
+function signalStopper(): { attach(gateway: RunningGateway, say: (text: string) => void): void } {
   let gateway: RunningGateway | undefined;
+  let say: (text: string) => void = (text) => console.log(text);
   let requested: string | undefined;
   const stop = (signal: string) => {
-    console.log(`received ${signal}, stopping the gateway`);
+    say(`received ${signal}, stopping the gateway`);
     gateway!.close().then(
       () => process.exit(ExitCode.Ok),
       (error: unknown) => {
@@ -114,8 +122,9 @@ function signalStopper(): { attach(gateway: RunningGateway): void } {
     });
   }
   return {
-    attach(started) {
+    attach(started, announce) {
       gateway = started;
+      say = announce;
       if (requested) stop(requested);
     },
   };

@@ -46,6 +46,12 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'How long a dropped slow client has to read its close frame before its socket is cut (it then sees 1006).',
   'gateway.limits.tickIntervalMs': 'Interval of the tick keep-alive event.',
   'gateway.limits.handshakeTimeoutMs': 'Time a new socket has to finish connect.',
+  'gateway.logging': 'The gateway log: console, the in-memory ring logs.tail reads, and the rotated file. Restart required.',
+  'gateway.logging.file':
+    "The log file, rotated by size (10 MiB, 3 kept). Default <stateDir>/logs/gateway.log; a relative path is taken from the config file's directory.",
+  'gateway.logging.level': 'Lowest level kept in the ring and the file: error, warn, info (default), debug or verbose.',
+  'gateway.logging.format':
+    'text (default) or json (one object a line: time, level, context, message), for the file, logs.tail and the console; `gateway run --log-format` overrides it.',
   channels: 'Chat channels. Applied at once; a changed bot token or apiRoot reconnects only that channel.',
   'channels.telegram': 'The Telegram bot.',
   'channels.telegram.enabled': 'Run the Telegram channel.',

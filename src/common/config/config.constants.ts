@@ -9,3 +9,7 @@ export const DM_POLICIES = ['pairing', 'allowlist', 'open', 'disabled'] as const
 export type DmPolicy = (typeof DM_POLICIES)[number];
 export const AGENT_PROVIDERS = ['builtin', 'openai'] as const;
 export type AgentProvider = (typeof AGENT_PROVIDERS)[number];
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];

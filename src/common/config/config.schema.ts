@@ -26,6 +26,10 @@ import {
   BindMode,
   DM_POLICIES,
   DmPolicy,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  LogFormat,
+  LogLevelName,
   TAILSCALE_MODES,
   TailscaleMode,
 } from './config.constants';
@@ -78,6 +82,14 @@ export class GatewayLimitsSection {
   @IsOptional() @IsInt() @Min(100) @Max(600_000) slowConsumerGraceMs?: number;
 }
 
+/** Where the gateway's own log lines go besides the console (docs/operations.md, "Logs"). */
+export class GatewayLoggingSection {
+  /** The log file; rotated by size. A relative path is taken from the config file's directory. */
+  @IsOptional() @IsString() @MinLength(1) file?: string;
+  @IsOptional() @IsIn(LOG_LEVELS) level?: LogLevelName;
+  @IsOptional() @IsIn(LOG_FORMATS) format?: LogFormat;
+}
+
 export class GatewaySection {
   @IsOptional() @IsIn(['local', 'remote']) mode?: 'local' | 'remote';
   @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
@@ -94,6 +106,7 @@ export class GatewaySection {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayNodesSection) nodes?: GatewayNodesSection;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayControlUiSection) controlUi?: GatewayControlUiSection;
   @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayLimitsSection) limits?: GatewayLimitsSection;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => GatewayLoggingSection) logging?: GatewayLoggingSection;
 }
 
 /** Telegram user and chat ids: whole numbers, written as numbers or strings (group ids are negative). */

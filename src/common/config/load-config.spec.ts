@@ -463,6 +463,7 @@ describe(loadConfig.name, () => {
         limits: { ...DEFAULT_LIMITS },
         remote: undefined,
         nodes: { allowCommands: [], denyCommands: [] },
+        logging: { file: expect.stringMatching(/[\\/]logs[\\/]gateway\.log$/), level: 'info', format: 'text' },
       });
     });
 
@@ -530,6 +531,23 @@ describe(loadConfig.name, () => {
 
       // Assert
       expect(tls).toEqual({ enabled: true, certPath: undefined, keyPath: undefined });
+    });
+  });
+
+  describe('logging', () => {
+    it('takes a relative log file from the config file directory', () => {
+      const { logging } = load({ file: fileWith({ logging: { file: 'logs/gw.log', level: 'debug', format: 'json' } }) }).config
+        .gateway;
+      expect(logging).toEqual({ file: expect.stringMatching(/[\\/]logs[\\/]gw\.log$/), level: 'debug', format: 'json' });
+      expect(path.isAbsolute(logging.file)).toBe(true);
+    });
+
+    it('takes --log-format over gateway.logging.format, and refuses a format it does not know', () => {
+      const file = fileWith({ logging: { format: 'text' } });
+      expect(load({ file, overrides: { logFormat: 'json' } }).config.gateway.logging.format).toBe('json');
+      expect(() => load({ file, overrides: { logFormat: 'yaml' } })).toThrow(
+        '--log-format: must be one of text, json (got "yaml")',
+      );
     });
   });
 

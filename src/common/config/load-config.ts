@@ -3,7 +3,17 @@ import JSON5 from 'json5';
 import { DEFAULT_GATEWAY_PORT, DEFAULT_LIMITS, GatewayLimits } from '../protocol/constants';
 import { activeProfile, PROFILE_ENV, profileNameProblem, profilePort, profileStateDir } from './profile';
 import { jsonTextTooDeep } from '../protocol/json-budget';
-import { AUTH_MODES, AuthMode, BIND_MODES, BindMode, TAILSCALE_MODES, TailscaleMode } from './config.constants';
+import {
+  AUTH_MODES,
+  AuthMode,
+  BIND_MODES,
+  BindMode,
+  LOG_FORMATS,
+  LogFormat,
+  LogLevelName,
+  TAILSCALE_MODES,
+  TailscaleMode,
+} from './config.constants';
 import type { ConfigFile } from './config.schema';
 import { ConfigError } from './config-error';
 import { resolveFeatures, ResolvedAgent, ResolvedTelegram, ResolvedTools } from './resolve-features';
@@ -18,6 +28,8 @@ export interface CliOverrides {
   tailscale?: string;
   /** Only `true` overrides; commander leaves an absent switch undefined. */
   tailscaleResetOnExit?: boolean;
+  /** `--log-format`: overrides gateway.logging.format. */
+  logFormat?: string;
 }
 
 export interface LoadConfigInput {
@@ -57,6 +69,14 @@ export interface ResolvedGateway {
   remote: NonNullable<ConfigFile['gateway']>['remote'];
   /** Node command policy on top of the per-platform defaults (docs/protocol.md, "Nodes"). */
   nodes: { allowCommands: readonly string[]; denyCommands: readonly string[] };
+  logging: ResolvedLogging;
+}
+
+/** The gateway's log file and what goes into it; the file defaults to <stateDir>/logs/gateway.log. */
+export interface ResolvedLogging {
+  file: string;
+  level: LogLevelName;
+  format: LogFormat;
 }
 
 export interface ResolvedTls {
@@ -92,7 +112,11 @@ export function loadConfig(input: LoadConfigInput): ResolvedConfig {
   const file: ConfigFile = text === undefined ? {} : parseConfigText(text, configPath);
 
   const problems: string[] = [];
-  const gateway = resolveGateway(file, env, overrides, problems, { baseDir: path.dirname(configPath), homeDir: input.homeDir });
+  const gateway = resolveGateway(file, env, overrides, problems, {
+    baseDir: path.dirname(configPath),
+    homeDir: input.homeDir,
+    stateDir,
+  });
   if (problems.length > 0) throw new ConfigError('flags and environment', problems);
 
   const { telegram, agent, tools } = resolveFeatures(file, env);
@@ -145,7 +169,7 @@ function resolveGateway(
   env: LoadConfigInput['env'],
   overrides: CliOverrides,
   problems: string[],
-  paths: { baseDir: string; homeDir: string },
+  paths: { baseDir: string; homeDir: string; stateDir: string },
 ): ResolvedGateway {
   const section = file.gateway ?? {};
   const port = resolvePort(section.port, env, overrides.port, problems, profilePort(activeProfile(env)));
@@ -176,6 +200,11 @@ function resolveGateway(
     limits: { ...DEFAULT_LIMITS, ...definedOnly(section.limits ?? {}) },
     remote: section.remote,
     nodes: { allowCommands: section.nodes?.allowCommands ?? [], denyCommands: section.nodes?.denyCommands ?? [] },
+    logging: {
+      file: resolveFilePath(section.logging?.file, paths) ?? path.join(paths.stateDir, 'logs', 'gateway.log'),
+      level: section.logging?.level ?? 'info',
+      format: resolveLogFormat(section.logging?.format, overrides.logFormat, problems),
+    },
   };
 }
 
@@ -311,4 +340,11 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+function resolveLogFormat(configured: LogFormat | undefined, flag: string | undefined, problems: string[]): LogFormat {
+  if (flag === undefined) return configured ?? 'text';
+  if ((LOG_FORMATS as readonly string[]).includes(flag)) return flag as LogFormat;
+  problems.push(`--log-format: must be one of ${LOG_FORMATS.join(', ')} (got ${JSON.stringify(flag)})`);
+  return configured ?? 'text';
 }

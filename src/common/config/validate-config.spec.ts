@@ -3,7 +3,7 @@ import JSON5 from 'json5';
 import { validateConfigObject } from './validate-config';
 
 const GATEWAY_KEYS =
-  'allowedHosts, auth, bind, controlUi, customBindHost, limits, mode, nodes, port, remote, tailscale, tls, trustedProxies';
+  'allowedHosts, auth, bind, controlUi, customBindHost, limits, logging, mode, nodes, port, remote, tailscale, tls, trustedProxies';
 
 describe(validateConfigObject.name, () => {
   describe('valid input', () => {
@@ -103,6 +103,7 @@ describe(validateConfigObject.name, () => {
       ['tailscale', { tailscale: { funnel: true } }, 'gateway.tailscale.funnel: unknown key (allowed here: mode, resetOnExit)'],
       ['tls', { tls: { cert: 'a' } }, 'gateway.tls.cert: unknown key (allowed here: certPath, enabled, keyPath)'],
       ['nodes', { nodes: { allow: [] } }, 'gateway.nodes.allow: unknown key (allowed here: allowCommands, denyCommands)'],
+      ['logging', { logging: { path: 'x' } }, 'gateway.logging.path: unknown key (allowed here: file, format, level)'],
     ])("names an unknown key inside gateway.%s with that section's keys", (_section, gateway, line) => {
       expect(validateConfigObject({ gateway }).problems).toEqual([line]);
     });
@@ -157,6 +158,15 @@ describe(validateConfigObject.name, () => {
       expect(problems).toHaveLength(1);
       expect(problems[0]).toMatch(/^gateway\.bind: must be one of the following values: loopback, lan, tailnet, auto, custom/);
       expect(problems[0]).toContain('(got "everywhere")');
+    });
+
+    it('names the allowed log levels and formats', () => {
+      const { problems } = validateConfigObject({ gateway: { logging: { level: 'loud', format: 'xml' } } });
+
+      expect(problems).toEqual([
+        expect.stringMatching(/^gateway\.logging\.level: must be one of the following values: error, warn, info, debug, verbose/),
+        expect.stringMatching(/^gateway\.logging\.format: must be one of the following values: text, json/),
+      ]);
     });
 
     it('says an object was expected for a section given as a string', () => {

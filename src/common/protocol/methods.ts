@@ -29,9 +29,28 @@ import type {
   PairedDevice,
   PairingCodeRecord,
   PresenceChange,
+  LogsTailResult,
+  ModelChoice,
+  SessionEntry,
+  SessionPreview,
   SessionSummary,
 } from './wire-types';
 import type { ConfigGetResult, ConfigSchemaResult, ConfigWriteResult, ConfigChangedEvent } from './config-types';
+
+/** sessions.patch fields the reference defines that nestclaw accepts only as null (unset). */
+type SessionPatchReferenceField =
+  | 'thinkingLevel'
+  | 'verboseLevel'
+  | 'reasoningLevel'
+  | 'responseUsage'
+  | 'elevatedLevel'
+  | 'execHost'
+  | 'execSecurity'
+  | 'execAsk'
+  | 'execNode'
+  | 'spawnedBy'
+  | 'sendPolicy'
+  | 'groupActivation';
 
 /** A method without params: callers may leave them out, the gateway validates `{}`. */
 type NoParams = Record<string, never> | undefined;
@@ -140,6 +159,55 @@ export interface GatewayMethods {
   /** A picture a `chat` event named, in pieces from `offset` (docs/browser.md). */
   'chat.media': { params: { mediaId: string; offset?: number }; result: ChatMediaChunk };
   'sessions.list': { params: NoParams; result: { sessions: SessionSummary[] } };
+  'sessions.preview': {
+    params: { keys: string[]; limit?: number; maxChars?: number };
+    result: { ts: number; previews: SessionPreview[] };
+  };
+  /**
+   * The reference's params; nestclaw applies label and model (null clears one) and refuses a value
+   * for any other reference field by name (docs/protocol.md, "Sessions").
+   */
+  'sessions.patch': {
+    params: { key: string; label?: string | null; model?: string | null; agentId?: string; expectedSessionId?: string } & Partial<
+      Record<SessionPatchReferenceField, string | null>
+    >;
+    result: { ok: true; key: string; entry: SessionEntry };
+  };
+  'sessions.reset': {
+    params: { key: string; agentId?: string; reason?: 'new' | 'reset'; expectedSessionId?: string };
+    result: { ok: true; key: string; entry: SessionEntry | undefined };
+  };
+  'sessions.delete': {
+    params: {
+      key: string;
+      agentId?: string;
+      deleteTranscript?: boolean;
+      expectedSessionId?: string;
+      expectedLifecycleRevision?: string;
+      expectedSessionUpdatedAt?: number;
+      emitLifecycleHooks?: boolean;
+      archivedOnly?: boolean;
+    };
+    result: { ok: true; key: string; deleted: boolean; archived: string[] };
+  };
+  'models.list': {
+    params:
+      | {
+          agentId?: string;
+          sessionKey?: string;
+          authProfileId?: string;
+          provider?: string;
+          includeDetails?: boolean;
+          includeProviderCapabilities?: boolean;
+          includeDefaultModels?: boolean;
+          preparedOnly?: boolean;
+          refresh?: boolean;
+          view?: 'default' | 'configured' | 'provider-config' | 'all';
+        }
+      | undefined;
+    result: { models: ModelChoice[] };
+  };
+  'logs.tail': { params: { cursor?: number; limit?: number; maxBytes?: number } | undefined; result: LogsTailResult };
 
   'exec.approval.request': {
     params: { argv: string[]; cwd?: string; resolvedPath?: string; sessionKey?: string; timeoutMs?: number };
@@ -165,7 +233,17 @@ export interface GatewayMethods {
   'config.set': { params: { raw: string; baseHash?: string; restart?: boolean }; result: ConfigWriteResult };
   /** RFC 7396 merge patch: `patch` as an object, or `raw` as JSON5 text (the reference's form). */
   'config.patch': {
-    params: { patch?: Record<string, unknown>; raw?: string; baseHash?: string; restart?: boolean; restartDelayMs?: number };
+    params: {
+      patch?: Record<string, unknown>;
+      raw?: string;
+      baseHash?: string;
+      restart?: boolean;
+      restartDelayMs?: number;
+      note?: string;
+      sessionKey?: string;
+      /** Refused when not empty (docs/protocol.md, "Config"). */
+      replacePaths?: string[];
+    };
     result: ConfigWriteResult;
   };
   /** Like config.set, then restarts in place when a written key needs it (the reference's apply). */
@@ -218,6 +296,12 @@ const RPC_METHOD_SET: { readonly [M in RpcMethodName]: true } = {
   'chat.history': true,
   'chat.media': true,
   'sessions.list': true,
+  'sessions.preview': true,
+  'sessions.patch': true,
+  'sessions.reset': true,
+  'sessions.delete': true,
+  'models.list': true,
+  'logs.tail': true,
   'exec.approval.request': true,
   'exec.approval.resolve': true,
   'exec.approval.list': true,

@@ -85,10 +85,53 @@ export interface SessionSummary {
   sessionKey: string;
   channel: string;
   displayName?: string;
+  /** Set by an operator with sessions.patch. */
+  label?: string;
+  /** The model this session's runs use instead of agent.model (sessions.patch). */
+  model?: string;
   chatId?: string;
   messageCount: number;
   lastMessageAtMs?: number;
   createdAtMs: number;
+}
+
+/** One session's settings and times, as sessions.patch and sessions.reset answer. */
+export interface SessionEntry {
+  sessionKey: string;
+  /** Changes on every reset, so a client can tell "the same conversation" (expectedSessionId). */
+  sessionId: string;
+  channel: string;
+  displayName?: string;
+  label?: string;
+  model?: string;
+  generation: number;
+  createdAtMs: number;
+  updatedAtMs: number;
+  lastMessageAtMs?: number;
+}
+
+/** The reference's SessionsPreviewEntry. */
+export interface SessionPreview {
+  key: string;
+  status: 'ok' | 'empty' | 'missing';
+  items: Array<{ role: TranscriptRole; text: string }>;
+}
+
+/** The reference's ModelChoice (models.list). */
+export interface ModelChoice {
+  id: string;
+  name: string;
+  provider: string;
+}
+
+/** The reference's `logs.tail` answer; `cursor` is a byte offset in the current log file. */
+export interface LogsTailResult {
+  file: string;
+  cursor: number;
+  size: number;
+  lines: string[];
+  truncated: boolean;
+  reset: boolean;
 }
 
 export type TranscriptRole = 'user' | 'assistant' | 'tool' | 'system';

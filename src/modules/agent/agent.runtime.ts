@@ -92,6 +92,7 @@ export class AgentRuntime implements OnModuleDestroy {
     };
     // Registered before the first await, so abort() and agent.wait find the run at once.
     this.active.set(runId, run);
+    this.logger.log(`run ${runId} in ${request.sessionKey} started`);
     const external = request.signal;
     if (external) {
       const onAbort = () => this.stop(run, 'aborted');
@@ -184,6 +185,7 @@ export class AgentRuntime implements OnModuleDestroy {
         signal: run.controller.signal,
         timeoutMs: run.timeoutMs,
         extraSystemPrompt: request.extraSystemPrompt,
+        model: prepared.model,
         emit: (stream, data) => this.emit(run, stream, data),
       };
       const reply = await untilAborted(provider.reply(turn), run.controller.signal);
@@ -210,8 +212,8 @@ export class AgentRuntime implements OnModuleDestroy {
    * if the transcript also holds the answer to it, that answer is replayed,
    * else the message runs again (the first run may have died with the gateway).
    */
-  private record(run: ActiveRun, request: AgentRunRequest): { history: HistoryTurn[]; replay?: string } {
-    this.sessions.ensure(run.sessionKey, sessionInfo(request));
+  private record(run: ActiveRun, request: AgentRunRequest): { history: HistoryTurn[]; replay?: string; model?: string } {
+    const { model } = this.sessions.ensure(run.sessionKey, sessionInfo(request));
     const earlier = this.sessions.history(run.sessionKey);
     const stored = this.sessions.append(run.sessionKey, {
       role: 'user',
@@ -219,11 +221,11 @@ export class AgentRuntime implements OnModuleDestroy {
       runId: run.runId,
       sourceRef: request.sourceRef,
     });
-    if (stored || request.sourceRef === undefined) return { history: toHistory(earlier) };
+    if (stored || request.sourceRef === undefined) return { history: toHistory(earlier), model };
     const first = earlier.find((entry) => entry.sourceRef === request.sourceRef);
     const answer = first?.runId ? earlier.find((entry) => entry.role === 'assistant' && entry.runId === first.runId) : undefined;
     if (answer) return { history: [], replay: answer.content };
-    return { history: toHistory(earlier.filter((entry) => entry.sourceRef !== request.sourceRef)) };
+    return { history: toHistory(earlier.filter((entry) => entry.sourceRef !== request.sourceRef)), model };
   }
 
   private stop(run: ActiveRun, reason: StopReason): boolean {
@@ -275,6 +277,7 @@ export class AgentRuntime implements OnModuleDestroy {
       durationMs: result.durationMs,
       ...(result.error ? { error: result.error } : {}),
     });
+    this.logger.log(`run ${run.runId} in ${run.sessionKey} ended ${result.status} after ${result.durationMs} ms`);
     run.finished = true;
     run.detachSignal?.();
     this.active.delete(run.runId);

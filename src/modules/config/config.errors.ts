@@ -12,6 +12,8 @@ export const ConfigErrorCode = {
   FileInvalid: 'FILE_INVALID',
   EnvironmentSecret: 'ENVIRONMENT_SECRET',
   RestartUnavailable: 'RESTART_UNAVAILABLE',
+  /** config.patch's replacePaths: a merge patch already replaces; refused rather than silently ignored. */
+  ReplacePathsUnsupported: 'REPLACE_PATHS_UNSUPPORTED',
 } as const;
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 
@@ -59,6 +61,12 @@ export const ConfigErrors = {
       `${paths.join(', ')}: this value is a secret the gateway reads from its environment; it is not written to the file. ` +
         'Leave the key out (the environment keeps providing it), or send the redaction placeholder config.get gave.',
       { details: { reason: 'environment-secret', paths } },
+    ),
+  replacePathsUnsupported: () =>
+    new ConfigError(
+      ConfigErrorCode.ReplacePathsUnsupported,
+      'replacePaths is not supported: a merge patch replaces arrays and values, and null removes a key; null the object first, or send the whole file with config.set',
+      { details: { fields: ['replacePaths'] } },
     ),
   restartUnavailable: () =>
     new ConfigError(

@@ -28,6 +28,7 @@ export class ConfigRpc {
   @RpcMethod('config.patch', { scope: 'operator.admin', params: PatchConfigParams })
   patch(p: PatchConfigParams) {
     if ((p.patch === undefined) === (p.raw === undefined)) throw ConfigErrors.patchOrRaw();
+    if (p.replacePaths && p.replacePaths.length > 0) throw ConfigErrors.replacePathsUnsupported();
     const patch = p.patch ?? this.config.parsePatchText(p.raw!);
     return this.config.patch(patch, { baseHash: p.baseHash, restart: p.restart, restartDelayMs: p.restartDelayMs });
   }

@@ -19,7 +19,10 @@ import type { ConfigChangedEvent, ConfigGetResult, ConfigSchemaResult, ConfigWri
 import { GatewayEvent } from '../../common/protocol';
 import { NESTCLAW_VERSION } from '../../common/version';
 import { startupRefusal } from '../../startup-checks';
+import { GatewayAuthSettings } from '../auth/gateway-auth-settings';
 import { Broadcaster } from '../gateway/broadcaster';
+import { gatewaySecrets } from '../logs/log-secrets';
+import { LogsService } from '../logs/logs.service';
 import { ConfigFileRepository } from './config-file.repository';
 import { ConfigErrors } from './config.errors';
 import { GatewayLifecycle } from './gateway-lifecycle';
@@ -65,6 +68,8 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly lifecycle: GatewayLifecycle,
     private readonly files: ConfigFileRepository,
     private readonly broadcaster: Broadcaster,
+    private readonly logs: LogsService,
+    private readonly auth: GatewayAuthSettings,
     private readonly clock: Clock,
   ) {}
 
@@ -168,6 +173,7 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async write(text: string, options: WriteOptions): Promise<ConfigWriteResult> {
     const next = this.validate(text);
+    this.redactFromNowOn(next);
     const leaks = environmentSecretPaths(plain(next.file), this.lifecycle.source.environmentSecrets);
     if (leaks.length > 0) throw ConfigErrors.environmentSecret(leaks);
     const nextFile = plain(next.file);
@@ -220,6 +226,7 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
       });
       return;
     }
+    this.redactFromNowOn(next);
     this.appliedHash = hash;
     this.refusedEdit = undefined;
     const nextFile = plain(next.file);
@@ -227,6 +234,11 @@ export class ConfigService implements OnApplicationBootstrap, OnModuleDestroy {
     const pending = this.pendingRestart(nextFile);
     this.logger.log(`config file edited: ${changed.join(', ') || 'nothing changed'}`);
     this.announce({ source: 'file', hash, changed, applied, restartRequired: pending, restarting: false });
+  }
+
+  /** Before the new config is applied or logged about: a channel reconnecting with a new token must not log it. */
+  private redactFromNowOn(next: ResolvedConfig): void {
+    this.logs.setSecrets(gatewaySecrets(next, this.auth.secret));
   }
 
   private validate(text: string): ResolvedConfig {

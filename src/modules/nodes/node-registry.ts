@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Observable, Subject, Subscription } from 'rxjs';
+import { peerText } from '../../common/logs';
 import { CloseCode, NodeCloseReason } from '../../common/protocol';
 import type { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
@@ -106,7 +107,12 @@ export class NodeRegistry implements OnModuleInit, OnModuleDestroy {
       session,
       commands: this.policy.allowedCommands(session.client.platform, session.commands),
     });
-    if (!previous) return;
+    if (!previous) {
+      this.logger.log(
+        `node ${peerText(session.client.displayName)} (${peerText(nodeId)}, ${peerText(session.client.platform)}) connected from ${connection.origin.clientAddress}; commands: ${this.nodes.get(nodeId)!.commands.join(', ') || 'none'}`,
+      );
+      return;
+    }
     this.rememberDisplaced(nodeId, previous, connection);
     this.logger.log(`node ${nodeId} reconnected; closing its older connection ${previous.connection.connId}`);
     // Announced before the close so calls on the old socket fail now, not when its close frame comes back.
@@ -137,5 +143,6 @@ export class NodeRegistry implements OnModuleInit, OnModuleDestroy {
     this.nodes.delete(nodeId);
     if (this.displaced.get(nodeId)?.holder === connection) this.displaced.delete(nodeId);
     this.departures.next({ nodeId, connection, reason: 'disconnected' });
+    this.logger.log(`node ${peerText(session.client.displayName)} (${peerText(nodeId)}) disconnected`);
   }
 }

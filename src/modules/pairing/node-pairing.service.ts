@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { IdSource } from '../../common/ids';
+import { peerText } from '../../common/logs';
 import { GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { hashDeviceToken, matchTokenHash, newDeviceToken } from './device-tokens';
@@ -17,6 +18,7 @@ import type { NodePairRequest } from './pairing.types';
  */
 @Injectable()
 export class NodePairingService {
+  private readonly logger = new Logger('Pairing');
   constructor(
     private readonly repo: PairingRepository,
     private readonly clock: Clock,
@@ -42,7 +44,12 @@ export class NodePairingService {
       expiresAtMs: now + PAIRING_REQUEST_TTL_MS,
     };
     this.repo.saveNodeRequest(request);
-    if (!existing) this.broadcaster.broadcast(GatewayEvent.NodePairRequested, { ...request, ts: now });
+    if (!existing) {
+      this.broadcaster.broadcast(GatewayEvent.NodePairRequested, { ...request, ts: now });
+      this.logger.log(
+        `node pairing request ${request.requestId}: node ${peerText(request.nodeId)} named ${peerText(request.displayName)}, platform ${peerText(request.platform)}, from ${remoteIp ?? 'unknown address'}; approve with \`nestclaw nodes approve ${request.requestId}\``,
+      );
+    }
     return { status: 'pending', requestId: request.requestId, created: !existing };
   }
 

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { IdSource } from '../../common/ids';
+import { peerText } from '../../common/logs';
 import { CloseCode, ClientInfo, GatewayEvent } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
@@ -44,6 +45,7 @@ export interface DeviceAuth {
  */
 @Injectable()
 export class PairingService {
+  private readonly logger = new Logger('Pairing');
   /**
    * Paired devices as last read from SQLite: node.list reads them on every
    * call. Every method here that may write a device (admit, approve, rename,
@@ -232,6 +234,9 @@ export class PairingService {
     this.repo.saveRequest(next);
     if (!existing) {
       this.broadcaster.broadcast(GatewayEvent.DevicePairRequested, { ...withoutKey(next), ts: now });
+      this.logger.log(
+        `device pairing request ${next.requestId}: ${peerText(next.displayName)} (${peerText(next.platform)}, ${next.clientId}) from ${next.remoteIp ?? 'unknown address'} asks for role ${next.role}; approve with \`nestclaw devices approve ${next.requestId}\``,
+      );
     }
     return next;
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type Database from 'better-sqlite3';
 import { DatabaseService } from '../state/database.service';
 import { optional, Row } from '../state/sql-row';
-import type { NewTranscriptEntry, SessionInfo, SessionRecord, TranscriptEntry } from './sessions.types';
+import type { NewTranscriptEntry, SessionInfo, SessionPatch, SessionRecord, TranscriptEntry } from './sessions.types';
 
 @Injectable()
 export class SessionsRepository {
@@ -97,6 +97,29 @@ export class SessionsRepository {
     return rows.reverse().map(toEntry);
   }
 
+  /** Applies the fields the patch sets, in one statement. */
+  patch(sessionKey: string, patch: SessionPatch, nowMs: number): void {
+    const sets: string[] = [];
+    const values: Array<string | null> = [];
+    if (patch.label !== undefined) {
+      sets.push('label = ?');
+      values.push(patch.label);
+    }
+    if (patch.model !== undefined) {
+      sets.push('model = ?');
+      values.push(patch.model);
+    }
+    if (sets.length === 0) return;
+    this.db
+      .prepare(`UPDATE sessions SET ${sets.join(', ')}, updated_at_ms = ? WHERE session_key = ?`)
+      .run(...values, nowMs, sessionKey);
+  }
+
+  /** Deletes the session and, by cascade, its whole transcript; true when it existed. */
+  delete(sessionKey: string): boolean {
+    return this.db.prepare('DELETE FROM sessions WHERE session_key = ?').run(sessionKey).changes > 0;
+  }
+
   nextGeneration(sessionKey: string, nowMs: number): number {
     this.db
       .prepare('UPDATE sessions SET generation = generation + 1, updated_at_ms = ? WHERE session_key = ?')
@@ -113,6 +136,8 @@ function toSession(row: Row): SessionRecord {
     chatId: optional(row.chat_id),
     peerId: optional(row.peer_id),
     displayName: optional(row.display_name),
+    label: optional(row.label),
+    model: optional(row.model),
     generation: row.generation,
     createdAtMs: row.created_at_ms,
     updatedAtMs: row.updated_at_ms,

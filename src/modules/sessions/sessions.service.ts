@@ -2,11 +2,11 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { SessionsRepository } from './sessions.repository';
-import type { NewTranscriptEntry, SessionInfo, SessionRecord, TranscriptEntry } from './sessions.types';
+import type { NewTranscriptEntry, SessionInfo, SessionPatch, SessionRecord, TranscriptEntry } from './sessions.types';
 import { SessionsErrors } from './sessions.errors';
-import type { SessionSummary } from '../../common/protocol';
+import type { SessionEntry, SessionPreview, SessionSummary } from '../../common/protocol';
 
-export type { SessionSummary };
+export type { SessionEntry, SessionPreview, SessionSummary };
 
 /**
  * Conversations and their transcripts. A reset starts a new generation, so
@@ -67,6 +67,52 @@ export class SessionsService implements OnModuleInit {
     return { sessionKey, generation: this.repo.nextGeneration(sessionKey, this.clock.now()) };
   }
 
+  /** The session as sessions.patch/reset answer it; undefined when there is none. */
+  entry(sessionKey: string): SessionEntry | undefined {
+    const s = this.repo.find(sessionKey);
+    if (!s) return undefined;
+    return {
+      sessionKey: s.sessionKey,
+      sessionId: `${s.sessionKey}#${s.generation}`,
+      channel: s.channel,
+      displayName: s.displayName,
+      label: s.label,
+      model: s.model,
+      generation: s.generation,
+      createdAtMs: s.createdAtMs,
+      updatedAtMs: s.updatedAtMs,
+      lastMessageAtMs: s.lastMessageAtMs,
+    };
+  }
+
+  patch(sessionKey: string, patch: SessionPatch): SessionEntry {
+    this.require(sessionKey);
+    this.repo.patch(sessionKey, patch, this.clock.now());
+    return this.entry(sessionKey)!;
+  }
+
+  /** Forgets the session and its whole transcript; false when there was none. */
+  delete(sessionKey: string): boolean {
+    const deleted = this.repo.delete(sessionKey);
+    if (deleted) this.sessionCount--;
+    return deleted;
+  }
+
+  /**
+   * The newest turns of each session, each text cut to maxChars. Unknown keys
+   * answer "missing" rather than failing the whole call, as the reference does.
+   */
+  preview(keys: readonly string[], limit: number, maxChars: number): SessionPreview[] {
+    return keys.map((key) => {
+      const session = this.repo.find(key);
+      if (!session) return { key, status: 'missing', items: [] };
+      const items = this.repo
+        .history(key, session.generation, limit)
+        .map((e) => ({ role: e.role, text: cut(e.content, maxChars) }));
+      return { key, status: items.length > 0 ? 'ok' : 'empty', items };
+    });
+  }
+
   /** The last active sessions, for the health snapshot that every handshake carries. */
   recent(limit: number): Array<Pick<SessionSummary, 'sessionKey' | 'channel' | 'lastMessageAtMs'>> {
     if (this.recentCache?.limit !== limit) {
@@ -84,6 +130,8 @@ export class SessionsService implements OnModuleInit {
       sessionKey: s.sessionKey,
       channel: s.channel,
       displayName: s.displayName,
+      label: s.label,
+      model: s.model,
       chatId: s.chatId,
       messageCount: s.messageCount,
       lastMessageAtMs: s.lastMessageAtMs,
@@ -96,4 +144,9 @@ export class SessionsService implements OnModuleInit {
     if (!session) throw SessionsErrors.unknownSession(sessionKey);
     return session;
   }
+}
+
+function cut(text: string, maxChars: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= maxChars ? flat : `${flat.slice(0, maxChars - 1)}…`;
 }

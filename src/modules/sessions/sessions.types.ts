@@ -12,6 +12,10 @@ export interface SessionInfo {
 export interface SessionRecord extends SessionInfo {
   sessionKey: string;
   generation: number;
+  /** An operator's name for it (sessions.patch). */
+  label?: string;
+  /** The model its runs use instead of agent.model (sessions.patch). */
+  model?: string;
   createdAtMs: number;
   updatedAtMs: number;
   lastMessageAtMs?: number;
@@ -36,4 +40,10 @@ export interface NewTranscriptEntry {
   runId?: string;
   /** An id from the source (e.g. a Telegram update id): the same ref is stored once per session. */
   sourceRef?: string;
+}
+
+/** What sessions.patch may change; null clears a value, undefined leaves it. */
+export interface SessionPatch {
+  label?: string | null;
+  model?: string | null;
 }

@@ -172,4 +172,7 @@ export const MIGRATIONS: readonly string[] = [
   // Channel outbox: a part may be a picture (a browser screenshot) instead of text; the file lives under the state dir.
   `ALTER TABLE channel_outbox ADD COLUMN media_path TEXT;
    ALTER TABLE channel_outbox ADD COLUMN media_type TEXT;`,
+  // Sessions an operator named or pointed at another model (sessions.patch).
+  `ALTER TABLE sessions ADD COLUMN label TEXT;
+   ALTER TABLE sessions ADD COLUMN model TEXT;`,
 ];

@@ -17,6 +17,8 @@ export interface ProviderTurn {
   signal: AbortSignal;
   /** The run's whole time budget; no single call needs longer. */
   timeoutMs: number;
+  /** The session's own model (sessions.patch); agent.model when unset. */
+  model?: string;
   /** Extra instructions from the caller (the `agent` method's extraSystemPrompt). */
   extraSystemPrompt?: string;
   /** Streams a piece of the run to operators (`agent` events). */

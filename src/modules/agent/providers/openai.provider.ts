@@ -36,7 +36,8 @@ export class OpenAiProvider implements AgentProvider {
   ) {}
 
   async reply(turn: ProviderTurn): Promise<ProviderReply> {
-    const { model, maxSteps } = this.gateway.config.agent;
+    const { maxSteps } = this.gateway.config.agent;
+    const model = turn.model ?? this.gateway.config.agent.model;
     if (!model) {
       throw new ProviderFailure(
         'error',

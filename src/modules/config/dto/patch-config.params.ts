@@ -1,4 +1,16 @@
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { CONFIG_HASH_MAX_CHARS, CONFIG_TEXT_MAX_CHARS, RESTART_DELAY_MAX_MS } from './config-limits';
 
 /**
@@ -14,4 +26,10 @@ export class PatchConfigParams {
   /** Accepted for the reference's clients; nestclaw reports restarts with the `shutdown` and `config` events. */
   @IsOptional() @IsString() @MaxLength(1024) note?: string;
   @IsOptional() @IsString() @MaxLength(512) sessionKey?: string;
+  /**
+   * The current reference's "replace these objects instead of merging". Not
+   * supported: merging where the client asked for a replacement could leave
+   * keys it meant to drop, so a non-empty list is refused (ConfigRpc).
+   */
+  @IsOptional() @IsArray() @ArrayMaxSize(256) @IsString({ each: true }) @MaxLength(1024, { each: true }) replacePaths?: string[];
 }

@@ -144,9 +144,10 @@ export const IGNORED_REFERENCE_PARAMS: Readonly<Record<string, readonly string[]
   'node.pair.request': ['coreVersion', 'uiVersion', 'deviceFamily', 'modelIdentifier', 'remoteIp', 'silent'],
   'device.token.rotate': ['scopes'],
   'exec.approval.resolve': ['reviewer', 'grantExpiresInDays'],
-  // Restart notices go out as `shutdown`/`config` events, not to a chat; arrays are replaced whole by a merge patch anyway.
+  // Restart notices go out as `shutdown`/`config` events, not to a chat. replacePaths is declared by the
+  // config.patch DTO and refused when non-empty, so a client is never told a replacement happened that did not.
   'config.apply': ['deliveryContext'],
-  'config.patch': ['deliveryContext', 'replacePaths'],
+  'config.patch': ['deliveryContext'],
 };
 
 /** params without the fields the method accepts only to ignore them; params itself is not changed. */

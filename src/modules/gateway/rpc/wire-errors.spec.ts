@@ -7,6 +7,7 @@ import { AuthErrors } from '../../auth/auth.errors';
 import { BrowserModuleErrors } from '../../browser/browser.errors';
 import { ChannelsErrors } from '../../channels/channels.errors';
 import { ConfigErrors } from '../../config/config.errors';
+import { ModelsErrors } from '../../models/models.errors';
 import { NodesErrors } from '../../nodes/nodes.errors';
 import { PairingErrors } from '../../pairing/pairing.errors';
 import { SessionsErrors } from '../../sessions/sessions.errors';
@@ -110,6 +111,27 @@ const TABLE: [string, DomainError, Expected][] = [
   ],
   ['pairing request unknown', PairingErrors.requestNotFound('q1'), { code: 'INVALID_REQUEST' }],
   ['session unknown', SessionsErrors.unknownSession('s1'), { code: 'INVALID_REQUEST' }],
+  [
+    'session patch field',
+    SessionsErrors.unsupportedPatchField('thinkingLevel'),
+    { code: 'INVALID_REQUEST', details: { fields: ['thinkingLevel'] } },
+  ],
+  ['session empty patch', SessionsErrors.emptyPatch(), { code: 'INVALID_REQUEST' }],
+  ['session stale', SessionsErrors.staleSession('s1'), { code: 'INVALID_REQUEST' }],
+  [
+    'session delete guard',
+    SessionsErrors.unsupportedDeleteGuard('archivedOnly'),
+    { code: 'INVALID_REQUEST', details: { fields: ['archivedOnly'] } },
+  ],
+  ['session transcript kept', SessionsErrors.transcriptIsPartOfSession(), { code: 'INVALID_REQUEST' }],
+  ['models endpoint failed', ModelsErrors.endpointFailed('HTTP 500'), { code: 'UNAVAILABLE', retryable: true }],
+  ['models unknown model', ModelsErrors.unknownModel('x'), { code: 'INVALID_REQUEST' }],
+  ['models builtin', ModelsErrors.builtinHasNoModels(), { code: 'INVALID_REQUEST' }],
+  [
+    'config replacePaths',
+    ConfigErrors.replacePathsUnsupported(),
+    { code: 'INVALID_REQUEST', details: { fields: ['replacePaths'] } },
+  ],
 ];
 
 describe('wire errors', () => {

@@ -6,6 +6,7 @@ import { AuthError, AuthErrorCode } from '../../auth/auth.errors';
 import { BrowserModuleError, BrowserModuleErrorCode } from '../../browser/browser.errors';
 import { ChannelsError, ChannelsErrorCode } from '../../channels/channels.errors';
 import { ConfigError, ConfigErrorCode } from '../../config/config.errors';
+import { ModelsError, ModelsErrorCode } from '../../models/models.errors';
 import { NodesError, NodesErrorCode } from '../../nodes/nodes.errors';
 import { PairingError, PairingErrorCode } from '../../pairing/pairing.errors';
 import { SessionsError, SessionsErrorCode } from '../../sessions/sessions.errors';
@@ -84,6 +85,7 @@ const CONFIG: Record<ConfigErrorCode, WireError> = {
   FILE_INVALID: REFUSED,
   ENVIRONMENT_SECRET: REFUSED,
   RESTART_UNAVAILABLE: UNAVAILABLE,
+  REPLACE_PATHS_UNSUPPORTED: REFUSED,
 };
 
 /** A node that is away, slow or failing is UNAVAILABLE; only the gateway stopping says "try again". */
@@ -112,8 +114,20 @@ const PAIRING: Record<PairingErrorCode, WireError> = {
   NODE_REQUEST_NOT_FOUND: REFUSED,
 };
 
+/** A failing model endpoint may recover by itself; a wrong model name or provider needs the operator. */
+const MODELS: Record<ModelsErrorCode, WireError> = {
+  ENDPOINT_FAILED: BUSY,
+  UNKNOWN_MODEL: REFUSED,
+  BUILTIN_HAS_NO_MODELS: REFUSED,
+};
+
 const SESSIONS: Record<SessionsErrorCode, WireError> = {
   UNKNOWN_SESSION: REFUSED,
+  UNSUPPORTED_PATCH_FIELD: REFUSED,
+  EMPTY_PATCH: REFUSED,
+  STALE_SESSION: REFUSED,
+  UNSUPPORTED_DELETE_GUARD: REFUSED,
+  TRANSCRIPT_IS_PART_OF_SESSION: REFUSED,
 };
 
 function wireErrorOf(error: DomainError): WireError | undefined {
@@ -123,6 +137,7 @@ function wireErrorOf(error: DomainError): WireError | undefined {
   if (error instanceof BrowserModuleError) return BROWSER[error.code];
   if (error instanceof ChannelsError) return CHANNELS[error.code];
   if (error instanceof ConfigError) return CONFIG[error.code];
+  if (error instanceof ModelsError) return MODELS[error.code];
   if (error instanceof NodesError) return NODES[error.code];
   if (error instanceof PairingError) return PAIRING[error.code];
   if (error instanceof SessionsError) return SESSIONS[error.code];

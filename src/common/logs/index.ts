@@ -1,0 +1,2 @@
+export * from './log-line';
+export * from './peer-text';

@@ -1,0 +1,1 @@
+export type { ModelChoice } from '../../common/protocol';
