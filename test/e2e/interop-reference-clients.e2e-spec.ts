@@ -124,6 +124,19 @@ describe.each<[ReferenceRelease]>([['january'], ['current']])('%s reference clie
     );
 
     it(
+      'logs --json reads the gateway log through logs.tail',
+      async () => {
+        const output = await cli(['logs', '--limit', '20', '--json']);
+        const records = output
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as { type: string });
+        expect(records[0]).toMatchObject({ type: 'meta' });
+      },
+      SLOW,
+    );
+
+    it(
       'agent with a sessionId runs the builtin /status command',
       async () => {
         const output = await cli(['agent', '--message', '/status', '--session-id', 'interop-session', '--json']);
