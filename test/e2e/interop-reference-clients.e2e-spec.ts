@@ -2,13 +2,11 @@ import { ChildProcess } from 'node:child_process';
 import { createTestApp, TestApp } from '../support/test-app';
 import {
   collectOutput,
-  INTEROP_ENABLE,
-  missingReferenceFiles,
+  describeWithReferences,
   ReferenceRelease,
   ReferenceSandbox,
   stopProcess,
 } from '../support/reference-install';
-import { skippedSuite } from '../support/skip-notice';
 import { WsTestClient } from '../support/ws-test-client';
 
 /**
@@ -16,15 +14,7 @@ import { WsTestClient } from '../support/ws-test-client';
  * host against a real nestclaw gateway. Reference CLIs take 10-20 s to start,
  * so the commands run one after another against one gateway per release.
  */
-const missing = missingReferenceFiles();
-if (missing.length > 0) {
-  skippedSuite(
-    'interop with the reference releases',
-    `the reference OpenClaw releases are not installed (missing: ${missing.join(', ')})`,
-    INTEROP_ENABLE,
-  );
-}
-const describeInterop = missing.length === 0 ? describe : describe.skip;
+const describeInterop = describeWithReferences();
 
 const SLOW = 240_000;
 

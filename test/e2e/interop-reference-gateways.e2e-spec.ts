@@ -6,28 +6,18 @@ import { CliRun, runCli } from '../support/cli-process';
 import { freePort } from '../support/free-port';
 import {
   collectOutput,
-  INTEROP_ENABLE,
-  missingReferenceFiles,
+  describeWithReferences,
   ReferenceRelease,
   ReferenceSandbox,
   stopProcess,
   waitForGateway,
 } from '../support/reference-install';
-import { skippedSuite } from '../support/skip-notice';
 
 /**
  * nestclaw's CLI and node host against the real reference gateways: one
  * gateway per release for the whole suite, CLI commands one after another.
  */
-const missing = missingReferenceFiles();
-if (missing.length > 0) {
-  skippedSuite(
-    'interop with the reference releases',
-    `the reference OpenClaw releases are not installed (missing: ${missing.join(', ')})`,
-    INTEROP_ENABLE,
-  );
-}
-const describeInterop = missing.length === 0 ? describe : describe.skip;
+const describeInterop = describeWithReferences();
 
 const SLOW = 120_000;
 const TOKEN = 'interop-reference-token-0123456789';

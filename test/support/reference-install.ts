@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkGatewayHandshake } from '../../src/cli/tunnel/gateway-check';
+import { skippedSuite } from './skip-notice';
 
 /**
  * The reference (OpenClaw) releases the interop suites run against, installed
@@ -59,6 +60,21 @@ export function missingReferenceFiles(dir = interopDir()): string[] {
 
 /** How to make the interop suites run, for their skip title (test/support/skip-notice.ts). */
 export const INTEROP_ENABLE = `run .ci/run (or install them into ${DEFAULT_INTEROP_DIR}, or set ${INTEROP_DIR_ENV})`;
+
+/**
+ * `describe` when both reference releases are installed; otherwise a skipped
+ * suite naming what is missing and how to install it, and `describe.skip`.
+ */
+export function describeWithReferences(): jest.Describe {
+  const missing = missingReferenceFiles();
+  if (missing.length === 0) return describe;
+  skippedSuite(
+    'interop with the reference releases',
+    `the reference OpenClaw releases are not installed (missing: ${missing.join(', ')})`,
+    INTEROP_ENABLE,
+  );
+  return describe.skip;
+}
 
 /**
  * A private home for one reference program: its state, config and logs stay
