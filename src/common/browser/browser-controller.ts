@@ -365,7 +365,12 @@ export class BrowserController {
   private async followRedirects(tab: Tab, target: string): Promise<void> {
     for (let hop = 1; ; hop++) {
       try {
-        await tab.page.waitForURL(target, { timeout: this.options.actionTimeoutMs, waitUntil: 'domcontentloaded' });
+        // A predicate, not the string: Playwright reads a string as a glob, and URLs may hold `?`, `*`, `{` or `[`.
+        const hop = target;
+        await tab.page.waitForURL((url) => url.href === hop, {
+          timeout: this.options.actionTimeoutMs,
+          waitUntil: 'domcontentloaded',
+        });
         return;
       } catch (error) {
         const next = interruptingNavigation(error);
