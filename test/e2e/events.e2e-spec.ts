@@ -61,6 +61,40 @@ describe('broadcast events', () => {
     await watcher.close();
   });
 
+  it('sends a storm of joins as one truncated presence event; system-presence has everyone', async () => {
+    const watcher = await WsTestClient.connected(app.url, {
+      client: { id: 'storm-watcher', version: '1', platform: 'linux', mode: 'cli' },
+      auth: { token: app.token },
+    });
+    const own = await watcher.nextEventWhere('presence', (e) => hostsOf(e, 'joined').includes('storm-watcher'), 5_000);
+    const countBefore = (own.payload as { count: number }).count;
+    // Sockets opened first, then every connect sent at once, so the joins land in as few windows as possible.
+    const joiners = await Promise.all(Array.from({ length: 100 }, () => WsTestClient.open(app.url)));
+    await Promise.all(
+      joiners.map((joiner, i) =>
+        joiner.connect({
+          client: { id: `storm-${i}`, version: '1', platform: 'linux', mode: 'cli' },
+          auth: { token: app.token },
+        }),
+      ),
+    );
+
+    const event = await watcher.nextEventWhere(
+      'presence',
+      (e) => (e.payload as { truncated?: boolean }).truncated === true,
+      5_000,
+    );
+    const payload = event.payload as { joined: unknown[]; left: unknown[]; count: number };
+    expect(payload.joined).toEqual([]);
+    expect(payload.left).toEqual([]);
+    const everyone = (await watcher.request('system-presence')).payload as Array<{ host: string }>;
+    expect(everyone.filter((entry) => entry.host.startsWith('storm-'))).toHaveLength(101);
+    await Promise.all(joiners.map((j) => j.close()));
+    // The leaves' event too, so the next test does not share its window.
+    await watcher.nextEventWhere('presence', (e) => (e.payload as { count: number }).count <= countBefore, 5_000);
+    await watcher.close();
+  });
+
   it('does not send presence or health events to nodes', async () => {
     const other = await WsTestClient.connected(app.url, { auth: { token: app.token } });
     const node = await WsTestClient.connected(app.url, nodeParams(app.token, 'quiet-node'));

@@ -323,6 +323,8 @@ export interface PresenceChange {
   /** Who left and why (a connection's key, as in its presence entry). */
   left: Array<{ key: string; reason: string; ts: number }>;
   count: number;
+  /** Too many changes to list: joined and left are empty; call system-presence for the full list. */
+  truncated?: true;
 }
 
 export type { ExecApprovalRequest };

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
-import { GatewayEvent, PresenceEntry } from '../../common/protocol';
+import { GatewayEvent, PresenceChange, PresenceEntry } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
@@ -13,6 +13,12 @@ import { limitedPresenceEntry } from './viewer-views';
 export const PRESENCE_COALESCE_MS = 250;
 /** Other clients' entries in a hello-ok snapshot, nodes first; the rest is one `system-presence` call away. */
 export const PRESENCE_SNAPSHOT_OTHERS = 8;
+/**
+ * A window with more joins and leaves than this sends `truncated: true`
+ * without entries: every operator receives every event, so a storm of N
+ * connections would otherwise cost O(N²) bytes in events alone.
+ */
+export const PRESENCE_EVENT_MAX_CHANGES = 32;
 
 /**
  * Who is connected. Changes are gathered for PRESENCE_COALESCE_MS and sent as
@@ -104,11 +110,13 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private flush(): void {
     this.flushTimer = undefined;
     if (this.joined.size === 0 && this.left.size === 0) return;
-    const payload = {
+    const truncated = this.joined.size + this.left.size > PRESENCE_EVENT_MAX_CHANGES;
+    const payload: PresenceChange = {
       ts: this.clock.now(),
-      joined: [...this.joined.values()],
-      left: [...this.left.values()],
+      joined: truncated ? [] : [...this.joined.values()],
+      left: truncated ? [] : [...this.left.values()],
       count: this.entries.size,
+      ...(truncated ? { truncated } : {}),
     };
     this.joined.clear();
     this.left.clear();

@@ -13,7 +13,7 @@ import { toErrorShape } from '../gateway/rpc/wire-errors';
 import { DatabaseService } from '../state/database.service';
 import { PairingRepository } from './pairing.repository';
 import { PairingError } from './pairing.errors';
-import { AdmissionRequest, DeviceAuth, PairingService } from './pairing.service';
+import { AdmissionRequest, DeviceAuth, LAST_SEEN_RESOLUTION_MS, PairingService } from './pairing.service';
 
 class FakeClock extends Clock {
   current = 1_700_000_000_000;
@@ -238,6 +238,41 @@ describe(PairingService.name, () => {
       expect(new Set([first, narrower, afterRotate, afterRevoke]).size).toBe(4);
       expect(service.admit(request({ deviceToken: afterRevoke })).deviceToken).toBe(afterRevoke);
       expect(() => service.admit(request({ deviceToken: afterRotate }))).toThrow(PairingError);
+    });
+  });
+
+  describe('last seen', () => {
+    const stored = () => new PairingRepository(database).findDevice(DEVICE)!;
+
+    it('writes a reconnect from the same address at most once per LAST_SEEN_RESOLUTION_MS', () => {
+      // Arrange
+      const token = pairedOperator(service);
+      const pairedAt = clock.current;
+
+      // Act
+      clock.current += LAST_SEEN_RESOLUTION_MS - 1;
+      service.admit(request({ deviceToken: token }));
+      const withinResolution = stored().lastSeenAtMs;
+      clock.current += 1;
+      service.admit(request({ deviceToken: token }));
+
+      // Assert
+      expect(withinResolution).toBe(pairedAt);
+      expect(stored().lastSeenAtMs).toBe(clock.current);
+      expect(service.findPairedDevice(DEVICE)!.lastSeenAtMs).toBe(clock.current);
+    });
+
+    it('writes a new address at once, and shows it to readers of the paired list', () => {
+      // Arrange
+      pairedOperator(service);
+      clock.current += 1_000;
+
+      // Act
+      service.admit(request({ remoteIp: '198.51.100.7', scopes: ['operator.read'] }));
+
+      // Assert
+      expect(stored()).toMatchObject({ remoteIp: '198.51.100.7', lastSeenAtMs: clock.current });
+      expect(service.listPairedDevices()[0]).toMatchObject({ remoteIp: '198.51.100.7', lastSeenAtMs: clock.current });
     });
   });
 

@@ -14,6 +14,12 @@ import type { PairedDevice, PairingRequest } from './pairing.types';
 export const PAIRING_REQUEST_TTL_MS = 5 * 60_000;
 /** A device may hold a few live tokens per role, so concurrent clients on one machine do not invalidate each other. */
 export const TOKENS_KEPT_PER_ROLE = 5;
+/**
+ * How fresh a device's lastSeenAtMs (and a token's lastUsedAtMs) is kept: a
+ * client that reconnects often costs one SQLite write a minute instead of
+ * one per connect. A new address is written at once.
+ */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 export interface AdmissionRequest {
   deviceId: string;
@@ -47,11 +53,12 @@ export interface DeviceAuth {
 export class PairingService {
   private readonly logger = new Logger('Pairing');
   /**
-   * Paired devices as last read from SQLite: node.list reads them on every
-   * call. Every method here that may write a device (admit, approve, rename,
-   * revoke...) drops it first, and nothing else writes the table.
+   * Paired devices as last read from SQLite, by id in approval order: every
+   * connect of a device and every node.list read them. Every method here that
+   * may write a device (approve, rename, revoke...) drops it first, a touch
+   * updates the cached row with the table, and nothing else writes the table.
    */
-  private pairedCache?: PairedDevice[];
+  private pairedCache?: Map<string, PairedDevice>;
   /**
    * The token last issued on connect per device and role, by this process.
    * A device that reconnects with the shared secret and the same scopes gets
@@ -71,16 +78,16 @@ export class PairingService {
 
   /** Throws NOT_PAIRED (with a request id) or an invalid-token error; returns the hello-ok auth block. */
   admit(request: AdmissionRequest): DeviceAuth {
-    this.pairedCache = undefined;
     const now = this.clock.now();
-    const device = this.repo.findDevice(request.deviceId);
+    const device = this.paired().get(request.deviceId);
     if (request.deviceToken !== undefined) return this.admitWithDeviceToken(request, device, now);
 
     if (device && covers(device, request.role, request.scopes)) {
-      this.repo.touchDevice(device.deviceId, request.remoteIp, now);
+      this.touch(device, request.remoteIp, now);
       return this.tokenOnConnect(device.deviceId, request.role, request.scopes, now);
     }
     if (request.isLocal || device) {
+      this.pairedCache = undefined;
       const approved = this.approveDirectly(request, device, now);
       return this.tokenOnConnect(approved.deviceId, request.role, request.scopes, now);
     }
@@ -98,14 +105,25 @@ export class PairingService {
 
   /** Read-only, unlike list(), which also clears expired requests. */
   listPairedDevices(): PairedDevice[] {
-    this.pairedCache ??= this.repo.listDevices();
-    return this.pairedCache.map(copyDevice);
+    return [...this.paired().values()].map(copyDevice);
   }
 
   findPairedDevice(deviceId: string): PairedDevice | undefined {
-    this.pairedCache ??= this.repo.listDevices();
-    const device = this.pairedCache.find((d) => d.deviceId === deviceId);
+    const device = this.paired().get(deviceId);
     return device && copyDevice(device);
+  }
+
+  private paired(): Map<string, PairedDevice> {
+    this.pairedCache ??= new Map(this.repo.listDevices().map((device) => [device.deviceId, device]));
+    return this.pairedCache;
+  }
+
+  /** `device` is the cached row, kept equal to the table's. */
+  private touch(device: PairedDevice, remoteIp: string, now: number): void {
+    if (device.remoteIp === remoteIp && now - (device.lastSeenAtMs ?? 0) < LAST_SEEN_RESOLUTION_MS) return;
+    this.repo.touchDevice(device.deviceId, remoteIp, now);
+    device.remoteIp = remoteIp;
+    device.lastSeenAtMs = now;
   }
 
   renameDevice(deviceId: string, displayName: string): boolean {
@@ -203,8 +221,10 @@ export class PairingService {
     if (!covers({ roles: [record.role], scopes: record.scopes }, request.role, request.scopes)) {
       throw PairingErrors.pairingRequired(this.openRequest(request, now).requestId, request.deviceId);
     }
-    this.repo.markTokenUsed(record.tokenHash, now);
-    this.repo.touchDevice(device.deviceId, request.remoteIp, now);
+    if (record.lastUsedAtMs === undefined || now - record.lastUsedAtMs >= LAST_SEEN_RESOLUTION_MS) {
+      this.repo.markTokenUsed(record.tokenHash, now);
+    }
+    this.touch(device, request.remoteIp, now);
     return { deviceToken: request.deviceToken!, role: record.role, scopes: record.scopes, issuedAtMs: record.issuedAtMs };
   }
 
