@@ -1,6 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import type { ResolvedConfig } from './common/config';
 import { AgentModule } from './modules/agent/agent.module';
 import { ApprovalsModule } from './modules/approvals/approvals.module';
 import { BrowserModule } from './modules/browser/browser.module';
@@ -21,12 +19,9 @@ export type AppModuleOptions = RuntimeConfigOptions;
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
-    const config: ResolvedConfig = options.runtime.config;
     return {
       module: AppModule,
       imports: [
-        // Config was read and validated by loadConfig before Nest existed; expose it, read no env again.
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...config })] }),
         RuntimeConfigModule.forRoot(options),
         StateModule,
         GatewayModule,
