@@ -117,6 +117,12 @@ const NO_MODULES = {
   message: 'src/common, src/cli and src/node-host import nothing from src/modules',
 };
 
+/** class-validator's index loads every validator it has (libphonenumber-js too): ~150 ms and 7 MB per start. */
+const NO_CLASS_VALIDATOR_INDEX = {
+  regex: '^class-validator$',
+  message: "import class-validator's pieces from src/common/validation/class-validator (add the one you need there)",
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/profiles/**', 'src/control-ui-web/build.mjs'] },
   js.configs.recommended,
@@ -136,6 +142,7 @@ export default tseslint.config(
       // A `let` assigned once inside a closure that reads it later (a server and its handler) stays a let.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      'no-restricted-imports': ['error', { patterns: [NO_CLASS_VALIDATOR_INDEX] }],
     },
   },
   ...MODULES.map((m) => ({
@@ -144,18 +151,25 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [...boundaryPatterns(m), NO_CLIENT_INTERNALS, ...(m === 'gateway' ? [] : [NO_RPC_ERROR])] },
+        {
+          patterns: [
+            ...boundaryPatterns(m),
+            NO_CLIENT_INTERNALS,
+            NO_CLASS_VALIDATOR_INDEX,
+            ...(m === 'gateway' ? [] : [NO_RPC_ERROR]),
+          ],
+        },
       ],
     },
   })),
   {
     files: ['src/modules/**/*.spec.ts'],
     ignores: ['src/modules/gateway/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [NO_RPC_ERROR] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_RPC_ERROR, NO_CLASS_VALIDATOR_INDEX] }] },
   },
   {
     files: ['src/common/**/*.ts', 'src/cli/**/*.ts', 'src/node-host/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [NO_NEST, NO_MODULES] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_NEST, NO_MODULES, NO_CLASS_VALIDATOR_INDEX] }] },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

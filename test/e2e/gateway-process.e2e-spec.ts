@@ -109,6 +109,21 @@ describe('nestclaw gateway run (real process)', () => {
     expect((await run.exited).code).toBe(0);
   }, 30_000);
 
+  it("starts without the packages it does not need to listen (class-validator's index, libphonenumber-js, lodash)", async () => {
+    const dir = stateDir();
+    const probe = path.join(dir, 'probe.js');
+    fs.writeFileSync(
+      probe,
+      "process.on('exit', () => { const unneeded = Object.keys(require.cache).filter((k) => /class-validator[\\\\/]cjs[\\\\/]index\\.js$|[\\\\/]node_modules[\\\\/](libphonenumber-js|lodash|dotenv|@nestjs[\\\\/]config)[\\\\/]/.test(k)); process.stderr.write('UNNEEDED_MODULES=' + JSON.stringify(unneeded) + '\\n'); });",
+    );
+    const port = await freePort();
+    const run = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: dir }, ['--require', probe]);
+    await run.waitFor('listening on');
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+    expect(run.output()).toContain('UNNEEDED_MODULES=[]');
+  }, 30_000);
+
   it('loads no @nestjs module for --help', async () => {
     const probe = path.join(stateDir(), 'probe.js');
     fs.writeFileSync(

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage } from '../../src/common/validation/class-validator';
 import * as fs from 'node:fs';
 import { AppModule } from '../../src/app.module';
 import { loadConfig } from '../../src/common/config';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage } from '../validation/class-validator';
 import { CONFIG_DESCRIPTIONS } from './config-descriptions';
 import { ConfigFile, MAX_TELEGRAM_APPROVERS } from './config.schema';
 import { SECRET_KEY_NAME } from './config-secrets';

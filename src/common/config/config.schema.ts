@@ -15,7 +15,7 @@ import {
   Matches,
   ValidateBy,
   ValidateNested,
-} from 'class-validator';
+} from '../validation/class-validator';
 
 import {
   AGENT_PROVIDERS,

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from '../validation/class-validator';
 import { ConfigFile } from './config.schema';
 
 /** Validates a parsed config object; returns the typed value or one line per problem. */

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength, MinLength } from '../../../common/validation/class-validator';
 import { SESSION_KEY_PATTERN } from '../../sessions/session-keys';
 
 export class AbortChatParams {

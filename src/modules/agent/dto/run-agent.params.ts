@@ -1,4 +1,15 @@
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from '../../../common/validation/class-validator';
 import { SESSION_KEY_PATTERN } from '../../sessions/session-keys';
 
 export const MAX_MESSAGE_LENGTH = 100_000;

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from '../../../common/validation/class-validator';
 import { SESSION_KEY_PATTERN } from '../../sessions/session-keys';
 import { MAX_MESSAGE_LENGTH, MAX_RUN_TIMEOUT_MS } from './run-agent.params';
 

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from '../../../common/validation/class-validator';
 
 export const DEFAULT_WAIT_MS = 30_000;
 export const MAX_WAIT_MS = 10 * 60_000;

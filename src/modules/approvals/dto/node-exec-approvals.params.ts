@@ -1,4 +1,4 @@
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 /** `exec.approvals.node.get`. */
 export class NodeExecApprovalsParams {

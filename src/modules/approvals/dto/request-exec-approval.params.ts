@@ -10,7 +10,7 @@ import {
   Min,
   MinLength,
   ValidateBy,
-} from 'class-validator';
+} from '../../../common/validation/class-validator';
 import { MIN_EXEC_APPROVAL_TIMEOUT_MS } from '../../../common/protocol';
 
 /** Same bounds as the node host's system.run params (node-host/params.ts). */

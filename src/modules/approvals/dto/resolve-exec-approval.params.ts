@@ -1,4 +1,4 @@
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 import { EXEC_APPROVAL_DECISIONS, type ExecApprovalDecision } from '../../../common/protocol';
 
 export class ResolveExecApprovalParams {

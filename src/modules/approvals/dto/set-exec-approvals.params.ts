@@ -1,4 +1,4 @@
-import { IsHexadecimal, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsHexadecimal, IsObject, IsOptional, IsString, Length } from '../../../common/validation/class-validator';
 
 /** `exec.approvals.set`: the whole file (checked field by field by the store) and the hash it was read with. */
 export class SetExecApprovalsParams {

@@ -1,4 +1,13 @@
-import { IsHexadecimal, IsObject, IsOptional, IsString, Length, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsHexadecimal,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from '../../../common/validation/class-validator';
 
 /** `exec.approvals.node.set`: relayed to the node, which validates the file again and decides. */
 export class SetNodeExecApprovalsParams {

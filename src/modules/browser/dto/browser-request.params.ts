@@ -1,4 +1,15 @@
-import { Allow, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  Allow,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from '../../../common/validation/class-validator';
 
 export const BROWSER_REQUEST_MAX_TIMEOUT_MS = 120_000;
 

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from '../../../common/validation/class-validator';
 import { MEDIA_ID_PATTERN, MEDIA_MAX_BYTES } from '../browser-media.repository';
 
 /** `chat.media`: one piece of a picture a `chat` event named, starting at `offset`. */

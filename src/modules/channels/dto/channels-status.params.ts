@@ -1,4 +1,4 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, IsOptional } from '../../../common/validation/class-validator';
 
 export class ChannelsStatusParams {
   /** Also ask each enabled platform who we are (Telegram: getMe). */

@@ -1,4 +1,4 @@
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 export class ChannelPairApproveParams {
   @IsString() @MinLength(1) @MaxLength(64) channel: string;

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 export class ChannelPairListParams {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(64) channel?: string;

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from '../../../common/validation/class-validator';
 import { CONFIG_HASH_MAX_CHARS, CONFIG_TEXT_MAX_CHARS, RESTART_DELAY_MAX_MS } from './config-limits';
 
 /** `config.apply`, the reference's shape: the whole file, then a restart in place if a written key needs one. */

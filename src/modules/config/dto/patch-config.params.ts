@@ -10,7 +10,7 @@ import {
   MaxLength,
   Min,
   MinLength,
-} from 'class-validator';
+} from '../../../common/validation/class-validator';
 import { CONFIG_HASH_MAX_CHARS, CONFIG_TEXT_MAX_CHARS, RESTART_DELAY_MAX_MS } from './config-limits';
 
 /**

@@ -1,4 +1,4 @@
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 import { CONFIG_HASH_MAX_CHARS, CONFIG_TEXT_MAX_CHARS } from './config-limits';
 
 /** `config.set`: the whole file as JSON5 text, guarded by the hash config.get gave. */

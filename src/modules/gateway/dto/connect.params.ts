@@ -11,7 +11,7 @@ import {
   MinLength,
   ValidateBy,
   ValidateNested,
-} from 'class-validator';
+} from '../../../common/validation/class-validator';
 import {
   MAX_CONNECT_SCOPES,
   MAX_NAME_LENGTH,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync } from 'class-validator';
+import { getMetadataStorage, validateSync } from '../../../common/validation/class-validator';
 import fc from 'fast-check';
 import { ConnectClientParams, ConnectParamsDto } from '../dto/connect.params';
 import { compiledParams } from './compiled-params';

@@ -1,6 +1,11 @@
 import { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, MetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
+import {
+  getMetadataStorage,
+  MetadataStorage,
+  ValidationArguments,
+  ValidationTypes,
+} from '../../../common/validation/class-validator';
 
 type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 

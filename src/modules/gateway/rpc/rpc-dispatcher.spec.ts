@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { IsInt, Min } from 'class-validator';
+import { IsInt, Min } from '../../../common/validation/class-validator';
 import type { Connection } from '../connection/connection';
 import { RpcDispatcher } from './rpc-dispatcher';
 import { invalidRequest } from './rpc-error';

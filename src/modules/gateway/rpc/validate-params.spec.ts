@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MinLength,
+  ValidateNested,
+} from '../../../common/validation/class-validator';
 import { ErrorCode } from '../../../common/protocol';
 import { RpcError } from './rpc-error';
 import { validateParams } from './validate-params';

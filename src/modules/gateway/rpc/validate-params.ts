@@ -1,6 +1,6 @@
 import { Type } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from '../../../common/validation/class-validator';
 import { compiledParams } from './compiled-params';
 import { invalidRequest } from './rpc-error';
 

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from '../../../common/validation/class-validator';
 
 /** The reference's LogsTailParams: all optional, same bounds. */
 export class LogsTailParams {

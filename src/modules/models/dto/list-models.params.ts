@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 /**
  * The January reference takes `{}`; the current one adds these. They are

@@ -1,4 +1,4 @@
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 export class DescribeNodeParams {
   /** A node id, or a display name (exact, case-insensitive). */

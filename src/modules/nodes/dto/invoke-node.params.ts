@@ -1,4 +1,4 @@
-import { Allow, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Allow, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from '../../../common/validation/class-validator';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from '../nodes.types';
 
 export { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS };

@@ -1,5 +1,14 @@
 import { Type } from 'class-transformer';
-import { Allow, IsBoolean, IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  Allow,
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from '../../../common/validation/class-validator';
 import { MAX_NODE_ERROR_MESSAGE_LENGTH } from '../../../common/protocol';
 
 export class NodeInvokeErrorParams {

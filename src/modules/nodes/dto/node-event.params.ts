@@ -1,4 +1,4 @@
-import { Allow, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { Allow, IsOptional, IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 export class NodeEventParams {
   @IsString() @MinLength(1) @MaxLength(128) event: string;

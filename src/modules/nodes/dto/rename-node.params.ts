@@ -1,4 +1,4 @@
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 

@@ -1,4 +1,4 @@
-import { IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsArray, IsOptional, IsString, MaxLength, MinLength } from '../../../common/validation/class-validator';
 
 export class NodePairRequestParams {
   @IsString() @MinLength(1) @MaxLength(256) nodeId: string;

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from '../../../common/validation/class-validator';
 import { ROLES } from '../../../common/protocol';
 
 const DEVICE_ID = /^[0-9a-f]{64}$/;

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from '../../../common/validation/class-validator';
 import { SESSION_KEY_PATTERN } from '../session-keys';
 
 export class ChatHistoryParams {

@@ -1,4 +1,4 @@
-import { IsBoolean, IsNumber, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsNumber, IsOptional, IsString, MaxLength, Min } from '../../../common/validation/class-validator';
 import { SessionKeyParams } from './session-key.params';
 
 /**

@@ -1,4 +1,4 @@
-import { Allow, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Allow, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from '../../../common/validation/class-validator';
 import { SessionKeyParams } from './session-key.params';
 
 /** The reference's label limit. */

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from '../../../common/validation/class-validator';
 import { SessionKeyParams } from './session-key.params';
 
 /** The reference's SessionsResetParams (January: key; current: also agentId, reason, expectedSessionId). */

@@ -1,4 +1,4 @@
-import { IsString, Matches } from 'class-validator';
+import { IsString, Matches } from '../../../common/validation/class-validator';
 import { SESSION_KEY_PATTERN } from '../session-keys';
 
 /** `key` as the reference's session methods name it. */
