@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './nest-preload';
 import { Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
