@@ -4,10 +4,9 @@ import { entryMatchesProgram } from '../common/exec/allowlist-match';
 import { argsMatch, exactArgsPattern } from '../common/exec/args-pattern';
 import { checkExecEnv, describeEnvRefusal, type EnvRefusal } from '../common/exec/env-policy';
 import { allowCommandLine } from './exec-fix';
+import { type ExecPolicy } from './exec-policy-names';
 
-export const EXEC_POLICIES = ['deny', 'allowlist', 'ask', 'full'] as const;
-export type ExecPolicy = (typeof EXEC_POLICIES)[number];
-export const DEFAULT_EXEC_POLICY: ExecPolicy = 'deny';
+export { DEFAULT_EXEC_POLICY, EXEC_POLICIES, type ExecPolicy } from './exec-policy-names';
 
 export interface ExecRequest {
   /** argv[0] as the caller sent it. */

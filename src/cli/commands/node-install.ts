@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { activeProfile, profileUnitName } from '../../common/config';
 import { createSecretFileOnce, ensurePrivateDir } from '../../common/state';
-import { EXEC_POLICIES } from '../../node-host/exec-policy';
+import { EXEC_POLICIES } from '../../node-host/exec-policy-names';
 import { ExitCode } from '../exit-codes';
 import { printLines } from '../output';
 import { loadCliConfig } from '../run-gateway-command';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { DEFAULT_EXEC_POLICY, EXEC_POLICIES } from '../../node-host/exec-policy';
+import { DEFAULT_EXEC_POLICY, EXEC_POLICIES } from '../../node-host/exec-policy-names';
 
 export function registerNodeRun(program: Command): void {
   const node = program.command('node').description('lend this machine to a gateway as a node');
