@@ -109,6 +109,28 @@ describe('nestclaw gateway run (real process)', () => {
     expect((await run.exited).code).toBe(0);
   }, 30_000);
 
+  it('serves HTTP without loading Express or its body parsers', async () => {
+    // Arrange: the probe lists, at exit, which of these the running gateway had loaded (Nest's core as the control).
+    const dir = stateDir();
+    const port = await freePort();
+    const probe = path.join(dir, 'probe.js');
+    fs.writeFileSync(
+      probe,
+      "process.on('exit', () => { const seen = Object.keys(require.cache).map((k) => /node_modules[\\\\/]((?:@nestjs[\\\\/])?(?:express|platform-express|body-parser|core))[\\\\/]/.exec(k)?.[1]).filter(Boolean); process.stderr.write('HTTP_MODULES=' + [...new Set(seen)].sort().join(',') + '\\n'); });",
+    );
+    const run = runCli(['gateway', 'run', '--port', String(port)], { NESTCLAW_STATE_DIR: dir }, ['--require', probe]);
+    await run.waitFor('listening on');
+
+    // Act
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    run.child.kill('SIGTERM');
+    await run.exited;
+
+    // Assert
+    expect(health.status).toBe(200);
+    expect(run.output()).toMatch(/HTTP_MODULES=@nestjs[\\/]core\n/);
+  }, 30_000);
+
   it('loads no @nestjs module for --help', async () => {
     const probe = path.join(stateDir(), 'probe.js');
     fs.writeFileSync(
