@@ -9,10 +9,10 @@ export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 /**
  * An update is a message with its reply-to message, entities and the like:
  * a few KB. 100 KiB is what the webhook accepted under Express (body-parser's
- * default), kept so no real update is refused; the nesting cap is far above
- * the Bot API's deepest object and far below what could strain the stack.
+ * default), kept so no real update is refused; the nesting cap is the one
+ * frames have (docs/protocol.md, Limits), far above the Bot API's deepest object.
  */
-export const WEBHOOK_BODY_LIMITS: JsonBodyLimits = { maxBytes: 100 * 1024, maxDepth: 32 };
+export const WEBHOOK_BODY_LIMITS: JsonBodyLimits = { maxBytes: 100 * 1024, maxDepth: 64 };
 
 export interface WebhookTarget {
   /** False until the channel is linked and has resumed its inbox; Telegram retries a 503. */
