@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import './nest-preload';
-import { Logger, LogLevel } from '@nestjs/common';
+import { type INestApplication, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import { AppModule } from './app.module';
@@ -22,6 +21,7 @@ import { LogsService } from './modules/logs/logs.service';
 import { GatewayTlsService } from './modules/gateway/tls/gateway-tls.service';
 import { TlsRepository } from './modules/gateway/tls/tls.repository';
 import { TailscaleExposure, TailscaleService } from './modules/tailscale/tailscale.service';
+import { GatewayHttpAdapter } from './modules/gateway/http/gateway-http.adapter';
 import { GatewayWsAdapter } from './modules/gateway/ws/gateway-ws.adapter';
 import { servedHostPolicy } from './modules/gateway/ws/upgrade-policy';
 import { startupRefusal } from './startup-checks';
@@ -48,7 +48,7 @@ export interface StartGatewayOptions {
 }
 
 export interface RunningGateway {
-  app: NestExpressApplication;
+  app: INestApplication;
   runtime: GatewayRuntime;
   port: number;
   hosts: readonly string[];
@@ -132,7 +132,7 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
   });
   const runtime = new GatewayRuntime(config, bind.hosts, clock.now(), NESTCLAW_VERSION, hostName, tls?.fingerprintSha256);
   runtime.gatewayId = ensureGatewayId(config.stateDir);
-  const app = await NestFactory.create<NestExpressApplication>(
+  const app = await NestFactory.create(
     AppModule.forRoot({
       runtime,
       lifecycle,
@@ -141,6 +141,7 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
       ids: options.ids,
       logs,
     }),
+    new GatewayHttpAdapter(),
     {
       logger: new GatewayLogger(logs, {
         levels: options.logLevels ?? ['log', 'warn', 'error'],
@@ -151,9 +152,10 @@ async function startInstance(options: StartGatewayOptions, lifecycle: GatewayLif
       abortOnError: false,
       // The ws adapter attaches to this server, so wss:// and https:// share the one port.
       httpsOptions: tls ? { cert: tls.cert, key: tls.key } : undefined,
+      // Routes that take a body read it themselves, bounded (readJsonBody); nothing parses bodies for every path.
+      bodyParser: false,
     },
   );
-  app.disable('x-powered-by');
   app.useWebSocketAdapter(
     new GatewayWsAdapter(app, {
       maxPayload: gateway.limits.maxPayload,

@@ -55,6 +55,17 @@ describe('Control UI over HTTP (default base path)', () => {
     expect(css.headers['content-type']).toMatch(/^text\/css/);
   });
 
+  it('answers a revalidation of an unchanged asset with 304 and no body', async () => {
+    const first = await request(app.httpUrl).get('/main.js').expect(200);
+    const etag = first.headers['etag'];
+    expect(etag).toMatch(/^"[\w-]+"$/);
+
+    const again = await request(app.httpUrl).get('/main.js').set('If-None-Match', etag).expect(304);
+    expect(again.text).toBeFalsy();
+    expect(again.headers['content-security-policy']).toContain("default-src 'self'");
+    await request(app.httpUrl).get('/main.js').set('If-None-Match', '"stale"').expect(200);
+  });
+
   it('keeps the health endpoint and answers 404 for unknown paths and traversal attempts', async () => {
     await request(app.httpUrl).get('/healthz').expect(200, { ok: true });
     await request(app.httpUrl).get('/nope.js').expect(404);

@@ -122,10 +122,11 @@ describe('nestclaw gateway run (real process)', () => {
     return ['--require', probe];
   };
 
-  it("starts without the packages it does not need to listen (class-validator's index, libphonenumber-js, lodash)", async () => {
+  it("starts and serves HTTP without the packages it does not need (Express, class-validator's index, lodash, …)", async () => {
+    // Arrange
     const dir = stateDir();
     const unneeded =
-      /class-validator[\\/]cjs[\\/]index\.js$|[\\/]node_modules[\\/](libphonenumber-js|lodash|dotenv|@nestjs[\\/]config)[\\/]/;
+      /class-validator[\\/]cjs[\\/]index\.js$|[\\/]node_modules[\\/](express|@nestjs[\\/]platform-express|body-parser|libphonenumber-js|lodash|dotenv|@nestjs[\\/]config)[\\/]/;
     const port = await freePort();
     const run = runCli(
       ['gateway', 'run', '--port', String(port)],
@@ -133,7 +134,13 @@ describe('nestclaw gateway run (real process)', () => {
       loadedModulesProbe(dir, unneeded),
     );
     await run.waitFor('listening on');
+
+    // Act
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     run.child.kill('SIGTERM');
+
+    // Assert
+    expect(health.status).toBe(200);
     expect((await run.exited).code).toBe(0);
     expect(run.output()).toContain('LOADED=[]');
   }, 30_000);

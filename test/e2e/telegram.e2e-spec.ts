@@ -442,6 +442,33 @@ describe('Telegram channel: webhook mode', () => {
     const res = await post({ hello: 'world' }, { 'X-Telegram-Bot-Api-Secret-Token': secret });
     expect(res.status).toBe(400);
   });
+
+  it('answers 400 to a body that is not JSON and 413 to one over 100 KiB, naming the problem', async () => {
+    // Arrange
+    const send = (body: string) =>
+      fetch(`${app.httpUrl}/telegram/hook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': secret },
+        body,
+      });
+
+    // Act
+    const broken = await send('{"update_id": 1,');
+    const huge = await send(JSON.stringify({ update_id: 2, padding: 'x'.repeat(100 * 1024) }));
+
+    // Assert
+    expect([broken.status, await broken.json()]).toEqual([400, { ok: false, error: 'the body is not valid JSON' }]);
+    expect([huge.status, await huge.json()]).toEqual([413, { ok: false, error: 'the body is larger than 102400 bytes' }]);
+  });
+
+  it('checks the secret before reading the body', async () => {
+    const res = await fetch(`${app.httpUrl}/telegram/hook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect([res.status, await res.json()]).toEqual([401, { ok: false, error: 'bad or missing secret token' }]);
+  });
 });
 
 describe('Telegram channel: webhook secret generated when none is configured', () => {

@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface ControlUiAsset {
   contentType: string;
   body: Buffer;
+  /** A strong validator of the body, for If-None-Match. */
+  etag: string;
+}
+
+export function assetOf(contentType: string, body: Buffer): ControlUiAsset {
+  return { contentType, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -37,7 +44,7 @@ export function loadControlUiAssets(dirs: readonly string[] = defaultAssetDirs()
       }
       const contentType = CONTENT_TYPES[path.extname(entry.name)];
       if (!entry.isFile() || !contentType) continue;
-      assets.set(path.relative(root, full).split(path.sep).join('/'), { contentType, body: fs.readFileSync(full) });
+      assets.set(path.relative(root, full).split(path.sep).join('/'), assetOf(contentType, fs.readFileSync(full)));
     }
   };
   walk(root);

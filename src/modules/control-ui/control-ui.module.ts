@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { GatewayHttpAdapter } from '../gateway/http/gateway-http.adapter';
 import { ControlUiService } from './control-ui.service';
 
 @Module({
@@ -7,12 +8,12 @@ import { ControlUiService } from './control-ui.service';
 })
 export class ControlUiModule implements OnModuleInit {
   constructor(
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly adapterHost: HttpAdapterHost<GatewayHttpAdapter>,
     private readonly controlUi: ControlUiService,
   ) {}
 
   /**
-   * Registered on the Express app directly: the base path comes from config,
+   * Registered on the HTTP adapter as middleware: the base path comes from config,
    * which a controller's static route cannot express. Nest adds its 404
    * handler only after module init hooks, so this still runs before it.
    */
@@ -20,6 +21,6 @@ export class ControlUiModule implements OnModuleInit {
     // An application context without HTTP (some tests build one) has no adapter.
     const adapter = this.adapterHost.httpAdapter;
     if (!this.controlUi.enabled || !adapter) return;
-    adapter.getInstance().use(this.controlUi.handle);
+    adapter.use(this.controlUi.handle);
   }
 }

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayRuntime } from '../config/gateway-runtime';
+import type { NextFunction } from '../gateway/http/gateway-http.adapter';
+import { requestPath, requestQuery, sendBytes, sendRedirect } from '../gateway/http/http-io';
 import { normalizeBasePath } from './base-path';
-import { ControlUiAsset, loadControlUiAssets, renderIndex } from './control-ui-assets';
+import { assetOf, ControlUiAsset, loadControlUiAssets, renderIndex } from './control-ui-assets';
 import { controlUiHeaders } from './security-headers';
 
 /** Serves the Control UI page and its assets from memory under the configured base path. */
@@ -21,7 +23,10 @@ export class ControlUiService {
     }
     const index = assets?.get('index.html');
     if (assets && index) {
-      assets.set('index.html', { ...index, body: renderIndex(index.body, { allowInsecureAuth: settings.allowInsecureAuth }) });
+      assets.set(
+        'index.html',
+        assetOf(index.contentType, renderIndex(index.body, { allowInsecureAuth: settings.allowInsecureAuth })),
+      );
     }
     this.assets = assets;
   }
@@ -30,22 +35,27 @@ export class ControlUiService {
     return this.assets !== undefined;
   }
 
-  /** Express middleware: answers GET/HEAD for the page, passes everything else on. */
-  readonly handle = (req: Request, res: Response, next: NextFunction): void => {
+  /** Middleware: answers GET/HEAD for the page, passes everything else on (in the end to Nest's 404). */
+  readonly handle = (req: IncomingMessage, res: ServerResponse, next: NextFunction): void => {
     if (!this.assets || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    const pathname = req.path;
+    const pathname = requestPath(req);
     if (this.basePath !== '/' && pathname === this.basePath.slice(0, -1)) {
       // Relative asset URLs need the trailing slash; keep the query as it was.
-      const queryAt = req.originalUrl.indexOf('?');
-      res.redirect(301, this.basePath + (queryAt === -1 ? '' : req.originalUrl.slice(queryAt)));
+      sendRedirect(res, 301, this.basePath + requestQuery(req));
       return;
     }
     if (!pathname.startsWith(this.basePath)) return next();
     const relative = pathname.slice(this.basePath.length) || 'index.html';
     const asset = this.assets.get(relative);
     if (!asset) return next();
-    res.set(controlUiHeaders(req.headers.host));
-    res.type(asset.contentType);
-    res.status(200).send(asset.body);
+    const headers = { ...controlUiHeaders(req.headers.host), 'Content-Type': asset.contentType, ETag: asset.etag };
+    // Cache-Control: no-cache makes browsers revalidate; an unchanged build costs them a 304 and no body.
+    if (req.headers['if-none-match'] === asset.etag) {
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+    sendBytes(res, 200, asset.body, headers);
   };
 }

@@ -1,8 +1,18 @@
 import type { Update } from '@grammyjs/types';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { safeEqual } from '../../auth/safe-equal';
+import { sendJson } from '../../gateway/http/http-io';
+import { type JsonBodyLimits, readJsonBody } from '../../gateway/http/json-body';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/**
+ * An update is a message with its reply-to message, entities and the like:
+ * a few KB. 100 KiB is what the webhook accepted under Express (body-parser's
+ * default), kept so no real update is refused; the nesting cap is the one
+ * frames have (docs/protocol.md, Limits), far above the Bot API's deepest object.
+ */
+export const WEBHOOK_BODY_LIMITS: JsonBodyLimits = { maxBytes: 100 * 1024, maxDepth: 64 };
 
 export interface WebhookTarget {
   /** False until the channel is linked and has resumed its inbox; Telegram retries a 503. */
@@ -12,23 +22,30 @@ export interface WebhookTarget {
 }
 
 /**
- * The Express handler behind webhook.path. The update is on disk before the
- * 200 goes out, so Telegram stops retrying only once nothing can lose it.
+ * The HTTP handler behind webhook.path. The secret is checked before the
+ * body is read, so nobody without it gets a byte parsed. The update is on
+ * disk before the 200 goes out, so Telegram stops retrying only once nothing
+ * can lose it.
  */
 export function createWebhookHandler(secret: string, target: WebhookTarget, onError: (message: string) => void) {
-  return (req: Request, res: Response): void => {
-    const given = req.get(SECRET_HEADER);
-    if (given === undefined || !safeEqual(given, secret)) {
-      res.status(401).json({ ok: false, error: 'bad or missing secret token' });
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const given = req.headers[SECRET_HEADER];
+    if (typeof given !== 'string' || !safeEqual(given, secret)) {
+      sendJson(res, 401, { ok: false, error: 'bad or missing secret token' });
       return;
     }
     if (!target.ready()) {
-      res.status(503).set('Retry-After', '5').json({ ok: false, error: 'not ready' });
+      sendJson(res, 503, { ok: false, error: 'not ready' }, { 'Retry-After': '5' });
       return;
     }
-    const update = req.body as Update | undefined;
+    const body = await readJsonBody(req, WEBHOOK_BODY_LIMITS);
+    if (!body.ok) {
+      sendJson(res, body.status, { ok: false, error: body.message }, body.closeConnection ? { Connection: 'close' } : {});
+      return;
+    }
+    const update = body.value as Update | null;
     if (!update || typeof update !== 'object' || !Number.isSafeInteger(update.update_id)) {
-      res.status(400).json({ ok: false, error: 'not a Telegram update' });
+      sendJson(res, 400, { ok: false, error: 'not a Telegram update' });
       return;
     }
     try {
@@ -37,9 +54,9 @@ export function createWebhookHandler(secret: string, target: WebhookTarget, onEr
       onError(
         `webhook update ${update.update_id} could not be stored: ${error instanceof Error ? error.message : String(error)}`,
       );
-      res.status(500).json({ ok: false, error: 'could not store the update' });
+      sendJson(res, 500, { ok: false, error: 'could not store the update' });
       return;
     }
-    res.status(200).json({ ok: true });
+    sendJson(res, 200, { ok: true });
   };
 }

@@ -1,4 +1,5 @@
 import type { HttpAdapterHost } from '@nestjs/core';
+import type { GatewayHttpAdapter } from '../../gateway/http/gateway-http.adapter';
 import { FakeTelegram } from '../../../../test/support/fake-telegram';
 import type { GatewayRuntime } from '../../config/gateway-runtime';
 import { ChannelSendError } from '../channel.types';
@@ -15,7 +16,7 @@ describe(TelegramChannel.name, () => {
       { config: { stateDir: '/nonexistent', channels: { telegram } } } as unknown as GatewayRuntime,
       {} as TelegramStateRepository,
       new FakeClock(),
-      {} as HttpAdapterHost,
+      {} as HttpAdapterHost<GatewayHttpAdapter>,
     );
 
   beforeEach(async () => {

@@ -2,12 +2,12 @@ import type { Update, UserFromGetMe } from '@grammyjs/types';
 import { Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import * as fs from 'node:fs';
-import type { Express } from 'express';
 import { Clock } from '../../../common/clock';
 import { BackoffOptions, backoffDelay } from '../../../common/client/backoff';
 import type { ResolvedTelegram } from '../../../common/config/resolve-features';
 import { ExecApprovalsService } from '../../approvals/exec-approvals.service';
 import { GatewayRuntime } from '../../config/gateway-runtime';
+import type { GatewayHttpAdapter } from '../../gateway/http/gateway-http.adapter';
 import type { ChannelAccessPolicy } from '../access/access-policy';
 import { ChannelProvider } from '../channel.decorator';
 import {
@@ -65,7 +65,7 @@ export class TelegramChannel implements Channel, OnModuleInit {
     private readonly runtime: GatewayRuntime,
     private readonly repo: TelegramStateRepository,
     private readonly clock: Clock,
-    private readonly adapterHost: HttpAdapterHost,
+    private readonly adapterHost: HttpAdapterHost<GatewayHttpAdapter>,
     @Optional() private readonly approvals?: ExecApprovalsService,
   ) {
     this.current = { configured: this.configured, running: false };
@@ -103,9 +103,10 @@ export class TelegramChannel implements Channel, OnModuleInit {
     const webhook = this.config.webhook;
     if (!this.configured || !webhook) return;
     this.webhookSecret = webhook.secret ?? ensureWebhookSecret(this.runtime.config.stateDir).secret;
-    const app = this.adapterHost.httpAdapter?.getInstance<Express>();
-    if (!app) return;
-    app.post(
+    const adapter = this.adapterHost.httpAdapter;
+    if (!adapter) return;
+    adapter.route(
+      'POST',
       webhook.path,
       createWebhookHandler(
         this.webhookSecret,
