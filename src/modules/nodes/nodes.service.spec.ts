@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import type { EventFrame } from '../../common/protocol';
+import { MAX_EMBEDDED_JSON_DEPTH, type EventFrame } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
@@ -473,6 +473,21 @@ describe(NodesService.name, () => {
 
       // Assert
       expect(wire(error)).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['params'] } });
+    });
+
+    it('refuses params nested past the budget, after the node and the command, as the refusals go', async () => {
+      // Arrange
+      let deep: unknown = 1;
+      for (let i = 0; i < MAX_EMBEDDED_JSON_DEPTH + 1; i++) deep = [deep];
+      const offline = await rejectionOf(invoke(request({ params: deep })));
+      connectNodeA();
+
+      // Act
+      const tooDeep = await rejectionOf(invoke(request({ params: deep })));
+
+      // Assert
+      expect(wire(offline)).toMatchObject({ details: { reason: 'not-connected' } });
+      expect(wire(tooDeep)).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['params'] } });
     });
 
     describe('timeout', () => {
