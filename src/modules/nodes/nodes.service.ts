@@ -154,7 +154,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     const live = target?.live;
     if (!live || !live.connection.isOpen) throw NodesErrors.notConnected(nodeId);
     const { platform } = live.session.client;
-    const refusal = this.policy.refusal(request.command, { platform, declared: live.session.commands });
+    const refusal = this.policy.refusal(request.command, { platform, declared: live.declared });
     if (refusal) throw NodesErrors.commandNotAllowed(nodeId, request.command, refusal, live.commands);
 
     // Only a call that reached the node is remembered: a refusal above ran nothing, so a retry may succeed.

@@ -5,7 +5,7 @@ import type { RpcCaller, RpcContext } from './rpc-context';
 import { invalidRequest } from './rpc-error';
 import { toErrorShape } from './wire-errors';
 import { RpcRegistry } from './rpc-registry';
-import { dropIgnoredReferenceParams } from './reference-params';
+import { withoutIgnoredParams } from './reference-params';
 import { validateParams } from './validate-params';
 
 /** Runs one request for a connection that finished its handshake. Never throws. */
@@ -50,7 +50,7 @@ export class RpcDispatcher {
     if (!session) throw invalidRequest('connect first: the first request must be "connect"');
     const denial = accessDenial(method, session);
     if (denial) throw invalidRequest(denial);
-    return method.invoke(validateParams(method.params, dropIgnoredReferenceParams(frame.method, frame.params)), ctx);
+    return method.invoke(validateParams(method.params, withoutIgnoredParams(method.ignoredParams, frame.params)), ctx);
   }
 }
 
