@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { flattenBelowTopLevel, jsonTextTooDeep, serializeJson, utf8ByteLength } from './json-budget';
+import { flattenBelowTopLevel, jsonTextTooDeep, knownJsonText, serializeJson, utf8ByteLength, withJsonText } from './json-budget';
 
 const nested = (depth: number, inner = '') => '['.repeat(depth) + inner + ']'.repeat(depth);
 
@@ -89,5 +89,23 @@ describe('utf8ByteLength', () => {
         numRuns: 300,
       },
     );
+  });
+});
+
+describe('withJsonText', () => {
+  it('records the text for that object alone and freezes it, so the two cannot drift apart', () => {
+    // Arrange
+    const value = { a: [1, 2] };
+
+    // Act
+    const recorded = withJsonText(value, '{"a":[1,2]}');
+
+    // Assert
+    expect(recorded).toBe(value);
+    expect(Object.isFrozen(value)).toBe(true);
+    expect(knownJsonText(value)).toBe('{"a":[1,2]}');
+    expect(knownJsonText({ ...value })).toBeUndefined();
+    expect(knownJsonText(undefined)).toBeUndefined();
+    expect(knownJsonText('text')).toBeUndefined();
   });
 });

@@ -86,6 +86,25 @@ export function serializeJson(value: unknown): Serialized {
   }
 }
 
+/** Objects whose exact JSON.stringify text was already made, by identity: a copy of one is not in here. */
+const knownTexts = new WeakMap<object, string>();
+
+/**
+ * Records that `text` is exactly JSON.stringify(value), for a value about
+ * to be sent whose parts were serialized anyway (a node's result), so the
+ * answer splices the text instead of walking the value a second time. The
+ * value is frozen: its fields can no longer drift from the text.
+ */
+export function withJsonText<T extends object>(value: T, text: string): Readonly<T> {
+  knownTexts.set(value, text);
+  return Object.freeze(value);
+}
+
+/** The text recorded by withJsonText for this very object, if any. */
+export function knownJsonText(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? knownTexts.get(value) : undefined;
+}
+
 function describe(error: unknown): string {
   // V8's cycle message spans several lines; the first says enough for a log line or an error message.
   return error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : 'the value cannot be serialized';

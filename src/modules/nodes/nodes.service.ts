@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
 import { IdSource } from '../../common/ids';
-import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson } from '../../common/protocol';
+import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson, withJsonText } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { PairingService } from '../pairing/pairing.service';
@@ -173,8 +173,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
       return { ok: true, ignored: true };
     }
     if (report.ok) {
-      const { payload, payloadJSON } = resultPayload(report);
-      this.finish(report.id, { ok: true, nodeId: own, command: call.command, payload, payloadJSON });
+      this.finish(report.id, invokeResult(own, call.command, report));
     } else {
       const live = this.registry.get(own);
       const name = this.displayNameOf({ nodeId: own, live, device: this.pairedNode(live?.session.deviceId) });
@@ -345,13 +344,24 @@ function isPolicyCommand(command: string): boolean {
   return NODE_POLICY_COMMANDS.includes(command);
 }
 
-function resultPayload(report: InvokeResultReport): { payload: unknown; payloadJSON: string | null } {
+/**
+ * The operator's answer. A node's `payload` alone is serialized here into
+ * `payloadJSON`, and that text is exactly the payload's JSON, so the answer
+ * carries it spliced in (withJsonText) rather than serializing the payload
+ * a second time. A node's `payloadJSON` is parsed for `payload`, and the
+ * answer is serialized as usual: the node's own text is never relayed as
+ * JSON, only as the string it is.
+ */
+function invokeResult(nodeId: string, command: string, report: InvokeResultReport): InvokeNodeResult {
   if (report.payloadJSON !== undefined) {
     const parsed = parseJson(report.payloadJSON, 'payloadJSON');
-    return { payload: report.payload !== undefined ? report.payload : parsed, payloadJSON: report.payloadJSON };
+    const payload = report.payload !== undefined ? report.payload : parsed;
+    return { ok: true, nodeId, command, payload, payloadJSON: report.payloadJSON };
   }
-  if (report.payload !== undefined) return { payload: report.payload, payloadJSON: JSON.stringify(report.payload) };
-  return { payload: null, payloadJSON: null };
+  if (report.payload === undefined) return { ok: true, nodeId, command, payload: null, payloadJSON: null };
+  const payloadJSON = JSON.stringify(report.payload);
+  const text = `{"ok":true,"nodeId":${JSON.stringify(nodeId)},"command":${JSON.stringify(command)},"payload":${payloadJSON},"payloadJSON":${JSON.stringify(payloadJSON)}}`;
+  return withJsonText({ ok: true, nodeId, command, payload: report.payload, payloadJSON }, text);
 }
 
 function nodeErrorOf(error: InvokeResultReport['error']): NodeError {

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { CloseCode } from '../../../common/protocol';
+import { CloseCode, withJsonText } from '../../../common/protocol';
 import { Connection } from './connection';
 
 interface FakeSocket {
@@ -336,6 +336,33 @@ describe(Connection.name, () => {
 
       // Assert
       expect(sentFrames(socket)).toEqual([frame]);
+    });
+
+    it('splices the text recorded for the very payload object, byte for byte what JSON.stringify would give', () => {
+      // Arrange
+      const payload = withJsonText({ ok: true, text: 'quote " é' }, '{"ok":true,"text":"quote \\" é"}');
+      const frame = { type: 'res' as const, id: 'r"1', ok: true, payload };
+
+      // Act
+      connection.sendResponse(frame);
+
+      // Assert
+      expect(socket.send).toHaveBeenCalledWith(JSON.stringify(frame));
+    });
+
+    it('uses the recorded text, not the value, and never for a copy of the value', () => {
+      // Arrange: a text that differs from the value shows which one was sent.
+      const payload = withJsonText({ a: 1 }, '{"recorded":true}');
+
+      // Act
+      connection.sendResponse({ type: 'res', id: 'r1', ok: true, payload });
+      connection.sendResponse({ type: 'res', id: 'r2', ok: true, payload: { ...payload } });
+
+      // Assert
+      expect(sentFrames(socket)).toEqual([
+        { type: 'res', id: 'r1', ok: true, payload: { recorded: true } },
+        { type: 'res', id: 'r2', ok: true, payload: { a: 1 } },
+      ]);
     });
 
     it('answers with an error instead of throwing when the payload is too deep to serialize', () => {
