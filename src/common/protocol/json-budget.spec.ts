@@ -33,6 +33,22 @@ describe('jsonTextTooDeep', () => {
     expect(jsonTextTooDeep(text, depth)).toBe(false);
     expect(jsonTextTooDeep(text, depth - 1)).toBe(true);
   });
+
+  it('agrees with the parsed depth of any JSON text, with few or many brackets, inside strings or not', () => {
+    const depthOf = (value: unknown): number =>
+      typeof value === 'object' && value !== null ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+    const bracketyString = fc
+      .array(fc.constantFrom('[', '{', ']', '}', '"', '\\', 'a'), { maxLength: 12 })
+      .map((parts) => parts.join(''));
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 6 }), fc.array(bracketyString, { maxLength: 30 }));
+    fc.assert(
+      fc.property(value, fc.nat({ max: 8 }), (json, maxDepth) => {
+        const text = JSON.stringify(json);
+        expect(jsonTextTooDeep(text, maxDepth)).toBe(depthOf(JSON.parse(text)) > maxDepth);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('flattenBelowTopLevel', () => {

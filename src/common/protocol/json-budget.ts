@@ -21,7 +21,7 @@ const BACKSLASH = 0x5c;
  */
 export function jsonTextTooDeep(text: string, maxDepth: number): boolean {
   // Nesting deeper than maxDepth needs more than maxDepth opening characters.
-  if (text.length <= maxDepth) return false;
+  if (text.length <= maxDepth || !hasMoreOpeningsThan(text, maxDepth)) return false;
   let depth = 0;
   let quote = 0;
   for (let i = 0; i < text.length; i++) {
@@ -39,6 +39,22 @@ export function jsonTextTooDeep(text: string, maxDepth: number): boolean {
   }
   return false;
 }
+
+/**
+ * Whether the text holds more than `limit` opening brackets and braces,
+ * strings included, so at worst an over-count. Nearly every frame has a
+ * handful, and indexOf finds them far faster than a loop over every
+ * character, which is left for the few frames with more.
+ */
+function hasMoreOpeningsThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (const opening of OPENINGS) {
+    for (let at = text.indexOf(opening); at !== -1; at = text.indexOf(opening, at + 1)) if (++count > limit) return true;
+  }
+  return false;
+}
+
+const OPENINGS = ['{', '['] as const;
 
 /**
  * The text with every value nested below the top-level object or array
