@@ -81,6 +81,20 @@ describe(Connection.name, () => {
       expect(frame).toEqual({ type: 'event', event: 'presence', payload, seq: 1, stateVersion });
     });
 
+    it('writes byte for byte what JSON.stringify gives for the same frame', () => {
+      // Arrange
+      const payload = { text: 'a "quoted" \\ é' };
+      const stateVersion = { presence: 4, health: 9 };
+
+      // Act
+      connection.sendEvent('odd "name"', payload, { withSeq: true, stateVersion });
+
+      // Assert
+      expect(socket.send).toHaveBeenCalledWith(
+        JSON.stringify({ type: 'event', event: 'odd "name"', payload, seq: 1, stateVersion }),
+      );
+    });
+
     it('adds stateVersion without a payload', () => {
       // Act
       connection.sendEvent('health', undefined, { stateVersion: { presence: 1, health: 2 } });
@@ -201,6 +215,19 @@ describe(Connection.name, () => {
       // Assert
       expect(socket.send).not.toHaveBeenCalled();
       expect(socket.close).toHaveBeenCalledWith(CloseCode.Policy, 'slow consumer');
+    });
+
+    it('sends a frame of three-byte characters that fits its budget exactly, counted in bytes', () => {
+      // Arrange: 250 euro signs are 750 bytes; the frame around them is ASCII.
+      const payload = { text: '\u20ac'.repeat(250) };
+      socket.bufferedAmount = BUDGET - Buffer.byteLength(JSON.stringify({ type: 'event', event: 'chat', payload }));
+
+      // Act
+      connection.sendEvent('chat', payload);
+
+      // Assert
+      expect(socket.send).toHaveBeenCalledTimes(1);
+      expect(socket.close).not.toHaveBeenCalled();
     });
 
     it('sends a droppable event that fits in half the budget', () => {
