@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { flattenBelowTopLevel, jsonTextTooDeep, serializeJson, utf8ByteLength } from './json-budget';
+import { flattenBelowTopLevel, jsonTextTooDeep, knownJsonText, serializeJson, utf8ByteLength, withJsonText } from './json-budget';
 
 const nested = (depth: number, inner = '') => '['.repeat(depth) + inner + ']'.repeat(depth);
 
@@ -32,6 +32,22 @@ describe('jsonTextTooDeep', () => {
     const depth = depthOf(JSON.parse(text));
     expect(jsonTextTooDeep(text, depth)).toBe(false);
     expect(jsonTextTooDeep(text, depth - 1)).toBe(true);
+  });
+
+  it('agrees with the parsed depth of any JSON text, with few or many brackets, inside strings or not', () => {
+    const depthOf = (value: unknown): number =>
+      typeof value === 'object' && value !== null ? 1 + Math.max(0, ...Object.values(value).map(depthOf)) : 0;
+    const bracketyString = fc
+      .array(fc.constantFrom('[', '{', ']', '}', '"', '\\', 'a'), { maxLength: 12 })
+      .map((parts) => parts.join(''));
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 6 }), fc.array(bracketyString, { maxLength: 30 }));
+    fc.assert(
+      fc.property(value, fc.nat({ max: 8 }), (json, maxDepth) => {
+        const text = JSON.stringify(json);
+        expect(jsonTextTooDeep(text, maxDepth)).toBe(depthOf(JSON.parse(text)) > maxDepth);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -89,5 +105,23 @@ describe('utf8ByteLength', () => {
         numRuns: 300,
       },
     );
+  });
+});
+
+describe('withJsonText', () => {
+  it('records the text for that object alone and freezes it, so the two cannot drift apart', () => {
+    // Arrange
+    const value = { a: [1, 2] };
+
+    // Act
+    const recorded = withJsonText(value, '{"a":[1,2]}');
+
+    // Assert
+    expect(recorded).toBe(value);
+    expect(Object.isFrozen(value)).toBe(true);
+    expect(knownJsonText(value)).toBe('{"a":[1,2]}');
+    expect(knownJsonText({ ...value })).toBeUndefined();
+    expect(knownJsonText(undefined)).toBeUndefined();
+    expect(knownJsonText('text')).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@ const BACKSLASH = 0x5c;
  */
 export function jsonTextTooDeep(text: string, maxDepth: number): boolean {
   // Nesting deeper than maxDepth needs more than maxDepth opening characters.
-  if (text.length <= maxDepth) return false;
+  if (text.length <= maxDepth || !hasMoreOpeningsThan(text, maxDepth)) return false;
   let depth = 0;
   let quote = 0;
   for (let i = 0; i < text.length; i++) {
@@ -39,6 +39,22 @@ export function jsonTextTooDeep(text: string, maxDepth: number): boolean {
   }
   return false;
 }
+
+/**
+ * Whether the text holds more than `limit` opening brackets and braces,
+ * strings included, so at worst an over-count. Nearly every frame has a
+ * handful, and indexOf finds them far faster than a loop over every
+ * character, which is left for the few frames with more.
+ */
+function hasMoreOpeningsThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (const opening of OPENINGS) {
+    for (let at = text.indexOf(opening); at !== -1; at = text.indexOf(opening, at + 1)) if (++count > limit) return true;
+  }
+  return false;
+}
+
+const OPENINGS = ['{', '['] as const;
 
 /**
  * The text with every value nested below the top-level object or array
@@ -84,6 +100,25 @@ export function serializeJson(value: unknown): Serialized {
   } catch (error) {
     return { ok: false, reason: error instanceof RangeError ? 'the value is nested too deeply' : describe(error) };
   }
+}
+
+/** Objects whose exact JSON.stringify text was already made, by identity: a copy of one is not in here. */
+const knownTexts = new WeakMap<object, string>();
+
+/**
+ * Records that `text` is exactly JSON.stringify(value), for a value about
+ * to be sent whose parts were serialized anyway (a node's result), so the
+ * answer splices the text instead of walking the value a second time. The
+ * value is frozen: its fields can no longer drift from the text.
+ */
+export function withJsonText<T extends object>(value: T, text: string): Readonly<T> {
+  knownTexts.set(value, text);
+  return Object.freeze(value);
+}
+
+/** The text recorded by withJsonText for this very object, if any. */
+export function knownJsonText(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? knownTexts.get(value) : undefined;
 }
 
 function describe(error: unknown): string {

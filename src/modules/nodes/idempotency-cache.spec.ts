@@ -1,4 +1,4 @@
-import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
+import { FINGERPRINT_TEXT_MAX, IdempotencyCache, RequestFingerprint, requestFingerprint } from './idempotency-cache';
 import { FakeClock } from '../../../test/support/fake-clock';
 
 const TTL = 60_000;
@@ -120,17 +120,66 @@ describe(IdempotencyCache.name, () => {
   });
 });
 
+/** A fingerprint the way NodesService takes it: the value with its JSON text. */
+const fingerprint = (value: unknown) => RequestFingerprint.of(value, JSON.stringify(value));
+
 describe('IdempotencyCache fingerprints', () => {
   it('answers a conflict, not the first outcome, when the key comes back with another fingerprint', () => {
     // Arrange
     const clock = new FakeClock();
     const cache = new IdempotencyCache<string>(clock, TTL, 10);
     const outcome = Promise.resolve('first');
-    cache.remember('k', outcome, requestFingerprint(['cmd', { a: 1 }]));
+    cache.remember('k', outcome, fingerprint(['cmd', { a: 1, b: 2 }]));
 
     // Act / Assert
-    expect(cache.get('k', requestFingerprint(['cmd', { a: 1 }]))).toBe(outcome);
-    expect(cache.get('k', requestFingerprint(['cmd', { a: 2 }]))).toBe('conflict');
+    expect(cache.get('k', fingerprint(['cmd', { b: 2, a: 1 }]))).toBe(outcome);
+    expect(cache.get('k', fingerprint(['cmd', { a: 2, b: 2 }]))).toBe('conflict');
+  });
+});
+
+describe(RequestFingerprint.name, () => {
+  const long = (order: 'ab' | 'ba', b = 2) => {
+    const filler = 'x'.repeat(FINGERPRINT_TEXT_MAX);
+    return order === 'ab' ? ['cmd', { a: filler, b }] : ['cmd', { b, a: filler }];
+  };
+
+  it.each([
+    ['short', (order: 'ab' | 'ba', b = 2) => (order === 'ab' ? ['cmd', { a: 1, b }] : ['cmd', { b, a: 1 }])],
+    ['long', long],
+  ])('matches a %s request with its keys in another order, and tells other values apart', (_size, make) => {
+    // Act / Assert
+    expect(fingerprint(make('ab')).matches(fingerprint(make('ba')))).toBe(true);
+    expect(fingerprint(make('ab')).matches(fingerprint(make('ab')))).toBe(true);
+    expect(fingerprint(make('ab')).matches(fingerprint(make('ba', 3)))).toBe(false);
+    expect(fingerprint(make('ab', 3)).matches(fingerprint(make('ba')))).toBe(false);
+  });
+
+  it('tells null, {} and [] apart, and a number from a string', () => {
+    const values = [null, {}, [], ['cmd', { a: 1 }], ['cmd', { a: '1' }]];
+    for (const [i, a] of values.entries()) {
+      for (const [j, b] of values.entries()) expect(fingerprint(a).matches(fingerprint(b))).toBe(i === j);
+    }
+  });
+
+  it('keeps a digest instead of the text past FINGERPRINT_TEXT_MAX, so a remembered call holds little', () => {
+    // Arrange
+    const value = long('ab');
+
+    // Act
+    const kept = JSON.stringify(fingerprint(value));
+
+    // Assert
+    expect(JSON.stringify(value).length).toBeGreaterThan(FINGERPRINT_TEXT_MAX);
+    expect(kept.length).toBeLessThan(200);
+  });
+
+  it('throws on a value JSON cannot hold, when it has to walk it', () => {
+    // Arrange
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+
+    // Act / Assert
+    expect(() => RequestFingerprint.of(cyclic, 'x'.repeat(FINGERPRINT_TEXT_MAX + 1))).toThrow();
   });
 });
 

@@ -4,7 +4,7 @@ import type { Clock } from '../../common/clock';
 interface Entry<T> {
   outcome: Promise<T>;
   /** What the first call asked for; a reuse of the key must ask for the same. */
-  fingerprint: string;
+  fingerprint: RequestFingerprint;
   /** Set once the outcome is known; the entry lives ttlMs from then. */
   settledAtMs?: number;
 }
@@ -29,17 +29,17 @@ export class IdempotencyCache<T> {
     return this.entries.size;
   }
 
-  get(key: string, fingerprint = ''): Promise<T> | 'conflict' | undefined {
+  get(key: string, fingerprint = NO_FINGERPRINT): Promise<T> | 'conflict' | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (this.isExpired(entry, this.clock.now())) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.fingerprint === fingerprint ? entry.outcome : 'conflict';
+    return entry.fingerprint.matches(fingerprint) ? entry.outcome : 'conflict';
   }
 
-  remember(key: string, outcome: Promise<T>, fingerprint = ''): void {
+  remember(key: string, outcome: Promise<T>, fingerprint = NO_FINGERPRINT): void {
     this.entries.delete(key);
     this.makeRoom();
     const entry: Entry<T> = { outcome, fingerprint };
@@ -71,6 +71,45 @@ export class IdempotencyCache<T> {
     }
   }
 }
+
+/** Longest JSON text a fingerprint keeps as is; past it, an entry keeps a SHA-256 instead, so none holds more. */
+export const FINGERPRINT_TEXT_MAX = 1024;
+
+/**
+ * What a call asked for. Taken on every call but compared only when its key
+ * comes back, so it costs almost nothing up front: a short request keeps
+ * its JSON text, compared as text first and by canonical JSON (keys sorted)
+ * only when the texts differ; a long one keeps a SHA-256 of its canonical
+ * JSON. Reordering keys does not change the length of JSON text, so two
+ * equivalent requests always land on the same side of the limit.
+ */
+export class RequestFingerprint {
+  private canonical?: string;
+
+  private constructor(
+    private readonly text: string | undefined,
+    private readonly digest: string | undefined,
+  ) {}
+
+  /** `text` must be JSON.stringify(value), which the caller already has; only a long one makes `value` walked. */
+  static of(value: unknown, text: string): RequestFingerprint {
+    if (text.length <= FINGERPRINT_TEXT_MAX) return new RequestFingerprint(text, undefined);
+    return new RequestFingerprint(undefined, requestFingerprint(value));
+  }
+
+  matches(other: RequestFingerprint): boolean {
+    if (this.text === undefined || other.text === undefined) return this.digest === other.digest;
+    return this.text === other.text || this.canonicalText() === other.canonicalText();
+  }
+
+  private canonicalText(): string {
+    // Short and produced by JSON.stringify, so parsing it is safe and cheap; only a reused key ever gets here.
+    this.canonical ??= canonicalJson(JSON.parse(this.text!));
+    return this.canonical;
+  }
+}
+
+const NO_FINGERPRINT = RequestFingerprint.of(null, 'null');
 
 /**
  * SHA-256 of a JSON value with object keys sorted, so a retry that sends the

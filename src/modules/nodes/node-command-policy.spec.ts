@@ -31,6 +31,20 @@ describe('platformDefaultCommands', () => {
   ])('%p → %p', (platform, expected) => {
     expect(platformDefaultCommands(platform)).toEqual(expected);
   });
+
+  it('answers the same for a platform seen before, also after hundreds of other platform strings', () => {
+    // Arrange: more distinct strings than it remembers, as a node making up platforms would send.
+    const first = platformDefaultCommands('iOS 17.4');
+    for (let i = 0; i < 1_000; i++) platformDefaultCommands(`linux ${i}`);
+
+    // Act
+    const again = platformDefaultCommands('iOS 17.4');
+
+    // Assert
+    expect(again).toEqual(first);
+    expect(again).toEqual(MOBILE);
+    expect(platformDefaultCommands('linux 999')).toEqual(HEADLESS);
+  });
 });
 
 describe('commandMatches', () => {

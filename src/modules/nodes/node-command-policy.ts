@@ -33,13 +33,23 @@ export const PLATFORM_DEFAULT_COMMANDS: Readonly<Record<string, readonly string[
   android: MOBILE_COMMANDS,
 });
 
+/** Families already worked out, by reported platform string; a cap, since the string is the node's to choose. */
+const familyDefaults = new Map<string, readonly string[]>();
+const MAX_REMEMBERED_PLATFORMS = 256;
+
 /** The defaults for a reported platform ("iOS 17.4" and "ios" alike); an unknown platform gets none. */
 export function platformDefaultCommands(platform: string | undefined): readonly string[] {
-  const family = (platform ?? '')
+  const reported = platform ?? '';
+  const known = familyDefaults.get(reported);
+  if (known) return known;
+  const family = reported
     .trim()
     .toLowerCase()
     .split(/[\s/_-]/)[0];
-  return Object.hasOwn(PLATFORM_DEFAULT_COMMANDS, family) ? PLATFORM_DEFAULT_COMMANDS[family] : [];
+  const defaults = Object.hasOwn(PLATFORM_DEFAULT_COMMANDS, family) ? PLATFORM_DEFAULT_COMMANDS[family] : [];
+  if (familyDefaults.size >= MAX_REMEMBERED_PLATFORMS) familyDefaults.clear();
+  familyDefaults.set(reported, defaults);
+  return defaults;
 }
 
 /** `*` matches everything, `prefix.*` every command under `prefix.`, anything else only itself. */
@@ -66,12 +76,17 @@ export interface CommandCheck {
  * reason names the setting to change.
  */
 export function commandRefusal(command: string, check: CommandCheck): CommandRefusal | undefined {
-  const matches = (patterns: readonly string[]) => patterns.some((pattern) => commandMatches(pattern, command));
-  if (matches(check.deny)) return 'denied';
-  if (!matches(platformDefaultCommands(check.platform)) && !matches(check.allow)) return 'not-allowlisted';
+  if (anyMatches(check.deny, command)) return 'denied';
+  if (!anyMatches(platformDefaultCommands(check.platform), command) && !anyMatches(check.allow, command))
+    return 'not-allowlisted';
   const declared = check.declared instanceof Set ? check.declared.has(command) : (check.declared as string[]).includes(command);
   if (!declared) return 'not-declared';
   return undefined;
+}
+
+function anyMatches(patterns: readonly string[], command: string): boolean {
+  for (const pattern of patterns) if (commandMatches(pattern, command)) return true;
+  return false;
 }
 
 /** The allowlist with `gateway.nodes.allowCommands` / `.denyCommands` from the config. */
@@ -89,7 +104,7 @@ export class NodeCommandPolicy {
   }
 
   refusal(command: string, node: Pick<CommandCheck, 'platform' | 'declared'>): CommandRefusal | undefined {
-    return commandRefusal(command, { ...node, allow: this.allow, deny: this.deny });
+    return commandRefusal(command, { platform: node.platform, declared: node.declared, allow: this.allow, deny: this.deny });
   }
 
   /**

@@ -18,6 +18,8 @@ export interface LiveNode {
   session: ConnectionSession;
   /** Declared ∩ allowlist, worked out once when it connected. */
   commands: string[];
+  /** What it declared, as a set: every invoke checks the command against it. */
+  declared: ReadonlySet<string>;
 }
 
 /** A node's connection stopped being the one that serves it. */
@@ -106,6 +108,7 @@ export class NodeRegistry implements OnModuleInit, OnModuleDestroy {
       connection,
       session,
       commands: this.policy.allowedCommands(session.client.platform, session.commands),
+      declared: new Set(session.commands),
     });
     if (!previous) {
       this.logger.log(

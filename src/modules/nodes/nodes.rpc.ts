@@ -29,7 +29,9 @@ export class NodesRpc {
 
   @RpcMethod('node.invoke', { scope: 'operator.write', params: InvokeNodeParams })
   invoke(p: InvokeNodeParams, ctx: RpcContext) {
-    return this.nodes.invoke({ ...p, caller: callerOf(ctx.connection.session!) });
+    // Named fields rather than a spread of the DTO instance: cheaper, and nothing but these reaches the service.
+    const { nodeId, command, params, timeoutMs, idempotencyKey } = p;
+    return this.nodes.invoke({ nodeId, command, params, timeoutMs, idempotencyKey, caller: callerOf(ctx.connection.session!) });
   }
 
   @RpcMethod('node.invoke.result', { role: 'node', scope: null, params: NodeInvokeResultParams })

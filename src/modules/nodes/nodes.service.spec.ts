@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import type { EventFrame } from '../../common/protocol';
+import { knownJsonText, MAX_EMBEDDED_JSON_DEPTH, type EventFrame } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import { Connection, ConnectionSession } from '../gateway/connection/connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
@@ -388,6 +388,24 @@ describe(NodesService.name, () => {
       await expect(call).resolves.toMatchObject({ payload, payloadJSON });
     });
 
+    it.each<[string, object, boolean]>([
+      ['a payload the gateway serialized', { payload: { found: ['/usr/bin/git'], n: 1.5 } }, true],
+      ['a null payload', { payload: null }, true],
+      ["the node's own payloadJSON text", { payloadJSON: '{ "n" : 1 }' }, false],
+      ['neither', {}, false],
+    ])('records the exact answer text only for %s', async (_name, fields, recorded) => {
+      // Arrange
+      const node = connectNodeA();
+      const call = invoke(request());
+
+      // Act
+      service.acceptResult({ id: 'call-1', nodeId: 'dev-a', ok: true, ...fields }, node.connection);
+      const result = await call;
+
+      // Assert
+      expect(knownJsonText(result)).toBe(recorded ? JSON.stringify(result) : undefined);
+    });
+
     it('resolves a node by display name', async () => {
       // Arrange
       const node = connectNodeA();
@@ -473,6 +491,21 @@ describe(NodesService.name, () => {
 
       // Assert
       expect(wire(error)).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['params'] } });
+    });
+
+    it('refuses params nested past the budget, after the node and the command, as the refusals go', async () => {
+      // Arrange
+      let deep: unknown = 1;
+      for (let i = 0; i < MAX_EMBEDDED_JSON_DEPTH + 1; i++) deep = [deep];
+      const offline = await rejectionOf(invoke(request({ params: deep })));
+      connectNodeA();
+
+      // Act
+      const tooDeep = await rejectionOf(invoke(request({ params: deep })));
+
+      // Assert
+      expect(wire(offline)).toMatchObject({ details: { reason: 'not-connected' } });
+      expect(wire(tooDeep)).toMatchObject({ code: 'INVALID_REQUEST', details: { fields: ['params'] } });
     });
 
     describe('timeout', () => {

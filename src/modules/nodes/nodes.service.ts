@@ -2,14 +2,14 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import type { Subscription } from 'rxjs';
 import { Clock } from '../../common/clock';
 import { IdSource } from '../../common/ids';
-import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson } from '../../common/protocol';
+import { GatewayEvent, jsonTextTooDeep, MAX_EMBEDDED_JSON_DEPTH, serializeJson, withJsonText } from '../../common/protocol';
 import { Broadcaster } from '../gateway/broadcaster';
 import type { Connection } from '../gateway/connection/connection';
 import { PairingService } from '../pairing/pairing.service';
 import type { PairedDevice } from '../pairing/pairing.types';
 import { DEFAULT_INVOKE_TIMEOUT_MS, MAX_INVOKE_TIMEOUT_MS } from './dto/invoke-node.params';
 import { MAX_DISPLAY_NAME_LENGTH } from './dto/rename-node.params';
-import { IdempotencyCache, requestFingerprint } from './idempotency-cache';
+import { IdempotencyCache, RequestFingerprint } from './idempotency-cache';
 import { NodeCommandPolicy } from './node-command-policy';
 import { LiveNode, NodeDeparture, nodeIdOf, NodeRegistry } from './node-registry';
 import { NodesError, NodesErrors } from './nodes.errors';
@@ -144,7 +144,9 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     const nodeId = target?.nodeId ?? request.nodeId;
     // Keyed by caller too: one principal can neither read nor block another's result by guessing its key.
     const key = JSON.stringify([request.caller ?? INTERNAL_CALLER, nodeId, request.idempotencyKey]);
-    const fingerprint = fingerprintOf(request);
+    // Serialized before any check, as the node will get it: the fingerprint is built from the same text.
+    const paramsJSON = request.params !== undefined ? serializeParams(request.params) : undefined;
+    const fingerprint = fingerprintOf(request, paramsJSON);
     const earlier = this.idempotency.get(key, fingerprint);
     if (earlier === 'conflict') throw NodesErrors.idempotencyKeyReused(request.idempotencyKey);
     if (earlier) return earlier;
@@ -152,11 +154,11 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     const live = target?.live;
     if (!live || !live.connection.isOpen) throw NodesErrors.notConnected(nodeId);
     const { platform } = live.session.client;
-    const refusal = this.policy.refusal(request.command, { platform, declared: live.session.commands });
+    const refusal = this.policy.refusal(request.command, { platform, declared: live.declared });
     if (refusal) throw NodesErrors.commandNotAllowed(nodeId, request.command, refusal, live.commands);
 
     // Only a call that reached the node is remembered: a refusal above ran nothing, so a retry may succeed.
-    const outcome = this.send(live, request);
+    const outcome = this.send(live, request, paramsJSON);
     this.idempotency.remember(key, outcome, fingerprint);
     return outcome;
   }
@@ -171,8 +173,7 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
       return { ok: true, ignored: true };
     }
     if (report.ok) {
-      const { payload, payloadJSON } = resultPayload(report);
-      this.finish(report.id, { ok: true, nodeId: own, command: call.command, payload, payloadJSON });
+      this.finish(report.id, invokeResult(own, call.command, report));
     } else {
       const live = this.registry.get(own);
       const name = this.displayNameOf({ nodeId: own, live, device: this.pairedNode(live?.session.deviceId) });
@@ -216,12 +217,15 @@ export class NodesService implements OnModuleInit, OnModuleDestroy {
     return { nodeId: target.nodeId, displayName, persisted: false };
   }
 
-  private send(live: LiveNode, request: InvokeNodeRequest): Promise<InvokeNodeResult> {
+  private send(live: LiveNode, request: InvokeNodeRequest, paramsJSON: string | undefined): Promise<InvokeNodeResult> {
     const { nodeId, connection } = live;
     const { command, idempotencyKey } = request;
     const timeoutMs = Math.min(Math.max(1, Math.floor(request.timeoutMs ?? DEFAULT_INVOKE_TIMEOUT_MS)), MAX_INVOKE_TIMEOUT_MS);
     const event: InvokeRequestEvent = { id: this.ids.next(), nodeId, command, timeoutMs, idempotencyKey };
-    if (request.params !== undefined) event.paramsJSON = serializeParams(request.params);
+    if (paramsJSON !== undefined) {
+      if (jsonTextTooDeep(paramsJSON, MAX_EMBEDDED_JSON_DEPTH)) throw NodesErrors.jsonTooDeep('params', MAX_EMBEDDED_JSON_DEPTH);
+      event.paramsJSON = paramsJSON;
+    }
     return new Promise<InvokeNodeResult>((resolve, reject) => {
       const timer = setTimeout(() => this.finish(event.id, NodesErrors.timedOut(nodeId, command, timeoutMs)), timeoutMs);
       timer.unref?.();
@@ -340,13 +344,24 @@ function isPolicyCommand(command: string): boolean {
   return NODE_POLICY_COMMANDS.includes(command);
 }
 
-function resultPayload(report: InvokeResultReport): { payload: unknown; payloadJSON: string | null } {
+/**
+ * The operator's answer. A node's `payload` alone is serialized here into
+ * `payloadJSON`, and that text is exactly the payload's JSON, so the answer
+ * carries it spliced in (withJsonText) rather than serializing the payload
+ * a second time. A node's `payloadJSON` is parsed for `payload`, and the
+ * answer is serialized as usual: the node's own text is never relayed as
+ * JSON, only as the string it is.
+ */
+function invokeResult(nodeId: string, command: string, report: InvokeResultReport): InvokeNodeResult {
   if (report.payloadJSON !== undefined) {
     const parsed = parseJson(report.payloadJSON, 'payloadJSON');
-    return { payload: report.payload !== undefined ? report.payload : parsed, payloadJSON: report.payloadJSON };
+    const payload = report.payload !== undefined ? report.payload : parsed;
+    return { ok: true, nodeId, command, payload, payloadJSON: report.payloadJSON };
   }
-  if (report.payload !== undefined) return { payload: report.payload, payloadJSON: JSON.stringify(report.payload) };
-  return { payload: null, payloadJSON: null };
+  if (report.payload === undefined) return { ok: true, nodeId, command, payload: null, payloadJSON: null };
+  const payloadJSON = JSON.stringify(report.payload);
+  const text = `{"ok":true,"nodeId":${JSON.stringify(nodeId)},"command":${JSON.stringify(command)},"payload":${payloadJSON},"payloadJSON":${JSON.stringify(payloadJSON)}}`;
+  return withJsonText({ ok: true, nodeId, command, payload: report.payload, payloadJSON }, text);
 }
 
 function nodeErrorOf(error: InvokeResultReport['error']): NodeError {
@@ -369,19 +384,24 @@ function parseJson(text: string, field: string): unknown {
 /** The agent's own calls: no wire caller, one principal. */
 const INTERNAL_CALLER = 'gateway';
 
-function fingerprintOf(request: InvokeNodeRequest): string {
+/** [command, params] as JSON, spliced from the params text already made for the node rather than serialized again. */
+function fingerprintOf(request: InvokeNodeRequest, paramsJSON: string | undefined): RequestFingerprint {
+  const text = `[${JSON.stringify(request.command)},${paramsJSON ?? 'null'}]`;
   try {
-    return requestFingerprint([request.command, request.params ?? null]);
+    return RequestFingerprint.of([request.command, request.params ?? null], text);
   } catch {
     throw NodesErrors.unserializableParams();
   }
 }
 
-/** Params may come from a model's tool call rather than a checked frame, so they get the frame's depth budget here. */
+/**
+ * Params may come from a model's tool call rather than a checked frame: what
+ * JSON cannot hold is refused here; their depth is checked in send(), after
+ * the node and the command are known to be fine, as the refusals go.
+ */
 function serializeParams(params: unknown): string {
   const serialized = serializeJson(params);
   if (!serialized.ok) throw NodesErrors.unserializableParams();
-  if (jsonTextTooDeep(serialized.text, MAX_EMBEDDED_JSON_DEPTH)) throw NodesErrors.jsonTooDeep('params', MAX_EMBEDDED_JSON_DEPTH);
   return serialized.text;
 }
 

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { WebSocket } from 'ws';
-import { CloseCode } from '../../../common/protocol';
+import { CloseCode, withJsonText } from '../../../common/protocol';
 import { Connection } from './connection';
 
 interface FakeSocket {
@@ -79,6 +79,20 @@ describe(Connection.name, () => {
       // Assert
       const [frame] = sentFrames(socket);
       expect(frame).toEqual({ type: 'event', event: 'presence', payload, seq: 1, stateVersion });
+    });
+
+    it('writes byte for byte what JSON.stringify gives for the same frame', () => {
+      // Arrange
+      const payload = { text: 'a "quoted" \\ é' };
+      const stateVersion = { presence: 4, health: 9 };
+
+      // Act
+      connection.sendEvent('odd "name"', payload, { withSeq: true, stateVersion });
+
+      // Assert
+      expect(socket.send).toHaveBeenCalledWith(
+        JSON.stringify({ type: 'event', event: 'odd "name"', payload, seq: 1, stateVersion }),
+      );
     });
 
     it('adds stateVersion without a payload', () => {
@@ -201,6 +215,19 @@ describe(Connection.name, () => {
       // Assert
       expect(socket.send).not.toHaveBeenCalled();
       expect(socket.close).toHaveBeenCalledWith(CloseCode.Policy, 'slow consumer');
+    });
+
+    it('sends a frame of three-byte characters that fits its budget exactly, counted in bytes', () => {
+      // Arrange: 250 euro signs are 750 bytes; the frame around them is ASCII.
+      const payload = { text: '\u20ac'.repeat(250) };
+      socket.bufferedAmount = BUDGET - Buffer.byteLength(JSON.stringify({ type: 'event', event: 'chat', payload }));
+
+      // Act
+      connection.sendEvent('chat', payload);
+
+      // Assert
+      expect(socket.send).toHaveBeenCalledTimes(1);
+      expect(socket.close).not.toHaveBeenCalled();
     });
 
     it('sends a droppable event that fits in half the budget', () => {
@@ -336,6 +363,33 @@ describe(Connection.name, () => {
 
       // Assert
       expect(sentFrames(socket)).toEqual([frame]);
+    });
+
+    it('splices the text recorded for the very payload object, byte for byte what JSON.stringify would give', () => {
+      // Arrange
+      const payload = withJsonText({ ok: true, text: 'quote " é' }, '{"ok":true,"text":"quote \\" é"}');
+      const frame = { type: 'res' as const, id: 'r"1', ok: true, payload };
+
+      // Act
+      connection.sendResponse(frame);
+
+      // Assert
+      expect(socket.send).toHaveBeenCalledWith(JSON.stringify(frame));
+    });
+
+    it('uses the recorded text, not the value, and never for a copy of the value', () => {
+      // Arrange: a text that differs from the value shows which one was sent.
+      const payload = withJsonText({ a: 1 }, '{"recorded":true}');
+
+      // Act
+      connection.sendResponse({ type: 'res', id: 'r1', ok: true, payload });
+      connection.sendResponse({ type: 'res', id: 'r2', ok: true, payload: { ...payload } });
+
+      // Assert
+      expect(sentFrames(socket)).toEqual([
+        { type: 'res', id: 'r1', ok: true, payload: { recorded: true } },
+        { type: 'res', id: 'r2', ok: true, payload: { a: 1 } },
+      ]);
     });
 
     it('answers with an error instead of throwing when the payload is too deep to serialize', () => {

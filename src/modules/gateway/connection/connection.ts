@@ -6,7 +6,7 @@ import {
   DEFAULT_LIMITS,
   ErrorCode,
   ErrorShape,
-  EventFrame,
+  knownJsonText,
   ResponseFrame,
   Role,
   serializeJson,
@@ -75,6 +75,12 @@ export class Connection {
   }
 
   sendResponse(frame: ResponseFrame): void {
+    const payloadText = frame.ok && frame.error === undefined ? knownJsonText(frame.payload) : undefined;
+    if (payloadText !== undefined) {
+      // What JSON.stringify(frame) gives, with the payload's text made once already spliced in.
+      this.sendText(`{"type":"res","id":${JSON.stringify(frame.id)},"ok":true,"payload":${payloadText}}`, false);
+      return;
+    }
     const serialized = serializeJson(frame);
     if (serialized.ok) {
       this.sendText(serialized.text, false);
@@ -108,15 +114,12 @@ export class Connection {
     if (this.closed) return;
     // The seq is spent even when the event is dropped, so the client sees the gap.
     const seq = options.withSeq ? ++this.seq : undefined;
-    const frame: EventFrame = { type: 'event', event };
-    let text = JSON.stringify(frame);
-    // Splice the pre-serialized parts in before the closing brace.
-    const extra: string[] = [];
-    if (payloadJson !== undefined) extra.push(`"payload":${payloadJson}`);
-    if (seq !== undefined) extra.push(`"seq":${seq}`);
-    if (options.stateVersion) extra.push(`"stateVersion":${JSON.stringify(options.stateVersion)}`);
-    if (extra.length > 0) text = `${text.slice(0, -1)},${extra.join(',')}}`;
-    this.sendText(text, options.droppable ?? false);
+    // Built in EventFrame's field order, with the pre-serialized payload spliced in: what JSON.stringify would give.
+    let text = `{"type":"event","event":${JSON.stringify(event)}`;
+    if (payloadJson !== undefined) text += `,"payload":${payloadJson}`;
+    if (seq !== undefined) text += `,"seq":${seq}`;
+    if (options.stateVersion) text += `,"stateVersion":${JSON.stringify(options.stateVersion)}`;
+    this.sendText(`${text}}`, options.droppable ?? false);
   }
 
   close(code: number, reason: string): void {
@@ -134,7 +137,9 @@ export class Connection {
     if (this.closed) return;
     // Droppable events give up at half the budget so replies still fit in the rest.
     const budget = droppable ? this.maxBufferedBytes / 2 : this.maxBufferedBytes;
-    if (this.socket.bufferedAmount + Buffer.byteLength(text) <= budget) {
+    const buffered = this.socket.bufferedAmount;
+    // UTF-8 takes at most three bytes per UTF-16 unit, so the exact count is needed only near the budget.
+    if (buffered + text.length * 3 <= budget || buffered + Buffer.byteLength(text) <= budget) {
       this.write(text);
     } else if (!droppable) {
       this.close(CloseCode.Policy, 'slow consumer');

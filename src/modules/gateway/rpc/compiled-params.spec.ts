@@ -41,6 +41,8 @@ function paramsArbitrary(): fc.Arbitrary<Record<string, unknown>> {
   const leaf = fc.oneof(
     fc.string({ maxLength: 8 }),
     fc.constantFrom('', 'operator', 'node', 'system.run', 'cli', 'linux', 'x'.repeat(300)),
+    // Strings whose length validator.js counts differently from .length (a surrogate pair, a presentation selector).
+    fc.constantFrom('\uD83D\uDE00\uFE0F', 'a\uFE0F', '\uD83D'.repeat(2), '\uD83D\uDE00'.repeat(130)),
     fc.integer({ min: -2, max: 5 }),
     fc.constantFrom(0.5, 1e12, Number.MAX_SAFE_INTEGER + 2),
     fc.boolean(),

@@ -6,6 +6,7 @@ import {
   ValidationArguments,
   ValidationTypes,
 } from '../../../common/validation/class-validator';
+import { BUILT_IN_TESTS } from './built-in-tests';
 
 type ValidationMetadata = ReturnType<MetadataStorage['getTargetValidationMetadatas']>[number];
 
@@ -59,7 +60,7 @@ export function compiledParams(dto: Type<object>): CompiledParams {
 function compile(dto: Type<object>): CompiledParams {
   try {
     const plan = planFor(dto, new Set());
-    return { accept: (raw) => (passes(plan, raw) ? instantiate(plan, raw) : undefined) };
+    return { accept: (raw) => build(plan, raw) };
   } catch (error) {
     if (error instanceof NotCompilable) return NEVER;
     throw error;
@@ -104,28 +105,34 @@ function planProperty(dto: Type<object>, name: string, list: ValidationMetadata[
 
 function customChecks(metadata: ValidationMetadata): Check[] {
   const validateIf = (metadata as ValidationMetadata & { validateIf?: (object: object, value: unknown) => boolean }).validateIf;
+  const constraints = (metadata.constraints ?? []) as readonly unknown[];
+  const each = metadata.each === true;
+  const builtIn =
+    metadata.name !== undefined && Object.hasOwn(BUILT_IN_TESTS, metadata.name) ? BUILT_IN_TESTS[metadata.name] : undefined;
   return getMetadataStorage()
     .getTargetValidatorConstraints(metadata.constraintCls)
     .map((constraint) => {
       if (constraint.async) throw new NotCompilable('async constraint');
-      const validate = (value: unknown, args: ValidationArguments): boolean => {
-        const result: unknown = constraint.instance.validate(value, args);
-        if (result instanceof Promise) throw new NotCompilable('async result');
-        return result === true;
-      };
+      const validate: (value: unknown, object: object) => boolean = builtIn
+        ? (value) => builtIn(value, constraints)
+        : (value, object) => {
+            const args: ValidationArguments = {
+              targetName: object.constructor.name,
+              property: metadata.propertyName,
+              object,
+              value,
+              constraints: metadata.constraints as unknown[],
+            };
+            const result: unknown = constraint.instance.validate(value, args);
+            if (result instanceof Promise) throw new NotCompilable('async result');
+            return result === true;
+          };
       return {
         run: (object: object, value: unknown) => {
           if (validateIf && !validateIf(object, value)) return true;
-          const args: ValidationArguments = {
-            targetName: object.constructor.name,
-            property: metadata.propertyName,
-            object,
-            value,
-            constraints: metadata.constraints as unknown[],
-          };
           // JSON has no Set or Map, so `each` only ever meets arrays.
-          if (metadata.each && Array.isArray(value)) return value.every((item) => validate(item, args));
-          return validate(value, args);
+          if (each && Array.isArray(value)) return value.every((item) => validate(item, object));
+          return validate(value, object);
         },
       };
     });
@@ -140,34 +147,33 @@ function nestedClassOf(dto: Type<object>, name: string): Type<object> {
   return ctor;
 }
 
-/** Mirrors class-validator's execute() with whitelist and forbidNonWhitelisted, on a shallow instance. */
-function passes(plan: ClassPlan, raw: Record<string, unknown>): boolean {
-  for (const key of Object.keys(raw)) if (!plan.allowed.has(key)) return false;
-  const object = Object.assign(Object.create(plan.dto.prototype) as object, raw);
+/**
+ * Mirrors class-validator's execute() with whitelist and forbidNonWhitelisted:
+ * the DTO instance (nested DTOs as instances) when every check holds,
+ * otherwise undefined. The instance is the one the checks saw, so each
+ * accepted frame is copied once, shallowly.
+ */
+function build(plan: ClassPlan, raw: Record<string, unknown>): object | undefined {
+  for (const key of Object.keys(raw)) if (!plan.allowed.has(key)) return undefined;
+  const object = Object.assign(Object.create(plan.dto.prototype) as object, raw) as Record<string, unknown>;
+  let nestedInstances: Array<[string, object]> | undefined;
   try {
-    return plan.properties.every((property) => propertyPasses(property, object, raw[property.name]));
+    for (const property of plan.properties) {
+      const value = raw[property.name];
+      if (!property.conditions.every((condition) => condition(object, value))) continue;
+      for (const check of property.checks) if (!check.run(object, value)) return undefined;
+      if (!property.nested || value === undefined) continue;
+      // An array or a non-object under @ValidateNested takes class-validator's own path.
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+      const nested = build(property.nested, value as Record<string, unknown>);
+      if (!nested) return undefined;
+      (nestedInstances ??= []).push([property.name, nested]);
+    }
   } catch {
     // A validator that throws or answers asynchronously: class-validator decides, and reports it its way.
-    return false;
+    return undefined;
   }
-}
-
-function propertyPasses(property: PropertyPlan, object: object, value: unknown): boolean {
-  if (!property.conditions.every((condition) => condition(object, value))) return true;
-  if (!property.checks.every((check) => check.run(object, value))) return false;
-  if (!property.nested || value === undefined) return true;
-  // An array or a non-object under @ValidateNested takes class-validator's own path.
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return passes(property.nested, value as Record<string, unknown>);
-}
-
-function instantiate(plan: ClassPlan, raw: Record<string, unknown>): object {
-  const instance = Object.assign(Object.create(plan.dto.prototype) as object, raw) as Record<string, unknown>;
-  for (const property of plan.properties) {
-    const value = raw[property.name];
-    if (property.nested && typeof value === 'object' && value !== null) {
-      instance[property.name] = instantiate(property.nested, value as Record<string, unknown>);
-    }
-  }
-  return instance;
+  // Set only now: every check above saw the frame's own values, as before the instance existed.
+  if (nestedInstances) for (const [name, nested] of nestedInstances) object[name] = nested;
+  return object;
 }

@@ -150,11 +150,20 @@ export const IGNORED_REFERENCE_PARAMS: Readonly<Record<string, readonly string[]
   'config.patch': ['deliveryContext'],
 };
 
+/** One method's ignored fields as a set, looked up once when the method is registered rather than on every call. */
+export function ignoredReferenceParams(method: string): ReadonlySet<string> | undefined {
+  return Object.hasOwn(IGNORED_REFERENCE_PARAMS, method) ? new Set(IGNORED_REFERENCE_PARAMS[method]) : undefined;
+}
+
 /** params without the fields the method accepts only to ignore them; params itself is not changed. */
 export function dropIgnoredReferenceParams(method: string, params: unknown): unknown {
-  const ignored = IGNORED_REFERENCE_PARAMS[method];
+  return withoutIgnoredParams(ignoredReferenceParams(method), params);
+}
+
+/** dropIgnoredReferenceParams with the method's set already at hand (RpcMethodEntry.ignoredParams). */
+export function withoutIgnoredParams(ignored: ReadonlySet<string> | undefined, params: unknown): unknown {
   if (!ignored || typeof params !== 'object' || params === null || Array.isArray(params)) return params;
-  if (!ignored.some((field) => Object.prototype.hasOwnProperty.call(params, field))) return params;
+  if (!Object.keys(params).some((key) => ignored.has(key))) return params;
   // fromEntries defines own properties, so a "__proto__" key stays one and validation still refuses it.
-  return Object.fromEntries(Object.entries(params).filter(([key]) => !ignored.includes(key)));
+  return Object.fromEntries(Object.entries(params).filter(([key]) => !ignored.has(key)));
 }

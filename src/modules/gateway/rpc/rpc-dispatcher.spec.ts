@@ -18,6 +18,14 @@ const methods: RpcMethodEntry[] = [
     params: CountParams,
     invoke: (p) => ({ got: (p as CountParams).count }),
   },
+  {
+    name: 'echo.count.lenient',
+    role: 'operator',
+    scope: 'operator.read',
+    params: CountParams,
+    ignoredParams: new Set(['sessionKey']),
+    invoke: (p) => ({ got: (p as CountParams).count }),
+  },
   { name: 'async.write', role: 'operator', scope: 'operator.write', invoke: async () => 'written' },
   {
     name: 'typed.fail',
@@ -121,6 +129,27 @@ describe(RpcDispatcher.name, () => {
         { ok: false, error: { code: 'INVALID_REQUEST', message: 'unauthorized role: operator' } },
       ],
       ['a node method from a node', 'node.only', {}, caller('node', []), { ok: true, payload: 'node ok' }],
+      [
+        'a field the method ignores',
+        'echo.count.lenient',
+        { count: 2, sessionKey: 'main' },
+        caller('operator', ['operator.read']),
+        { ok: true, payload: { got: 2 } },
+      ],
+      [
+        'a field the method ignores, sent to one that does not',
+        'echo.count',
+        { count: 2, sessionKey: 'main' },
+        caller('operator', ['operator.read']),
+        {
+          ok: false,
+          error: {
+            code: 'INVALID_REQUEST',
+            message: 'invalid params: sessionKey: unknown field',
+            details: { fields: ['sessionKey'] },
+          },
+        },
+      ],
       [
         'a failing validation',
         'echo.count',

@@ -5,7 +5,7 @@ import type { RpcCaller, RpcContext } from './rpc-context';
 import { invalidRequest } from './rpc-error';
 import { toErrorShape } from './wire-errors';
 import { RpcRegistry } from './rpc-registry';
-import { dropIgnoredReferenceParams } from './reference-params';
+import { withoutIgnoredParams } from './reference-params';
 import { validateParams } from './validate-params';
 
 /** Runs one request for a connection that finished its handshake. Never throws. */
@@ -24,7 +24,7 @@ export class RpcDispatcher {
     const call = new CallState(frame.id, caller);
     let result: unknown;
     try {
-      result = this.run(frame, call.context);
+      result = this.run(frame, call);
     } catch (error) {
       return call.final(this.failure(frame, error));
     }
@@ -50,27 +50,32 @@ export class RpcDispatcher {
     if (!session) throw invalidRequest('connect first: the first request must be "connect"');
     const denial = accessDenial(method, session);
     if (denial) throw invalidRequest(denial);
-    return method.invoke(validateParams(method.params, dropIgnoredReferenceParams(frame.method, frame.params)), ctx);
+    return method.invoke(validateParams(method.params, withoutIgnoredParams(method.ignoredParams, frame.params)), ctx);
   }
 }
 
-/** One request in flight: its context, and whether the ack or the final answer went out. */
-class CallState {
-  readonly context: RpcContext;
+/**
+ * One request in flight, and the context its handler gets: whether the ack
+ * or the final answer went out. The state is the context itself, so a call
+ * costs one object rather than a context and a closure as well.
+ */
+class CallState implements RpcContext {
+  readonly connection: RpcContext['connection'];
   private acked = false;
   private answered = false;
 
-  constructor(id: string, caller: RpcCaller) {
-    const { connection } = caller;
-    this.context = {
-      connection,
-      ack: (payload: unknown) => {
-        // The ack must precede the final answer; late or repeated acks would read as a second final.
-        if (this.acked || this.answered) return;
-        this.acked = true;
-        connection.sendResponse({ type: 'res', id, ok: true, payload });
-      },
-    };
+  constructor(
+    private readonly id: string,
+    caller: RpcCaller,
+  ) {
+    this.connection = caller.connection;
+  }
+
+  ack(payload: unknown): void {
+    // The ack must precede the final answer; late or repeated acks would read as a second final.
+    if (this.acked || this.answered) return;
+    this.acked = true;
+    this.connection.sendResponse({ type: 'res', id: this.id, ok: true, payload });
   }
 
   final(frame: ResponseFrame): ResponseFrame {

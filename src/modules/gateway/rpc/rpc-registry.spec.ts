@@ -1,4 +1,5 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { IGNORED_REFERENCE_PARAMS } from './reference-params';
 import { RpcHandlers, RpcMethod } from './rpc.decorators';
 import { RpcRegistry } from './rpc-registry';
 
@@ -31,6 +32,22 @@ describe(RpcRegistry.name, () => {
       expect(registry.get('demo.read')).toMatchObject({ role: 'operator', scope: 'operator.read' });
       expect(registry.get('demo.read')!.invoke({}, {} as never)).toBe('hi');
       expect(registry.get('demo.result')).toMatchObject({ role: 'node', scope: null });
+    });
+
+    it('looks up once, at registration, the reference fields a method ignores', () => {
+      @RpcHandlers()
+      class Handlers {
+        @RpcMethod('status', { scope: 'operator.read' })
+        status() {
+          return undefined as never;
+        }
+        @RpcMethod('demo.plain', { scope: 'operator.read' })
+        plain() {}
+      }
+      const registry = registryFor(new Handlers());
+      registry.onModuleInit();
+      expect(registry.get('status')!.ignoredParams).toEqual(new Set(IGNORED_REFERENCE_PARAMS.status));
+      expect(registry.get('demo.plain')!.ignoredParams).toBeUndefined();
     });
 
     it('ignores providers that are not marked with @RpcHandlers', () => {

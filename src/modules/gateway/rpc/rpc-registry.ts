@@ -2,9 +2,12 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { RPC_HANDLERS_KEY, RPC_METHOD_KEY, RpcMethodMetadata } from './rpc.decorators';
 import type { RpcContext } from './rpc-context';
+import { ignoredReferenceParams } from './reference-params';
 
 export interface RpcMethodEntry extends RpcMethodMetadata {
   invoke(params: object, ctx: RpcContext): unknown;
+  /** The reference-release fields this method drops before validation (reference-params.ts). */
+  ignoredParams?: ReadonlySet<string>;
 }
 
 /** The wire-name → handler map, built once from every @RpcHandlers provider. */
@@ -52,6 +55,6 @@ export class RpcRegistry implements OnModuleInit {
     if (meta.role === 'node' && meta.scope !== null) {
       throw new Error(`RPC method "${meta.name}" in ${owner} is for nodes, which have no scopes: use scope: null`);
     }
-    this.methods.set(meta.name, { ...meta, invoke });
+    this.methods.set(meta.name, { ...meta, invoke, ignoredParams: ignoredReferenceParams(meta.name) });
   }
 }
