@@ -12,7 +12,7 @@ describe('handshake', () => {
 
   it('sends connect.challenge with a nonce as soon as the socket opens', async () => {
     const client = await WsTestClient.open(app.url);
-    expect(client.challengeNonce).toMatch(/^[0-9a-f]{32}$/);
+    expect(client.challengeNonce).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     await client.close();
   });
 

@@ -5,7 +5,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * so neither the content nor the length of the secret leaks through timing.
  */
 export function safeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digestOf(given), digestOf(expected));
+}
+
+/**
+ * The same comparison against a secret fixed for the process: its digest is
+ * taken once, so each check hashes only what was given.
+ */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const digest = digestOf(expected);
+  return (given) => timingSafeEqual(digestOf(given), digest);
+}
+
+function digestOf(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
 }

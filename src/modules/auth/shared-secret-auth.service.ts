@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayAuthSettings } from './gateway-auth-settings';
-import { safeEqual } from './safe-equal';
+import { secretMatcher } from './safe-equal';
 import { AuthError, AuthErrors } from './auth.errors';
 
 export type SecretCheck = { ok: true } | { ok: false; presented: boolean; error: AuthError };
@@ -8,7 +8,11 @@ export type SecretCheck = { ok: true } | { ok: false; presented: boolean; error:
 /** Checks the token or password of a connect request against the gateway's own. */
 @Injectable()
 export class SharedSecretAuthService {
-  constructor(private readonly settings: GatewayAuthSettings) {}
+  private readonly matchesSecret: (given: string) => boolean;
+
+  constructor(private readonly settings: GatewayAuthSettings) {
+    this.matchesSecret = secretMatcher(settings.secret);
+  }
 
   check(auth: { token?: string; password?: string } | undefined): SecretCheck {
     const tokenMode = this.settings.mode === 'token';
@@ -20,7 +24,7 @@ export class SharedSecretAuthService {
         error: tokenMode ? AuthErrors.tokenMissing() : AuthErrors.passwordMissing(),
       };
     }
-    if (safeEqual(given, this.settings.secret)) return { ok: true };
+    if (this.matchesSecret(given)) return { ok: true };
     return { ok: false, presented: true, error: tokenMode ? AuthErrors.tokenMismatch() : AuthErrors.passwordMismatch() };
   }
 }

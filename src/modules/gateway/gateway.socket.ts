@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import { Clock } from '../../common/clock';
@@ -69,7 +69,8 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
         userAgent: headerValue(request.headers['user-agent']),
         tailscale: readTailscaleClaim(upgrade),
       },
-      randomBytes(16).toString('hex'),
+      // 122 random bits, as the reference's nonce; randomUUID draws from a cached pool instead of a fresh syscall-backed buffer.
+      randomUUID(),
       this.runtime.limits.maxBufferedBytes,
       this.runtime.limits.slowConsumerGraceMs,
     );

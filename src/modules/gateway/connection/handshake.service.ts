@@ -77,6 +77,8 @@ const protocolMismatch = (params: ConnectParamsDto) =>
     CloseCode.ProtocolMismatch,
   );
 
+const GATEWAY_EVENTS: readonly string[] = Object.values(GatewayEvent);
+
 const ConnectErrors = {
   workerRunsUnsupported: () =>
     invalidRequest(
@@ -330,7 +332,7 @@ export class HandshakeService {
       type: 'hello-ok',
       protocol,
       server: { version: this.runtime.version, host: this.runtime.hostName, connId: connection.connId },
-      features: { methods: this.rpcRegistry.names(), events: Object.values(GatewayEvent) },
+      features: { methods: this.rpcRegistry.names(), events: [...GATEWAY_EVENTS] },
       snapshot: this.snapshot.build(connection.session!, connection.connId),
       ...(deviceAuth ? { auth: { ...deviceAuth, role: deviceAuth.role as Role } } : {}),
       policy: {

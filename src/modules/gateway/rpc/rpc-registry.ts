@@ -14,6 +14,7 @@ export interface RpcMethodEntry extends RpcMethodMetadata {
 @Injectable()
 export class RpcRegistry implements OnModuleInit {
   private readonly methods = new Map<string, RpcMethodEntry>();
+  private sortedNames?: string[];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -37,8 +38,10 @@ export class RpcRegistry implements OnModuleInit {
     return this.methods.get(name);
   }
 
+  /** Sorted; every hello-ok lists them, so the list is kept until a method is registered. */
   names(): string[] {
-    return [...this.methods.keys()].sort();
+    this.sortedNames ??= [...this.methods.keys()].sort();
+    return [...this.sortedNames];
   }
 
   entries(): RpcMethodEntry[] {
@@ -56,5 +59,6 @@ export class RpcRegistry implements OnModuleInit {
       throw new Error(`RPC method "${meta.name}" in ${owner} is for nodes, which have no scopes: use scope: null`);
     }
     this.methods.set(meta.name, { ...meta, invoke, ignoredParams: ignoredReferenceParams(meta.name) });
+    this.sortedNames = undefined;
   }
 }
