@@ -25,6 +25,7 @@ import { GatewayLifecycle } from '../config/gateway-lifecycle';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
 import { toErrorShape } from './rpc/wire-errors';
+import { coalesceWritesThisTurn } from './ws/coalesce-writes';
 
 const SHUTDOWN_GRACE_MS = 1_000;
 /** Frames a client may send before hello-ok while its connect is still being checked; real clients send none. */
@@ -75,7 +76,11 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       this.runtime.limits.slowConsumerGraceMs,
     );
     socket[CONNECTION] = connection;
-    socket.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
+    const transport = request.socket;
+    socket.on('message', (data, isBinary) => {
+      coalesceWritesThisTurn(transport);
+      this.onFrame(connection, data, isBinary);
+    });
     socket.on('error', (error) => this.onSocketError(connection, error));
     if (this.shuttingDown) {
       connection.close(CloseCode.ServiceRestart, 'gateway shutting down');

@@ -1,8 +1,8 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { coalesceWritesThisTurn } from './coalesce-writes';
 import { checkUpgrade, UpgradePolicy } from './upgrade-policy';
 
 export interface GatewayWsAdapterOptions {
@@ -57,6 +57,7 @@ export class GatewayWsAdapter extends WsAdapter {
       verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, status?: number, message?: string) => void) => {
         const verdict = checkUpgrade(info.req, policy);
         if (verdict.ok) {
+          // The 101 answer and the connect.challenge GatewaySocket sends right after it leave in one write.
           coalesceWritesThisTurn(info.req.socket);
           return done(true);
         }
@@ -65,14 +66,4 @@ export class GatewayWsAdapter extends WsAdapter {
       },
     });
   }
-}
-
-/**
- * ws writes the 101 answer and, in the same turn, GatewaySocket sends the
- * connect.challenge: held together they leave in one write, one system call
- * and one wake-up of the client fewer on every connection.
- */
-function coalesceWritesThisTurn(socket: Socket): void {
-  socket.cork();
-  process.nextTick(() => socket.uncork());
 }
