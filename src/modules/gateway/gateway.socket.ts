@@ -90,15 +90,20 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
       if (!connection.session) connection.close(CloseCode.Policy, 'handshake timeout');
     }, this.runtime.limits.handshakeTimeoutMs);
     this.handshakeTimers.set(connection, timer);
+    connection.sendEventJson(GatewayEvent.ConnectChallenge, this.challengeJson(connection.nonce));
+  }
+
+  /**
+   * The challenge's payload, written out: the same text JSON.stringify would
+   * give, without building and walking an object on every connection.
+   * Protocol 4 clients read `capabilities`; nestclaw offers none of the
+   * reference's optional ones. `gatewayId` is additive (docs/protocol.md):
+   * clients bind stored device tokens to it.
+   */
+  private challengeJson(nonce: string): string {
     const { gatewayId } = this.runtime;
-    connection.sendEvent(GatewayEvent.ConnectChallenge, {
-      nonce: connection.nonce,
-      ts: this.clock.now(),
-      // Protocol 4 clients read capabilities here; nestclaw offers none of the reference's optional ones.
-      capabilities: [],
-      // Additive (docs/protocol.md): clients bind stored device tokens to it.
-      ...(gatewayId !== undefined ? { gatewayId } : {}),
-    });
+    const tail = gatewayId !== undefined ? `,"gatewayId":${JSON.stringify(gatewayId)}` : '';
+    return `{"nonce":${JSON.stringify(nonce)},"ts":${this.clock.now()},"capabilities":[]${tail}}`;
   }
 
   handleDisconnect(socket: TaggedSocket): void {
