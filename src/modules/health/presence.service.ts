@@ -11,6 +11,12 @@ import { StateVersionService } from './state-version.service';
 import { limitedPresenceEntry } from './viewer-views';
 
 export const PRESENCE_COALESCE_MS = 250;
+/**
+ * A flush writes to every operator's socket, so with many connections the
+ * window widens by this much per connection: a storm of N joins then costs
+ * a few flushes, not one write per client every 250 ms.
+ */
+export const PRESENCE_COALESCE_MS_PER_CONNECTION = 1;
 /** Other clients' entries in a hello-ok snapshot, nodes first; the rest is one `system-presence` call away. */
 export const PRESENCE_SNAPSHOT_OTHERS = 8;
 /**
@@ -21,8 +27,9 @@ export const PRESENCE_SNAPSHOT_OTHERS = 8;
 export const PRESENCE_EVENT_MAX_CHANGES = 32;
 
 /**
- * Who is connected. Changes are gathered for PRESENCE_COALESCE_MS and sent as
- * one event with the net change, so N clients connecting cost O(N) events.
+ * Who is connected. Changes are gathered for PRESENCE_COALESCE_MS (longer
+ * with many connections) and sent as one event with the net change, so N
+ * clients connecting cost O(N) events.
  */
 @Injectable()
 export class PresenceService implements OnModuleInit, OnModuleDestroy {
@@ -32,6 +39,7 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
   private readonly joined = new Map<string, PresenceEntry>();
   private readonly left = new Map<string, { key: string; reason: string; ts: number }>();
   private flushTimer?: NodeJS.Timeout;
+  private windowOpenedAtMs?: number;
   private subscription?: Subscription;
 
   constructor(
@@ -101,14 +109,27 @@ export class PresenceService implements OnModuleInit, OnModuleDestroy {
     this.scheduleFlush();
   }
 
-  private scheduleFlush(): void {
+  private scheduleFlush(delayMs = PRESENCE_COALESCE_MS): void {
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => this.flush(), PRESENCE_COALESCE_MS);
+    this.windowOpenedAtMs ??= this.clock.now();
+    this.flushTimer = setTimeout(() => this.endWindow(), delayMs);
     this.flushTimer.unref();
   }
 
-  private flush(): void {
+  /** The window's length is decided when it ends, so a storm that began on a quiet gateway widens it too. */
+  private endWindow(): void {
     this.flushTimer = undefined;
+    const windowMs = Math.max(PRESENCE_COALESCE_MS, this.registry.size * PRESENCE_COALESCE_MS_PER_CONNECTION);
+    const remainingMs = this.windowOpenedAtMs! + windowMs - this.clock.now();
+    if (remainingMs > 0) {
+      this.scheduleFlush(remainingMs);
+      return;
+    }
+    this.windowOpenedAtMs = undefined;
+    this.flush();
+  }
+
+  private flush(): void {
     if (this.joined.size === 0 && this.left.size === 0) return;
     const truncated = this.joined.size + this.left.size > PRESENCE_EVENT_MAX_CHANGES;
     const payload: PresenceChange = {
