@@ -158,4 +158,24 @@ describe('slow consumer', () => {
     expect((await healthy.request('status')).ok).toBe(true);
     await healthy.close();
   }, 30_000);
+
+  it('answers a burst of requests whose answers together pass maxBufferedBytes, to a client that reads', async () => {
+    // Arrange: the requests leave in one write, so the gateway reads them in one go and answers them in one turn.
+    const client = await WsTestClient.connected(app.url, { auth: { token: app.token } });
+    const raw = (client.socket as unknown as { _socket: import('node:net').Socket })._socket;
+    const ids = Array.from({ length: 100 }, (_, i) => `burst-${i}`);
+
+    // Act
+    raw.cork();
+    const answers = ids.map((id) => client.awaitResponse(id, 10_000));
+    for (const id of ids) client.sendJson({ type: 'req', id, method: 'status' });
+    raw.uncork();
+
+    // Assert: 100 status answers are several times the 16 KiB budget.
+    const frames = await Promise.all(answers);
+    expect(frames.every((frame) => frame.ok)).toBe(true);
+    expect(JSON.stringify(frames).length).toBeGreaterThan(3 * 16 * 1024);
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+    await client.close();
+  }, 30_000);
 });

@@ -25,7 +25,7 @@ import { GatewayLifecycle } from '../config/gateway-lifecycle';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { RpcDispatcher } from './rpc/rpc-dispatcher';
 import { toErrorShape } from './rpc/wire-errors';
-import { coalesceWritesThisTurn } from './ws/coalesce-writes';
+import { holdWritesThisTurn } from './connection/held-writes';
 
 const SHUTDOWN_GRACE_MS = 1_000;
 /** Frames a client may send before hello-ok while its connect is still being checked; real clients send none. */
@@ -77,8 +77,9 @@ export class GatewaySocket implements OnGatewayConnection, OnGatewayDisconnect, 
     );
     socket[CONNECTION] = connection;
     const transport = request.socket;
+    connection.transport = transport;
     socket.on('message', (data, isBinary) => {
-      coalesceWritesThisTurn(transport);
+      holdWritesThisTurn(transport);
       this.onFrame(connection, data, isBinary);
     });
     socket.on('error', (error) => this.onSocketError(connection, error));

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   CloseCode,
@@ -13,6 +14,7 @@ import {
   StateVersion,
 } from '../../../common/protocol';
 import type { TailscaleClaim } from '../../auth/tailscale-identity';
+import { HELD_WRITES_MAX_BYTES, releaseHeldWrites } from './held-writes';
 
 const logger = new Logger('Connection');
 
@@ -58,6 +60,8 @@ export interface EventOptions {
  */
 export class Connection {
   session?: ConnectionSession;
+  /** The TCP or TLS socket under the WebSocket, whose writes GatewaySocket holds for a turn (held-writes.ts). */
+  transport?: Socket;
   private seq = 0;
   private closed = false;
 
@@ -137,15 +141,20 @@ export class Connection {
     if (this.closed) return;
     // Droppable events give up at half the budget so replies still fit in the rest.
     const budget = droppable ? this.maxBufferedBytes / 2 : this.maxBufferedBytes;
-    const buffered = this.socket.bufferedAmount;
-    // UTF-8 takes at most three bytes per UTF-16 unit, so the exact count is needed only near the budget.
-    if (buffered + text.length * 3 <= budget || buffered + Buffer.byteLength(text) <= budget) {
+    if (this.fits(text, budget) || (this.transport && releaseHeldWrites(this.transport) && this.fits(text, budget))) {
       this.write(text);
+      if (this.transport && this.transport.writableLength >= HELD_WRITES_MAX_BYTES) releaseHeldWrites(this.transport);
     } else if (!droppable) {
       this.close(CloseCode.Policy, 'slow consumer');
       // A client that does not read will not read our close frame either; free its buffer.
       setTimeout(() => this.socket.terminate(), this.slowConsumerGraceMs).unref();
     }
+  }
+
+  private fits(text: string, budget: number): boolean {
+    const buffered = this.socket.bufferedAmount;
+    // UTF-8 takes at most three bytes per UTF-16 unit, so the exact count is needed only near the budget.
+    return buffered + text.length * 3 <= budget || buffered + Buffer.byteLength(text) <= budget;
   }
 
   /** ws reports write failures on a dying socket through its close and error events; nothing here may throw at the caller. */

@@ -2,7 +2,7 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { coalesceWritesThisTurn } from './coalesce-writes';
+import { holdWritesThisTurn } from '../connection/held-writes';
 import { checkUpgrade, UpgradePolicy } from './upgrade-policy';
 
 export interface GatewayWsAdapterOptions {
@@ -58,7 +58,7 @@ export class GatewayWsAdapter extends WsAdapter {
         const verdict = checkUpgrade(info.req, policy);
         if (verdict.ok) {
           // The 101 answer and the connect.challenge GatewaySocket sends right after it leave in one write.
-          coalesceWritesThisTurn(info.req.socket);
+          holdWritesThisTurn(info.req.socket);
           return done(true);
         }
         this.upgradeLogger.warn(`refused upgrade from ${info.req.socket.remoteAddress ?? 'unknown'}: ${verdict.message}`);

@@ -1,7 +1,7 @@
 import * as net from 'node:net';
-import { coalesceWritesThisTurn } from './coalesce-writes';
+import { HELD_WRITES_MAX_BYTES, holdWritesThisTurn, releaseHeldWrites } from './held-writes';
 
-describe(coalesceWritesThisTurn.name, () => {
+describe(holdWritesThisTurn.name, () => {
   let server: net.Server;
   let client: net.Socket;
   let peer: net.Socket;
@@ -25,9 +25,9 @@ describe(coalesceWritesThisTurn.name, () => {
     client.on('data', (chunk) => received.push(chunk.toString()));
 
     // Act
-    coalesceWritesThisTurn(peer);
+    holdWritesThisTurn(peer);
     peer.write('one,');
-    coalesceWritesThisTurn(peer);
+    holdWritesThisTurn(peer);
     peer.write('two,');
     const heldDuringTurn = { corked: peer.writableCorked, pending: peer.writableLength };
     await new Promise((resolve) => process.nextTick(resolve));
@@ -43,11 +43,26 @@ describe(coalesceWritesThisTurn.name, () => {
     expect(received.join('')).toBe('one,two,');
   });
 
+  it('sends what the turn holds on release, and goes on holding', () => {
+    // Arrange
+    holdWritesThisTurn(peer);
+    peer.write('x'.repeat(HELD_WRITES_MAX_BYTES));
+
+    // Act
+    const released = releaseHeldWrites(peer);
+
+    // Assert
+    expect(released).toBe(true);
+    expect(peer.writableLength).toBeLessThan(HELD_WRITES_MAX_BYTES);
+    expect(peer.writableCorked).toBe(1);
+    expect(releaseHeldWrites(client)).toBe(false);
+  });
+
   it('holds again in a later turn', async () => {
-    coalesceWritesThisTurn(peer);
+    holdWritesThisTurn(peer);
     await new Promise((resolve) => process.nextTick(resolve));
 
-    coalesceWritesThisTurn(peer);
+    holdWritesThisTurn(peer);
 
     expect(peer.writableCorked).toBe(1);
   });

@@ -1,5 +1,8 @@
 import type { Socket } from 'node:net';
 
+/** Past this many held bytes a turn's writes go out anyway: batching small answers is the point, not holding large ones. */
+export const HELD_WRITES_MAX_BYTES = 64 * 1024;
+
 const heldThisTurn = new WeakSet<Socket>();
 
 /**
@@ -9,7 +12,7 @@ const heldThisTurn = new WeakSet<Socket>();
  * instead of one write each; the 101 answer and the connect.challenge after
  * it likewise. Nothing waits longer than the turn that wrote it.
  */
-export function coalesceWritesThisTurn(socket: Socket): void {
+export function holdWritesThisTurn(socket: Socket): void {
   if (heldThisTurn.has(socket)) return;
   heldThisTurn.add(socket);
   socket.cork();
@@ -17,4 +20,16 @@ export function coalesceWritesThisTurn(socket: Socket): void {
     heldThisTurn.delete(socket);
     socket.uncork();
   });
+}
+
+/**
+ * Sends what this turn holds so far, and goes on holding. Held bytes are
+ * ours, not the client's unread backlog: they must never count toward the
+ * slow-consumer budget. True when something was sent.
+ */
+export function releaseHeldWrites(socket: Socket): boolean {
+  if (!heldThisTurn.has(socket) || socket.writableLength === 0) return false;
+  socket.uncork();
+  socket.cork();
+  return true;
 }
