@@ -157,5 +157,23 @@ describe('profiles and node install', () => {
     const noSecret = await cli(['node', 'install', '--url', 'ws://127.0.0.1:1'], env);
     expect(noSecret.code).toBe(3);
     expect(noSecret.output).toContain('needs --token or --password');
+    const urlsWithoutBrowser = await cli(
+      ['node', 'install', '--url', 'ws://127.0.0.1:1', '--token', 'x', '--browser-allow-url', 'http://127.0.0.1:3000/*'],
+      env,
+    );
+    expect(urlsWithoutBrowser.code).toBe(3);
+    expect(urlsWithoutBrowser.output).toContain('--browser-allow-url applies only with --browser');
+  });
+
+  it('installs a node host that serves the browser routes, with its allowed URLs (dry run)', async () => {
+    const env = { NESTCLAW_SYSTEMD_DIR: path.join(home, 'units') };
+    const args = ['node', 'install', '--url', 'ws://127.0.0.1:1', '--token', 'x', '--browser', '--dry-run'];
+
+    const printed = await cli([...args, '--browser-allow-url', 'http://127.0.0.1:3000/*', 'http://lab.local/*'], env);
+
+    expect(printed.code).toBe(0);
+    expect(printed.output).toContain(
+      'node run --exec deny --browser --browser-allow-url http://127.0.0.1:3000/* --browser-allow-url http://lab.local/*',
+    );
   });
 });

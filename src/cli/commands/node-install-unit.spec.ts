@@ -37,4 +37,20 @@ describe('renderNodeUnit', () => {
       'ExecStart=/usr/bin/node /opt/nestclaw/bin/nestclaw node run --exec allowlist --display-name "lab box"',
     );
   });
+
+  it('passes --browser and each allowed URL on, escaped for systemd', () => {
+    const spec = { ...SPEC, browser: true, browserAllowUrls: ['http://127.0.0.1:3000/*', 'http://lab/100%'] };
+
+    expect(nodeRunArgs(spec).slice(-5)).toEqual([
+      '--browser',
+      '--browser-allow-url',
+      'http://127.0.0.1:3000/*',
+      '--browser-allow-url',
+      'http://lab/100%',
+    ]);
+    expect(renderNodeUnit(spec)).toContain(
+      'node run --exec allowlist --browser --browser-allow-url http://127.0.0.1:3000/* --browser-allow-url http://lab/100%%\n',
+    );
+    expect(nodeRunArgs(SPEC)).not.toContain('--browser');
+  });
 });

@@ -12,6 +12,10 @@ export interface NodeUnitSpec {
   execPolicy: string;
   displayName?: string;
   remotePolicy: boolean;
+  /** Serve the gateway's browser routes with this machine's Chromium (`node run --browser`). */
+  browser?: boolean;
+  /** With browser: URLs on loopback or private addresses it may open. */
+  browserAllowUrls?: string[];
   profile?: string;
 }
 
@@ -31,6 +35,7 @@ export function nodeRunArgs(spec: NodeUnitSpec): string[] {
     spec.execPolicy,
     ...(spec.displayName !== undefined ? ['--display-name', spec.displayName] : []),
     ...(spec.remotePolicy ? [] : ['--no-remote-policy']),
+    ...(spec.browser ? ['--browser', ...(spec.browserAllowUrls ?? []).flatMap((url) => ['--browser-allow-url', url])] : []),
   ];
 }
 

@@ -27,6 +27,8 @@ export interface NodeInstallOptions {
   displayName?: string;
   exec: string;
   remotePolicy?: boolean;
+  browser?: boolean;
+  browserAllowUrl?: string[];
   dryRun?: boolean;
   force?: boolean;
 }
@@ -46,6 +48,9 @@ const UNIT_FILE = `${UNIT_NAME}.service`;
 export async function nodeInstallCommand(options: NodeInstallOptions): Promise<void> {
   if (!(EXEC_POLICIES as readonly string[]).includes(options.exec)) {
     return fail(`--exec must be one of ${EXEC_POLICIES.join(', ')}`, ExitCode.Usage);
+  }
+  if ((options.browserAllowUrl?.length ?? 0) > 0 && !options.browser) {
+    return fail('--browser-allow-url applies only with --browser: add --browser, or leave the URLs out', ExitCode.Usage);
   }
   if (options.token !== undefined && options.password !== undefined)
     return fail('give --token or --password, not both', ExitCode.Usage);
@@ -92,10 +97,15 @@ export async function nodeInstallCommand(options: NodeInstallOptions): Promise<v
     execPolicy: options.exec,
     ...(options.displayName !== undefined ? { displayName: options.displayName } : {}),
     remotePolicy: options.remotePolicy !== false,
+    ...(options.browser ? { browser: true, browserAllowUrls: options.browserAllowUrl ?? [] } : {}),
     ...(PROFILE ? { profile: PROFILE } : {}),
   };
-  if ([spec.nodePath, spec.cliPath, spec.stateDir, spec.displayName ?? ''].some((p) => /[\n\r]/.test(p))) {
-    return fail('a path or the display name contains a line break and cannot be written into a unit', ExitCode.Usage);
+  const unitText = [spec.nodePath, spec.cliPath, spec.stateDir, spec.displayName ?? '', ...(spec.browserAllowUrls ?? [])];
+  if (unitText.some((p) => /[\n\r]/.test(p))) {
+    return fail(
+      'a path, the display name or a --browser-allow-url contains a line break and cannot be written into a unit',
+      ExitCode.Usage,
+    );
   }
   const target = path.join(unitDir('user'), UNIT_FILE);
   const unit = renderNodeUnit(spec);

@@ -46,6 +46,8 @@ export function registerNodeRun(program: Command): void {
         .default(DEFAULT_EXEC_POLICY),
     )
     .option('--no-remote-policy', 'the installed node host refuses allowlist edits from the gateway')
+    .option('--browser', "the installed node host serves the gateway's browser routes with this machine's Chromium")
+    .option('--browser-allow-url <glob...>', 'with --browser: URLs on loopback/private addresses it may open')
     .option('--dry-run', 'print the unit without writing anything')
     .option('--force', 'replace an existing unit that differs')
     .action(async (options) => (await import('./node-install')).nodeInstallCommand(options));
