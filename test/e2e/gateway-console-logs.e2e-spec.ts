@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { generateDeviceIdentity, signDeviceProof } from '../../src/common/identity';
 import { runCli, CliRun } from '../support/cli-process';
 import { freePort } from '../support/free-port';
 import { stateDirPool } from '../support/test-app';
@@ -57,6 +58,28 @@ describe('gateway console log (real process, stdout piped)', () => {
     return { run, url: `ws://127.0.0.1:${port}` };
   };
 
+  /** A device the gateway does not know connects from outside (its Host names another address): it must ask to pair. */
+  const remoteDeviceAsksToPair = async (url: string): Promise<string> => {
+    const client = await WsTestClient.open(url, { headers: { host: '192.0.2.10:18789' } });
+    const info = { id: 'phone-app', version: '2.0', platform: 'android', mode: 'ui', displayName: 'Pixel' };
+    const res = await client.connect({
+      client: info,
+      auth: { token: SECRETS.gatewayToken },
+      device: signDeviceProof(generateDeviceIdentity(), {
+        clientId: info.id,
+        clientMode: info.mode,
+        role: 'operator',
+        scopes: [],
+        signedAtMs: Date.now(),
+        token: SECRETS.gatewayToken,
+        nonce: client.challengeNonce,
+      }),
+    });
+    await client.waitClosed();
+    expect(res.error).toMatchObject({ code: 'NOT_PAIRED' });
+    return (res.error!.details as { requestId: string }).requestId;
+  };
+
   /** A node connects, asks to pair, asks for an exec approval with every secret in its program, and an operator runs the agent. */
   const exercise = async (run: CliRun, url: string): Promise<{ pairRequestId: string }> => {
     const node = await WsTestClient.connected(url, {
@@ -91,13 +114,20 @@ describe('gateway console log (real process, stdout piped)', () => {
   it('prints plain text lines: no colour codes, an info line per pairing request, node, run and approval, no secret', async () => {
     const { run, url } = await start([]);
     const { pairRequestId } = await exercise(run, url);
+    const deviceRequestId = await remoteDeviceAsksToPair(url);
     await run.waitFor('node "console-node"');
+    await run.waitFor(`nestclaw devices approve ${deviceRequestId}`);
 
     const output = run.output();
     expect(output).not.toMatch(ANSI);
     expect(output).toMatch(/INFO +\[Nodes\] node "console-node" \("client:[^"]*", "linux"\) connected from 127\.0\.0\.1/);
     expect(output).toContain(
       `node pairing request ${pairRequestId}: node "console-pair-node" named "Pi in the shed", platform (none), from 127.0.0.1; approve with \`nestclaw nodes approve ${pairRequestId}\``,
+    );
+    expect(output).toMatch(
+      new RegExp(
+        `INFO +\\[Pairing\\] device pairing request ${deviceRequestId}: "Pixel" \\("android", phone-app\\) from 127\\.0\\.0\\.1 asks for role operator; approve with \`nestclaw devices approve ${deviceRequestId}\``,
+      ),
     );
     expect(output).toMatch(/INFO +\[Agent\] run \S+ in main:operator:console started/);
     expect(output).toMatch(/INFO +\[Agent\] run \S+ in main:operator:console ended ok after \d+ ms/);
