@@ -4,6 +4,7 @@ import { loadConfig, ResolvedConfig } from '../../src/common/config';
 import { DeviceTokenStore, generateDeviceIdentity, loadOrCreateDeviceIdentity } from '../../src/common/identity';
 import type { PresenceEntry } from '../../src/common/protocol';
 import { RunningGateway, startGateway } from '../../src/main';
+import { until } from '../support/fake-gateway';
 import { TcpRelay } from '../support/tcp-relay';
 import { createTestApp, makeStateDir, TestApp } from '../support/test-app';
 import { freePort } from '../support/free-port';
@@ -236,7 +237,7 @@ describe('GatewayClient against the gateway', () => {
       await client.connect();
 
       // Act
-      await sleep(450);
+      await until(() => (ticks.length >= 2 ? true : undefined), 5_000, 'two ticks');
       unsubscribe();
       const countAtUnsubscribe = ticks.length;
       await sleep(250);
@@ -381,7 +382,12 @@ describe('GatewayClient across a gateway restart', () => {
     await gateway!.close();
     gateway = undefined;
     const down = await disconnected;
-    await sleep(300); // a few refused attempts while nothing listens
+    // A few refused attempts while nothing listens.
+    await until(
+      () => (log.names().filter((name) => name === 'reconnecting').length >= 2 ? true : undefined),
+      5_000,
+      'two retries',
+    );
     const reconnected = log.next<{ server: { connId: string } }>('connected');
     gateway = await start(port);
     const secondHello = await reconnected;
