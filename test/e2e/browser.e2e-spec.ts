@@ -220,6 +220,7 @@ if (!CHROMIUM) {
         const res = await browserRequest('POST', '/navigate', { url: `${site.origin}/with-image` });
         expect(res.ok).toBe(true);
         const snapshot = await browserRequest('GET', '/snapshot');
+        expect(snapshot.error).toBeUndefined();
         expect((snapshot.payload as { snapshot: string }).snapshot).toContain('Has an image');
         expect(forbidden.hits).toEqual([]);
       });
