@@ -131,7 +131,8 @@ export class BrowserController {
   async snapshot(selector: TabSelector): Promise<PageSnapshot & { targetId: string }> {
     const tab = await this.tabFor(selector, false);
     return this.run(tab, 'snapshot', async () => {
-      const result = (await tab.page.evaluate(snapshotExpression(this.options.snapshotMaxChars))) as Omit<
+      const expression = snapshotExpression(this.options.snapshotMaxChars);
+      const result = (await evaluateSettled(tab.page, expression, this.options.actionTimeoutMs)) as Omit<
         PageSnapshot,
         'url' | 'title'
       >;
@@ -473,6 +474,28 @@ function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): 
 }
 
 /** Playwright's own messages can quote the page; only our errors pass through, anything else is summarised. */
+/** What evaluateSettled needs of a Playwright page. */
+export interface EvaluatingPage {
+  evaluate(expression: string): Promise<unknown>;
+  waitForLoadState(state: 'domcontentloaded', options: { timeout: number }): Promise<void>;
+}
+
+/**
+ * Evaluates on the page as it is now. A navigation that commits between the
+ * last load and the evaluation (seen after a run of refused and redirected
+ * loads) destroys the context the evaluation was sent to; the page it went
+ * to is read instead, once.
+ */
+export async function evaluateSettled(page: EvaluatingPage, expression: string, timeoutMs: number): Promise<unknown> {
+  try {
+    return await page.evaluate(expression);
+  } catch (error) {
+    if (!(error instanceof Error) || !/Execution context was destroyed/.test(error.message)) throw error;
+    await page.waitForLoadState('domcontentloaded', { timeout: timeoutMs });
+    return page.evaluate(expression);
+  }
+}
+
 function toBrowserError(error: unknown, what: string, timeoutMs: number): BrowserError {
   if (error instanceof BrowserError) return error;
   if (error instanceof Error && error.name === 'TimeoutError') return BrowserErrors.timedOut(what, timeoutMs);
