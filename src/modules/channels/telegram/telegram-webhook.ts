@@ -1,5 +1,6 @@
 import type { Update } from '@grammyjs/types';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_FRAME_DEPTH } from '../../../common/protocol';
 import { safeEqual } from '../../auth/safe-equal';
 import { sendJson } from '../../gateway/http/http-io';
 import { type JsonBodyLimits, readJsonBody } from '../../gateway/http/json-body';
@@ -12,7 +13,7 @@ export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
  * default), kept so no real update is refused; the nesting cap is the one
  * frames have (docs/protocol.md, Limits), far above the Bot API's deepest object.
  */
-export const WEBHOOK_BODY_LIMITS: JsonBodyLimits = { maxBytes: 100 * 1024, maxDepth: 64 };
+export const WEBHOOK_BODY_LIMITS: JsonBodyLimits = { maxBytes: 100 * 1024, maxDepth: MAX_FRAME_DEPTH };
 
 export interface WebhookTarget {
   /** False until the channel is linked and has resumed its inbox; Telegram retries a 503. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { jsonTextTooDeep } from '../../../common/protocol';
 
 export interface JsonBodyLimits {
   /** Largest body accepted, in bytes; a bigger one is refused with 413 before or while it is read. */
@@ -70,27 +71,11 @@ function parseJson(bytes: Buffer, maxDepth: number): JsonBodyResult {
   } catch {
     return refuse(400, 'the body is not valid UTF-8');
   }
-  if (nestingDepthExceeds(text, maxDepth)) return refuse(400, `the body nests deeper than ${maxDepth} levels`);
+  // Checked on the text before parsing, so code that walks the value later (JSON.stringify included) cannot overflow the stack.
+  if (jsonTextTooDeep(text, maxDepth)) return refuse(400, `the body nests deeper than ${maxDepth} levels`);
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
     return refuse(400, 'the body is not valid JSON');
   }
-}
-
-/** Checked on the text before parsing, so code that walks the value later (JSON.stringify included) cannot overflow the stack. */
-function nestingDepthExceeds(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (inString) {
-      if (char === '\\') i++;
-      else if (char === '"') inString = false;
-    } else if (char === '"') inString = true;
-    else if (char === '{' || char === '[') {
-      if (++depth > maxDepth) return true;
-    } else if (char === '}' || char === ']') depth--;
-  }
-  return false;
 }
