@@ -750,6 +750,22 @@ function summarizeProfiles(files) {
 
 // ---------------------------------------------------------------- main
 
+/** Child processes a phase starts itself, so the watchdog and exit handlers stop them too. */
+function trackChild(proc) {
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+}
+
+/** For the informational phases: a bench failure is printed and recorded with the phase's empty result; anything else rethrows. */
+function reportedFailure(empty) {
+  return (error) => {
+    if (!(error instanceof BenchError)) throw error;
+    const failed = error.message.split('\n')[0];
+    console.log(` failed: ${failed}`);
+    return { failed, ...empty };
+  };
+}
+
 const NO_LATENCY = { p50: NaN, p99: NaN, n: 0 };
 const EMPTY_TELEGRAM_FLOW = {
   withNodeInvoke: { latencyMs: NO_LATENCY, gatewayCpuMsPerMessage: NaN },
@@ -869,15 +885,8 @@ async function main() {
       warmup: CFG.tgWarmup,
       gapMs: CFG.tgGapMs,
       timeoutMs: CFG.opTimeoutMs,
-      track: (proc) => {
-        children.add(proc);
-        proc.once('exit', () => children.delete(proc));
-      },
-    }).catch((error) => {
-      if (!(error instanceof BenchError)) throw error;
-      console.log(` failed: ${error.message.split('\n')[0]}`);
-      return { failed: error.message.split('\n')[0], ...EMPTY_TELEGRAM_FLOW };
-    });
+      track: trackChild,
+    }).catch(reportedFailure(EMPTY_TELEGRAM_FLOW));
     done(t);
   }
 
@@ -894,15 +903,8 @@ async function main() {
       coldStarts: CFG.browserColdStarts,
       rounds: CFG.browserRounds,
       screenshots: CFG.browserScreenshots,
-      track: (proc) => {
-        children.add(proc);
-        proc.once('exit', () => children.delete(proc));
-      },
-    }).catch((error) => {
-      if (!(error instanceof BenchError)) throw error;
-      console.log(` failed: ${error.message.split('\n')[0]}`);
-      return { failed: error.message.split('\n')[0] };
-    });
+      track: trackChild,
+    }).catch(reportedFailure({}));
     done(t);
   }
 

@@ -1,16 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { LogsTailResult } from '../../src/common/protocol';
 import { createTestApp, TestApp } from '../support/test-app';
 import { WsTestClient } from '../support/ws-test-client';
-
-interface TailResult {
-  file: string;
-  cursor: number;
-  size: number;
-  lines: string[];
-  truncated: boolean;
-  reset: boolean;
-}
 
 /**
  * Every kind of secret the gateway can hold, none shaped like a well-known
@@ -31,10 +23,10 @@ describe('logs over the wire', () => {
   let reader: WsTestClient;
   let approver: WsTestClient;
 
-  const tail = async (params: object = {}): Promise<TailResult> => {
+  const tail = async (params: object = {}): Promise<LogsTailResult> => {
     const res = await reader.request('logs.tail', params);
     if (!res.ok) throw new Error(`logs.tail failed: ${JSON.stringify(res.error)}`);
-    return res.payload as TailResult;
+    return res.payload as LogsTailResult;
   };
   /** Follows the log, as the CLI and the Control UI do, until a line matches. */
   const followUntil = async (match: RegExp, from?: number): Promise<{ lines: string[]; cursor: number }> => {
