@@ -1,27 +1,17 @@
-import type { WebSocket } from 'ws';
 import { Clock } from '../../common/clock';
 import { loadConfig } from '../../common/config';
 import { Broadcaster } from '../gateway/broadcaster';
-import { Connection } from '../gateway/connection/connection';
+import type { Connection } from '../gateway/connection/connection';
+import { admittedConnection, recordingSocket } from '../../../test/support/admitted-connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { PRESENCE_COALESCE_MS, PRESENCE_EVENT_MAX_CHANGES, PresenceService } from './presence.service';
 import { StateVersionService } from './state-version.service';
 
+/** A local operator with operator.read, and the frames sent to it. */
 function operator(connId: string): { connection: Connection; sent: string[] } {
-  const sent: string[] = [];
-  const socket = { bufferedAmount: 0, send: (text: string) => sent.push(text) } as unknown as WebSocket;
-  const connection = new Connection(connId, socket, { clientAddress: '127.0.0.1', isLocal: true }, 'nonce', 1 << 20);
-  connection.session = {
-    role: 'operator',
-    scopes: ['operator.read'],
-    client: { id: connId, version: '1', platform: 'linux', mode: 'cli' },
-    caps: [],
-    commands: [],
-    permissions: {},
-    connectedAtMs: 0,
-  };
-  return { connection, sent };
+  const socket = recordingSocket();
+  return { connection: admittedConnection(connId, {}, socket), sent: socket.sent };
 }
 
 const presenceEvents = (sent: string[]) =>

@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import { Clock } from '../../common/clock';
 import { IdSource } from '../../common/ids';
 import { loadConfig } from '../../common/config';
-import type { WebSocket } from 'ws';
 import { Broadcaster } from '../gateway/broadcaster';
-import { Connection } from '../gateway/connection/connection';
+import { admittedConnection, recordingSocket } from '../../../test/support/admitted-connection';
 import { ConnectionRegistry } from '../gateway/connection/connection-registry';
 import { GatewayRuntime } from '../config/gateway-runtime';
 import { toErrorShape } from '../gateway/rpc/wire-errors';
@@ -280,24 +279,8 @@ describe(PairingService.name, () => {
     it("closes the device's sessions of that role on the next turn, after its answer", async () => {
       // Arrange
       pairedOperator(service);
-      const socket = { bufferedAmount: 0, send: jest.fn(), close: jest.fn(), terminate: jest.fn() };
-      const connection = new Connection(
-        'c1',
-        socket as unknown as WebSocket,
-        { clientAddress: '::1', isLocal: true },
-        'n',
-        1 << 20,
-      );
-      connection.session = {
-        role: 'operator',
-        scopes: ['operator.read'],
-        client: { id: 'cli', version: '1', platform: 'linux', mode: 'cli' },
-        deviceId: DEVICE,
-        caps: [],
-        commands: [],
-        permissions: {},
-        connectedAtMs: 0,
-      };
+      const socket = recordingSocket();
+      const connection = admittedConnection('c1', { deviceId: DEVICE }, socket);
       connections.add(connection);
 
       // Act

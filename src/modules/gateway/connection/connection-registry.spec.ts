@@ -1,20 +1,5 @@
-import type { WebSocket } from 'ws';
-import { Connection } from './connection';
+import { admittedConnection } from '../../../../test/support/admitted-connection';
 import { ConnectionChange, ConnectionRegistry } from './connection-registry';
-
-function admitted(connId: string, role: 'operator' | 'node'): Connection {
-  const connection = new Connection(connId, {} as WebSocket, { clientAddress: '127.0.0.1', isLocal: true }, 'nonce', 1_000);
-  connection.session = {
-    role,
-    scopes: [],
-    client: { id: connId, version: '1', platform: 'linux', mode: role === 'node' ? 'node' : 'cli' },
-    caps: [],
-    commands: [],
-    permissions: {},
-    connectedAtMs: 0,
-  };
-  return connection;
-}
 
 describe(ConnectionRegistry.name, () => {
   it('counts connections by role as they join and leave, once each however often it is told', () => {
@@ -22,7 +7,11 @@ describe(ConnectionRegistry.name, () => {
     const registry = new ConnectionRegistry();
     const changes: ConnectionChange['type'][] = [];
     registry.changes$.subscribe((change) => changes.push(change.type));
-    const [nodeA, nodeB, operator] = [admitted('a', 'node'), admitted('b', 'node'), admitted('c', 'operator')];
+    const [nodeA, nodeB, operator] = [
+      admittedConnection('a', { role: 'node' }),
+      admittedConnection('b', { role: 'node' }),
+      admittedConnection('c'),
+    ];
 
     // Act
     [nodeA, nodeB, operator, nodeA].forEach((connection) => registry.add(connection));
